@@ -1,0 +1,40 @@
+# surftrace build. Each src/<stage>/ folder is one stage of the flow; every .c file in
+# src/ (except src/cli) goes into build/libsurftrace.a, the CLI links against it.
+# Fragments (lbc/lbc.mk, guide/guide.mk, tests/lab/lab.mk, tests/tests.mk, bench/bench.mk)
+# add their own targets.
+CC      ?= cc
+PKGS    := libbpf libtraceevent libdw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_LDFLAGS)
+B       ?= build
+
+LIB_SRCS := $(sort $(wildcard src/expr/*.c src/types/*.c src/compile/*.c src/session/*.c \
+              src/read/*.c src/output/*.c src/discover/*.c src/util/*.c src/api/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+CLI_LIBS := $(PKG_LIBS) $(shell pkg-config --libs readline 2>/dev/null || echo -lreadline) -lpthread
+
+.PHONY: all clean test unit asan
+all: $(B)/surftrace
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libsurftrace.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/surftrace: $(CLI_OBJS) $(B)/libsurftrace.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libsurftrace.a $(CLI_LIBS)
+
+clean:
+	rm -rf build
+
+-include $(wildcard lbc/lbc.mk guide/guide.mk tests/tests.mk tests/lab/lab.mk bench/bench.mk)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,73 @@
+/* The compiler: AST + types + arch -> probe specification. Pure: reads BTF and symbol
+ * lists (files), never writes tracefs. The session stage turns a st_probe into tracefs
+ * writes; the output stage uses st_probe_arg.conv to print values. */
+#ifndef ST_COMPILE_COMPILE_H
+#define ST_COMPILE_COMPILE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/err.h"
+
+/* Name-prefix conversions of printed values and filter constants (README 2.4). */
+enum st_conv {
+	ST_CONV_NONE,
+	ST_CONV_IP,    /* ip_   : u32 in network order <-> dotted quad */
+	ST_CONV_B16,   /* b16_  : byte-swapped, decimal */
+	ST_CONV_B32,
+	ST_CONV_B64,
+	ST_CONV_BX16,  /* B16_  : byte-swapped, hex */
+	ST_CONV_BX32,
+	ST_CONV_BX64,
+};
+enum st_conv st_conv_from_name(const char *varname);
+
+struct st_probe_arg {
+	char *name;        /* variable name as the user wrote it */
+	char *fetch;       /* kernel fetch text, e.g. "+0xae0(%di)", "$retval", "$comm" */
+	char *ktype;       /* kernel type: "string", "u32", "s32", "x64", "u8[6]", "b3@5/32" */
+	enum st_conv conv;
+};
+
+struct st_probe {
+	char type;         /* 'p' 'r' 'e' 'P' 'R' */
+	int index;         /* position of the expression (0-based) */
+	char *event;       /* dynamic probes: "p0", "r1"...; e: the event name (may be a glob) */
+	char *group;       /* e: the event's system (may be a glob); else NULL (session group) */
+	char *target;      /* p/r: "wake_up_new_task", "do_filp_open+121"
+	                      P/R: "/usr/bin/bash:0x4f2a0" (binary:file offset) */
+	char *func;        /* p/r/P/R: resolved function/symbol name without offset */
+	char *binary;      /* P/R: absolute path */
+	unsigned long long uoffset; /* P/R: file offset */
+	struct st_probe_arg *args;
+	size_t nargs;
+	char *filter;      /* filter text as written to tracefs, or NULL */
+};
+
+/* The line written to kprobe_events/uprobe_events, e.g.
+ * "p:surftrace_42/p0 wake_up_new_task comm=+0xae0(%di):string". NULL for 'e'.
+ * Caller frees. */
+char *st_probe_definition(const struct st_probe *p, const char *group);
+void st_probe_free(struct st_probe *p);
+
+struct st_arch;
+/* "x86_64"/"x86"/"amd64", "aarch64"/"arm64"; NULL = the host's. NULL when unknown. */
+const struct st_arch *st_arch_find(const char *name);
+const char *st_arch_name(const struct st_arch *a);
+
+struct st_translator_opts {
+	const char *arch;      /* NULL = host */
+	const char *btf_path;  /* NULL = running kernel BTF */
+	const char *ksyms_path;/* NULL = running kernel's traceable list; "" = do not check */
+	const char *tracefs;   /* NULL = find it; used read-only for event formats */
+};
+
+struct st_translator;
+struct st_translator *st_translator_new(const struct st_translator_opts *opts,
+					struct st_err *err);
+void st_translator_free(struct st_translator *tr);
+
+/* Parse and compile one expression; index names the event (p<index>/r<index>).
+ * Returns 0 with *out, or -1 with err (column into `line`). */
+int st_translate(struct st_translator *tr, const char *line, int index,
+		 struct st_probe **out, struct st_err *err);
+
+#endif

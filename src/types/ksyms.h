@@ -1,0 +1,36 @@
+/* The kernel's traceable functions: available_filter_functions when readable (root),
+ * else the text symbols of /proc/kallsyms. Resolves the names users type to the names
+ * ftrace accepts, across compiler suffixes (.isra.N .part.N .constprop.N .cold ...). */
+#ifndef ST_TYPES_KSYMS_H
+#define ST_TYPES_KSYMS_H
+#include <stddef.h>
+#include "util/err.h"
+
+struct st_ksyms;
+
+struct st_ksym {
+	const char *name;     /* as ftrace knows it, e.g. "do_filp_open", "foo.isra.0" */
+	const char *module;   /* NULL for vmlinux */
+};
+
+/* path NULL: the running kernel's lists. Otherwise a file in available_filter_functions
+ * format ("name [module]" per line), for tests. */
+struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err);
+void st_ksyms_free(struct st_ksyms *k);
+
+size_t st_ksyms_count(const struct st_ksyms *k);
+const struct st_ksym *st_ksyms_at(const struct st_ksyms *k, size_t i);
+
+/* Exact name, else the unique name with a compiler suffix. Returns the entry or NULL.
+ * *ambiguous (may be NULL) is set when several suffixed variants exist (the first is
+ * returned). */
+const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *name,
+				       int *ambiguous);
+
+/* Strip a compiler suffix: "foo.isra.0" -> "foo" written to buf. */
+const char *st_ksym_base(const char *name, char *buf, size_t n);
+
+/* Nearest traceable name for a "did you mean" suggestion, or NULL. */
+const char *st_ksyms_suggest(const struct st_ksyms *k, const char *name);
+
+#endif

@@ -1,0 +1,52 @@
+/* Type information for the translator, on libbpf's BTF API.
+ * Sources: the running kernel (/sys/kernel/btf/vmlinux plus module split BTF, loaded on
+ * demand), a --btf FILE (raw BTF or an ELF with .BTF), or a BTF made from a user binary's
+ * DWARF (st_types_from_btf). */
+#ifndef ST_TYPES_TYPES_H
+#define ST_TYPES_TYPES_H
+#include <stdbool.h>
+#include <linux/types.h>
+#include "util/err.h"
+
+struct btf;
+struct st_types;
+
+/* A type inside one BTF object (vmlinux or a module's split BTF). */
+struct st_tref {
+	const struct btf *btf;
+	__u32 id;             /* 0 = void / unknown */
+};
+
+/* path NULL: the running kernel. Otherwise a raw BTF file or an ELF carrying .BTF. */
+struct st_types *st_types_open(const char *path, struct st_err *err);
+/* Wrap an existing BTF (takes ownership), e.g. one converted from DWARF. */
+struct st_types *st_types_from_btf(struct btf *btf);
+void st_types_free(struct st_types *t);
+
+/* The base BTF (vmlinux or the file). */
+const struct btf *st_types_btf(const struct st_types *t);
+/* Short identity of the BTF: "sha256-prefix" of its raw bytes, for caches and bundles. */
+const char *st_types_identity(struct st_types *t);
+
+/* Find a function's prototype (BTF_KIND_FUNC_PROTO) by name in vmlinux, then in module
+ * BTF (running kernel only). *module is set to the module name or NULL. Returns 0, or -1
+ * when there is no BTF for that function. */
+int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
+		  const char **module);
+
+/* Parse a C type spelling and find it: "u64", "unsigned long", "int", "char *",
+ * "struct file *", "struct sk_buff **", "enum pid_type", a typedef name. Base scalar names
+ * u8..u64 s8..s64 __u32 etc. are understood even when the BTF lacks those typedefs.
+ * Returns 0 and *out, or -1 with err (col = 0, caller adds its own column). */
+int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out,
+		   struct st_err *err);
+
+/* Find a global variable's type (BTF_KIND_VAR). Returns 0 or -1 when not described. */
+int st_types_var(struct st_types *t, const char *name, struct st_tref *out);
+
+/* Skip typedef/const/volatile/restrict/type_tag; returns the underlying type id. */
+__u32 st_btf_skip_mods(const struct btf *btf, __u32 id);
+/* True when id (after modifiers) carries a "user" type tag somewhere along modifiers. */
+bool st_btf_is_user(const struct btf *btf, __u32 id);
+
+#endif

@@ -1,0 +1,31 @@
+/* User binaries for uprobes: find the file, turn a symbol into a file offset, and read
+ * the binary's DWARF into BTF so the compiler treats user types like kernel types. */
+#ifndef ST_TYPES_USYM_H
+#define ST_TYPES_USYM_H
+#include <stddef.h>
+#include "util/err.h"
+
+struct btf;
+
+/* name as written: a path (contains '/'), a command in $PATH, or a library name
+ * ("libc", "libc.so.6", "libpthread") found through /etc/ld.so.cache and the standard
+ * library directories. Writes the absolute path. */
+int st_usym_find_binary(const char *name, char *path, size_t n, struct st_err *err);
+
+/* File offset for a uprobe: symbol value (or vaddr when sym is NULL) minus the vaddr of
+ * the PT_LOAD segment holding it plus that segment's file offset; plus off. Searches
+ * .symtab then .dynsym. */
+int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, long off,
+		   unsigned long long *file_off, struct st_err *err);
+
+/* Function symbols of a binary matching a glob (for -l BINARY:PATTERN and completion).
+ * Fills *names (heap array of heap strings), returns the count or -1. */
+int st_usym_list(const char *path, const char *glob, char ***names, struct st_err *err);
+
+/* DWARF (libdw) -> BTF: base types, pointers, structs/unions with bitfields, enums,
+ * typedefs, arrays, const/volatile, function prototypes with argument names (as
+ * BTF_KIND_FUNC + FUNC_PROTO). Returns a new BTF, or NULL with err when the file has no
+ * DWARF. Also used by `surftrace btfgen`. */
+struct btf *st_dwarf_to_btf(const char *path, struct st_err *err);
+
+#endif

@@ -1,0 +1,72 @@
+#include "util/err.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int st_err_set(struct st_err *err, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Damerau-free Levenshtein distance with one rolling row; words here are short. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row, i, j, prev, d;
+
+	if (la > 128 || lb > 128)
+		return (size_t)-1;
+	row = malloc((lb + 1) * sizeof(*row));
+	if (!row)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t del = row[j] + 1, ins = row[j - 1] + 1;
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			prev = row[j];
+			d = del < ins ? del : ins;
+			row[j] = d < sub ? d : sub;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+const char *st_suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, i, limit;
+
+	if (!word || !*word)
+		return NULL;
+	/* Allow roughly one edit per three characters, at least one, at most four. */
+	limit = strlen(word) / 3 + 1;
+	if (limit > 4)
+		limit = 4;
+	for (i = 0; i < n; i++) {
+		size_t d;
+
+		if (!cands[i])
+			continue;
+		d = edit_distance(word, cands[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}

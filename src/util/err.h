@@ -1,0 +1,20 @@
+/* One error value shared by the pure stages: a message and the 1-based column of the
+ * offending token in the expression (0 when it is not tied to a position). */
+#ifndef ST_UTIL_ERR_H
+#define ST_UTIL_ERR_H
+#include <stddef.h>
+
+struct st_err {
+	int col;          /* 1-based column in the expression text, 0 = none */
+	char msg[512];    /* one line, no trailing newline */
+};
+
+/* Set the error (printf-style); returns -1 so callers can `return st_err_set(...)`. */
+int st_err_set(struct st_err *err, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Nearest candidate to `word` by edit distance, or NULL when nothing is close enough.
+ * `cands` is an array of n strings (NULL entries skipped). */
+const char *st_suggest(const char *word, const char *const *cands, size_t n);
+
+#endif

@@ -1,0 +1,28 @@
+# Shared helpers for shell test suites: TAP output, root/tracefs checks, tracefs snapshots.
+# Source it; call ok/fail/skip; finish with tap_done.
+TAP_N=0
+TAP_FAILS=0
+B=${B:-build}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ST="$ROOT/$B/surftrace"
+TRACEFS=/sys/kernel/tracing
+
+ok()   { TAP_N=$((TAP_N+1)); echo "ok $TAP_N - $*"; }
+fail() { TAP_N=$((TAP_N+1)); TAP_FAILS=$((TAP_FAILS+1)); echo "not ok $TAP_N - $*"; }
+skip() { TAP_N=$((TAP_N+1)); echo "ok $TAP_N - # SKIP $*"; }
+# check NAME COMMAND...: ok when the command succeeds.
+check() { local n=$1; shift; if "$@"; then ok "$n"; else fail "$n"; fi; }
+tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILS" -eq 0 ]; }
+
+need_root_tracefs() {
+  [ "$(id -u)" = 0 ] || return 1
+  [ -e $TRACEFS/README ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
+  [ -e $TRACEFS/README ]
+}
+
+# Snapshot of every piece of tracefs state surftrace may create, for before/after compares.
+tracefs_state() {
+  { ls $TRACEFS/instances; echo ---; cat $TRACEFS/dynamic_events; echo ---;
+    cat $TRACEFS/uprobe_events; echo ---; cat $TRACEFS/kprobe_events 2>/dev/null;
+    echo ---; ls $TRACEFS/events; } 2>/dev/null
+}
