@@ -15,9 +15,10 @@ B       ?= build
 LIB_SRCS := $(sort $(wildcard src/expr/*.c src/types/*.c src/compile/*.c src/session/*.c \
               src/read/*.c src/output/*.c src/discover/*.c src/util/*.c src/api/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
-CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+# The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.
+CLI_SRCS := $(sort $(wildcard src/cli/*.c) $(filter-out guide/surfguide.c,$(wildcard guide/*.c)))
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
-CLI_LIBS := $(PKG_LIBS) $(shell pkg-config --libs readline 2>/dev/null || echo -lreadline) -lpthread
+CLI_LIBS := $(PKG_LIBS) $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone) -lreadline -lpthread
 
 .PHONY: all clean test unit asan
 all: $(B)/surftrace
@@ -36,5 +37,9 @@ $(B)/surftrace: $(CLI_OBJS) $(B)/libsurftrace.a
 clean:
 	rm -rf build
 
--include $(wildcard lbc/lbc.mk guide/guide.mk tests/tests.mk tests/lab/lab.mk bench/bench.mk)
+# Every stage/tool folder may add targets in its own *.mk fragment.
+-include $(sort $(wildcard */*.mk */*/*.mk))
+
+# Everything a test run needs, built once (fragments append to TEST_EXTRA_DEPS).
+test-deps: all unit $(TEST_EXTRA_DEPS)
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

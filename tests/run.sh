@@ -1,12 +1,20 @@
 #!/bin/bash
 # Runs every test suite and prints the totals. Suites print TAP lines; a suite that exits
 # non-zero without a "not ok" line is counted as one failure of its own.
-# SUITES=unit|golden|live|lbc|guide|lab (space separated) picks a subset; default all but lab
-# unless LAB=1.
+# SUITES="unit golden ..." picks a subset; default: unit plus every tests/<dir>/ with *.sh
+# suites (lab only when LAB=1).
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}; export B
-SUITES=${SUITES:-"unit golden live lbc guide bench-smoke${LAB:+ lab}"}
+if [ -z "${SUITES:-}" ]; then
+  SUITES=unit
+  for d in tests/*/; do
+    d=$(basename "$d")
+    case $d in unit|fixtures|fuzz|lab) continue;; esac
+    SUITES="$SUITES $d"
+  done
+  [ -n "${LAB:-}" ] && SUITES="$SUITES lab"
+fi
 pass=0; failn=0; skipn=0
 run_suite() { # name command...
   local name=$1; shift

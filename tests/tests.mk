@@ -10,9 +10,6 @@ $(B)/tests/%: tests/unit/%.c $(B)/libsurftrace.a
 
 unit: $(UNIT_BINS)
 
-# Everything a test run needs, built once.
-test-deps: all unit $(TEST_EXTRA_DEPS)
-
 test: test-deps
 	B=$(B) bash tests/run.sh
 

@@ -1,0 +1,45 @@
+/* Command-line front end: main.c parses options into st_cli_opts and dispatches to one
+ * cmd_*.c file per command. */
+#ifndef ST_CLI_CLI_H
+#define ST_CLI_CLI_H
+#include <stdbool.h>
+
+struct st_cli_opts {
+	const char *arch;        /* -a */
+	const char *btf;         /* --btf (first one; bundles take all of btfs[]) */
+	const char *btfs[16];    /* every --btf given, for --bundle-out */
+	int nbtfs;
+	const char *file;        /* -f */
+	const char *output;      /* -o FILE: write a shell script */
+	const char *vmlinux;     /* -v */
+	const char *bundle_in;   /* --bundle FILE */
+	const char *bundle_out;  /* --bundle-out FILE */
+	const char *line;        /* --line FILE:LINE */
+	bool show;               /* -S */
+	bool json;               /* --json */
+	bool stack;              /* -s */
+	bool quiet;              /* -q */
+	bool list_only;          /* --list (with --bundle) */
+	double timeout;          /* -t SECONDS, 0 = none */
+	long count;              /* -n COUNT, 0 = unlimited */
+	long buffer_kb;          /* --buffer-kb, 0 = kernel default */
+	char **exprs;            /* expressions (argv and -f lines) */
+	int nexprs;
+};
+
+/* Each returns the process exit status: 0 ok, 1 runtime failure, 2 bad input. */
+int st_cmd_show(const struct st_cli_opts *o);                 /* -S           cmd_show.c */
+int st_cmd_run(const struct st_cli_opts *o);                  /* live trace   cmd_run.c  */
+int st_cmd_cleanup(const struct st_cli_opts *o);              /* --cleanup    cmd_run.c  */
+int st_cmd_list(const struct st_cli_opts *o, const char *pat, bool verbose); /* -l/-L cmd_list.c */
+int st_cmd_struct(const struct st_cli_opts *o, const char *name);  /* --struct cmd_struct.c */
+int st_cmd_disasm(const struct st_cli_opts *o, const char *func);  /* -F       cmd_disasm.c */
+int st_cmd_bundle(const struct st_cli_opts *o);               /* --bundle(-out) cmd_bundle.c */
+int st_cmd_guide(const struct st_cli_opts *o);                /* -i           guide/ */
+int st_cmd_btfgen(int argc, char **argv);                     /* btfgen       cmd_btfgen.c */
+
+/* Print "surftrace: error: ..." for an expression error (used by every command). */
+struct st_err;
+void st_cli_expr_error(int index, const char *expr, const struct st_err *err);
+
+#endif
