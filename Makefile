@@ -29,7 +29,7 @@ $(B)/%.o: %.c
 
 $(B)/libsurftrace.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcsP $@ $^
 
 $(B)/surftrace: $(CLI_OBJS) $(B)/libsurftrace.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libsurftrace.a $(CLI_LIBS)

@@ -1,0 +1,58 @@
+/* surftrace -S: translate every expression and print what would be written; touches no
+ * tracefs file for writing and needs no root. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "cli/cli.h"
+#include "compile/compile.h"
+#include "util/json.h"
+
+static void show_one(const struct st_probe *p, bool json)
+{
+	char *def = st_probe_definition(p, NULL);
+	char buf[512];
+	const char *fxpr = def;
+
+	if (p->type == 'e') {
+		snprintf(buf, sizeof(buf), "e %s/%s", p->group, p->event);
+		fxpr = buf;
+	}
+	if (json) {
+		printf("{\"type\":\"%c\",\"fxpr\":", p->type);
+		st_json_str(stdout, fxpr);
+		printf(",\"filter\":");
+		st_json_str(stdout, p->filter ? p->filter : "");
+		printf("}\n");
+	} else {
+		printf("%s\n", fxpr ? fxpr : "");
+		if (p->filter)
+			printf("filter: %s\n", p->filter);
+	}
+	free(def);
+}
+
+int st_cmd_show(const struct st_cli_opts *o)
+{
+	struct st_translator_opts to = { .arch = o->arch, .btf_path = o->btf };
+	struct st_translator *tr;
+	struct st_err err = { 0 };
+	int i, rc = 0;
+
+	tr = st_translator_new(&to, &err);
+	if (!tr) {
+		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		return 2;
+	}
+	for (i = 0; i < o->nexprs; i++) {
+		struct st_probe *p = NULL;
+
+		if (st_translate(tr, o->exprs[i], i, &p, &err)) {
+			st_cli_expr_error(i, o->exprs[i], &err);
+			rc = 2;
+			break;
+		}
+		show_one(p, o->json);
+		st_probe_free(p);
+	}
+	st_translator_free(tr);
+	return rc;
+}

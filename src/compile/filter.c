@@ -1,0 +1,249 @@
+/* Filters are rewritten token by token: constants follow the variable they are compared
+ * with (ip_ dotted quads become the network-order integer, b16_/B16_ values are byte-swapped),
+ * strings are re-quoted, unknown variables are errors that list the known ones. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compile/compile.h"
+#include "compile/filter.h"
+
+static const char *const common_fields[] = {
+	"common_pid", "common_preempt_count", "common_flags", "common_type",
+};
+
+static const struct st_fvar *find_var(const struct st_fvar *vars, size_t n, const char *name)
+{
+	static const struct st_fvar common = { "common", 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(common_fields) / sizeof(common_fields[0]); i++)
+		if (!strcmp(name, common_fields[i]))
+			return &common;
+	for (i = 0; i < n; i++)
+		if (!strcmp(vars[i].name, name))
+			return &vars[i];
+	return NULL;
+}
+
+static int unknown_var(const struct st_ftok *t, const struct st_fvar *vars, size_t n,
+		       struct st_err *err)
+{
+	const char *cands[128];
+	char list[256] = "";
+	size_t i, c = 0, l;
+	const char *s;
+
+	for (i = 0; i < n && c < 120; i++)
+		cands[c++] = vars[i].name;
+	for (i = 0; i < sizeof(common_fields) / sizeof(common_fields[0]); i++)
+		cands[c++] = common_fields[i];
+	s = st_suggest(t->text, cands, c);
+	for (i = 0; i < c; i++) {
+		l = strlen(list);
+		if (l + strlen(cands[i]) + 8 >= sizeof(list)) {
+			snprintf(list + l, sizeof(list) - l, ", ...");
+			break;
+		}
+		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", cands[i]);
+	}
+	if (s)
+		return st_err_set(err, t->col, "unknown variable '%s' in filter; did you mean '%s'? "
+				  "(defined: %s)", t->text, s, list);
+	return st_err_set(err, t->col, "unknown variable '%s' in filter (defined: %s)", t->text,
+			  list);
+}
+
+static int parse_ip(const char *s, unsigned int *out)
+{
+	unsigned int b[4];
+	char tail;
+
+	if (sscanf(s, "%u.%u.%u.%u%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4)
+		return -1;
+	if (b[0] > 255 || b[1] > 255 || b[2] > 255 || b[3] > 255)
+		return -1;
+	/* bytes in network order as they sit in memory, read as a little-endian u32 */
+	*out = b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24;
+	return 0;
+}
+
+static unsigned long long bswap_n(unsigned long long v, int bytes)
+{
+	unsigned long long r = 0;
+	int i;
+
+	for (i = 0; i < bytes; i++) {
+		r = (r << 8) | (v & 0xff);
+		v >>= 8;
+	}
+	return r;
+}
+
+static int conv_number(const struct st_ftok *t, const char *var, FILE *o, struct st_err *err)
+{
+	enum st_conv cv = st_conv_from_name(var);
+	unsigned long long v;
+	char *end;
+	int bytes;
+	bool neg = t->text[0] == '-';
+
+	if (cv == ST_CONV_NONE || cv == ST_CONV_IP) {
+		fputs(t->text, o);
+		return 0;
+	}
+	bytes = (cv == ST_CONV_B16 || cv == ST_CONV_BX16) ? 2 :
+		(cv == ST_CONV_B32 || cv == ST_CONV_BX32) ? 4 : 8;
+	v = strtoull(t->text, &end, 0);
+	if (neg || *end)
+		return st_err_set(err, t->col, "'%s' is not a byte-order value for '%s'", t->text, var);
+	if (bytes < 8 && v >> (bytes * 8))
+		return st_err_set(err, t->col, "%s does not fit the %d bits of '%s'", t->text,
+				  bytes * 8, var);
+	v = bswap_n(v, bytes);
+	if (cv == ST_CONV_BX16 || cv == ST_CONV_BX32 || cv == ST_CONV_BX64)
+		fprintf(o, "0x%llx", v);
+	else
+		fprintf(o, "%llu", v);
+	return 0;
+}
+
+static void put_string(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', o);
+		fputc(*s, o);
+	}
+	fputc('"', o);
+}
+
+int st_filter_compile(const struct st_filter *f, const struct st_fvar *vars, size_t nvars,
+		      bool check, char **out, struct st_err *err)
+{
+	const struct st_fvar *cur = NULL;
+	const char *curname = "";
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *o = open_memstream(&buf, &len);
+	int rc = 0;
+
+	if (!o)
+		return st_err_set(err, f->col, "out of memory");
+	for (i = 0; i < f->ntoks && !rc; i++) {
+		const struct st_ftok *t = &f->toks[i];
+
+		switch (t->kind) {
+		case ST_FT_IDENT:
+			cur = find_var(vars, nvars, t->text);
+			curname = t->text;
+			if (!cur && check) {
+				rc = unknown_var(t, vars, nvars, err);
+				break;
+			}
+			fputs(t->text, o);
+			break;
+		case ST_FT_NUMBER:
+			if (cur && cur->kind == 1) {
+				rc = st_err_set(err, t->col, "'%s' is a string; compare it with a quoted "
+						"string, not %s", curname, t->text);
+				break;
+			}
+			rc = conv_number(t, curname, o, err);
+			break;
+		case ST_FT_IPADDR: {
+			unsigned int ip;
+
+			if (st_conv_from_name(curname) != ST_CONV_IP) {
+				rc = st_err_set(err, t->col, "address %s compared with '%s': only ip_ "
+						"variables take dotted addresses (name it ip_%s)",
+						t->text, curname, curname);
+				break;
+			}
+			if (parse_ip(t->text, &ip)) {
+				rc = st_err_set(err, t->col, "'%s' is not an IPv4 address", t->text);
+				break;
+			}
+			fprintf(o, "0x%x", ip);
+			break;
+		}
+		case ST_FT_STRING:
+			if (cur && cur->kind == 0 && check) {
+				rc = st_err_set(err, t->col, "'%s' is a number; it cannot be compared "
+						"with the string \"%s\"", curname, t->text);
+				break;
+			}
+			put_string(o, t->text);
+			break;
+		case ST_FT_CMP:
+		case ST_FT_AND:
+		case ST_FT_OR:
+		case ST_FT_NOT:
+		case ST_FT_LPAREN:
+		case ST_FT_RPAREN:
+			fputs(t->text ? t->text : "", o);
+			break;
+		}
+	}
+	fclose(o);
+	if (rc) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+int st_event_fields(const char *tracefs, const char *group, const char *event,
+		    struct st_fvar **vars)
+{
+	char path[512], line[512];
+	struct st_fvar *v = NULL;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs, group, event);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "field:"), *semi, *name, *br;
+		struct st_fvar *nv;
+		bool str;
+
+		if (!p)
+			continue;
+		p += 6;
+		semi = strchr(p, ';');
+		if (!semi)
+			continue;
+		*semi = '\0';
+		str = strstr(p, "char") && (strchr(p, '[') || strstr(p, "__data_loc"));
+		br = strchr(p, '[');
+		if (br && !strstr(p, "__data_loc"))
+			*br = '\0';
+		name = strrchr(p, ' ');
+		name = name ? name + 1 : p;
+		if (!strncmp(name, "common_", 7))
+			continue;
+		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[n].name = strdup(name);
+		v[n].kind = str ? 1 : 0;
+		n++;
+	}
+	fclose(f);
+	*vars = v;
+	return n;
+}
+
+void st_fvars_free(struct st_fvar *vars, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free((char *)vars[i].name);
+	free(vars);
+}

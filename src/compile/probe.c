@@ -1,0 +1,51 @@
+/* The probe specification: definition text and freeing. (st_conv_from_name lives in
+ * src/output/convert.c beside the conversions themselves.) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compile/compile.h"
+
+char *st_probe_definition(const struct st_probe *p, const char *group)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	if (p->type == 'e')
+		return NULL;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "%c:", (p->type == 'r' || p->type == 'R') ? 'r' : 'p');
+	if (group)
+		fprintf(f, "%s/", group);
+	fprintf(f, "%s %s", p->event, p->target);
+	for (i = 0; i < p->nargs; i++) {
+		fprintf(f, " %s=%s", p->args[i].name, p->args[i].fetch);
+		if (p->args[i].ktype)
+			fprintf(f, ":%s", p->args[i].ktype);
+	}
+	fclose(f);
+	return buf;
+}
+
+void st_probe_free(struct st_probe *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nargs; i++) {
+		free(p->args[i].name);
+		free(p->args[i].fetch);
+		free(p->args[i].ktype);
+	}
+	free(p->args);
+	free(p->event);
+	free(p->group);
+	free(p->target);
+	free(p->func);
+	free(p->binary);
+	free(p->filter);
+	free(p);
+}

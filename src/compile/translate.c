@@ -1,0 +1,398 @@
+/* st_translate: one expression line -> one st_probe. Owns the lazily loaded inputs: kernel
+ * (or --btf) types, the traceable function list, user binaries' types. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "compile/arch.h"
+#include "compile/compile.h"
+#include "compile/filter.h"
+#include "compile/value.h"
+#include "expr/expr.h"
+#include "types/ksyms.h"
+#include "types/types.h"
+#include "types/usym.h"
+
+struct ubin {
+	char *path;
+	struct st_types *types;   /* NULL: no DWARF */
+};
+
+struct st_translator {
+	const struct st_arch *arch;
+	char *btf_path;
+	char *ksyms_path;
+	bool check_ksyms;
+	struct st_types *types;
+	struct st_ksyms *ksyms;
+	bool ksyms_tried;
+	char tracefs[64];         /* "" when not readable */
+	struct ubin *ubins;
+	int nubins;
+};
+
+struct st_translator *st_translator_new(const struct st_translator_opts *o, struct st_err *err)
+{
+	struct st_translator *tr;
+	const struct st_arch *a = st_arch_find(o ? o->arch : NULL);
+	struct stat st;
+
+	if (!a) {
+		st_err_set(err, 0, "unknown architecture '%s' (use x86_64 or aarch64)", o->arch);
+		return NULL;
+	}
+	tr = calloc(1, sizeof(*tr));
+	if (!tr)
+		return NULL;
+	tr->arch = a;
+	if (o && o->btf_path)
+		tr->btf_path = strdup(o->btf_path);
+	if (o && o->ksyms_path && *o->ksyms_path)
+		tr->ksyms_path = strdup(o->ksyms_path);
+	/* The running kernel's function list only describes the running kernel. */
+	tr->check_ksyms = o && o->ksyms_path ? *o->ksyms_path != '\0' : !(o && o->btf_path);
+	if (o && o->tracefs)
+		snprintf(tr->tracefs, sizeof(tr->tracefs), "%s", o->tracefs);
+	else if (!stat("/sys/kernel/tracing/events", &st))
+		snprintf(tr->tracefs, sizeof(tr->tracefs), "/sys/kernel/tracing");
+	else if (!stat("/sys/kernel/debug/tracing/events", &st))
+		snprintf(tr->tracefs, sizeof(tr->tracefs), "/sys/kernel/debug/tracing");
+	return tr;
+}
+
+void st_translator_free(struct st_translator *tr)
+{
+	int i;
+
+	if (!tr)
+		return;
+	for (i = 0; i < tr->nubins; i++) {
+		free(tr->ubins[i].path);
+		st_types_free(tr->ubins[i].types);
+	}
+	free(tr->ubins);
+	st_types_free(tr->types);
+	st_ksyms_free(tr->ksyms);
+	free(tr->btf_path);
+	free(tr->ksyms_path);
+	free(tr);
+}
+
+static struct st_types *kernel_types(struct st_translator *tr, struct st_err *err)
+{
+	if (!tr->types)
+		tr->types = st_types_open(tr->btf_path, err);
+	return tr->types;
+}
+
+static struct st_ksyms *kernel_syms(struct st_translator *tr)
+{
+	struct st_err e;
+
+	if (!tr->ksyms_tried && tr->check_ksyms) {
+		tr->ksyms_tried = true;
+		tr->ksyms = st_ksyms_load(tr->ksyms_path, &e);
+	}
+	return tr->ksyms;
+}
+
+static struct st_types *user_types(struct st_translator *tr, const char *path)
+{
+	struct ubin *nb;
+	struct st_err e;
+	struct btf *btf;
+	int i;
+
+	for (i = 0; i < tr->nubins; i++)
+		if (!strcmp(tr->ubins[i].path, path))
+			return tr->ubins[i].types;
+	nb = realloc(tr->ubins, (size_t)(tr->nubins + 1) * sizeof(*nb));
+	if (!nb)
+		return NULL;
+	tr->ubins = nb;
+	btf = st_dwarf_to_btf(path, &e);
+	nb[tr->nubins].path = strdup(path);
+	nb[tr->nubins].types = btf ? st_types_from_btf(btf) : NULL;
+	return nb[tr->nubins++].types;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* Functions whose pointer arguments point into user memory. */
+static bool is_syscall_func(const char *f)
+{
+	static const char *const pfx[] = { "__do_sys_", "__se_sys_", "__do_compat_sys_",
+					   "do_sys_", "__x64_sys_", "__arm64_sys_", "ksys_" };
+	size_t i;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(f, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
+/* Nearest FUNC name in a BTF, for "did you mean" when no function list is available. */
+static const char *suggest_btf_func(const struct btf *btf, const char *name, char *buf, size_t n)
+{
+	enum { CHUNK = 2048 };
+	const char *cands[CHUNK], *win[128], *s;
+	__u32 i, cnt = btf__type_cnt(btf);
+	size_t c = 0, nw = 0;
+
+	for (i = 1; i < cnt; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (!btf_is_func(t))
+			continue;
+		cands[c++] = btf__name_by_offset(btf, t->name_off);
+		if (c == CHUNK) {
+			s = st_suggest(name, cands, c);
+			if (s && nw < 128)
+				win[nw++] = s;
+			c = 0;
+		}
+	}
+	s = st_suggest(name, cands, c);
+	if (s && nw < 128)
+		win[nw++] = s;
+	s = st_suggest(name, win, nw);
+	if (!s)
+		return NULL;
+	snprintf(buf, n, "%s", s);
+	return buf;
+}
+
+/* p/r: the traceable name, prototype, and context. */
+static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l,
+			       struct st_vctx *c, char **func, struct st_err *err)
+{
+	struct st_types *types = kernel_types(tr, err);
+	struct st_ksyms *ks = kernel_syms(tr);
+	struct st_tref proto;
+	char base[256], sbuf[256];
+	const char *name = l->func, *s;
+
+	if (!types)
+		return -1;
+	if (ks) {
+		int amb;
+		const struct st_ksym *k = st_ksyms_resolve(ks, l->func, &amb);
+
+		if (!k) {
+			s = st_ksyms_suggest(ks, l->func);
+			if (s)
+				return st_err_set(err, l->target_col, "'%s' is not a traceable kernel "
+						  "function; did you mean '%s'?", l->func, s);
+			return st_err_set(err, l->target_col, "'%s' is not a traceable kernel function "
+					  "(see surftrace -l '%s*')", l->func, l->func);
+		}
+		name = k->name;
+	}
+	*func = strdup(name);
+	st_ksym_base(name, base, sizeof(base));
+	if (!st_types_func(types, base, &proto, NULL)) {
+		c->proto_btf = proto.btf;
+		c->proto_id = proto.id;
+	} else if (!ks) {
+		s = suggest_btf_func(st_types_btf(types), base, sbuf, sizeof(sbuf));
+		free(*func);
+		*func = NULL;
+		if (s)
+			return st_err_set(err, l->target_col, "no function '%s' in the type information; "
+					  "did you mean '%s'?", l->func, s);
+		return st_err_set(err, l->target_col, "no function '%s' in the type information",
+				  l->func);
+	}
+	c->types = types;
+	c->syscall = is_syscall_func(base);
+	return 0;
+}
+
+static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
+			     struct st_vctx *c, struct st_probe *p, struct st_err *err)
+{
+	char path[4096];
+	struct st_types *ut;
+	struct st_tref proto;
+
+	if (st_usym_find_binary(l->binary, path, sizeof(path), err)) {
+		err->col = l->target_col;
+		return -1;
+	}
+	if (st_usym_offset(path, l->func, l->uaddr, l->off, &p->uoffset, err)) {
+		err->col = l->target_col;
+		return -1;
+	}
+	p->binary = strdup(path);
+	ut = l->func ? user_types(tr, path) : NULL;
+	c->types = ut;
+	if (ut && !st_types_func(ut, l->func, &proto, NULL)) {
+		c->proto_btf = proto.btf;
+		c->proto_id = proto.id;
+	}
+	c->uprobe = true;
+	c->binary = p->binary;
+	return 0;
+}
+
+static int compile_arg(const struct st_vctx *c, const struct st_arg *a, struct st_probe_arg *pa,
+		       struct st_err *err)
+{
+	struct st_val v;
+	char fetch[1024], ktype[64];
+	size_t i;
+
+	if (!strncmp(a->name, "common_", 7))
+		return st_err_set(err, a->name_col, "'%s' is reserved for the event's common fields; "
+				  "pick another name", a->name);
+	if (!c->types && (a->expr.cast != ST_CAST_NONE || a->expr.nacc || a->expr.base == ST_BASE_ARGNAME))
+		return st_err_set(err, a->col, "no type information for %s%s: only plain registers, "
+				  "%%N and $retval work here", c->func,
+				  c->uprobe ? " (the binary has no DWARF debug info)" : "");
+	if (st_val_base(c, &a->expr, &v, err))
+		return -1;
+	if (a->expr.cast == ST_CAST_SKB && st_val_skb(c, &a->expr, &v, err))
+		return -1;
+	for (i = 0; i < a->expr.nacc; i++)
+		if (st_val_access(c, &a->expr.acc[i], &v, err))
+			return -1;
+	if (st_val_emit(c, &v, a->fmt, a->col, fetch, sizeof(fetch), ktype, sizeof(ktype), err))
+		return -1;
+	pa->name = strdup(a->name);
+	pa->fetch = strdup(fetch);
+	pa->ktype = *ktype ? strdup(ktype) : NULL;
+	pa->conv = st_conv_from_name(a->name);
+	return 0;
+}
+
+static int compile_filter_args(const struct st_line *l, struct st_probe *p, struct st_err *err)
+{
+	struct st_fvar vars[64];
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nargs && n < 64; i++) {
+		const char *kt = p->args[i].ktype;
+
+		vars[n].name = p->args[i].name;
+		vars[n].kind = (!kt || strstr(kt, "string")) ? 1 : 0;
+		n++;
+	}
+	return st_filter_compile(&l->filter, vars, n, true, &p->filter, err);
+}
+
+static int compile_event(struct st_translator *tr, const struct st_line *l, struct st_probe *p,
+			 struct st_err *err)
+{
+	char pat[512];
+	glob_t g;
+	bool globbed = strpbrk(l->group, "*?[") || strpbrk(l->event, "*?[");
+	int found = -1;
+
+	if (l->nargs)
+		return st_err_set(err, l->args[0].name_col, "trace events print their own fields; "
+				  "'%s=' belongs to p/r/P/R lines (filter fields with f:)",
+				  l->args[0].name);
+	p->group = strdup(l->group);
+	p->event = strdup(l->event);
+	if (tr->tracefs[0]) {
+		snprintf(pat, sizeof(pat), "%s/events/%s/%s/format", tr->tracefs, l->group, l->event);
+		if (glob(pat, 0, NULL, &g) == 0) {
+			found = (int)g.gl_pathc;
+			globfree(&g);
+		} else {
+			snprintf(pat, sizeof(pat), "%s/events/%s", tr->tracefs, "sched");
+			found = access(pat, R_OK) == 0 ? 0 : -1;   /* events readable at all? */
+		}
+	}
+	if (found == 0)
+		return st_err_set(err, l->target_col, "no trace event matches '%s/%s' (see surftrace "
+				  "-l '%s/*')", l->group, l->event, l->group);
+	if (l->has_filter) {
+		struct st_fvar *vars = NULL;
+		int n = (!globbed && tr->tracefs[0]) ?
+			st_event_fields(tr->tracefs, l->group, l->event, &vars) : -1;
+		int rc = st_filter_compile(&l->filter, vars, n > 0 ? (size_t)n : 0, n >= 0,
+					   &p->filter, err);
+
+		st_fvars_free(vars, n > 0 ? n : 0);
+		return rc;
+	}
+	return 0;
+}
+
+int st_translate(struct st_translator *tr, const char *text, int index, struct st_probe **out,
+		 struct st_err *err)
+{
+	struct st_line *l = NULL;
+	struct st_probe *p;
+	struct st_vctx c = { 0 };
+	char buf[4400];
+	size_t i;
+
+	*out = NULL;
+	if (st_parse_line(text, &l, err))
+		return -1;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		st_line_free(l);
+		return st_err_set(err, 0, "out of memory");
+	}
+	p->type = (char)l->type;
+	p->index = index;
+	c.arch = tr->arch;
+	c.line_type = (char)l->type;
+	switch (l->type) {
+	case ST_LINE_EVENT:
+		if (compile_event(tr, l, p, err))
+			goto fail;
+		goto done;
+	case ST_LINE_KPROBE:
+	case ST_LINE_KRETPROBE:
+		if (l->type == ST_LINE_KRETPROBE && l->off)
+			{ st_err_set(err, l->target_col, "a return probe cannot have an offset "
+				     "(+%ld); use 'p %s+%ld' for a point inside the function",
+				     l->off, l->func, l->off); goto fail; }
+		if (resolve_kernel_func(tr, l, &c, &p->func, err))
+			goto fail;
+		if (l->off)
+			snprintf(buf, sizeof(buf), "%s+%ld", p->func, l->off);
+		else
+			snprintf(buf, sizeof(buf), "%s", p->func);
+		p->target = strdup(buf);
+		break;
+	default:  /* P R */
+		if (resolve_user_func(tr, l, &c, p, err))
+			goto fail;
+		p->func = xstrdup(l->func);
+		snprintf(buf, sizeof(buf), "%s:0x%llx", p->binary, p->uoffset);
+		p->target = strdup(buf);
+		break;
+	}
+	c.func = p->func ? p->func : "the probed address";
+	snprintf(buf, sizeof(buf), "%c%d", (l->type == 'r' || l->type == 'R') ? 'r' : 'p', index);
+	p->event = strdup(buf);
+	p->args = calloc(l->nargs ? l->nargs : 1, sizeof(*p->args));
+	if (!p->args)
+		goto fail;
+	for (i = 0; i < l->nargs; i++) {
+		if (compile_arg(&c, &l->args[i], &p->args[i], err))
+			goto fail;
+		p->nargs++;
+	}
+	if (l->has_filter && compile_filter_args(l, p, err))
+		goto fail;
+done:
+	st_line_free(l);
+	*out = p;
+	return 0;
+fail:
+	st_line_free(l);
+	st_probe_free(p);
+	return -1;
+}

@@ -1,0 +1,396 @@
+/* BTF sources and lookups for the translator (libbpf's BTF API does the parsing). */
+#include <ctype.h>
+#include <errno.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "types/types.h"
+
+struct st_types {
+	struct btf *base;
+	struct btf **mods;      /* module split BTF, loaded on first miss (running kernel) */
+	char **mod_names;
+	int nmods;
+	bool kernel;            /* opened from the running kernel */
+	bool mods_loaded;
+	char identity[32];
+};
+
+struct st_types *st_types_from_btf(struct btf *btf)
+{
+	struct st_types *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		btf__free(btf);
+		return NULL;
+	}
+	t->base = btf;
+	return t;
+}
+
+struct st_types *st_types_open(const char *path, struct st_err *err)
+{
+	struct st_types *t;
+	struct btf *btf;
+
+	if (path)
+		btf = btf__parse(path, NULL);
+	else
+		btf = btf__load_vmlinux_btf();
+	if (!btf) {
+		st_err_set(err, 0, "cannot read BTF from %s: %s%s", path ? path : "the running kernel",
+			   strerror(errno), path ? "" :
+			   " (kernel without CONFIG_DEBUG_INFO_BTF? pass --btf FILE, see 'surftrace btfgen')");
+		return NULL;
+	}
+	t = st_types_from_btf(btf);
+	if (t)
+		t->kernel = !path;
+	return t;
+}
+
+void st_types_free(struct st_types *t)
+{
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nmods; i++) {
+		btf__free(t->mods[i]);
+		free(t->mod_names[i]);
+	}
+	free(t->mods);
+	free(t->mod_names);
+	btf__free(t->base);
+	free(t);
+}
+
+const struct btf *st_types_btf(const struct st_types *t)
+{
+	return t->base;
+}
+
+const char *st_types_identity(struct st_types *t)
+{
+	const unsigned char *p;
+	__u32 size, i;
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	if (t->identity[0])
+		return t->identity;
+	p = btf__raw_data(t->base, &size);
+	for (i = 0; p && i < size; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(t->identity, sizeof(t->identity), "%08x-%016llx", size, (unsigned long long)h);
+	return t->identity;
+}
+
+static void load_modules(struct st_types *t)
+{
+	DIR *d;
+	struct dirent *de;
+
+	t->mods_loaded = true;
+	if (!t->kernel)
+		return;
+	d = opendir("/sys/kernel/btf");
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[512];
+		struct btf *m, **nm;
+		char **nn;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", de->d_name);
+		m = btf__parse_split(path, t->base);
+		if (!m)
+			continue;
+		nm = realloc(t->mods, (size_t)(t->nmods + 1) * sizeof(*nm));
+		nn = nm ? realloc(t->mod_names, (size_t)(t->nmods + 1) * sizeof(*nn)) : NULL;
+		if (!nm || !nn) {
+			if (nm)
+				t->mods = nm;
+			btf__free(m);
+			break;
+		}
+		t->mods = nm;
+		t->mod_names = nn;
+		t->mods[t->nmods] = m;
+		t->mod_names[t->nmods++] = strdup(de->d_name);
+	}
+	closedir(d);
+}
+
+int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
+		  const char **module)
+{
+	const struct btf_type *ft;
+	int id, i;
+
+	if (module)
+		*module = NULL;
+	id = btf__find_by_name_kind(t->base, name, BTF_KIND_FUNC);
+	if (id > 0) {
+		ft = btf__type_by_id(t->base, id);
+		proto->btf = t->base;
+		proto->id = ft->type;
+		return 0;
+	}
+	if (!t->mods_loaded)
+		load_modules(t);
+	for (i = 0; i < t->nmods; i++) {
+		id = btf__find_by_name_kind(t->mods[i], name, BTF_KIND_FUNC);
+		if (id > 0) {
+			ft = btf__type_by_id(t->mods[i], id);
+			proto->btf = t->mods[i];
+			proto->id = ft->type;
+			if (module)
+				*module = t->mod_names[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int st_types_var(struct st_types *t, const char *name, struct st_tref *out)
+{
+	int id = btf__find_by_name_kind(t->base, name, BTF_KIND_VAR);
+
+	if (id <= 0)
+		return -1;
+	out->btf = t->base;
+	out->id = btf__type_by_id(t->base, id)->type;
+	return 0;
+}
+
+__u32 st_btf_skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *tp;
+	int guard = 64;
+
+	while (id && guard--) {
+		tp = btf__type_by_id(btf, id);
+		if (!tp)
+			return 0;
+		switch (btf_kind(tp)) {
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			id = tp->type;
+			break;
+		default:
+			return id;
+		}
+	}
+	return id;
+}
+
+bool st_btf_is_user(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *tp;
+	int guard = 64;
+
+	while (id && guard--) {
+		tp = btf__type_by_id(btf, id);
+		if (!tp)
+			return false;
+		switch (btf_kind(tp)) {
+		case BTF_KIND_TYPE_TAG:
+			if (!strcmp(btf__name_by_offset(btf, tp->name_off), "user"))
+				return true;
+			/* fallthrough */
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+			id = tp->type;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/* Scalar spellings and the BTF names that may stand for them (typedefs in the kernel,
+ * DWARF base type names in user binaries). */
+static const struct {
+	const char *spelling;
+	const char *cands[5];
+} scalar_alias[] = {
+	{ "u8", { "u8", "__u8", "unsigned char", "uint8_t" } },
+	{ "s8", { "s8", "__s8", "signed char", "int8_t", "char" } },
+	{ "u16", { "u16", "__u16", "short unsigned int", "uint16_t" } },
+	{ "s16", { "s16", "__s16", "short int", "int16_t" } },
+	{ "u32", { "u32", "__u32", "unsigned int", "uint32_t" } },
+	{ "s32", { "s32", "__s32", "int", "int32_t" } },
+	{ "u64", { "u64", "__u64", "long long unsigned int", "long unsigned int", "uint64_t" } },
+	{ "s64", { "s64", "__s64", "long long int", "long int", "int64_t" } },
+	{ "unsigned char", { "unsigned char", "u8" } },
+	{ "signed char", { "signed char", "s8" } },
+	{ "char", { "char" } },
+	{ "short", { "short int", "s16" } },
+	{ "short int", { "short int", "s16" } },
+	{ "unsigned short", { "short unsigned int", "u16" } },
+	{ "unsigned short int", { "short unsigned int", "u16" } },
+	{ "int", { "int", "s32" } },
+	{ "signed int", { "int", "s32" } },
+	{ "unsigned", { "unsigned int", "u32" } },
+	{ "unsigned int", { "unsigned int", "u32" } },
+	{ "long", { "long int", "s64" } },
+	{ "long int", { "long int", "s64" } },
+	{ "unsigned long", { "long unsigned int", "u64" } },
+	{ "unsigned long int", { "long unsigned int", "u64" } },
+	{ "long long", { "long long int", "s64" } },
+	{ "unsigned long long", { "long long unsigned int", "u64" } },
+	{ "bool", { "bool", "_Bool" } },
+	{ "_Bool", { "_Bool", "bool" } },
+	{ "void", { NULL } },
+};
+
+static int find_named(const struct btf *btf, const char *name)
+{
+	static const int kinds[] = { BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_STRUCT,
+				     BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+				     BTF_KIND_FLOAT };
+	size_t i;
+	int id;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		id = btf__find_by_name_kind(btf, name, kinds[i]);
+		if (id > 0)
+			return id;
+	}
+	return -1;
+}
+
+int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, int *nptr,
+		   struct st_err *err)
+{
+	char buf[256], *p, *end;
+	const char *kw = NULL;
+	int id = -1, kind = 0;
+	size_t i;
+
+	*nptr = 0;
+	snprintf(buf, sizeof(buf), "%s", ctype);
+	/* trailing stars and spaces */
+	end = buf + strlen(buf);
+	while (end > buf && (end[-1] == '*' || isspace((unsigned char)end[-1]))) {
+		if (end[-1] == '*')
+			(*nptr)++;
+		*--end = '\0';
+	}
+	p = buf;
+	while (isspace((unsigned char)*p))
+		p++;
+	/* drop qualifiers: they do not change what is read */
+	for (;;) {
+		if (!strncmp(p, "const ", 6))
+			p += 6;
+		else if (!strncmp(p, "volatile ", 9))
+			p += 9;
+		else
+			break;
+	}
+	if (!strncmp(p, "struct ", 7)) {
+		kw = "struct"; kind = BTF_KIND_STRUCT; p += 7;
+	} else if (!strncmp(p, "union ", 6)) {
+		kw = "union"; kind = BTF_KIND_UNION; p += 6;
+	} else if (!strncmp(p, "enum ", 5)) {
+		kw = "enum"; kind = BTF_KIND_ENUM; p += 5;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return st_err_set(err, 0, "empty type name in cast '%s'", ctype);
+	out->btf = t->base;
+	if (kw) {
+		id = btf__find_by_name_kind(t->base, p, kind);
+		if (id <= 0 && kind == BTF_KIND_ENUM)
+			id = btf__find_by_name_kind(t->base, p, BTF_KIND_ENUM64);
+		if (id <= 0)
+			return st_err_set(err, 0, "unknown type '%s %s' in cast", kw, p);
+		out->id = (__u32)id;
+		return 0;
+	}
+	for (i = 0; i < sizeof(scalar_alias) / sizeof(scalar_alias[0]); i++) {
+		size_t j;
+
+		if (strcmp(p, scalar_alias[i].spelling))
+			continue;
+		if (!scalar_alias[i].cands[0]) {   /* void */
+			out->id = 0;
+			return 0;
+		}
+		for (j = 0; j < 5 && scalar_alias[i].cands[j]; j++) {
+			id = find_named(t->base, scalar_alias[i].cands[j]);
+			if (id > 0) {
+				out->id = (__u32)id;
+				return 0;
+			}
+		}
+		break;
+	}
+	id = find_named(t->base, p);
+	if (id <= 0)
+		return st_err_set(err, 0, "unknown type '%s' in cast (write 'struct %s' for a struct)",
+				  p, p);
+	out->id = (__u32)id;
+	return 0;
+}
+
+const char *st_type_name(const struct btf *btf, __u32 id, char *buf, size_t n)
+{
+	const struct btf_type *tp = id ? btf__type_by_id(btf, id) : NULL;
+	const char *name;
+
+	if (!tp) {
+		snprintf(buf, n, "void");
+		return buf;
+	}
+	name = btf__name_by_offset(btf, tp->name_off);
+	switch (btf_kind(tp)) {
+	case BTF_KIND_STRUCT: snprintf(buf, n, "struct %s", *name ? name : "(anon)"); break;
+	case BTF_KIND_UNION: snprintf(buf, n, "union %s", *name ? name : "(anon)"); break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64: snprintf(buf, n, "enum %s", *name ? name : "(anon)"); break;
+	case BTF_KIND_PTR: {
+		char inner[200];
+
+		st_type_name(btf, tp->type, inner, sizeof(inner));
+		snprintf(buf, n, "%s%s*", inner, inner[strlen(inner) - 1] == '*' ? "" : " ");
+		break;
+	}
+	case BTF_KIND_CONST: {
+		char inner[200];
+
+		st_type_name(btf, tp->type, inner, sizeof(inner));
+		snprintf(buf, n, "const %s", inner);
+		break;
+	}
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return st_type_name(btf, tp->type, buf, n);
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array(tp);
+		char inner[200];
+
+		st_type_name(btf, a->type, inner, sizeof(inner));
+		snprintf(buf, n, "%s[%u]", inner, a->nelems);
+		break;
+	}
+	case BTF_KIND_FUNC_PROTO: snprintf(buf, n, "function"); break;
+	default: snprintf(buf, n, "%s", *name ? name : "(anon)"); break;
+	}
+	return buf;
+}

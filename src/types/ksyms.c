@@ -1,0 +1,250 @@
+/* Traceable kernel functions, kept as one text buffer plus a sorted index. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "types/ksyms.h"
+#include "util/err.h"
+
+struct st_ksyms {
+	char *text;              /* file contents, split in place */
+	struct st_ksym *syms;
+	size_t n;
+};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	return strcmp(((const struct st_ksym *)a)->name, ((const struct st_ksym *)b)->name);
+}
+
+/* Lines are "name [module]" (available_filter_functions) or "addr t name [module]"
+ * (kallsyms, kallsyms=true: only text symbols kept). */
+static int index_lines(struct st_ksyms *k, bool kallsyms)
+{
+	size_t cap = 0;
+	char *line = k->text, *next;
+
+	for (; line && *line; line = next) {
+		char *name, *mod = NULL, *sp;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (kallsyms) {
+			char *type;
+
+			if (!strtok_r(line, " \t", &sp))
+				continue;
+			type = strtok_r(NULL, " \t", &sp);
+			name = strtok_r(NULL, " \t", &sp);
+			if (!type || !name || (type[0] != 't' && type[0] != 'T'))
+				continue;
+		} else {
+			name = strtok_r(line, " \t", &sp);
+			if (!name || name[0] == '#')
+				continue;
+		}
+		mod = strtok_r(NULL, " \t", &sp);
+		if (mod && mod[0] == '[') {
+			size_t l = strlen(++mod);
+
+			if (l && mod[l - 1] == ']')
+				mod[l - 1] = '\0';
+		} else {
+			mod = NULL;
+		}
+		if (k->n == cap) {
+			struct st_ksym *ns;
+
+			cap = cap ? cap * 2 : 4096;
+			ns = realloc(k->syms, cap * sizeof(*ns));
+			if (!ns)
+				return -1;
+			k->syms = ns;
+		}
+		k->syms[k->n].name = name;
+		k->syms[k->n].module = mod;
+		k->n++;
+	}
+	qsort(k->syms, k->n, sizeof(*k->syms), cmp_sym);
+	return 0;
+}
+
+struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err)
+{
+	static const char *const aff[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	struct st_ksyms *k = calloc(1, sizeof(*k));
+	bool kallsyms = false;
+	size_t i;
+
+	if (!k)
+		return NULL;
+	if (path) {
+		k->text = slurp(path);
+	} else {
+		for (i = 0; i < 2 && !k->text; i++)
+			k->text = slurp(aff[i]);
+		if (!k->text) {
+			k->text = slurp("/proc/kallsyms");
+			kallsyms = true;
+		}
+	}
+	if (!k->text) {
+		st_err_set(err, 0, "cannot read the kernel's function list (%s): %s",
+			   path ? path : "available_filter_functions or /proc/kallsyms",
+			   strerror(errno));
+		free(k);
+		return NULL;
+	}
+	if (index_lines(k, kallsyms)) {
+		st_err_set(err, 0, "out of memory reading the function list");
+		st_ksyms_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void st_ksyms_free(struct st_ksyms *k)
+{
+	if (!k)
+		return;
+	free(k->syms);
+	free(k->text);
+	free(k);
+}
+
+size_t st_ksyms_count(const struct st_ksyms *k)
+{
+	return k->n;
+}
+
+const struct st_ksym *st_ksyms_at(const struct st_ksyms *k, size_t i)
+{
+	return i < k->n ? &k->syms[i] : NULL;
+}
+
+/* First index whose name is >= key. */
+static size_t lower_bound(const struct st_ksyms *k, const char *key)
+{
+	size_t lo = 0, hi = k->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(k->syms[mid].name, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* True when s (after the base name) is only compiler suffixes: .isra.N .part.N
+ * .constprop.N .cold .llvm.N .lto_priv.N .localalias in any combination. */
+static bool is_compiler_suffix(const char *s)
+{
+	static const char *const words[] = { "isra", "part", "constprop", "cold", "llvm",
+					     "lto_priv", "localalias", "specialized" };
+	while (*s == '.') {
+		size_t i, l = 0;
+
+		s++;
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			l = strlen(words[i]);
+			if (!strncmp(s, words[i], l) && (s[l] == '.' || s[l] == '\0'))
+				break;
+		}
+		if (i == sizeof(words) / sizeof(words[0])) {
+			/* numeric component */
+			if (*s < '0' || *s > '9')
+				return false;
+			while (*s >= '0' && *s <= '9')
+				s++;
+			continue;
+		}
+		s += l;
+	}
+	return *s == '\0';
+}
+
+const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *name,
+				       int *ambiguous)
+{
+	size_t i = lower_bound(k, name), len = strlen(name);
+	const struct st_ksym *found = NULL;
+	int count = 0;
+
+	if (ambiguous)
+		*ambiguous = 0;
+	if (i < k->n && !strcmp(k->syms[i].name, name))
+		return &k->syms[i];
+	for (; i < k->n && !strncmp(k->syms[i].name, name, len); i++) {
+		const char *rest = k->syms[i].name + len;
+
+		if (*rest != '.' || !is_compiler_suffix(rest))
+			continue;
+		if (!found)
+			found = &k->syms[i];
+		else if (strcmp(found->name, k->syms[i].name))
+			count++;
+	}
+	if (ambiguous && count)
+		*ambiguous = 1;
+	return found;
+}
+
+const char *st_ksym_base(const char *name, char *buf, size_t n)
+{
+	const char *dot = strchr(name, '.');
+	size_t l = dot && is_compiler_suffix(dot) ? (size_t)(dot - name) : strlen(name);
+
+	if (l >= n)
+		l = n - 1;
+	memcpy(buf, name, l);
+	buf[l] = '\0';
+	return buf;
+}
+
+const char *st_ksyms_suggest(const struct st_ksyms *k, const char *name)
+{
+	enum { CHUNK = 4096 };
+	const char *cands[CHUNK], *best = NULL, *pick;
+	size_t i = 0;
+
+	/* Suggest per chunk then among the chunk winners: st_suggest takes an array. */
+	const char *winners[64];
+	size_t nw = 0;
+
+	while (i < k->n) {
+		size_t c = 0;
+
+		for (; i < k->n && c < CHUNK; i++)
+			cands[c++] = k->syms[i].name;
+		pick = st_suggest(name, cands, c);
+		if (pick && nw < 64)
+			winners[nw++] = pick;
+	}
+	best = st_suggest(name, winners, nw);
+	return best;
+}
