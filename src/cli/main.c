@@ -74,9 +74,10 @@ static const struct option long_opts[] = {
 
 void st_cli_expr_error(int index, const char *expr, const struct st_err *err)
 {
+	(void)expr;
 	if (err->col > 0)
-		fprintf(stderr, "surftrace: error: expression %d, column %d: %s\n    %s\n    %*s^\n",
-			index + 1, err->col, err->msg, expr, err->col - 1, "");
+		fprintf(stderr, "surftrace: error: expression %d, column %d: %s\n",
+			index + 1, err->col, err->msg);
 	else
 		fprintf(stderr, "surftrace: error: expression %d: %s\n", index + 1, err->msg);
 }

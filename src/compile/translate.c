@@ -54,8 +54,11 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 		tr->ksyms_path = strdup(o->ksyms_path);
 	/* The running kernel's function list only describes the running kernel. */
 	tr->check_ksyms = o && o->ksyms_path ? *o->ksyms_path != '\0' : !(o && o->btf_path);
+	/* Event formats are checked only for the kernel we run on. */
 	if (o && o->tracefs)
 		snprintf(tr->tracefs, sizeof(tr->tracefs), "%s", o->tracefs);
+	else if (o && o->btf_path)
+		tr->tracefs[0] = '\0';
 	else if (!stat("/sys/kernel/tracing/events", &st))
 		snprintf(tr->tracefs, sizeof(tr->tracefs), "/sys/kernel/tracing");
 	else if (!stat("/sys/kernel/debug/tracing/events", &st))

@@ -520,9 +520,9 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 			const char *s = st_suggest(e->name, c->arch->regs, c->arch->nregs);
 
 			if (s)
-				return st_err_set(err, e->base_col, "'%%%s' is not a %s register; did you "
+				return st_err_set(err, e->base_col, "'%%%s' is not a register of %s; did you "
 						  "mean '%%%s'?", e->name, c->arch->name, s);
-			return st_err_set(err, e->base_col, "'%%%s' is not a %s register (%%%s, %%%s, ...)",
+			return st_err_set(err, e->base_col, "'%%%s' is not a register of %s (%%%s, %%%s, ...)",
 					  e->name, c->arch->name, c->arch->regs[0], c->arch->regs[1]);
 		}
 		snprintf(v->fetch, sizeof(v->fetch), "%%%s", e->name);
@@ -736,8 +736,9 @@ const char *st_scalar_ktype(const struct btf *btf, __u32 id, char fmt)
 	return NULL;
 }
 
-/* Plain `char` (not a typedef such as u8, not signed/unsigned char): read as a string. */
-static bool is_plain_char(const struct btf *btf, __u32 id)
+/* Plain `char` (not a typedef such as u8, not signed/unsigned char): read as a string
+ * when in an array. Behind a pointer `unsigned char *` is a string too (qstr.name). */
+static bool is_char_named(const struct btf *btf, __u32 id, bool allow_unsigned)
 {
 	const struct btf_type *t;
 	int guard = 16;
@@ -751,9 +752,21 @@ static bool is_plain_char(const struct btf *btf, __u32 id)
 			continue;
 		}
 		return btf_is_int(t) && t->size == 1 &&
-		       !strcmp(btf__name_by_offset(btf, t->name_off), "char");
+		       (!strcmp(btf__name_by_offset(btf, t->name_off), "char") ||
+			(allow_unsigned &&
+			 !strcmp(btf__name_by_offset(btf, t->name_off), "unsigned char")));
 	}
 	return false;
+}
+
+static bool is_plain_char(const struct btf *btf, __u32 id)
+{
+	return is_char_named(btf, id, false);
+}
+
+static bool is_string_ptr_target(const struct btf *btf, __u32 id)
+{
+	return is_char_named(btf, id, true);
 }
 
 int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int col,
@@ -807,7 +820,7 @@ int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int c
 	}
 	if (v->nptr) {
 		/* cast to a pointer type */
-		if (v->nptr == 1 && is_plain_char(v->btf, v->id) && !fmt) {
+		if (v->nptr == 1 && is_string_ptr_target(v->btf, v->id) && !fmt) {
 			snprintf(fetch, nfetch, "+0(%s)", load);
 			snprintf(ktype, nktype, "%s", v->user ? "ustring" : "string");
 			return 0;
@@ -840,7 +853,7 @@ int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int c
 		snprintf(ktype, nktype, "%s[%u]", kt, arr->nelems);
 		return 0;
 	}
-	if (t && btf_is_ptr(t) && is_plain_char(v->btf, t->type) && !fmt) {
+	if (t && btf_is_ptr(t) && is_string_ptr_target(v->btf, t->type) && !fmt) {
 		snprintf(fetch, nfetch, "+0(%s)", load);
 		snprintf(ktype, nktype, "%s", v->user && !c->uprobe ? "ustring" : "string");
 		return 0;

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Bad input: each line must fail with exit status 2, a single line on stderr naming the
+# column of the offending token and the expected message, and leave tracefs untouched.
+source "$(dirname "$0")/../lib.sh"
+before=$(tracefs_state)
+n=0
+while IFS='|' read -r expr col re; do
+  [ -z "$expr" ] || [ "${expr:0:1}" = "#" ] && continue
+  n=$((n+1))
+  err=$("$ST" -S "$expr" 2>&1 >/dev/null); rc=$?
+  lines=$(printf '%s\n' "$err" | wc -l)
+  if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -q "column $col:" <<<"$err" && grep -Eq -- "$re" <<<"$err"; then
+    ok "$expr -> $err"
+  else
+    fail "$expr: rc=$rc lines=$lines err=[$err] wanted column $col /$re/"
+  fi
+done <<'CASES'
+x wake_up_new_task|1|unknown probe type 'x'
+p|2|missing probe target
+p wake_up_new_tsk|3|not a traceable kernel function; did you mean 'wake_up_new_task'
+p wake_up_new_task comm|20|missing '=' after argument name 'comm'
+p wake_up_new_task comm=%0->comn|29|no member 'comn'; did you mean 'comm'
+p wake_up_new_task c=%0.comm|24|is a pointer: use '->comm'
+p wake_up_new_task c=%0->se->vruntime|28|is not a pointer: use '.vruntime'
+p wake_up_new_task c=%5|22|%5 is past the arguments of wake_up_new_task, which has 1
+p wake_up_new_task c=%zz|22|'%zz' is not a register of x86_64
+p wake_up_new_task c=%dii|22|did you mean '%di'
+p wake_up_new_task c=$retval|22|\$retval exists only in return probes
+r wake_up_new_task c=%0|22|arguments are not available at return
+p wake_up_new_task c=%0->comm[16]|31|index 16 is out of bounds: the array has 16 elements
+p wake_up_new_task c=%0->comm[-1]|31|negative index
+p wake_up_new_task c=%0->comm f:com=="x"|33|unknown variable 'com' in filter; did you mean 'c'
+p wake_up_new_task c=%0->comm f:c==1|36|'c' is a string
+p wake_up_new_task c=%0->pid f:c=="x"|35|'c' is a number
+p wake_up_new_task c=%0->pid f:c==1.2.3.4|35|only ip_ variables take dotted addresses
+p wake_up_new_task ip_c=%0->pid f:ip_c==1.2.3.400|41|bad IPv4 address '1.2.3.400'
+p wake_up_new_task c=%0->pid f:(c==1|32|unbalanced '\('
+p wake_up_new_task c=%0->pid f:c==|35|missing value after '=='
+p wake_up_new_task c=!(struct nosuch *)%0->x|22|unknown type 'struct nosuch'
+p wake_up_new_task c=%0->se|22|cannot be printed as one value; pick a member
+p do_filp_open n=$pathnam|18|no argument '\$pathnam'; did you mean '\$pathname'
+p wake_up_new_task c=%0->pid c=%0->tgid|30|duplicate argument name 'c'
+p wake_up_new_task common_pid=%0|20|'common_pid' is reserved
+p __netif_receive_skb c=@(struct ethhdr *)l3%0->h_proto|25|layer 2 header but the mark l3
+p __netif_receive_skb c=@(struct sk_buff *)%0->len|25|must name a packet header pointer
+p __netif_receive_skb c=@(struct iphdr *)l5%0->ttl|42|unknown skb layer 'l5'
+p __netif_receive_skb c=@(struct iphdr *)%0->sdata|25|packet data needs an index
+p __netif_receive_skb_core c=@(struct iphdr *)%0->ttl|47|needs a 'struct sk_buff \*' but this argument is 'struct sk_buff \*\*'
+e sched/nosuch|3|no trace event matches 'sched/nosuch'
+e sched/sched_switch x=%0|22|trace events print their own fields
+e sched/sched_switch f:prev_pidd>0|24|did you mean 'prev_pid'
+p wake_up_new_task c="%0|22|expected '%N', '%reg', '\$name' or '@symbol'
+r wake_up_new_task+4|3|a return probe cannot have an offset
+p wake_up_new_task f:b16_x==1|22|unknown variable 'b16_x'
+p wake_up_new_task b16_x=%0->pid f:b16_x==70000|43|does not fit the 16 bits
+P /nonexistent/bin:main|3|no such file
+P /bin/true:no_such_symbol_x|3|no symbol 'no_such_symbol_x'
+p wake_up_new_task c=%0[|25|expected an index after '\['
+p wake_up_new_task c=%0->pid->x|29|needs a pointer to a struct
+p wake_up_new_task c=%0->comm->x|30|needs a pointer to a struct
+CASES
+after=$(tracefs_state)
+check "tracefs unchanged after $n bad inputs" [ "$before" = "$after" ]
+tap_done

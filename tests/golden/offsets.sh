@@ -1,0 +1,36 @@
+#!/bin/bash
+# Golden offsets: every expression of offsets.cases translated by surftrace -S, on the
+# running kernel's BTF and on Debian 6.1's, and every fetch offset recomputed from
+# `bpftool btf dump format raw` by btf_oracle.py (independent of our code).
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/_btf61.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cases="$ROOT/tests/golden/offsets.cases"
+grep -v '^#' "$cases" | grep . > "$tmp/cases"
+
+run_kernel() { # label btf-file [surftrace --btf args]
+  local label=$1 raw=$2; shift 2
+  if ! bpftool btf dump file "$raw" format raw > "$tmp/raw.$label" 2>/dev/null; then
+    fail "$label: bpftool cannot dump $raw"; return
+  fi
+  if ! "$ST" -S --json "$@" -f "$tmp/cases" > "$tmp/out.$label" 2> "$tmp/err.$label"; then
+    fail "$label: surftrace -S failed: $(head -1 "$tmp/err.$label")"; return
+  fi
+  python3 "$ROOT/tests/golden/btf_oracle.py" "$tmp/raw.$label" "$tmp/cases" "$tmp/out.$label" \
+    > "$tmp/otap.$label" 2>&1 || echo "not ok 0 - oracle run: $(tail -1 "$tmp/otap.$label")" >> "$tmp/otap.$label"
+  sed -E "s/^(not ok|ok) [0-9]+ - /\1 - $label: /" "$tmp/otap.$label" > "$tmp/tap.$label"
+  while read -r line; do
+    case $line in
+      "ok - "*) ok "${line#ok - }";;
+      "not ok - "*) fail "${line#not ok - }";;
+    esac
+  done < "$tmp/tap.$label"
+}
+
+run_kernel 6.18-running /sys/kernel/btf/vmlinux
+if [ -s "$BTF61" ]; then
+  run_kernel 6.1-debian "$BTF61" --btf "$BTF61"
+else
+  fail "6.1 BTF not available (tests/lab/_fetch.sh failed)"
+fi
+tap_done
