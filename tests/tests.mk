@@ -6,7 +6,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libsurftrace.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libsurftrace.a $(PKG_LIBS) -lcmocka -lpthread
+	$(CC) $(CFLAGS) $(TEST_DEFS_$*) -Itests/unit -o $@ $< $(B)/libsurftrace.a $(PKG_LIBS) -lcmocka -lpthread
 
 unit: $(UNIT_BINS)
 
@@ -18,3 +18,11 @@ asan:
 	$(MAKE) B=build-asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all unit
 	B=build-asan SUITES=unit bash tests/run.sh
+
+# Small BTF for the compiler's unit tests: clang -g, then pahole -J adds .BTF to the object.
+$(B)/tests/kfix.o: tests/unit/data/kfix.c tests/unit/data/kfix.h
+	@mkdir -p $(dir $@)
+	clang -g -O1 -c $< -o $@
+	pahole -J $@
+$(B)/tests/test_compile: $(B)/tests/kfix.o
+TEST_DEFS_test_compile = -DKFIX_BTF='"$(B)/tests/kfix.o"'

@@ -298,6 +298,20 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 			return st_err_set(err, a->col, "'->%s' needs a pointer to a struct, not %s",
 					  a->member, d);
 		}
+		{
+			const struct btf *pb;
+			__u32 pid;
+			int pn;
+			const struct btf_type *pt;
+
+			pointee(v, &pb, &pid, &pn);
+			pt = pn ? NULL : tof(pb, st_btf_skip_mods(pb, pid));
+			if (!pt || !(btf_is_struct(pt) || btf_is_union(pt))) {
+				describe(v, d, sizeof(d));
+				return st_err_set(err, a->col, "'->%s' needs a pointer to a struct, not %s",
+						  a->member, d);
+			}
+		}
 		if (deref_into(v, 0, err, a->col))
 			return -1;
 	} else if (!v->btf) {
