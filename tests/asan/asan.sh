@@ -1,0 +1,33 @@
+#!/bin/bash
+# ASan + UBSan build of the library, CLI and unit tests; every unit test run under it, and
+# the CLI's -S path over the golden cases with leak checking on.
+source "$(dirname "$0")/../lib.sh"
+AB="$ROOT/build-asan"
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+if ! make -C "$ROOT" -j"$(nproc)" B=build-asan \
+    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1" \
+    EXTRA_LDFLAGS="-fsanitize=address,undefined" all unit >"$log" 2>&1; then
+  fail "asan build: $(grep -m3 -E 'error:|warning:|undefined reference' "$log" | tr '\n' ' ')"; tap_done; exit
+fi
+ok "asan+ubsan build"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for t in "$AB"/tests/test_*; do
+  [ -x "$t" ] || continue
+  if CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1 && ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$log"; then
+    ok "asan $(basename "$t") ($(grep -c '^ok' "$log") cases)"
+  else
+    fail "asan $(basename "$t"): $(grep -m3 -E 'not ok|Sanitizer|runtime error' "$log" | tr '\n' ' ')"
+  fi
+done
+cases="$ROOT/tests/golden/offsets.cases"
+if grep -v '^#' "$cases" | grep . | "$AB/surftrace" -S -f /dev/stdin >/dev/null 2>"$log" && ! grep -q Sanitizer "$log"; then
+  ok "asan surftrace -S over the golden cases, no leaks"
+else
+  fail "asan surftrace -S: $(head -3 "$log" | tr '\n' ' ')"
+fi
+if "$AB/surftrace" -S 'p wake_up_new_task c=%0->comn' >/dev/null 2>"$log"; [ $? -eq 2 ] && ! grep -q Sanitizer "$log"; then
+  ok "asan surftrace error path, no leaks"
+else
+  fail "asan error path: $(head -3 "$log" | tr '\n' ' ')"
+fi
+tap_done
