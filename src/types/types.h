@@ -37,9 +37,14 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 /* Parse a C type spelling and find it: "u64", "unsigned long", "int", "char *",
  * "struct file *", "struct sk_buff **", "enum pid_type", a typedef name. Base scalar names
  * u8..u64 s8..s64 __u32 etc. are understood even when the BTF lacks those typedefs.
- * Returns 0 and *out, or -1 with err (col = 0, caller adds its own column). */
-int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out,
+ * The pointer stars are returned apart in *nptr (so "u64 *" works even when the BTF has no
+ * such pointer type): *out is the pointee. Returns 0, or -1 with err (col = 0). */
+int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, int *nptr,
 		   struct st_err *err);
+
+/* The name a type is known by, for messages: "struct file", "int", "u64". Static buffer
+ * per call is not used: writes into buf. */
+const char *st_type_name(const struct btf *btf, __u32 id, char *buf, size_t n);
 
 /* Find a global variable's type (BTF_KIND_VAR). Returns 0 or -1 when not described. */
 int st_types_var(struct st_types *t, const char *name, struct st_tref *out);
