@@ -176,13 +176,25 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 			       struct st_vctx *c, char **func, struct st_err *err)
 {
 	struct st_types *types = kernel_types(tr, err);
-	struct st_ksyms *ks = kernel_syms(tr);
+	struct st_ksyms *ks = NULL;
 	struct st_tref proto;
 	char base[256], sbuf[256];
 	const char *name = l->func, *s;
 
 	if (!types)
 		return -1;
+	/* Fast path: a function with BTF is traceable (pahole only encodes functions that
+	 * ftrace can attach to), so the 100k-line symbol list is read only for the others:
+	 * compiler-suffixed names, typos, functions without BTF. */
+	if (!st_types_func(types, l->func, &proto, NULL)) {
+		*func = strdup(l->func);
+		c->proto_btf = proto.btf;
+		c->proto_id = proto.id;
+		c->types = types;
+		c->syscall = is_syscall_func(l->func);
+		return 0;
+	}
+	ks = kernel_syms(tr);
 	if (ks) {
 		int amb;
 		const struct st_ksym *k = st_ksyms_resolve(ks, l->func, &amb);

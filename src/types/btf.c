@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <bpf/btf.h>
 #include "types/types.h"
 
@@ -30,15 +34,41 @@ struct st_types *st_types_from_btf(struct btf *btf)
 	return t;
 }
 
+/* The running kernel's BTF through mmap (kernels >= 6.16 allow it): libbpf then makes the
+ * only copy, instead of libelf and libbpf each reading the 5 MB file first. */
+static struct btf *load_vmlinux_mapped(void)
+{
+	const char *path = "/sys/kernel/btf/vmlinux";
+	struct btf *btf = NULL;
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			btf = btf__new(map, (__u32)st.st_size);
+			munmap(map, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+	return btf;
+}
+
 struct st_types *st_types_open(const char *path, struct st_err *err)
 {
 	struct st_types *t;
 	struct btf *btf;
 
-	if (path)
+	if (path) {
 		btf = btf__parse(path, NULL);
-	else
-		btf = btf__load_vmlinux_btf();
+	} else {
+		btf = load_vmlinux_mapped();
+		if (!btf)
+			btf = btf__load_vmlinux_btf();
+	}
 	if (!btf) {
 		st_err_set(err, 0, "cannot read BTF from %s: %s%s", path ? path : "the running kernel",
 			   strerror(errno), path ? "" :
