@@ -10,7 +10,7 @@ if [ -z "${SUITES:-}" ]; then
   SUITES=unit
   for d in tests/*/; do
     d=$(basename "$d")
-    case $d in unit|fixtures|fuzz|lab) continue;; esac
+    case $d in unit|fixtures|lab) continue;; esac
     SUITES="$SUITES $d"
   done
   [ -n "${LAB:-}" ] && SUITES="$SUITES lab"
