@@ -649,7 +649,12 @@ int st_val_skb(const struct st_vctx *c, const struct st_expr *e, struct st_val *
 	/* the base must be a struct sk_buff * */
 	if (st_types_parse(c->types, "struct sk_buff", &skb, &nptr, err))
 		return st_err_set(err, e->cast_col, "no struct sk_buff in the type information");
-	if (v->btf) {
+	if (!v->btf)
+		return st_err_set(err, e->base_col, "no BTF prototype for %s, so this argument cannot "
+				  "be checked to be a 'struct sk_buff *'; cast it first, e.g. "
+				  "@(struct iphdr *)!(struct sk_buff *)%%0 is not possible: probe a "
+				  "function whose prototype is known", c->func);
+	{
 		__u32 id = v->nptr ? v->id : st_btf_skip_mods(v->btf, v->id);
 		const struct btf_type *t = tof(v->btf, id);
 		int depth = v->nptr;

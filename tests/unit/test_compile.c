@@ -139,7 +139,7 @@ static void check_bitfield(const char *member, int width, int pos, int container
 	struct st_err err = { 0 };
 	char *got, *colon;
 	unsigned long off;
-	int w, bit, cbits;
+	int w = 0, bit = 0, cbits = 0;
 
 	snprintf(expr, sizeof(expr), "p kf_one x=%%0->fl.%s", member);
 	got = xlate(tr_x86, expr, &err);

@@ -1,0 +1,294 @@
+/* DWARF -> BTF: open the binary through libdwfl (which applies the relocations of ET_REL
+ * objects such as .ko and .o files and finds /usr/lib/debug files by build id), walk every
+ * unit, plan ids for its types and functions, write them, then btf__dedup the whole. */
+#include "types/usym.h"
+#include "types/dwarf_btf_int.h"
+#include <bpf/btf.h>
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int queue_push(struct dwarf_conv *c, Dwarf_Die *die)
+{
+	if (c->qlen == c->qcap) {
+		size_t cap = c->qcap ? c->qcap * 2 : 1024;
+		Dwarf_Die *q;
+
+		/* Drop what was already written before growing: the queue only holds the
+		 * current unit's backlog. */
+		if (c->qhead) {
+			memmove(c->queue, c->queue + c->qhead, (c->qlen - c->qhead) * sizeof(*q));
+			c->qlen -= c->qhead;
+			c->qhead = 0;
+		}
+		if (c->qlen == c->qcap) {
+			q = realloc(c->queue, cap * sizeof(*q));
+			if (!q)
+				return -1;
+			c->queue = q;
+			c->qcap = cap;
+		}
+	}
+	c->queue[c->qlen++] = *die;
+	return 0;
+}
+
+/* Map key of a DIE: its section offset, with the top bit set for type units, whose DWARF 4
+ * .debug_types offsets may equal .debug_info offsets. */
+static __u64 die_key(Dwarf_Die *die)
+{
+	uint8_t unit_type = 0;
+
+	dwarf_cu_info(die->cu, NULL, &unit_type, NULL, NULL, NULL, NULL, NULL);
+	return dwarf_dieoffset(die) | (unit_type == DW_UT_type ? 1ULL << 62 : 0);
+}
+
+int dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
+{
+	Dwarf_Attribute sig;
+	Dwarf_Die def;
+	__u64 off;
+	unsigned n;
+
+	/* A stub standing for a type-unit type (-fdebug-types-section): use the definition. */
+	if (dwarf_attr(die, DW_AT_signature, &sig) && dwarf_formref_die(&sig, &def))
+		die = &def;
+	off = die_key(die);
+
+	if (!dwarf_idmap_get(&c->map, off, id))
+		return 0;
+	n = dwarf_ids_needed(die);
+	if (n == 0) {
+		/* An alias (e.g. _Atomic T is T for tracing): resolve to its target. */
+		int tag = dwarf_tag(die);
+
+		*id = 0;
+		if ((tag == DW_TAG_atomic_type || tag == DW_TAG_immutable_type) &&
+		    dwarf_plan_type_of(c, die, id))
+			return -1;
+		return dwarf_idmap_put(&c->map, off, *id);
+	}
+	*id = c->next_id;
+	c->next_id += n;
+	if (dwarf_idmap_put(&c->map, off, *id) || queue_push(c, die))
+		return st_err_set(c->err, 0, "out of memory converting DWARF");
+	return 0;
+}
+
+int dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die t;
+
+	*id = 0;
+	if (!dwarf_attr_integrate(die, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
+		return 0;
+	return dwarf_plan(c, &t, id);
+}
+
+static bool is_type_tag(int tag)
+{
+	switch (tag) {
+	case DW_TAG_base_type: case DW_TAG_pointer_type: case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type: case DW_TAG_const_type: case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type: case DW_TAG_typedef: case DW_TAG_structure_type:
+	case DW_TAG_class_type: case DW_TAG_union_type: case DW_TAG_enumeration_type:
+	case DW_TAG_array_type: case DW_TAG_subroutine_type:
+		return true;
+	}
+	return false;
+}
+
+/* A function with a body or at least a name of its own: not a mere declaration. */
+static bool is_function(Dwarf_Die *die)
+{
+	return dwarf_tag(die) == DW_TAG_subprogram && !dwarf_hasattr(die, DW_AT_declaration) &&
+	       dwarf_diename(die) != NULL;
+}
+
+/* Plan the types and functions declared in a scope. Namespaces nest (C++); function
+ * bodies and lexical blocks may declare local types, which pahole keeps too. */
+static int plan_scope(struct dwarf_conv *c, Dwarf_Die *scope, int depth)
+{
+	Dwarf_Die d;
+	__u32 id;
+	int r;
+
+	if (depth > 64 || dwarf_child(scope, &d))
+		return 0;
+	do {
+		int tag = dwarf_tag(&d);
+
+		if (is_type_tag(tag) || is_function(&d)) {
+			if (dwarf_plan(c, &d, &id))
+				return -1;
+		}
+		if (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_subprogram ||
+		    tag == DW_TAG_lexical_block) {
+			if (plan_scope(c, &d, depth + 1))
+				return -1;
+		}
+	} while ((r = dwarf_siblingof(&d, &d)) == 0);
+	return r < 0 ? st_err_set(c->err, 0, "bad DWARF: %s", dwarf_errmsg(-1)) : 0;
+}
+
+/* Write everything planned so far (writing may plan more; the loop takes those too). */
+static int drain(struct dwarf_conv *c)
+{
+	while (c->qhead < c->qlen) {
+		Dwarf_Die die = c->queue[c->qhead++];
+		__u32 id, cnt;
+
+		if (dwarf_idmap_get(&c->map, die_key(&die), &id))
+			return st_err_set(c->err, 0, "internal: queued DIE without id");
+		cnt = btf__type_cnt(c->btf);
+		if (cnt != id)
+			return st_err_set(c->err, 0, "internal: DIE 0x%llx planned as id %u, next is %u",
+					  (unsigned long long)dwarf_dieoffset(&die), id, cnt);
+		if (dwarf_emit(c, &die, id))
+			return -1;
+	}
+	c->qhead = c->qlen = 0;
+	return 0;
+}
+
+static int convert_all(struct dwarf_conv *c, Dwarf *dw)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie, subdie;
+	uint8_t unit_type;
+	Dwarf_Half version;
+	int r;
+
+	while ((r = dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, &subdie)) == 0) {
+		if (plan_scope(c, &cudie, 0) || drain(c))
+			return -1;
+		/* Forget this unit's ids: almost all references stay inside a unit, and a rare
+		 * DW_FORM_ref_addr into an earlier unit just plans that DIE again; btf__dedup
+		 * merges the copies. This keeps the map at one unit's size (a vmlinux has
+		 * millions of type DIEs in total). */
+		dwarf_idmap_free(&c->map);
+	}
+	if (r < 0)
+		return st_err_set(c->err, 0, "bad DWARF unit: %s", dwarf_errmsg(-1));
+	return 0;
+}
+
+/* The unit holding the code of symbol `func`: the symbol's address, then the unit whose
+ * ranges cover it. Returns 0 and *cudie, or -1. */
+static int find_func_unit(Dwfl_Module *mod, const char *func, Dwarf_Die *cudie)
+{
+	int n = dwfl_module_getsymtab(mod), i;
+
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		Dwarf_Addr bias;
+		Dwarf_Die *cu;
+		const char *nm = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+
+		if (!nm || strcmp(nm, func) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    sym.st_shndx == SHN_UNDEF)
+			continue;
+		cu = dwfl_module_addrdie(mod, addr, &bias);
+		if (cu) {
+			*cudie = *cu;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int convert_some(struct dwarf_conv *c, Dwfl_Module *mod, Dwarf *dw, const char *func)
+{
+	Dwarf_Die cudie;
+
+	if (!func || find_func_unit(mod, func, &cudie))
+		return convert_all(c, dw);
+	return plan_scope(c, &cudie, 0) || drain(c) ? -1 : 0;
+}
+
+static bool elf_big_endian(Dwfl_Module *mod)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	const char *ident = elf ? elf_getident(elf, NULL) : NULL;
+
+	return ident && ident[EI_DATA] == ELFDATA2MSB;
+}
+
+static char *debuginfo_path;
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char *func,
+				  struct st_err *err)
+{
+	struct dwarf_conv c = { .err = err };
+	Dwarf_Addr bias;
+	Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
+	int r;
+
+	if (!dw) {
+		st_err_set(err, 0, "%s has no DWARF debug info (build with -g or install its -dbg package)", path);
+		return NULL;
+	}
+	c.big_endian = elf_big_endian(mod);
+	c.btf = btf__new_empty();
+	if (!c.btf) {
+		st_err_set(err, 0, "out of memory");
+		return NULL;
+	}
+	/* pahole's name for the array index type, so both tools' output read alike. */
+	r = btf__add_int(c.btf, "__ARRAY_SIZE_TYPE__", 4, 0);
+	c.index_id = r > 0 ? (__u32)r : 0;
+	c.next_id = btf__type_cnt(c.btf);
+	r = r < 0 ? st_err_set(err, 0, "out of memory") : convert_some(&c, mod, dw, func);
+	if (!r)
+		r = dwarf_add_aliases(&c, mod, bias);
+	free(c.queue);
+	free(c.funcs);
+	dwarf_idmap_free(&c.map);
+	if (!r && (r = btf__dedup(c.btf, NULL)))
+		st_err_set(err, 0, "BTF dedup failed: %s", strerror(-r));
+	if (r) {
+		btf__free(c.btf);
+		return NULL;
+	}
+	return c.btf;
+}
+
+static struct btf *dwarf_to_btf(const char *path, const char *func, struct st_err *err)
+{
+	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
+	Dwfl_Module *mod;
+	struct btf *btf = NULL;
+
+	if (!dwfl) {
+		st_err_set(err, 0, "libdwfl: %s", dwfl_errmsg(-1));
+		return NULL;
+	}
+	mod = dwfl_report_offline(dwfl, "", path, -1);
+	if (!mod || dwfl_report_end(dwfl, NULL, NULL))
+		st_err_set(err, 0, "cannot read '%s': %s", path, dwfl_errmsg(-1));
+	else
+		btf = convert_module(mod, path, func, err);
+	dwfl_end(dwfl);
+	return btf;
+}
+
+struct btf *st_dwarf_to_btf(const char *path, struct st_err *err)
+{
+	return dwarf_to_btf(path, NULL, err);
+}
+
+struct btf *st_dwarf_to_btf_func(const char *path, const char *func, struct st_err *err)
+{
+	return dwarf_to_btf(path, func, err);
+}
