@@ -1,0 +1,76 @@
+#!/bin/bash
+# Fetches the two lab kernels (Debian 12's 6.1 cloud kernel, 6.12 from bookworm-backports)
+# Uses a PRIVATE apt source list, lists dir and cache dir so the machine's apt state is
+# untouched. Idempotent: a kernel already extracted is not fetched again.
+set -eu
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+C="$ROOT/.cache/lab"
+APT="$C/apt"
+mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$C/debs"
+
+# All apt calls go through this wrapper: private sources, lists and caches.
+apt_private() {
+  apt-get -q -o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=- \
+    -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache" \
+    -o Dir::Cache::pkgcache="$APT/cache/pkgcache.bin" \
+    -o Dir::Cache::srcpkgcache="$APT/cache/srcpkgcache.bin" \
+    -o APT::Sandbox::User=root "$@"
+}
+
+write_sources() {
+  local m=${LAB_MIRROR:-http://deb.debian.org/debian}
+  cat >"$APT/sources.list" <<SRC
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $m bookworm main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $m bookworm-updates main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $m bookworm-backports main
+SRC
+}
+
+# The real image package behind the meta package, from a given release (policy picks the
+# highest version; for 6.12 we pin the backports candidate with -t).
+image_pkg() { # release
+  apt_private ${1:+-t "$1"} -s install linux-image-cloud-amd64 2>/dev/null \
+    | sed -n 's/^Inst \(linux-image-[0-9][^ ]*-cloud-amd64\) .*/\1/p' | head -1
+}
+
+# vmlinux BTF: decompress the bzImage payload, then let bpftool read the ELF's .BTF.
+extract_btf() { # dir
+  local d=$1 vmz
+  vmz=$(ls "$d"/boot/vmlinuz-* | head -1)
+  bash "$ROOT/tests/lab/_vmlinux.sh" "$vmz" "$d/vmlinux"
+  bpftool btf dump file "$d/vmlinux" format raw >/dev/null   # sanity: BTF is readable
+  # Keep only the .BTF section as a raw BTF blob (what --btf accepts).
+  objcopy -O binary --only-section=.BTF "$d/vmlinux" "$d/vmlinux.btf"
+}
+
+fetch_one() { # short-version release
+  local ver=$1 rel=$2 pkg deb d="$C/$1"
+  if [ -s "$d/vmlinuz" ] && [ -s "$d/vmlinux.btf" ]; then echo "lab: $ver cached ($d)"; return 0; fi
+  pkg=$(image_pkg "$rel")
+  [ -n "$pkg" ] || { echo "lab: no image package found for $rel" >&2; return 1; }
+  echo "lab: $ver -> $pkg"
+  (cd "$C/debs" && apt_private download "$pkg")
+  deb=$(ls -t "$C/debs/${pkg}"_*.deb | head -1)
+  rm -rf "$d"; mkdir -p "$d"
+  dpkg-deb -x "$deb" "$d/root"
+  mkdir -p "$d/boot"
+  mv "$d"/root/boot/* "$d/boot/"
+  rm -rf "$d/root"                       # modules are not needed: the initramfs is built-in only
+  cp "$d"/boot/vmlinuz-* "$d/vmlinuz"
+  cp "$d"/boot/config-* "$d/config" 2>/dev/null || true
+  echo "$pkg" >"$d/package"
+  extract_btf "$d"
+}
+
+main() {
+  write_sources
+  if [ ! -s "$C/.updated" ] || [ -n "${LAB_REFRESH:-}" ]; then
+    apt_private update
+    date -u +%FT%TZ >"$C/.updated"
+  fi
+  fetch_one 6.1 ""
+  fetch_one 6.12 bookworm-backports
+}
+main "$@"

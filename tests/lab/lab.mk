@@ -1,0 +1,24 @@
+# Kernel lab (tests/lab): boots Debian 6.1 and 6.12 kernels under QEMU/TCG and runs the
+# kprobe checks inside (docs/LAB.md). `make lab` builds the static binaries the guest needs
+# into build-static/ (lab-static), fetches the kernels once into .cache/lab/ and runs
+# tests/lab/run.sh. LAB=1 tests/run.sh runs the same suite.
+LAB_STATIC_B := build-static
+# Static link order: every library after the ones that need it (libdw needs bz2/lzma,
+# readline needs tinfo). pkg-config --static lists the private dependencies.
+LAB_STATIC_LIBS := $(shell pkg-config --static --libs libbpf libtraceevent libdw 2>/dev/null) \
+  -lelf -lz -llzma -lbz2 $(shell pkg-config --static --libs capstone 2>/dev/null || echo -lcapstone) \
+  -lreadline -ltinfo -lpthread
+
+.PHONY: lab lab-static lab-fetch
+lab-static:
+	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static CLI_LIBS="$(LAB_STATIC_LIBS)" $(LAB_STATIC_B)/surftrace
+	$(MAKE) B=$(LAB_STATIC_B) LBC_STATIC=1 $(LAB_STATIC_B)/lbc || echo "lab: static lbc not built (optional)"
+	@mkdir -p $(LAB_STATIC_B)/lab
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $(LAB_STATIC_B)/lab/labtool tests/lab/helpers/labtool.c
+
+lab-fetch:
+	bash tests/lab/_fetch.sh
+
+lab: lab-static lab-fetch
+	B=$(B) LAB_ST=$(CURDIR)/$(LAB_STATIC_B)/surftrace LAB_TOOL=$(CURDIR)/$(LAB_STATIC_B)/lab/labtool \
+	  bash tests/lab/run.sh
