@@ -1,0 +1,281 @@
+/* --bundle-out FILE [--btf B[@RELEASE] ...] EXPR...: translate for the running kernel and
+ * for every --btf, write one bundle.  --bundle FILE [--list | -S]: pick the entry of the
+ * kernel we run on and trace with it (or list the kernels / show the translation). */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "compile/compile.h"
+#include "discover/bundle.h"
+#include "discover/bundle_run.h"
+#include "session/script.h"
+#include "types/types.h"
+#include "util/json.h"
+
+/* One kernel to translate for: --btf "PATH" or "PATH@RELEASE" (a raw BTF file carries no
+ * release; an ELF vmlinux names it in its banner). path NULL = the running kernel. */
+struct target {
+	char path[PATH_MAX];
+	char release[128];
+	bool running;
+};
+
+static void parse_target(const char *arg, struct target *t)
+{
+	const char *at = strrchr(arg, '@');
+
+	memset(t, 0, sizeof(*t));
+	if (at && access(arg, F_OK) != 0) {
+		snprintf(t->path, sizeof(t->path), "%.*s", (int)(at - arg), arg);
+		snprintf(t->release, sizeof(t->release), "%s", at + 1);
+	} else {
+		snprintf(t->path, sizeof(t->path), "%s", arg);
+		if (st_release_from_image(t->path, t->release, sizeof(t->release)))
+			snprintf(t->release, sizeof(t->release), "unknown");
+	}
+}
+
+/* Translate every expression for one kernel and add the entry. Returns 0, 1 (runtime:
+ * no BTF) or 2 (an expression does not translate for that kernel). */
+static int add_kernel(struct st_bundle *b, const struct st_cli_opts *o, const struct target *t)
+{
+	struct st_translator_opts to = { .arch = o->arch };
+	const struct st_arch *arch = st_arch_find(o->arch);
+	struct st_kernel_id self;
+	struct st_translator *tr;
+	struct st_probe **probes;
+	struct st_types *types;
+	struct st_err err = { 0 };
+	char identity[64];
+	const char *label = t->running ? "the running kernel" : t->path;
+	int i;
+
+	if (!arch) {
+		fprintf(stderr, "surftrace: error: unknown architecture '%s'\n", o->arch);
+		return 2;
+	}
+	types = st_types_open(t->running ? NULL : t->path, &err);
+	if (!types) {
+		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		return 1;
+	}
+	snprintf(identity, sizeof(identity), "%s", st_types_identity(types));
+	st_types_free(types);
+	if (!t->running) {
+		to.btf_path = t->path;
+		to.ksyms_path = "";     /* this kernel's function list is not ours to check */
+	}
+	tr = st_translator_new(&to, &err);
+	if (!tr) {
+		fprintf(stderr, "surftrace: error: %s: %s\n", label, err.msg);
+		return 1;
+	}
+	probes = calloc((size_t)o->nexprs, sizeof(*probes));
+	for (i = 0; probes && i < o->nexprs; i++) {
+		if (st_translate(tr, o->exprs[i], i, &probes[i], &err)) {
+			fprintf(stderr, "surftrace: error: for %s:\n", label);
+			st_cli_expr_error(i, o->exprs[i], &err);
+			while (i-- > 0)
+				st_probe_free(probes[i]);
+			free(probes);
+			st_translator_free(tr);
+			return 2;
+		}
+	}
+	st_translator_free(tr);
+	if (!probes || st_kernel_id_running(&self, &err) ||
+	    st_bundle_add(b, t->running ? self.release : t->release, st_arch_name(arch),
+			  identity, o->exprs, probes, (size_t)o->nexprs, &err)) {
+		fprintf(stderr, "surftrace: error: %s\n", probes ? err.msg : "out of memory");
+		return 1;
+	}
+	fprintf(stderr, "surftrace: %s: %s %s (BTF %s)\n", o->bundle_out,
+		b->v[b->n - 1].release, b->v[b->n - 1].arch, identity);
+	return 0;
+}
+
+static int bundle_out(const struct st_cli_opts *o)
+{
+	struct st_bundle *b;
+	struct st_err err = { 0 };
+	struct target t;
+	int i, rc = 0;
+
+	if (!o->nexprs) {
+		fprintf(stderr, "surftrace: --bundle-out needs expressions\n");
+		return 2;
+	}
+	b = st_bundle_new();
+	if (!b)
+		return 1;
+	memset(&t, 0, sizeof(t));
+	t.running = true;
+	rc = add_kernel(b, o, &t);
+	for (i = 0; rc == 0 && i < o->nbtfs; i++) {
+		parse_target(o->btfs[i], &t);
+		rc = add_kernel(b, o, &t);
+	}
+	if (rc == 0 && st_bundle_save(b, o->bundle_out, &err)) {
+		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		rc = 1;
+	}
+	st_bundle_free(b);
+	return rc;
+}
+
+static void list_kernels(const struct st_bundle *b, const struct st_bundle_entry *mine)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		printf("%s %s %s BTF %s, %zu expression%s\n", &b->v[i] == mine ? "*" : " ",
+		       b->v[i].release, b->v[i].arch, b->v[i].identity, b->v[i].n,
+		       b->v[i].n == 1 ? "" : "s");
+}
+
+/* The same shape as -S of live expressions. */
+static void show_entry(const struct st_bundle_entry *e, bool json)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		const struct st_probe *p = e->probes[i];
+		char *def = st_probe_definition(p, NULL), buf[600];
+		const char *fxpr = def;
+
+		if (p->type == 'e') {
+			snprintf(buf, sizeof(buf), "e %s/%s", p->group, p->event);
+			fxpr = buf;
+		}
+		if (json) {
+			printf("{\"type\":\"%c\",\"fxpr\":", p->type);
+			st_json_str(stdout, fxpr);
+			printf(",\"filter\":");
+			st_json_str(stdout, p->filter ? p->filter : "");
+			printf("}\n");
+		} else {
+			printf("%s\n", fxpr ? fxpr : "");
+			if (p->filter)
+				printf("filter: %s\n", p->filter);
+		}
+		free(def);
+	}
+}
+
+/* -o FILE: the entry as a standalone shell script (the probes are validated already). */
+static int write_script(const struct st_bundle_entry *e, const struct st_cli_opts *o)
+{
+	struct st_script_opts so = { .stack = o->stack, .buffer_kb = o->buffer_kb,
+				     .timeout = o->timeout,
+				     .exprs = (const char *const *)e->exprs };
+	struct st_err err = { 0 };
+	FILE *f = fopen(o->output, "w");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "surftrace: error: cannot write '%s': %s\n", o->output,
+			strerror(errno));
+		return 1;
+	}
+	rc = st_session_script(f, (const struct st_probe *const *)e->probes, e->n, &so, &err);
+	if (fclose(f) && !rc)
+		rc = st_err_set(&err, 0, "cannot write '%s': %s", o->output, strerror(errno));
+	if (rc) {
+		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		return 1;
+	}
+	chmod(o->output, 0755);
+	return 0;
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void stop_on_signals(double timeout)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM };
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;      /* no SA_RESTART: a blocked read must return */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	if (timeout > 0) {
+		it.it_value.tv_sec = (time_t)timeout;
+		it.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
+		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+			it.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+}
+
+static bool interactive(FILE *f)
+{
+	struct stat st;
+
+	return isatty(fileno(f)) || (fstat(fileno(f), &st) == 0 && S_ISFIFO(st.st_mode));
+}
+
+static int bundle_in(const struct st_cli_opts *o)
+{
+	struct st_err err = { 0 };
+	const struct st_bundle_entry *e;
+	struct st_kernel_id k;
+	struct st_bundle *b;
+	int rc = 0;
+
+	b = st_bundle_load(o->bundle_in, &err);
+	if (!b) {
+		fprintf(stderr, "surftrace: error: %s: %s\n", o->bundle_in, err.msg);
+		return 2;
+	}
+	if (st_kernel_id_running(&k, &err)) {
+		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		st_bundle_free(b);
+		return 1;
+	}
+	e = st_bundle_select(b, &k, &err);
+	if (o->list_only) {
+		list_kernels(b, e);
+	} else if (!e) {
+		fprintf(stderr, "surftrace: error: %s: %s\n", o->bundle_in, err.msg);
+		rc = 1;
+	} else if (o->show) {
+		show_entry(e, o->json);
+	} else if (o->output) {
+		rc = write_script(e, o);
+	} else {
+		struct st_bundle_run_opts ro = {
+			.out = stdout, .json = o->json, .stack = o->stack,
+			.line_buffered = interactive(stdout), .buffer_kb = o->buffer_kb,
+			.count = o->count, .stop = &stop_flag,
+		};
+
+		stop_on_signals(o->timeout);
+		if (st_bundle_run(e, &ro, &err)) {
+			fprintf(stderr, "surftrace: error: %s\n", err.msg);
+			rc = 1;
+		}
+	}
+	st_bundle_free(b);
+	return rc;
+}
+
+int st_cmd_bundle(const struct st_cli_opts *o)
+{
+	return o->bundle_out ? bundle_out(o) : bundle_in(o);
+}

@@ -1,0 +1,94 @@
+#include "discover/bundle_run.h"
+#include <string.h>
+#include "compile/compile.h"
+#include "discover/bundle.h"
+#include "output/output.h"
+#include "read/read.h"
+#include "session/session.h"
+#include "session/sweep.h"
+
+struct run {
+	struct st_output *out;
+	long count, seen;
+};
+
+static int on_event(const struct st_event *ev, void *ctx)
+{
+	struct run *r = ctx;
+
+	if (st_output_event(r->out, ev) < 0)
+		return 1;                   /* the stream is gone: stop like a signal */
+	return r->count > 0 && ++r->seen >= r->count;
+}
+
+static void on_idle(void *ctx)
+{
+	st_output_idle(((struct run *)ctx)->out);
+}
+
+int st_bundle_run(const struct st_bundle_entry *e, const struct st_bundle_run_opts *o,
+		  struct st_err *err)
+{
+	struct st_session_opts so = { .tracefs = o->tracefs, .stack = o->stack,
+				      .buffer_kb = o->buffer_kb };
+	struct st_reader *rd = NULL;
+	struct st_session *s;
+	struct st_tracefs t;
+	struct run r = { .count = o->count };
+	struct st_err terr = { 0 };
+	size_t i;
+	int rc = -1;
+
+	/* Same start as a normal run: leftovers of dead runs go first. */
+	if (st_tracefs_open(&t, o->tracefs, NULL) == 0)
+		st_sweep_dead(&t, NULL, NULL, NULL);
+	s = st_session_new(&so, err);
+	if (!s)
+		return -1;
+	for (i = 0; i < e->n; i++)
+		if (st_session_add(s, e->probes[i], err) < 0)
+			goto out;
+	{
+		struct st_reader_opts ro = {
+			.instance_dir = st_session_instance_dir(s),
+			.tracefs_root = st_session_tracefs(s)->root,
+			.stacks = o->stack, .stop = o->stop, .wake_percent = 0,
+			.on_idle = on_idle,
+		};
+		struct st_output_opts oo = {
+			.mode = o->json ? ST_OUT_JSON : ST_OUT_TEXT, .out = o->out,
+			.probes = (const struct st_probe *const *)e->probes, .nprobes = e->n,
+			.group = st_session_name(s), .line_buffered = o->line_buffered,
+		};
+
+		rd = st_reader_new(&ro, err);
+		if (!rd)
+			goto out;
+		for (i = 0; i < st_session_nevents(s); i++) {
+			const struct st_session_event *ev = st_session_event_at(s, i);
+
+			if (st_reader_add_event(rd, ev->system, ev->event, err) <= 0)
+				goto out;
+		}
+		r.out = st_output_new(&oo, err);
+		if (!r.out)
+			goto out;
+	}
+	if (st_session_start(s, err) < 0 || st_reader_run(rd, on_event, &r, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (r.out) {
+		st_output_flush(r.out);
+		if (rd)
+			st_output_lost_summary(stderr, rd);
+		st_output_free(r.out);
+	}
+	st_reader_free(rd);
+	if (st_session_teardown(s, &terr) < 0 && rc == 0) {
+		*err = terr;
+		rc = -1;
+	}
+	st_session_free(s);
+	return rc;
+}

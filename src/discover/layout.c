@@ -1,0 +1,332 @@
+#include "discover/layout.h"
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "discover/declfmt.h"
+
+struct lay {
+	FILE *out;
+	const struct btf *btf;
+	struct st_declfmt *fmt;
+};
+
+/* Type id with typedef/const/volatile/restrict/type_tag removed, 0 on failure. */
+static __u32 bare(const struct btf *btf, __u32 id)
+{
+	int r = btf__resolve_type(btf, id);
+
+	return r < 0 ? 0 : (__u32)r;
+}
+
+static int is_composite(const struct btf_type *t)
+{
+	return t && (btf_is_struct(t) || btf_is_union(t));
+}
+
+static void indent(FILE *out, int n)
+{
+	while (n-- > 0)
+		fputc('\t', out);
+}
+
+/* One member line: type, tab, declarator, ";", then a comment with offset and size. */
+static void print_leaf(struct lay *l, __u32 type, const char *name, __u64 off_bits,
+		       __u32 bitsz, int ind)
+{
+	const char *decl = st_declfmt_decl(l->fmt, type, name);
+	long long size = btf__resolve_size(l->btf, type);
+	size_t start = 0, tlen = (size_t)-1;
+
+	indent(l->out, ind);
+	if (decl && *name)
+		tlen = st_decl_split(decl, name, &start);
+	if (!decl)
+		fprintf(l->out, "/* type %u */ %s", type, name);
+	else if (tlen == (size_t)-1)
+		fputs(decl, l->out);
+	else
+		fprintf(l->out, "%.*s\t%s", (int)tlen, decl, decl + start);
+	if (bitsz)
+		fprintf(l->out, ":%u;\t/* %5llu:%u %5lld */\n", bitsz,
+			(unsigned long long)(off_bits / 8), (unsigned)(off_bits % 8), size);
+	else
+		fprintf(l->out, ";\t/* %5llu %5lld */\n", (unsigned long long)(off_bits / 8), size);
+}
+
+static void print_hole(struct lay *l, __u64 end_bits, __u64 off_bits, int ind)
+{
+	__u64 end = (end_bits + 7) / 8, off = off_bits / 8;
+
+	if (off > end) {
+		indent(l->out, ind);
+		fprintf(l->out, "/* XXX %llu byte%s hole */\n", (unsigned long long)(off - end),
+			off - end == 1 ? "" : "s");
+	}
+}
+
+/* Members of composite `id` placed at base_bits; returns the end (in bits) of the last
+ * byte used, for hole and padding reports. */
+static __u64 print_members(struct lay *l, __u32 id, __u64 base_bits, int ind)
+{
+	const struct btf_type *t = btf__type_by_id(l->btf, id);
+	const struct btf_member *m = btf_members(t);
+	int union_ = btf_is_union(t);
+	__u64 end = base_bits;
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		__u64 off = base_bits + btf_member_bit_offset(t, i), e;
+		__u32 bsz = btf_member_bitfield_size(t, i);
+		const char *name = btf__name_by_offset(l->btf, m->name_off);
+		__u32 mid = bare(l->btf, m->type);
+		const struct btf_type *mt = btf__type_by_id(l->btf, mid);
+
+		if (!name)
+			name = "";
+		if (!union_)
+			print_hole(l, end, off, ind);
+		if (is_composite(mt) && mt->name_off == 0) {
+			/* Anonymous type: expand in place, offsets stay absolute. */
+			indent(l->out, ind);
+			fprintf(l->out, "%s {\n", btf_is_union(mt) ? "union" : "struct");
+			print_members(l, mid, off, ind + 1);
+			indent(l->out, ind);
+			fprintf(l->out, "}%s%s;\t/* %5llu %5u */\n", *name ? " " : "", name,
+				(unsigned long long)(off / 8), mt->size);
+			e = off + (__u64)mt->size * 8;
+		} else {
+			long long sz = btf__resolve_size(l->btf, m->type);
+
+			print_leaf(l, m->type, name, off, bsz, ind);
+			e = off + (bsz ? bsz : (__u64)(sz > 0 ? sz : 0) * 8);
+		}
+		if (union_ ? e > end : 1)
+			end = union_ ? e : (e > end ? e : end);
+	}
+	return end;
+}
+
+/* Composite type named by the user: "struct x", "union x", or a bare name that may be a
+ * struct, a union or a typedef of one. *label gets what to print in the header. */
+static __u32 find_root(const struct btf *btf, const char *spec, const char **label)
+{
+	static const int kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_TYPEDEF };
+	const char *name = spec;
+	int only = 0, i, id;
+
+	if (!strncmp(spec, "struct ", 7)) {
+		only = BTF_KIND_STRUCT;
+		name = spec + 7;
+	} else if (!strncmp(spec, "union ", 6)) {
+		only = BTF_KIND_UNION;
+		name = spec + 6;
+	}
+	while (*name == ' ')
+		name++;
+	*label = name;
+	for (i = 0; i < 3; i++) {
+		if (only && kinds[i] != only)
+			continue;
+		id = btf__find_by_name_kind(btf, name, kinds[i]);
+		if (id > 0 && is_composite(btf__type_by_id(btf, bare(btf, (__u32)id))))
+			return (__u32)id;
+	}
+	return 0;
+}
+
+/* Nearest struct/union/typedef name for a suggestion. */
+static const char *suggest_type(const struct btf *btf, const char *name)
+{
+	__u32 n = btf__type_cnt(btf), i, k = 0;
+	const char **cands = malloc(sizeof(*cands) * n);
+	const char *best = NULL;
+
+	if (!cands)
+		return NULL;
+	for (i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if ((btf_is_struct(t) || btf_is_union(t) || btf_is_typedef(t)) && t->name_off)
+			cands[k++] = btf__name_by_offset(btf, t->name_off);
+	}
+	best = st_suggest(name, cands, k);
+	free(cands);
+	return best;
+}
+
+/* Find member `name` of composite `id`, looking through anonymous members. Sets the
+ * member's type id and absolute bit offset. */
+static int find_member(const struct btf *btf, __u32 id, const char *name, __u64 base,
+		       __u32 *type, __u64 *off, __u32 *bitsz)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m = btf_members(t);
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		__u64 o = base + btf_member_bit_offset(t, i);
+
+		if (mn && *mn) {
+			if (strcmp(mn, name))
+				continue;
+			*type = m->type;
+			*off = o;
+			*bitsz = btf_member_bitfield_size(t, i);
+			return 0;
+		}
+		if (is_composite(btf__type_by_id(btf, bare(btf, m->type))) &&
+		    !find_member(btf, bare(btf, m->type), name, o, type, off, bitsz))
+			return 0;
+	}
+	return -1;
+}
+
+/* Member names of a composite (anonymous members flattened) for suggestions. */
+static size_t member_names(const struct btf *btf, __u32 id, const char **out, size_t cap,
+			   size_t k)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m = btf_members(t);
+	int i;
+
+	for (i = 0; i < btf_vlen(t) && k < cap; i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+
+		if (mn && *mn)
+			out[k++] = mn;
+		else if (is_composite(btf__type_by_id(btf, bare(btf, m->type))))
+			k = member_names(btf, bare(btf, m->type), out, cap, k);
+	}
+	return k;
+}
+
+static const char *kind_word(const struct btf_type *t)
+{
+	return btf_is_union(t) ? "union" : "struct";
+}
+
+static void print_composite(struct lay *l, __u32 shown, __u32 id, __u64 base)
+{
+	const struct btf_type *t = btf__type_by_id(l->btf, id);
+	const struct btf_type *st = btf__type_by_id(l->btf, shown);
+	const char *tn = btf__name_by_offset(l->btf, t->name_off);
+	__u64 end;
+
+	if (tn && *tn)
+		fprintf(l->out, "%s %s {\n", kind_word(t), tn);
+	else
+		fprintf(l->out, "typedef %s {\n", kind_word(t));
+	end = print_members(l, id, base, 1);
+	if (!btf_is_union(t) && base + (__u64)t->size * 8 > ((end + 7) & ~7ULL)) {
+		fprintf(l->out, "\t/* XXX %llu bytes padding */\n",
+			(unsigned long long)(base / 8 + t->size - (end + 7) / 8));
+	}
+	if (tn && *tn)
+		fprintf(l->out, "};\t/* size: %u, members: %u */\n", t->size, btf_vlen(t));
+	else
+		fprintf(l->out, "} %s;\t/* size: %u, members: %u */\n",
+			btf__name_by_offset(l->btf, st->name_off), t->size, btf_vlen(t));
+}
+
+/* Walk "a.b.c" from the root; prints the last member's layout. */
+static int print_path(struct lay *l, __u32 root, const char *label, const char *spec,
+		      char *path, struct st_err *err)
+{
+	__u32 cur = bare(l->btf, root), type = root, bitsz = 0;
+	__u64 base = 0, off = 0;
+	const char *via_ptr = NULL, *comp, *last = label, *obj = label;
+	char *save = NULL;
+
+	for (comp = strtok_r(path, ".", &save); comp; comp = strtok_r(NULL, ".", &save)) {
+		const struct btf_type *ct = btf__type_by_id(l->btf, cur);
+
+		if (!is_composite(ct))
+			return st_err_set(err, 0, "'%s' is not a struct or union, cannot take "
+					  "member '%s'", last, comp);
+		if (find_member(l->btf, cur, comp, base, &type, &off, &bitsz)) {
+			const char *names[1024];
+			size_t k = member_names(l->btf, cur, names, 1024, 0);
+			const char *s = st_suggest(comp, names, k);
+
+			if (s)
+				return st_err_set(err, 0, "no member '%s' in '%s'; did you mean '%s'?",
+						  comp, last, s);
+			return st_err_set(err, 0, "no member '%s' in '%s'", comp, last);
+		}
+		last = comp;
+		base = off;
+		via_ptr = NULL;
+		cur = bare(l->btf, type);
+		for (;;) {
+			const struct btf_type *t = btf__type_by_id(l->btf, cur);
+
+			if (t && btf_is_ptr(t) && is_composite(btf__type_by_id(l->btf,
+							bare(l->btf, t->type)))) {
+				cur = bare(l->btf, t->type);
+				via_ptr = comp;
+				obj = btf__name_by_offset(l->btf,
+						btf__type_by_id(l->btf, cur)->name_off);
+				base = 0;   /* a pointer starts a new object */
+			} else if (t && btf_is_array(t)) {
+				cur = bare(l->btf, btf_array(t)->type);
+			} else {
+				break;
+			}
+		}
+	}
+	if (!is_composite(btf__type_by_id(l->btf, cur))) {
+		fprintf(l->out, "/* %s: offsets from the start of %s */\n", spec, obj);
+		print_leaf(l, type, last, off, bitsz, 0);
+		return 0;
+	}
+	if (via_ptr)
+		fprintf(l->out, "/* %s: pointer member '%s'; offsets from the start of "
+			"the pointee */\n", spec, via_ptr);
+	else
+		fprintf(l->out, "/* %s at offset %llu; offsets from the start of %s */\n",
+			spec, (unsigned long long)(base / 8), obj);
+	print_composite(l, cur, cur, base);
+	return 0;
+}
+
+int st_layout_print(FILE *out, const struct btf *btf, const char *spec, struct st_err *err)
+{
+	struct lay l = { .out = out, .btf = btf };
+	char *copy = strdup(spec), *dot;
+	const char *label;
+	__u32 root;
+	int rc = -1;
+
+	if (!copy)
+		return st_err_set(err, 0, "out of memory");
+	dot = strchr(copy, '.');
+	if (dot)
+		*dot = '\0';
+	root = find_root(btf, copy, &label);
+	if (!root) {
+		const char *s = suggest_type(btf, label);
+
+		if (s)
+			st_err_set(err, 0, "no struct, union or typedef '%s'; did you mean '%s'?",
+				   label, s);
+		else
+			st_err_set(err, 0, "no struct, union or typedef '%s'", label);
+		goto out;
+	}
+	l.fmt = st_declfmt_new(btf);
+	if (!l.fmt) {
+		st_err_set(err, 0, "cannot format BTF types");
+		goto out;
+	}
+	if (dot) {
+		rc = print_path(&l, root, label, spec, dot + 1, err);
+	} else {
+		print_composite(&l, root, bare(btf, root), 0);
+		rc = 0;
+	}
+out:
+	st_declfmt_free(l.fmt);
+	free(copy);
+	return rc;
+}

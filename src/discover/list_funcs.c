@@ -1,0 +1,245 @@
+/* -l/-L for kernel functions: the traceable list (or a --btf file's functions), a glob,
+ * and optionally each prototype from BTF. */
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "discover/declfmt.h"
+#include "discover/glob.h"
+#include "discover/list.h"
+#include "types/ksyms.h"
+#include "types/types.h"
+
+/* Prototype printers, one per BTF object (vmlinux and each module's split BTF), and an
+ * index of vmlinux's functions: btf__find_by_name_kind is a linear scan, which for
+ * "-L '*'" over 100k functions would be quadratic. */
+struct func_ix {
+	const char *name;
+	__u32 proto;
+};
+
+struct protos {
+	struct st_types *types;
+	const struct btf *btf[16];
+	struct st_declfmt *fmt[16];
+	int n;
+	struct func_ix *ix;
+	size_t nix;
+	bool ix_built;
+};
+
+static int cmp_ix(const void *a, const void *b)
+{
+	return strcmp(((const struct func_ix *)a)->name, ((const struct func_ix *)b)->name);
+}
+
+static void build_index(struct protos *p)
+{
+	const struct btf *btf = st_types_btf(p->types);
+	__u32 n = btf__type_cnt(btf), i;
+
+	p->ix_built = true;
+	p->ix = malloc(sizeof(*p->ix) * n);
+	if (!p->ix)
+		return;
+	for (i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (btf_is_func(t))
+			p->ix[p->nix++] = (struct func_ix){ btf__name_by_offset(btf, t->name_off),
+							    t->type };
+	}
+	qsort(p->ix, p->nix, sizeof(*p->ix), cmp_ix);
+}
+
+/* The function's prototype: vmlinux through the index, module functions through
+ * st_types_func (it searches the modules' split BTF). */
+static int find_proto(struct protos *p, const char *name, const char *module,
+		      struct st_tref *proto)
+{
+	struct func_ix key = { name, 0 }, *hit;
+	const char *mod;
+
+	if (!p->ix_built)
+		build_index(p);
+	if (p->ix) {
+		hit = bsearch(&key, p->ix, p->nix, sizeof(*p->ix), cmp_ix);
+		if (hit) {
+			proto->btf = st_types_btf(p->types);
+			proto->id = hit->proto;
+			return 0;
+		}
+	}
+	return module ? st_types_func(p->types, name, proto, &mod) : -1;
+}
+
+static struct st_declfmt *fmt_for(struct protos *p, const struct btf *btf)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->btf[i] == btf)
+			return p->fmt[i];
+	if (p->n == 16)
+		return NULL;
+	p->btf[p->n] = btf;
+	p->fmt[p->n] = st_declfmt_new(btf);
+	return p->fmt[p->n++];
+}
+
+static void protos_free(struct protos *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		st_declfmt_free(p->fmt[i]);
+	free(p->ix);
+}
+
+/* One line: "proto [module]" or "name [module]" with a note when BTF lacks it. */
+static void print_func(FILE *out, struct protos *p, const char *name, const char *module)
+{
+	const char *decl = NULL;
+
+	if (p) {
+		struct st_tref proto = { 0 };
+		char base[256];
+
+		/* BTF names the function without the compiler's .isra/.constprop suffix. */
+		st_ksym_base(name, base, sizeof(base));
+		if (!find_proto(p, base, module, &proto)) {
+			struct st_declfmt *f = fmt_for(p, proto.btf);
+
+			decl = f ? st_declfmt_decl(f, proto.id, name) : NULL;
+		}
+	}
+	if (decl) {
+		size_t l = strlen(decl);
+
+		/* BTF has no "void" parameter: an empty list is C's "(void)". */
+		if (l > 2 && !strcmp(decl + l - 2, "()"))
+			fprintf(out, "%.*s(void)", (int)(l - 2), decl);
+		else
+			fputs(decl, out);
+	} else {
+		fputs(name, out);
+	}
+	if (p && !decl)
+		fputs("\t/* no BTF prototype */", out);
+	if (module)
+		fprintf(out, " [%s]", module);
+	fputc('\n', out);
+}
+
+/* Literal text before the first glob metacharacter: the sorted list is searched from
+ * there, so "tcp_*" looks at the tcp_ names only. */
+static size_t literal_prefix(const char *glob)
+{
+	size_t i;
+
+	for (i = 0; glob[i]; i++)
+		if (strchr("*?[\\", glob[i]))
+			break;
+	return i;
+}
+
+static size_t first_at_or_after(const struct st_ksyms *k, const char *key, size_t klen)
+{
+	size_t lo = 0, hi = st_ksyms_count(k);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strncmp(st_ksyms_at(k, mid)->name, key, klen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long st_list_kfuncs(FILE *out, const struct st_ksyms *k, struct st_types *types,
+		    const char *glob, bool protos, struct st_err *err)
+{
+	struct protos p = { .types = types };
+	size_t n = st_ksyms_count(k), plen = literal_prefix(glob), i;
+	const struct st_ksym *prev = NULL;
+	struct st_glob *g = st_glob_new(glob);
+	long count = 0;
+
+	if (!g)
+		return st_err_set(err, 0, "out of memory");
+	if (protos && !types) {
+		st_glob_free(g);
+		return st_err_set(err, 0, "prototypes need BTF");
+	}
+	/* The prefix search needs the list sorted by name (st_ksyms keeps it so); verify
+	 * rather than trust, since a wrong guess would silently hide functions. */
+	for (i = 1; plen && i < n; i++)
+		if (strcmp(st_ksyms_at(k, i - 1)->name, st_ksyms_at(k, i)->name) > 0)
+			plen = 0;
+	for (i = plen ? first_at_or_after(k, glob, plen) : 0; i < n; i++) {
+		const struct st_ksym *s = st_ksyms_at(k, i);
+
+		if (plen && strncmp(s->name, glob, plen))
+			break;
+		if (!st_glob_test(g, s->name))
+			continue;
+		/* kallsyms repeats static functions of the same name: print each name once
+		 * per module (ftrace addresses them by name anyway). */
+		if (prev && !strcmp(prev->name, s->name) &&
+		    (prev->module == s->module ||
+		     (prev->module && s->module && !strcmp(prev->module, s->module))))
+			continue;
+		prev = s;
+		if (!protos && !s->module) {
+			/* the common case, 100k+ lines for "*": no stdio locking per call */
+			fputs_unlocked(s->name, out);
+			putc_unlocked('\n', out);
+		} else {
+			print_func(out, protos ? &p : NULL, s->name, s->module);
+		}
+		count++;
+	}
+	protos_free(&p);
+	st_glob_free(g);
+	return count;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+long st_list_btf_funcs(FILE *out, struct st_types *types, const char *glob, bool protos,
+		       struct st_err *err)
+{
+	const struct btf *btf = st_types_btf(types);
+	__u32 nt = btf__type_cnt(btf), i;
+	const char **names = malloc(sizeof(*names) * nt);
+	struct protos p = { .types = types };
+	size_t k = 0, j;
+	long count = 0;
+
+	if (!names)
+		return st_err_set(err, 0, "out of memory");
+	for (i = 1; i < nt; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (btf_is_func(t)) {
+			const char *nm = btf__name_by_offset(btf, t->name_off);
+
+			if (nm && st_glob_match(glob, nm))
+				names[k++] = nm;
+		}
+	}
+	qsort(names, k, sizeof(*names), cmp_name);
+	for (j = 0; j < k; j++) {
+		if (j && !strcmp(names[j], names[j - 1]))
+			continue;
+		print_func(out, protos ? &p : NULL, names[j], NULL);
+		count++;
+	}
+	protos_free(&p);
+	free(names);
+	return count;
+}

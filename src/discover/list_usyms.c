@@ -1,0 +1,47 @@
+/* -l/-L BINARY:PATTERN: a user binary's function symbols, with prototypes from its DWARF. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "discover/declfmt.h"
+#include "discover/list.h"
+#include "types/usym.h"
+
+long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
+		   struct st_err *err)
+{
+	char path[PATH_MAX], **names = NULL;
+	struct btf *btf = NULL;
+	struct st_declfmt *fmt = NULL;
+	int n, i;
+
+	if (st_usym_find_binary(binary, path, sizeof(path), err))
+		return -1;
+	n = st_usym_list(path, glob, &names, err);
+	if (n < 0)
+		return -1;
+	if (protos && n > 0) {
+		struct st_err derr;
+
+		/* No DWARF is normal for stripped binaries: list names without prototypes. */
+		btf = st_dwarf_to_btf(path, &derr);
+		fmt = btf ? st_declfmt_new(btf) : NULL;
+	}
+	for (i = 0; i < n; i++) {
+		const char *decl = NULL;
+
+		if (fmt) {
+			int id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
+
+			if (id > 0)
+				decl = st_declfmt_decl(fmt, btf__type_by_id(btf, id)->type, names[i]);
+		}
+		fprintf(out, "%s%s\n", decl ? decl : names[i],
+			protos && !decl ? "\t/* no debug info */" : "");
+		free(names[i]);
+	}
+	free(names);
+	st_declfmt_free(fmt);
+	btf__free(btf);
+	return n;
+}

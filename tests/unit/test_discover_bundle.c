@@ -1,0 +1,228 @@
+/* Bundle pieces that need no kernel: SHA-256 against the FIPS 180-4 example digests, the
+ * strict definition/fetch/type/filter validator (what surftrace produces passes, injection
+ * attempts fail), and a bundle written then read back field by field, with damage caught. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "compile/compile.h"
+#include "discover/bundle.h"
+#include "discover/kdef.h"
+#include "discover/sha256.h"
+
+static void test_sha256_vectors(void **state)
+{
+	char hex[65], *million;
+
+	(void)state;
+	st_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	st_sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	st_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	million = malloc(1000000);
+	assert_non_null(million);
+	memset(million, 'a', 1000000);
+	st_sha256_hex(million, 1000000, hex);
+	free(million);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void test_definitions(void **state)
+{
+	static const char *const good[] = {
+		"p:surftrace_1/p0 wake_up_new_task comm=+0xae0(%di):string",
+		"p:surftrace_1/p0 do_filp_open+121 pos=+0x70(%ax):x64",
+		"r:surftrace_1/r1 do_filp_open pos=+0x70($retval):s64",
+		"p:surftrace_1/p0 tcp_v4_rcv.isra.0 a=%di:u64 b=$stack3 c=$comm",
+		"p:surftrace_1/p0 foo x=+0(+0x0(%si)):string y=@jiffies+8:u64 z=-8(%sp):b3@5/32",
+		"p:surftrace_1/p3 /usr/bin/bash:0xc6c20 line=+0($retval):string",
+		"p:surftrace_1/p0 /usr/lib/x86_64-linux-gnu/libc.so.6:0x98c30 mac=+0(%di):u8[6]",
+		"p:surftrace_1/p0 f",
+	};
+	static const char *const bad[] = {
+		"p:surftrace_1/p0 f x=%di\n-:kprobes/other",
+		"p:surftrace_1/p0 f x=%di -:kprobes/other",
+		"-:surftrace_1/p0",
+		"p:other_group/p0 f",
+		"p:surftrace_1/p0 f x=%di:string;echo",
+		"p:surftrace_1/p0 f x=+0(%di",
+		"p:surftrace_1/p0 /tmp/../etc/passwd:0x10",
+		"p:surftrace_1/p0 relative/path:0x10",
+		"p:surftrace_1/p0 f x=%di:u8[9999]",
+		"p:surftrace_1/p0 f x=%di:b40@0/32",
+		"p:surftrace_1/p0 f  x=%di",
+		"p:surftrace_1/p0 f x=%di ",
+		"p:surftrace_1/p0 f x=\\\"str\"",
+		"p:surftrace_1/../p0 f",
+		"p:surftrace_1/p0 f x=$foo",
+	};
+	struct st_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (st_kdef_check_definition(good[i], "surftrace_1", &err))
+			fail_msg("refused '%s': %s", good[i], err.msg);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!st_kdef_check_definition(bad[i], "surftrace_1", &err))
+			fail_msg("accepted '%s'", bad[i]);
+}
+
+static void test_filters(void **state)
+{
+	struct st_err err;
+
+	(void)state;
+	assert_int_equal(st_kdef_check_filter("comm==\"bash\"", &err), 0);
+	assert_int_equal(st_kdef_check_filter("proto==1&&ip_src==16777343", &err), 0);
+	assert_int_equal(st_kdef_check_filter("(a >= -100) || !(b & 0x10)", &err), 0);
+	assert_int_equal(st_kdef_check_filter("filename~\"*/up\"", &err), 0);
+	assert_int_equal(st_kdef_check_filter("comm==\"a\nb\"", &err), -1);
+	assert_int_equal(st_kdef_check_filter("a==1;b", &err), -1);
+	assert_int_equal(st_kdef_check_filter("a==\"x", &err), -1);
+	assert_int_equal(st_kdef_check_filter("a==`id`", &err), -1);
+}
+
+static struct st_probe *mk_probe(int idx)
+{
+	struct st_probe *p = calloc(1, sizeof(*p));
+
+	p->type = 'p';
+	p->index = idx;
+	p->event = strdup(idx ? "p1" : "p0");
+	p->target = strdup("wake_up_new_task");
+	p->func = strdup("wake_up_new_task");
+	p->args = calloc(2, sizeof(*p->args));
+	p->args[0] = (struct st_probe_arg){ strdup("comm"), strdup("+0xae0(%di)"),
+					    strdup("string"), ST_CONV_NONE };
+	p->args[1] = (struct st_probe_arg){ strdup("ip_src"), strdup("+0xc(%si)"), strdup("u32"),
+					    ST_CONV_IP };
+	p->nargs = 2;
+	p->filter = strdup("comm==\"bash\" && ip_src==16777343");
+	return p;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 1 << 16);
+
+	assert_non_null(f);
+	*len = fread(buf, 1, (1 << 16) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+static void test_roundtrip_and_damage(void **state)
+{
+	char path[] = "/tmp/st_bundle_test.XXXXXX", *text;
+	char *exprs[2] = { "p wake_up_new_task comm=%0->comm", "p x" };
+	struct st_probe **probes = calloc(2, sizeof(*probes));
+	struct st_bundle *b = st_bundle_new(), *r;
+	struct st_err err = { 0 };
+	struct st_kernel_id k = { "6.1.0-56-cloud-amd64", "x86_64", "003eddba-aaaa" };
+	size_t len;
+	int fd;
+
+	(void)state;
+	probes[0] = mk_probe(0);
+	probes[1] = mk_probe(1);
+	assert_int_equal(st_bundle_add(b, "6.1.0-56-cloud-amd64", "x86_64", "003eddba-aaaa", exprs,
+				       probes, 2, &err), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(st_bundle_save(b, path, &err), 0);
+	r = st_bundle_load(path, &err);
+	if (!r)
+		fail_msg("load: %s", err.msg);
+	assert_int_equal(r->n, 1);
+	assert_string_equal(r->v[0].release, "6.1.0-56-cloud-amd64");
+	assert_string_equal(r->v[0].exprs[0], exprs[0]);
+	assert_int_equal(r->v[0].n, 2);
+	assert_string_equal(r->v[0].probes[1]->args[1].fetch, "+0xc(%si)");
+	assert_int_equal(r->v[0].probes[1]->args[1].conv, ST_CONV_IP);
+	assert_string_equal(r->v[0].probes[0]->filter, probes[0]->filter);
+	/* selection: by identity, and the refusal names what the bundle has */
+	assert_ptr_equal(st_bundle_select(r, &k, &err), &r->v[0]);
+	strcpy(k.identity, "0054297e-bbbb");
+	strcpy(k.release, "6.18.44");
+	assert_null(st_bundle_select(r, &k, &err));
+	assert_non_null(strstr(err.msg, "6.1.0-56-cloud-amd64"));
+	k.identity[0] = '\0';              /* a kernel without BTF: release decides */
+	strcpy(k.release, "6.1.0-56-cloud-amd64");
+	assert_ptr_equal(st_bundle_select(r, &k, &err), &r->v[0]);
+	st_bundle_free(r);
+
+	text = slurp(path, &len);
+	/* one flipped character anywhere: refused by the digest */
+	text[len / 2] ^= 1;
+	assert_null(st_bundle_parse(text, len, &err));
+	assert_non_null(strstr(err.msg, "checksum"));
+	text[len / 2] ^= 1;
+	assert_non_null(r = st_bundle_parse(text, len, &err));
+	st_bundle_free(r);
+	/* truncated */
+	assert_null(st_bundle_parse(text, len - 10, &err));
+	free(text);
+	unlink(path);
+	st_bundle_free(b);
+}
+
+/* A well-formed, correctly summed file whose probe is hostile: the validator refuses. */
+static void test_hostile_but_summed(void **state)
+{
+	static const char *const bodies[] = {
+		"probe 0 p p0 - f f - 0 1\narg x %di:string;id u32 0\n",
+		"probe 0 p p0 - f f - 0 1\narg x +0(%di string 0\n",
+		"probe 0 P p0 - f /tmp/../etc/shadow:0x10 /tmp/../etc/shadow 16 0\n",
+		"probe 0 p p0/../x - f f - 0 0\n",
+		"probe 0 e x sched/../.. - - - 0 0\n",
+		"probe 0 p p0 - f f - 0 0\nfilter a==1;b\n",
+		"probe 0 p p0 - f f - 0 1\narg x %di string 9\n",
+		"probe 0 p p0 - f f - 0 2\narg x %di string 0\n",
+		/* last: the benign control, which must be accepted (same wrapper) */
+		"probe 0 p p0 - f f - 0 1\narg x %di u32 0\nfilter x==1\n",
+	};
+	size_t i, nb = sizeof(bodies) / sizeof(bodies[0]);
+
+	(void)state;
+	for (i = 0; i < nb; i++) {
+		char *text = NULL, hex[65];
+		struct st_err err = { 0 };
+		struct st_bundle *b;
+		int n;
+
+		n = asprintf(&text, "surftrace-bundle 1\nkernel 6.1 x86_64 id 1\nexpr p f\n%send\n",
+			     bodies[i]);
+		assert_true(n > 0);
+		st_sha256_hex(text, (size_t)n, hex);
+		text = realloc(text, (size_t)n + 80);
+		n += sprintf(text + n, "sha256 %s\n", hex);
+		b = st_bundle_parse(text, (size_t)n, &err);
+		if (i < nb - 1 && b)
+			fail_msg("accepted hostile bundle %zu", i);
+		if (i == nb - 1 && !b)
+			fail_msg("refused the benign control: %s", err.msg);
+		st_bundle_free(b);
+		free(text);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_definitions),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_roundtrip_and_damage),
+		cmocka_unit_test(test_hostile_but_summed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
