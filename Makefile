@@ -18,7 +18,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.
 CLI_SRCS := $(sort $(wildcard src/cli/*.c) $(filter-out guide/surfguide.c,$(wildcard guide/*.c)))
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
-CLI_LIBS := $(PKG_LIBS) $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone) -lreadline -lpthread
+# capstone is dlopen()ed by src/discover/capstone_dl.c (only -F needs it)
+CLI_LIBS := $(PKG_LIBS) -lreadline -lpthread -ldl
 
 .PHONY: all clean test unit asan
 all: $(B)/surftrace

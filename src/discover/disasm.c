@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <capstone/capstone.h>
+#include "discover/capstone_dl.h"
 #include <elfutils/libdw.h>
 #include "discover/disasm.h"
 #include "discover/kimage.h"
@@ -30,13 +30,13 @@ static int open_capstone(struct st_kimage *k, csh *h)
 		arch = CS_ARCH_ARM64;
 		mode = CS_MODE_ARM;
 	}
-	if (cs_open(arch, mode, h) != CS_ERR_OK)
+	if (st_cs_load() || st_cs_open(arch, mode, h) != CS_ERR_OK)
 		return -1;
 	if (arch == CS_ARCH_X86)
-		cs_option(*h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);   /* as objdump prints it */
+		st_cs_option(*h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);   /* as objdump prints it */
 	/* Undecodable bytes (data in text, newer opcodes) become ".byte": the listing goes
 	 * on instead of stopping half way. */
-	cs_option(*h, CS_OPT_SKIPDATA, CS_OPT_ON);
+	st_cs_option(*h, CS_OPT_SKIPDATA, CS_OPT_ON);
 	return 0;
 }
 
@@ -102,13 +102,13 @@ long st_disasm_func(FILE *out, struct st_kimage *k, const char *func, struct st_
 		return st_err_set(err, 0, "capstone cannot disassemble this architecture");
 	}
 	dw = st_kimage_dwarf(k);
-	insn = cs_malloc(h);
+	insn = st_cs_malloc(h);
 	fprintf(out, "%s: 0x%" PRIx64 ", %" PRIu64 " bytes (symbols: %s%s)\n", f->name, f->addr,
 		f->size, st_kimage_symsource(k), dw ? ", lines: DWARF" : "");
 	p = code;
 	left = f->size;
 	addr = f->addr;
-	while (insn && cs_disasm_iter(h, &p, &left, &addr, insn)) {
+	while (insn && st_cs_disasm_iter(h, &p, &left, &addr, insn)) {
 		int line;
 		const char *src = src_of(dw, insn->address, &line);
 
@@ -128,8 +128,8 @@ long st_disasm_func(FILE *out, struct st_kimage *k, const char *func, struct st_
 		n++;
 	}
 	if (insn)
-		cs_free(insn, 1);
-	cs_close(&h);
+		st_cs_free(insn, 1);
+	st_cs_close(&h);
 	free(code);
 	return n;
 }
