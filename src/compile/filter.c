@@ -7,21 +7,25 @@
 #include "compile/compile.h"
 #include "compile/filter.h"
 
-static const char *const common_fields[] = {
-	"common_pid", "common_preempt_count", "common_flags", "common_type",
+/* Fields every event has: the common_* header, plus the kernel's generic "cpu"/"comm"
+ * filter fields (accepted on any event since Linux 5.x). */
+static const struct st_fvar common_fields[] = {
+	{ "common_pid", 0 }, { "common_preempt_count", 0 }, { "common_flags", 0 },
+	{ "common_type", 0 }, { "common_cpu", 0 }, { "cpu", 0 }, { "CPU", 0 },
+	{ "comm", 1 }, { "COMM", 1 },
 };
+#define NCOMMON (sizeof(common_fields) / sizeof(common_fields[0]))
 
 static const struct st_fvar *find_var(const struct st_fvar *vars, size_t n, const char *name)
 {
-	static const struct st_fvar common = { "common", 0 };
 	size_t i;
 
-	for (i = 0; i < sizeof(common_fields) / sizeof(common_fields[0]); i++)
-		if (!strcmp(name, common_fields[i]))
-			return &common;
 	for (i = 0; i < n; i++)
 		if (!strcmp(vars[i].name, name))
 			return &vars[i];
+	for (i = 0; i < NCOMMON; i++)
+		if (!strcmp(name, common_fields[i].name))
+			return &common_fields[i];
 	return NULL;
 }
 
@@ -35,8 +39,8 @@ static int unknown_var(const struct st_ftok *t, const struct st_fvar *vars, size
 
 	for (i = 0; i < n && c < 120; i++)
 		cands[c++] = vars[i].name;
-	for (i = 0; i < sizeof(common_fields) / sizeof(common_fields[0]); i++)
-		cands[c++] = common_fields[i];
+	for (i = 0; i < NCOMMON && i < 4; i++)   /* list the common_* ones */
+		cands[c++] = common_fields[i].name;
 	s = st_suggest(t->text, cands, c);
 	for (i = 0; i < c; i++) {
 		l = strlen(list);

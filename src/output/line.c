@@ -1,0 +1,207 @@
+/* One event as one text line (the original's / trace_pipe's shape) or one JSON object,
+ * built in the output's line buffer. */
+#include <stdio.h>
+#include <string.h>
+#include <event-parse.h>
+#include "output/output_int.h"
+
+struct st_addrsyms *st_output_syms(struct st_output *out)
+{
+	if (!out->syms)
+		out->syms = st_addrsyms_new(out->kallsyms);
+	return out->syms;
+}
+
+/* libtraceevent calls this for %pS/%ps in trace events' print fmts. */
+static char *resolve(void *priv, unsigned long long *addrp, char **modp)
+{
+	struct st_output *out = priv;
+	const char *name;
+	unsigned long long start, size;
+	if (!st_output_syms(out) || !st_addrsyms_find(out->syms, *addrp, &name, &start, &size))
+		return NULL;
+	*addrp = start;
+	if (modp)
+		*modp = NULL;
+	return (char *)name;
+}
+
+static unsigned long long field_u64(const struct st_event *ev, struct tep_format_field *f)
+{
+	unsigned long long v = 0;
+	if (f && f->offset + f->size <= ev->rec->size)
+		tep_read_number_field(f, ev->rec->data, &v);
+	return v;
+}
+
+/* A kernel address: kprobes by type, else by the upper half of the address space. */
+static bool kernel_addr(const struct st_oevent *oe, unsigned long long a)
+{
+	if (oe->ptype == 'p' || oe->ptype == 'r')
+		return true;
+	if (oe->ptype == 'P' || oe->ptype == 'R')
+		return false;
+	return a >> 63;
+}
+
+/* "(sym+off/size)", "(caller+off/size <- func)", "(0x7f..)", "(0x.. <- 0x..)" */
+static void put_location(struct st_output *out, const struct st_oevent *oe,
+			 const struct st_event *ev)
+{
+	struct st_sb *b = &out->sb;
+	sb_put(b, "(", 1);
+	if (oe->func && oe->retip) {
+		unsigned long long ret = field_u64(ev, oe->retip), fn = field_u64(ev, oe->func);
+		if (kernel_addr(oe, fn)) {
+			st_addrsyms_put(st_output_syms(out), b, ret, true);
+			sb_puts(b, " <- ");
+			st_addrsyms_put(st_output_syms(out), b, fn, false);
+		} else {
+			sb_printf(b, "0x%llx <- 0x%llx", fn, ret);
+		}
+	} else {
+		unsigned long long ip = field_u64(ev, oe->ip);
+		if (kernel_addr(oe, ip))
+			st_addrsyms_put(st_output_syms(out), b, ip, true);
+		else
+			sb_printf(b, "0x%llx", ip);
+	}
+	sb_put(b, ")", 1);
+}
+
+/* ftrace rounds the ns clock to the nearest microsecond (ns2usecs); so do we, so that
+ * our lines and trace_pipe's agree. */
+static void split_ts(unsigned long long ns, unsigned long long *sec, unsigned long long *usec)
+{
+	unsigned long long us = (ns + 500) / 1000;
+	*sec = us / 1000000ULL;
+	*usec = us % 1000000ULL;
+}
+
+/* syscalls/sys_enter_X and sys_exit_X: ftrace prints them with its own functions, not
+ * their (empty or hex) print fmts: "sys_openat(dfd: 0xffffff9c, mode: 0)",
+ * "sys_openat -> 0x3". */
+static void put_syscall(struct st_sb *b, const struct st_oevent *oe, const struct st_event *ev)
+{
+	const char *name = ev->name + (oe->syscall == 'e' ? 10 : 9);  /* sys_enter_ / sys_exit_ */
+	sb_puts(b, "sys_");
+	sb_puts(b, name);
+	if (oe->syscall == 'x') {
+		unsigned long long v = 0;
+		struct tep_format_field *f = tep_find_field(ev->tev, "ret");
+		if (f && f->offset + f->size <= ev->rec->size)
+			v = tep_read_number(ev->tep, (const char *)ev->rec->data + f->offset, f->size);
+		if (f && f->size < 8 && (f->flags & TEP_FIELD_IS_SIGNED) && (v >> (f->size * 8 - 1)))
+			v |= ~0ULL << (f->size * 8);  /* the kernel prints the long */
+		sb_printf(b, " -> 0x%llx", v);
+		return;
+	}
+	sb_put(b, "(", 1);
+	int i = 0;
+	for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next) {
+		if (!strcmp(f->name, "__syscall_nr") || f->offset + f->size > ev->rec->size)
+			continue;
+		unsigned long long v = tep_read_number(ev->tep, (const char *)ev->rec->data + f->offset,
+						       f->size > 8 ? 8 : f->size);
+		sb_printf(b, v ? "%s%s: 0x%llx" : "%s%s: %llu", i++ ? ", " : "", f->name, v);
+	}
+	sb_put(b, ")", 1);
+}
+
+void st_put_text(struct st_output *out, const struct st_oevent *oe,
+		     const struct st_event *ev)
+{
+	struct st_sb *b = &out->sb;
+	unsigned long long sec, usec;
+	split_ts(ev->ts, &sec, &usec);
+	/* "%16s-%-7d [%03d] %s %5llu.%06llu: %s: " without printf: this runs per event */
+	sb_pad_str(b, ev->comm, 16);
+	sb_put(b, "-", 1);
+	if (ev->pid < 0)
+		sb_put(b, "-", 1);
+	sb_u(b, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid), 7, ' ', true);
+	sb_put(b, " [", 2);
+	sb_u(b, (unsigned long long)ev->cpu, 3, '0', false);
+	sb_put(b, "] ", 2);
+	sb_puts(b, ev->flags);
+	sb_put(b, " ", 1);
+	sb_u(b, sec, 5, ' ', false);
+	sb_put(b, ".", 1);
+	sb_u(b, usec, 6, '0', false);
+	sb_put(b, ": ", 2);
+	if (!oe || !oe->syscall) {      /* ftrace prints syscalls without the event name */
+		sb_puts(b, ev->name);
+		sb_put(b, ": ", 2);
+	}
+	if (oe && oe->dynamic) {
+		put_location(out, oe, ev);
+		for (int i = 0; i < oe->nargs; i++) {
+			sb_printf(b, " %s=", oe->args[i].f->name);
+			st_oarg_put(out, b, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size, false);
+		}
+	} else if (oe && oe->syscall) {
+		put_syscall(b, oe, ev);
+	} else {
+		if (out->resolver_tep != ev->tep) {
+			tep_set_function_resolver(ev->tep, resolve, out);
+			out->resolver_tep = ev->tep;
+		}
+		trace_seq_reset(&out->seq);
+		tep_print_event(ev->tep, &out->seq, ev->rec, "%s", TEP_PRINT_INFO);
+		sb_put(b, out->seq.buffer, out->seq.len);
+	}
+	sb_put(b, "\n", 1);
+	for (int i = 0; i < ev->nstack; i++) {
+		sb_puts(b, "  => ");
+		st_addrsyms_put(st_output_syms(out), b, ev->stack[i], true);
+		sb_put(b, "\n", 1);
+	}
+}
+
+void st_put_json(struct st_output *out, const struct st_oevent *oe,
+		     const struct st_event *ev)
+{
+	struct st_sb *b = &out->sb;
+	unsigned long long sec, usec;
+	split_ts(ev->ts, &sec, &usec);
+	sb_printf(b, "{\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
+		  sec, usec, ev->cpu, ev->pid);
+	sb_json_str(b, ev->comm, strlen(ev->comm));
+	sb_puts(b, ",\"event\":");
+	sb_json_str(b, ev->name, strlen(ev->name));
+	sb_puts(b, ",\"args\":{");
+	int n = 0;
+	if (oe && oe->dynamic) {
+		for (int i = 0; i < oe->nargs; i++, n++) {
+			sb_puts(b, n ? "," : "");
+			sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
+			sb_put(b, ":", 1);
+			st_oarg_put(out, b, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size, true);
+		}
+	} else {
+		for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next, n++) {
+			sb_puts(b, n ? "," : "");
+			sb_json_str(b, f->name, strlen(f->name));
+			sb_put(b, ":", 1);
+			st_field_put_json(b, f, ev->tep, ev->rec->data, ev->rec->size);
+		}
+	}
+	sb_put(b, "}", 1);
+	if (ev->stack) {
+		sb_puts(b, ",\"stack\":[");
+		for (int i = 0; i < ev->nstack; i++) {
+			/* symbolize into the line, then quote that slice in place */
+			size_t at = b->len;
+			st_addrsyms_put(st_output_syms(out), b, ev->stack[i], true);
+			char frame[512];
+			size_t len = b->len - at < sizeof(frame) - 1 ? b->len - at : sizeof(frame) - 1;
+			memcpy(frame, b->p + at, len);
+			b->len = at;
+			if (i)
+				sb_put(b, ",", 1);
+			sb_json_str(b, frame, len);
+		}
+		sb_put(b, "]", 1);
+	}
+	sb_put(b, "}\n", 2);
+}

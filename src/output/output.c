@@ -1,0 +1,168 @@
+/* The output stage's entry points: per event, build the whole line in one preallocated
+ * buffer and fwrite it to a block-buffered stream (a reader at millions of events per
+ * second must not pay a syscall or an allocation per event). */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event-parse.h>
+#include "output/output_int.h"
+
+#define LINE_MAX_BYTES 65536
+#define BLOCK_BYTES (1 << 18)
+
+struct st_output *st_output_new(const struct st_output_opts *o, struct st_err *err)
+{
+	struct st_output *out = calloc(1, sizeof(*out));
+	char *line = malloc(LINE_MAX_BYTES), *blk = malloc(BLOCK_BYTES);
+	if (!out || !line || !blk) {
+		free(out);
+		free(line);
+		free(blk);
+		st_err_set(err, 0, "out of memory");
+		return NULL;
+	}
+	out->mode = o->mode;
+	out->out = o->out ? o->out : stdout;
+	out->probes = o->probes;
+	out->nprobes = o->nprobes;
+	snprintf(out->group, sizeof(out->group), "%s", o->group ? o->group : "");
+	snprintf(out->kallsyms, sizeof(out->kallsyms), "%s",
+		 o->kallsyms ? o->kallsyms : "/proc/kallsyms");
+	out->linebuf = o->line_buffered || isatty(fileno(out->out));
+	/* Our own block (stdio would pick 4 KiB for a pipe): one fwrite per 256 KiB. */
+	out->blk = blk;
+	out->sb.p = line;
+	out->sb.cap = LINE_MAX_BYTES - 1;  /* room for the final newline */
+	trace_seq_init(&out->seq);
+	return out;
+}
+
+void st_output_free(struct st_output *out)
+{
+	if (!out)
+		return;
+	st_output_flush(out);
+	if (out->resolver_tep)
+		tep_reset_function_resolver(out->resolver_tep);
+	for (int i = 0; i < out->nbyid; i++)
+		st_oevent_clear(&out->byid[i]);
+	free(out->byid);
+	trace_seq_destroy(&out->seq);
+	st_addrsyms_free(out->syms);
+	free(out->sb.p);
+	free(out->blk);
+	free(out);
+}
+
+int st_output_flush(struct st_output *out)
+{
+	if (out->failed)
+		return -1;
+	if (out->blen && fwrite(out->blk, 1, out->blen, out->out) != out->blen)
+		out->failed = true;
+	out->blen = 0;
+	if (fflush(out->out))
+		out->failed = true;
+	return out->failed ? -1 : 0;
+}
+
+void st_output_idle(void *ctx)
+{
+	st_output_flush(ctx);
+}
+
+static const struct st_probe *probe_for(struct st_output *out, struct tep_event *tev)
+{
+	for (size_t i = 0; i < out->nprobes; i++) {
+		const struct st_probe *p = out->probes[i];
+		if (!p || !p->event)
+			continue;
+		if (p->type == 'e') {
+			if (p->group && !fnmatch(p->group, tev->system, 0) &&
+			    !fnmatch(p->event, tev->name, 0))
+				return p;
+		} else if (!strcmp(p->event, tev->name) &&
+			   (!out->group[0] || !strcmp(out->group, tev->system))) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static struct st_oevent *oevent(struct st_output *out, const struct st_event *ev)
+{
+	if (ev->id < 0)
+		return NULL;
+	if (ev->id >= out->nbyid) {
+		int n = ev->id + 64;
+		struct st_oevent *nb = realloc(out->byid, (size_t)n * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		memset(nb + out->nbyid, 0, (size_t)(n - out->nbyid) * sizeof(*nb));
+		out->byid = nb;
+		out->nbyid = n;
+	}
+	struct st_oevent *oe = &out->byid[ev->id];
+	if (!oe->built && st_oevent_build(oe, ev->tev, probe_for(out, ev->tev)))
+		return NULL;
+	return oe;
+}
+
+int st_output_event(struct st_output *out, const struct st_event *ev)
+{
+	const struct st_oevent *oe = oevent(out, ev);
+	out->sb.len = 0;
+	out->sb.trunc = false;
+	if (out->mode == ST_OUT_JSON)
+		st_put_json(out, oe, ev);
+	else
+		st_put_text(out, oe, ev);
+	if (out->sb.trunc) {
+		/* An over-long line is cut; keep the stream line-oriented (and JSON lines
+		 * parseable line by line: a cut object is replaced by a marker). */
+		if (out->mode == ST_OUT_JSON) {
+			out->sb.len = 0;
+			out->sb.trunc = false;
+			sb_printf(&out->sb, "{\"event\":\"%s\",\"truncated\":true}\n", ev->name);
+		} else {
+			out->sb.p[out->sb.len++] = '\n';
+		}
+	}
+	if (out->failed)
+		return -1;
+	if (out->blen + out->sb.len > BLOCK_BYTES && st_output_flush(out))
+		return -1;
+	memcpy(out->blk + out->blen, out->sb.p, out->sb.len);
+	out->blen += out->sb.len;
+	if (out->linebuf)
+		return st_output_flush(out);
+	return 0;
+}
+
+int st_output_cb(const struct st_event *ev, void *ctx)
+{
+	return st_output_event(ctx, ev) ? 1 : 0;
+}
+
+unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r)
+{
+	unsigned long long total = 0;
+	int n = st_reader_ncpus(r);
+	for (int i = 0; i < n; i++)
+		total += st_reader_lost(r, i);
+	if (!total)
+		return 0;
+	fprintf(f, "surftrace: lost %llu events (", total);
+	bool first = true;
+	for (int i = 0; i < n; i++) {
+		unsigned long long l = st_reader_lost(r, i);
+		if (!l)
+			continue;
+		fprintf(f, "%scpu%d: %llu", first ? "" : ", ", i, l);
+		first = false;
+	}
+	fprintf(f, "); enlarge the buffer with --buffer-kb\n");
+	return total;
+}

@@ -1,0 +1,62 @@
+/* The output stage: one line per decoded event to a FILE*, either the original's text shape
+ *   "            bash-2392    [001] ....  2375.809655: p0: (wake_up_new_task+0x0/0x280) comm=\"bash\""
+ * or one JSON object per line
+ *   {"time":2375.809655,"cpu":1,"pid":2392,"comm":"bash","event":"p0","args":{"comm":"bash"}}
+ * Dynamic probes (p/r/P/R) print their arguments with the name-prefix conversions of
+ * st_probe_arg.conv (ip_, b16_, B16_ ...); trace events (e) print through the event's own
+ * print fmt (text) or its format fields (JSON). Stacks print one symbolized frame per line
+ * ("  => func+0x12/0x40") or as a "stack" array.
+ * Lines are collected in a 256 KiB block and written with one fwrite: pass st_output_idle
+ * as the reader's on_idle hook so that they reach the stream as soon as the reader has
+ * nothing more to read (a tty is flushed per line anyway), and call st_output_flush or
+ * st_output_free before the process exits. */
+#ifndef ST_OUTPUT_OUTPUT_H
+#define ST_OUTPUT_OUTPUT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "compile/compile.h"
+#include "read/read.h"
+#include "util/err.h"
+
+enum st_output_mode { ST_OUT_TEXT, ST_OUT_JSON };
+
+struct st_output_opts {
+	enum st_output_mode mode;
+	FILE *out;                       /* NULL = stdout */
+	/* The run's probes (as translated), to know each event's arguments and conversions.
+	 * Dynamic events are matched by event name ("p0") within `group`; 'e' probes by their
+	 * group/event globs. May be empty: events then print from their formats. */
+	const struct st_probe *const *probes;
+	size_t nprobes;
+	const char *group;               /* the session's event group, "surftrace_<pid>" */
+	const char *kallsyms;            /* NULL = /proc/kallsyms (read lazily, when needed) */
+	bool line_buffered;              /* flush after every event (a tty / a pipe to a human) */
+};
+
+struct st_output;
+struct st_output *st_output_new(const struct st_output_opts *o, struct st_err *err);
+/* Flushes, frees. The FILE itself stays open. */
+void st_output_free(struct st_output *out);
+
+/* Write one event. Never fails on odd values (printed raw); returns -1 only when the
+ * stream fails (EPIPE...), with errno set. */
+int st_output_event(struct st_output *out, const struct st_event *ev);
+/* st_reader_cb adapter: ctx is the st_output. Stops the reader when writing fails. */
+int st_output_cb(const struct st_event *ev, void *ctx);
+int st_output_flush(struct st_output *out);
+/* st_reader_opts.on_idle adapter: ctx is the st_output; flushes. */
+void st_output_idle(void *ctx);
+
+/* "surftrace: lost 12 events (cpu0: 12, cpu1: 0)" when any were lost; nothing otherwise.
+ * Returns the total. */
+unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r);
+
+/* The value conversions, exposed for tests and the filter side:
+ * writes the converted text of `v` (a raw field value of `size` bytes) into buf.
+ * ST_CONV_IP: dotted quad of a network-order u32 ("127.0.0.1");
+ * ST_CONV_B16/32/64: byte-swapped decimal; ST_CONV_BX16/32/64: byte-swapped "0x..." hex.
+ * Returns false (buf untouched) when the conversion does not apply to that size. */
+bool st_conv_format(enum st_conv c, unsigned long long v, int size, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,101 @@
+/* Internals of the output stage (not a public header). */
+#ifndef ST_OUTPUT_INT_H
+#define ST_OUTPUT_INT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <trace-seq.h>
+#include "output/output.h"
+
+struct tep_format_field;
+
+/* A line being built: one fixed buffer per st_output, so printing allocates nothing. */
+struct st_sb {
+	char *p;
+	size_t len, cap;
+	bool trunc;               /* something did not fit (the line is cut, never overrun) */
+};
+void sb_put(struct st_sb *b, const char *s, size_t n);
+void sb_puts(struct st_sb *b, const char *s);
+void sb_printf(struct st_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* v in decimal, at least `width` wide, padded with `pad` (' ' or '0') on the left, or
+ * with spaces on the right when `left`. The fast path of every line header. */
+void sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left);
+/* s right-aligned in `width` (<= 16) columns. */
+void sb_pad_str(struct st_sb *b, const char *s, int width);
+/* s (n bytes, stops at NUL) as a JSON string literal with quotes. */
+void sb_json_str(struct st_sb *b, const char *s, size_t n);
+
+/* Address -> "sym+0xoff/0xsize" from /proc/kallsyms, loaded on first use (ksym.c). */
+struct st_addrsyms;
+struct st_addrsyms *st_addrsyms_new(const char *path);
+void st_addrsyms_free(struct st_addrsyms *s);
+/* Symbol containing addr: name, start and size (to the next symbol). False when unknown
+ * (including kallsyms hidden by kptr_restrict). */
+bool st_addrsyms_find(struct st_addrsyms *s, unsigned long long addr, const char **name,
+		      unsigned long long *start, unsigned long long *size);
+/* Append "sym+0xoff/0xsize" (with_off) or "sym", else "0x<addr>". */
+void st_addrsyms_put(struct st_addrsyms *s, struct st_sb *b, unsigned long long addr,
+		     bool with_off);
+
+/* How one argument prints, from the kernel's print fmt of the event (value.c). */
+enum st_kind { K_UNSIGNED, K_SIGNED, K_HEX, K_STRING, K_CHAR, K_SYMBOL };
+
+struct st_oarg {
+	struct tep_format_field *f;
+	enum st_kind kind;        /* of the element, for arrays */
+	int elem;                 /* element size in bytes (arrays: size / elem entries) */
+	bool array;
+	enum st_conv conv;
+};
+
+/* What the output knows about one event type, built at its first record. */
+struct st_oevent {
+	bool built;
+	bool dynamic;             /* kprobe/uprobe style: __probe_ip or __probe_func */
+	char ptype;               /* 'p' 'r' 'P' 'R' when known from the probes, else 0 */
+	char syscall;             /* 'e' sys_enter_*, 'x' sys_exit_* of "syscalls", else 0 */
+	struct tep_format_field *ip, *func, *retip;
+	struct st_oarg *args;
+	int nargs;
+};
+
+int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
+		    const struct st_probe *probe);
+void st_oevent_clear(struct st_oevent *oe);
+
+struct st_output;
+/* Append the value of a to b (text: as ftrace prints it; json: a JSON value). `out`
+ * symbolizes K_SYMBOL values (kernel ":symbol" fetches). */
+void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a,
+		 struct tep_handle *tep, const void *data, int size, bool json);
+/* JSON value of any format field (e events). */
+void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_handle *tep,
+		       const void *data, int size);
+
+/* The output object, shared by output.c (entry points, buffering) and line.c (lines). */
+struct st_output {
+	enum st_output_mode mode;
+	FILE *out;
+	bool linebuf;
+	const struct st_probe *const *probes;
+	size_t nprobes;
+	char group[128];
+	char kallsyms[256];
+	struct st_addrsyms *syms;        /* created on first use */
+	struct st_oevent *byid;
+	int nbyid;
+	struct trace_seq seq;
+	struct tep_handle *resolver_tep; /* tep we installed our symbol resolver on */
+	struct st_sb sb;
+	char *blk;                       /* lines waiting for one big fwrite */
+	size_t blen;
+	bool failed;                     /* the stream failed: stop writing */
+};
+
+/* Append one event to out->sb: text line (with stack frames) or JSON object + '\n'. */
+void st_put_text(struct st_output *out, const struct st_oevent *oe, const struct st_event *ev);
+void st_put_json(struct st_output *out, const struct st_oevent *oe, const struct st_event *ev);
+/* The address symbolizer, created on first use. */
+struct st_addrsyms *st_output_syms(struct st_output *out);
+
+#endif

@@ -1,0 +1,103 @@
+/* The line builder: appends into one preallocated buffer and marks (never overruns) when
+ * a line is longer than it. JSON escaping lives here because it writes into it. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "output/output_int.h"
+
+void sb_put(struct st_sb *b, const char *s, size_t n)
+{
+	size_t room = b->cap - b->len;
+	if (n > room) {
+		n = room;
+		b->trunc = true;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+void sb_puts(struct st_sb *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+void sb_printf(struct st_sb *b, const char *fmt, ...)
+{
+	size_t room = b->cap - b->len;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->p + b->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		/* vsnprintf wrote room-1 chars and a NUL we do not keep */
+		b->len += room ? room - 1 : 0;
+		b->trunc = true;
+		return;
+	}
+	b->len += (size_t)n;
+}
+
+void sb_json_str(struct st_sb *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	sb_put(b, "\"", 1);
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': sb_put(b, "\\\"", 2); break;
+		case '\\': sb_put(b, "\\\\", 2); break;
+		case '\n': sb_put(b, "\\n", 2); break;
+		case '\t': sb_put(b, "\\t", 2); break;
+		case '\r': sb_put(b, "\\r", 2); break;
+		default:
+			if (c < 0x20 || c >= 0x7f) {
+				/* Kernel strings are bytes, not guaranteed UTF-8: escape every
+				 * non-ASCII byte as its Latin-1 code point, so the line is
+				 * always valid JSON. */
+				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+				sb_put(b, u, 6);
+			} else {
+				sb_put(b, (const char *)&c, 1);
+			}
+		}
+	}
+	sb_put(b, "\"", 1);
+}
+
+/* Decimal digits of v into the end of tmp; returns the start. */
+static char *utoa_end(unsigned long long v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left)
+{
+	char tmp[24];
+	char *s = utoa_end(v, tmp + sizeof(tmp));
+	int n = (int)(tmp + sizeof(tmp) - s);
+	static const char spaces[] = "                        ";
+	static const char zeros[] = "000000000000000000000000";
+	int fill = width > n ? width - n : 0;
+	if (fill > 24)
+		fill = 24;
+	if (!left && fill)
+		sb_put(b, pad == '0' ? zeros : spaces, (size_t)fill);
+	sb_put(b, s, (size_t)n);
+	if (left && fill)
+		sb_put(b, spaces, (size_t)fill);
+}
+
+void sb_pad_str(struct st_sb *b, const char *s, int width)
+{
+	static const char spaces[] = "                ";
+	size_t n = strlen(s);
+	if ((int)n < width && width <= 16)
+		sb_put(b, spaces, (size_t)width - n);
+	sb_put(b, s, n);
+}

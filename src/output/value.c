@@ -1,0 +1,279 @@
+/* Argument values. How each argument prints is taken from the event's print fmt, which the
+ * kernel generated from the fetch type (x64 -> "0x%Lx", string -> "\"%s\"", u8[3] ->
+ * "{%u,%u,%u}", char -> "'%c'"): the format file alone says "u64" for an x64. */
+#include <stdlib.h>
+#include <string.h>
+#include <event-parse.h>
+#include "output/output_int.h"
+
+static bool is_probe_field(const char *name)
+{
+	return !strcmp(name, "__probe_ip") || !strcmp(name, "__probe_func") ||
+	       !strcmp(name, "__probe_ret_ip");
+}
+
+/* The spec of `name` in a print fmt like "(%lx) a=0x%Lx s=\"%s\"": the text after
+ * " name=" up to the next space outside braces and quotes. */
+static bool spec_of(const char *fmt, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name);
+	for (const char *p = fmt; (p = strstr(p, name)); p += nl) {
+		if ((p != fmt && p[-1] != ' ') || p[nl] != '=')
+			continue;
+		const char *s = p + nl + 1, *e = s;
+		int depth = 0;
+		bool q = false;
+		for (; *e; e++) {
+			if (*e == '"')
+				q = !q;
+			else if (*e == '{')
+				depth++;
+			else if (*e == '}')
+				depth--;
+			else if (*e == ' ' && !depth && !q)
+				break;
+		}
+		size_t len = (size_t)(e - s);
+		if (len >= n)
+			len = n - 1;
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static enum st_kind kind_of_spec(const char *spec)
+{
+	if (strstr(spec, "%pS") || strstr(spec, "%ps"))
+		return K_SYMBOL;
+	if (strstr(spec, "%s"))
+		return K_STRING;
+	if (strstr(spec, "'%c'") || strstr(spec, "%c"))
+		return K_CHAR;
+	if (strchr(spec, 'x') || strchr(spec, 'X'))
+		return K_HEX;
+	if (strchr(spec, 'd') || strchr(spec, 'i'))
+		return K_SIGNED;
+	return K_UNSIGNED;
+}
+
+/* Element size from a kernel fetch type name: u8 s16 x32 char ... */
+static int elem_size(const char *type, int field_size)
+{
+	const char *d = type + strcspn(type, "0123456789");
+	int bits = atoi(d);
+	if (!strncmp(type, "char", 4) || !strncmp(type, "unsigned char", 13))
+		return 1;
+	if (bits == 8 || bits == 16 || bits == 32 || bits == 64)
+		return bits / 8;
+	return field_size > 0 && field_size <= 8 ? field_size : 1;
+}
+
+static void build_arg(struct st_oarg *a, struct tep_format_field *f, const char *fmt,
+		      const struct st_probe *probe)
+{
+	char spec[128];
+	a->f = f;
+	a->conv = ST_CONV_NONE;
+	a->elem = f->size;
+	a->array = false;
+	bool have = fmt && spec_of(fmt, f->name, spec, sizeof(spec));
+	if (f->flags & TEP_FIELD_IS_DYNAMIC)
+		a->kind = K_STRING;      /* string/ustring fetches are __data_loc char[] */
+	else if (have)
+		a->kind = kind_of_spec(spec);
+	else
+		a->kind = f->flags & TEP_FIELD_IS_SIGNED ? K_SIGNED : K_UNSIGNED;
+	if (a->kind != K_STRING && ((have && spec[0] == '{') || (f->flags & TEP_FIELD_IS_ARRAY))) {
+		a->array = true;
+		a->elem = elem_size(f->type, 0);
+	}
+	if (a->elem <= 0 || a->elem > 8)
+		a->elem = 8;
+	for (size_t i = 0; probe && i < probe->nargs; i++)
+		if (probe->args[i].name && !strcmp(probe->args[i].name, f->name))
+			a->conv = probe->args[i].conv;
+	if (a->conv == ST_CONV_NONE)
+		a->conv = st_conv_from_name(f->name);
+}
+
+int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
+		    const struct st_probe *probe)
+{
+	memset(oe, 0, sizeof(*oe));
+	oe->built = true;
+	oe->ptype = probe ? probe->type : 0;
+	oe->ip = tep_find_field(tev, "__probe_ip");
+	oe->func = tep_find_field(tev, "__probe_func");
+	oe->retip = tep_find_field(tev, "__probe_ret_ip");
+	oe->dynamic = oe->ip || (oe->func && oe->retip);
+	if (!strcmp(tev->system, "syscalls") && tep_find_field(tev, "__syscall_nr"))
+		oe->syscall = !strncmp(tev->name, "sys_enter_", 10) ? 'e'
+			    : !strncmp(tev->name, "sys_exit_", 9) ? 'x' : 0;
+	if (!oe->dynamic)
+		return 0;   /* trace events print through libtraceevent */
+	int n = 0;
+	for (struct tep_format_field *f = tev->format.fields; f; f = f->next)
+		n += !is_probe_field(f->name);
+	oe->args = calloc((size_t)(n ? n : 1), sizeof(*oe->args));
+	if (!oe->args)
+		return -1;
+	for (struct tep_format_field *f = tev->format.fields; f; f = f->next)
+		if (!is_probe_field(f->name))
+			build_arg(&oe->args[oe->nargs++], f, tev->print_fmt.format, probe);
+	return 0;
+}
+
+void st_oevent_clear(struct st_oevent *oe)
+{
+	free(oe->args);
+	memset(oe, 0, sizeof(*oe));
+}
+
+/* The string of a __data_loc field: pointer and length inside the record. */
+static const char *dyn_str(struct tep_format_field *f, struct tep_handle *tep,
+			   const void *data, int size, size_t *len)
+{
+	if (f->offset + 4 > size)
+		return NULL;
+	unsigned int loc = (unsigned int)tep_read_number(tep, (const char *)data + f->offset, 4);
+	unsigned int off = loc & 0xffff, l = loc >> 16;
+	if (f->flags & TEP_FIELD_IS_RELATIVE)
+		off += (unsigned int)(f->offset + f->size);
+	if (off > (unsigned int)size || l > (unsigned int)size - off)
+		return NULL;
+	const char *s = (const char *)data + off;
+	*len = strnlen(s, l);
+	return s;
+}
+
+static void put_num(struct st_sb *b, enum st_kind k, enum st_conv conv, unsigned long long v,
+		    int sz, bool json)
+{
+	char cbuf[64];
+	if (conv != ST_CONV_NONE && st_conv_format(conv, v, sz, cbuf, sizeof(cbuf))) {
+		/* dotted quads and hex are strings in JSON; byte-swapped decimals are numbers */
+		bool quote = json && (conv == ST_CONV_IP || conv == ST_CONV_BX16 ||
+				      conv == ST_CONV_BX32 || conv == ST_CONV_BX64);
+		if (quote)
+			sb_json_str(b, cbuf, strlen(cbuf));
+		else
+			sb_puts(b, cbuf);
+		return;
+	}
+	if (k == K_SIGNED && sz < 8) {
+		int sh = 64 - sz * 8;
+		sb_printf(b, "%lld", (long long)(v << sh) >> sh);
+	} else if (k == K_SIGNED) {
+		sb_printf(b, "%lld", (long long)v);
+	} else if (k == K_HEX && !json) {
+		sb_printf(b, "0x%llx", v);
+	} else if (k == K_CHAR && !json) {
+		char c = (char)v;
+		if (c >= 0x20 && c < 0x7f)
+			sb_printf(b, "'%c'", c);
+		else
+			sb_printf(b, "'\\x%02x'", (unsigned char)c);
+	} else {
+		sb_printf(b, "%llu", v);
+	}
+}
+
+void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a,
+		 struct tep_handle *tep, const void *data, int size, bool json)
+{
+	struct tep_format_field *f = a->f;
+	if (a->kind == K_STRING) {
+		size_t len = 0;
+		const char *s = (f->flags & TEP_FIELD_IS_DYNAMIC) ? dyn_str(f, tep, data, size, &len)
+			: (f->offset + f->size <= size ? (const char *)data + f->offset : NULL);
+		if (s && !(f->flags & TEP_FIELD_IS_DYNAMIC))
+			len = strnlen(s, (size_t)f->size);
+		if (!s) {
+			sb_puts(b, json ? "null" : "(fault)");
+		} else if (json) {
+			sb_json_str(b, s, len);
+		} else {
+			sb_put(b, "\"", 1);
+			sb_put(b, s, len);
+			sb_put(b, "\"", 1);
+		}
+		return;
+	}
+	if (f->offset + f->size > size) {
+		sb_puts(b, json ? "null" : "(fault)");
+		return;
+	}
+	const char *p = (const char *)data + f->offset;
+	if (a->kind == K_SYMBOL && !a->array) {
+		unsigned long long v = tep_read_number(tep, p, f->size > 8 ? 8 : f->size);
+		size_t at = b->len;
+		st_addrsyms_put(out ? st_output_syms(out) : NULL, b, v, true);
+		if (json) {
+			/* quote the slice just written */
+			char sym[512];
+			size_t len = b->len - at < sizeof(sym) ? b->len - at : sizeof(sym);
+			memcpy(sym, b->p + at, len);
+			b->len = at;
+			sb_json_str(b, sym, len);
+		}
+		return;
+	}
+	if (!a->array) {
+		int sz = f->size > 8 ? 8 : f->size;
+		put_num(b, a->kind, a->conv, tep_read_number(tep, p, sz), sz, json);
+		return;
+	}
+	int n = f->size / a->elem;
+	sb_put(b, json ? "[" : "{", 1);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			sb_put(b, ",", 1);
+		put_num(b, a->kind, ST_CONV_NONE, tep_read_number(tep, p + i * a->elem, a->elem),
+			a->elem, json);
+	}
+	sb_put(b, json ? "]" : "}", 1);
+}
+
+void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_handle *tep,
+		       const void *data, int size)
+{
+	struct st_oarg a = { .f = f, .elem = f->size, .conv = ST_CONV_NONE };
+	bool chars = !strncmp(f->type, "char", 4) || strstr(f->type, " char") != NULL;
+	if ((f->flags & TEP_FIELD_IS_DYNAMIC) && !chars) {
+		/* dynamic non-string arrays (e.g. __data_loc u8[]): bytes as numbers */
+		size_t len = 0;
+		if (f->offset + 4 > size) {
+			sb_puts(b, "null");
+			return;
+		}
+		unsigned int loc = (unsigned int)tep_read_number(tep, (const char *)data + f->offset, 4);
+		unsigned int off = loc & 0xffff;
+		len = loc >> 16;
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += (unsigned int)(f->offset + f->size);
+		if (off > (unsigned int)size || len > (unsigned int)size - off) {
+			sb_puts(b, "null");
+			return;
+		}
+		sb_put(b, "[", 1);
+		for (size_t i = 0; i < len; i++)
+			sb_printf(b, i ? ",%u" : "%u", ((const unsigned char *)data)[off + i]);
+		sb_put(b, "]", 1);
+		return;
+	}
+	if ((f->flags & TEP_FIELD_IS_DYNAMIC) || ((f->flags & TEP_FIELD_IS_ARRAY) && chars)) {
+		a.kind = K_STRING;
+	} else {
+		a.kind = f->flags & TEP_FIELD_IS_SIGNED ? K_SIGNED : K_UNSIGNED;
+		if (f->flags & TEP_FIELD_IS_ARRAY) {
+			a.array = true;
+			a.elem = f->elementsize > 0 && f->elementsize <= 8 ? (int)f->elementsize
+									 : elem_size(f->type, 0);
+		}
+		if (a.elem <= 0 || a.elem > 8)
+			a.elem = 8;
+	}
+	st_oarg_put(NULL, b, &a, tep, data, size, true);
+}

@@ -1,0 +1,177 @@
+/* pid -> comm for the "task-pid" column. The kernel records comms of traced tasks in
+ * saved_cmdlines (what trace_pipe prints from); a pid missing there is looked up in
+ * /proc once and cached. A small fixed table: no allocation per event, bounded memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "read/read_int.h"
+
+#define NSLOTS 4096           /* power of two */
+#define PROBE 8
+
+struct slot {
+	int pid;                  /* 0 = empty (pid 0 is handled before the table) */
+	char comm[16];
+};
+
+struct st_comms {
+	char path[PATH_MAX];      /* saved_cmdlines */
+	bool reloaded;            /* already re-read in this round */
+	struct slot slots[NSLOTS];
+};
+
+int st_rpath(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+char *st_read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t k = read(fd, buf + n, cap - 1 - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	int e = errno;
+	close(fd);
+	if (!buf) {
+		errno = e ? e : ENOMEM;
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static struct slot *find_slot(struct st_comms *c, int pid, bool insert)
+{
+	unsigned int h = ((unsigned int)pid * 2654435761u) & (NSLOTS - 1);
+	for (int i = 0; i < PROBE; i++) {
+		struct slot *s = &c->slots[(h + i) & (NSLOTS - 1)];
+		if (s->pid == pid || (insert && s->pid == 0))
+			return s;
+	}
+	/* Full neighbourhood: evict the home slot (a later miss just looks it up again). */
+	return insert ? &c->slots[h] : NULL;
+}
+
+static void put(struct st_comms *c, int pid, const char *comm, size_t len)
+{
+	struct slot *s = find_slot(c, pid, true);
+	if (len >= sizeof(s->comm))
+		len = sizeof(s->comm) - 1;
+	s->pid = pid;
+	memcpy(s->comm, comm, len);
+	s->comm[len] = '\0';
+}
+
+static void load_saved(struct st_comms *c)
+{
+	char *buf = st_read_file(c->path, NULL);
+	if (!buf)
+		return;
+	for (char *line = buf, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char *end;
+		long pid = strtol(line, &end, 10);
+		if (end == line || *end != ' ' || pid <= 0)
+			continue;
+		put(c, (int)pid, end + 1, strlen(end + 1));
+	}
+	free(buf);
+}
+
+struct st_comms *st_comms_new(const char *root)
+{
+	struct st_comms *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	st_rpath(c->path, "%s/saved_cmdlines", root);
+	load_saved(c);
+	c->reloaded = true;
+	return c;
+}
+
+void st_comms_free(struct st_comms *c)
+{
+	free(c);
+}
+
+void st_comms_new_round(struct st_comms *c)
+{
+	c->reloaded = false;
+}
+
+static bool from_proc(struct st_comms *c, int pid)
+{
+	char path[64], buf[32];
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	if (buf[n - 1] == '\n')
+		n--;
+	put(c, pid, buf, (size_t)n);
+	return true;
+}
+
+const char *st_comms_get(struct st_comms *c, int pid)
+{
+	if (pid == 0)
+		return "<idle>";
+	struct slot *s = find_slot(c, pid, false);
+	if (s)
+		return s->comm;
+	if (!c->reloaded) {
+		c->reloaded = true;
+		load_saved(c);
+		if ((s = find_slot(c, pid, false)))
+			return s->comm;
+	}
+	if (!from_proc(c, pid))
+		put(c, pid, "<...>", 5);  /* the task is gone: as ftrace prints it */
+	s = find_slot(c, pid, false);
+	return s ? s->comm : "<...>";
+}

@@ -1,0 +1,129 @@
+/* Event formats: the reader only decodes events whose format it loaded from the
+ * instance's events/<system>/<name>/format (globs expand against that directory). */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event-parse.h>
+#include "read/read_int.h"
+
+static int grow_byid(struct st_reader *r, int id)
+{
+	if (id < r->nbyid)
+		return 0;
+	int n = id + 64;
+	struct st_revent *nb = realloc(r->byid, (size_t)n * sizeof(*nb));
+	if (!nb)
+		return -1;
+	memset(nb + r->nbyid, 0, (size_t)(n - r->nbyid) * sizeof(*nb));
+	r->byid = nb;
+	r->nbyid = n;
+	return 0;
+}
+
+int st_reader_load_format(struct st_reader *r, const char *sys, const char *name,
+			  const char *path, struct st_err *err)
+{
+	struct tep_event *ev = tep_find_event_by_name(r->tep, sys, name);
+	if (!ev) {
+		size_t len;
+		char *buf = st_read_file(path, &len);
+		if (!buf)
+			return st_err_set(err, 0, "%s: %s", path, strerror(errno));
+		enum tep_errno e = tep_parse_format(r->tep, &ev, buf, len, sys);
+		free(buf);
+		if (e || !ev) {
+			char msg[128] = "";
+			tep_strerror(r->tep, e, msg, sizeof(msg));
+			return st_err_set(err, 0, "%s: cannot parse format: %s", path, msg);
+		}
+	}
+	if (ev->id < 0 || grow_byid(r, ev->id))
+		return st_err_set(err, 0, "%s: bad event id %d", path, ev->id);
+	r->byid[ev->id].tev = ev;
+	if (!strcmp(sys, "ftrace") && !strcmp(name, "kernel_stack")) {
+		struct tep_format_field *sz = tep_find_field(ev, "size");
+		struct tep_format_field *cl = tep_find_field(ev, "caller");
+		if (!sz || !cl)
+			return st_err_set(err, 0, "%s: no size/caller fields", path);
+		r->byid[ev->id].is_stack = true;
+		r->stack_id = ev->id;
+		r->stack_size_off = sz->offset;
+		r->stack_caller_off = cl->offset;
+	}
+	return 0;
+}
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int load_names(struct st_reader *r, const char *sys, const char *name,
+		      struct st_err *err)
+{
+	char path[PATH_MAX];
+	if (!is_glob(name)) {
+		st_rpath(path, "%s/events/%s/%s/format", r->dir, sys, name);
+		if (access(path, R_OK))
+			return 0;
+		return st_reader_load_format(r, sys, name, path, err) ? -1 : 1;
+	}
+	st_rpath(path, "%s/events/%s", r->dir, sys);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || fnmatch(name, de->d_name, 0))
+			continue;
+		st_rpath(path, "%s/events/%s/%s/format", r->dir, sys, de->d_name);
+		if (access(path, R_OK))
+			continue;  /* "enable", "filter" files of the system dir */
+		if (st_reader_load_format(r, sys, de->d_name, path, err)) {
+			closedir(d);
+			return -1;
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int st_reader_add_event(struct st_reader *r, const char *system, const char *name,
+			struct st_err *err)
+{
+	if (!system || !name)
+		return st_err_set(err, 0, "event needs a system and a name");
+	if (!is_glob(system)) {
+		int n = load_names(r, system, name, err);
+		if (n == 0)
+			st_err_set(err, 0, "no event matches %s/%s", system, name);
+		return n;
+	}
+	char path[PATH_MAX];
+	st_rpath(path, "%s/events", r->dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return st_err_set(err, 0, "%s: %s", path, strerror(errno));
+	int total = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || fnmatch(system, de->d_name, 0))
+			continue;
+		int n = load_names(r, de->d_name, name, err);
+		if (n < 0) {
+			closedir(d);
+			return -1;
+		}
+		total += n;
+	}
+	closedir(d);
+	if (total == 0)
+		st_err_set(err, 0, "no event matches %s/%s", system, name);
+	return total;
+}

@@ -1,0 +1,282 @@
+/* Opening the reader: the instance's CPUs and their trace_pipe_raw files, the tep handle
+ * and its header formats, and the loss counters the kernel keeps per CPU. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event-parse.h>
+#include <kbuffer.h>
+#include "read/read_int.h"
+
+static int cpu_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The CPUs the instance has buffers for (per_cpu/cpuN), sorted. */
+static int list_cpus(const char *dir, int **out)
+{
+	char path[PATH_MAX];
+	st_rpath(path, "%s/per_cpu", dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	int n = 0, cap = 0, *v = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		if (strncmp(de->d_name, "cpu", 3))
+			continue;
+		long c = strtol(de->d_name + 3, &end, 10);
+		if (end == de->d_name + 3 || *end)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			int *nv = realloc(v, (size_t)cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return -1;
+			}
+			v = nv;
+		}
+		v[n++] = (int)c;
+	}
+	closedir(d);
+	qsort(v, (size_t)n, sizeof(*v), cpu_cmp);
+	*out = v;
+	return n;
+}
+
+static long read_long_file(const char *path, long dflt)
+{
+	char *s = st_read_file(path, NULL);
+	if (!s)
+		return dflt;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s)
+		v = dflt;
+	free(s);
+	return v;
+}
+
+/* overrun + dropped events of one CPU, from per_cpu/cpuN/stats. */
+static unsigned long long cpu_stats_lost(const struct st_reader *r, int cpu)
+{
+	char path[PATH_MAX];
+	st_rpath(path, "%s/per_cpu/cpu%d/stats", r->dir, cpu);
+	char *s = st_read_file(path, NULL);
+	if (!s)
+		return 0;
+	unsigned long long sum = 0;
+	const char *keys[] = { "\noverrun:", "\ndropped events:" };
+	/* Prefix a newline so the first line matches like the others. */
+	for (size_t k = 0; k < 2; k++) {
+		const char *p = strstr(s, keys[k]);
+		if (!p && !strncmp(s, keys[k] + 1, strlen(keys[k] + 1)))
+			p = s - 1;
+		if (p)
+			sum += strtoull(p + strlen(keys[k]), NULL, 10);
+	}
+	free(s);
+	return sum;
+}
+
+static void set_root(struct st_reader *r, const struct st_reader_opts *o)
+{
+	if (o->tracefs_root) {
+		snprintf(r->root, sizeof(r->root), "%s", o->tracefs_root);
+		return;
+	}
+	snprintf(r->root, sizeof(r->root), "%s", r->dir);
+	char *p = strstr(r->root, "/instances/");
+	if (p)
+		*p = '\0';
+}
+
+static int open_cpus(struct st_reader *r, struct st_err *err)
+{
+	int *ids = NULL;
+	int n = list_cpus(r->dir, &ids);
+	if (n <= 0)
+		return st_err_set(err, 0, "%s/per_cpu: no CPU buffers", r->dir);
+	r->cpus = calloc((size_t)n, sizeof(*r->cpus));
+	r->pfds = calloc((size_t)n, sizeof(*r->pfds));
+	if (!r->cpus || !r->pfds) {
+		free(ids);
+		return st_err_set(err, 0, "out of memory");
+	}
+	r->ncpus = n;
+	for (int i = 0; i < n; i++)
+		r->cpus[i].fd = -1;
+	for (int i = 0; i < n; i++) {
+		struct st_rcpu *c = &r->cpus[i];
+		char path[PATH_MAX];
+		c->cpu = ids[i];
+		st_rpath(path, "%s/per_cpu/cpu%d/trace_pipe_raw", r->dir, c->cpu);
+		c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (c->fd < 0) {
+			int e = errno;
+			free(ids);
+			return st_err_set(err, 0, "%s: %s", path, strerror(e));
+		}
+		c->kb = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
+		c->page = malloc(r->subbuf);
+		if (r->stacks)
+			c->pend = malloc(r->subbuf);
+		if (!c->kb || !c->page || (r->stacks && !c->pend)) {
+			free(ids);
+			return st_err_set(err, 0, "out of memory");
+		}
+		c->base_overrun = cpu_stats_lost(r, c->cpu);
+		r->pfds[i].fd = c->fd;
+		r->pfds[i].events = POLLIN;
+	}
+	free(ids);
+	return 0;
+}
+
+static int setup_tep(struct st_reader *r, struct st_err *err)
+{
+	r->tep = tep_alloc();
+	if (!r->tep)
+		return st_err_set(err, 0, "out of memory");
+	tep_set_long_size(r->tep, (int)sizeof(long));
+	tep_set_page_size(r->tep, (int)r->subbuf);
+	enum tep_endian e = tep_is_bigendian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN;
+	tep_set_file_bigendian(r->tep, e);
+	tep_set_local_bigendian(r->tep, e);
+	char path[PATH_MAX];
+	size_t len;
+	st_rpath(path, "%s/events/header_page", r->root);
+	char *hp = st_read_file(path, &len);
+	if (hp) {
+		tep_parse_header_page(r->tep, hp, len, (int)sizeof(long));
+		free(hp);
+	}
+	return 0;
+}
+
+static int load_stack_format(struct st_reader *r, struct st_err *err)
+{
+	char path[PATH_MAX];
+	st_rpath(path, "%s/events/ftrace/kernel_stack/format", r->dir);
+	if (access(path, R_OK))
+		st_rpath(path, "%s/events/ftrace/kernel_stack/format", r->root);
+	if (st_reader_load_format(r, "ftrace", "kernel_stack", path, err))
+		return -1;
+	r->stackcap = (int)(r->subbuf / sizeof(unsigned long long));
+	r->stackbuf = malloc(r->subbuf);
+	return r->stackbuf ? 0 : st_err_set(err, 0, "out of memory");
+}
+
+struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *err)
+{
+	if (!o || !o->instance_dir) {
+		st_err_set(err, 0, "reader: no instance directory");
+		return NULL;
+	}
+	struct st_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		st_err_set(err, 0, "out of memory");
+		return NULL;
+	}
+	snprintf(r->dir, sizeof(r->dir), "%s", o->instance_dir);
+	set_root(r, o);
+	r->stacks = o->stacks;
+	r->stop = o->stop;
+	r->on_idle = o->on_idle;
+	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
+	r->stack_id = -1;
+	char path[PATH_MAX];
+	st_rpath(path, "%s/buffer_subbuf_size_kb", r->dir);
+	long kb = read_long_file(path, 0);
+	r->subbuf = kb > 0 ? (size_t)kb * 1024 : (size_t)sysconf(_SC_PAGESIZE);
+	if (setup_tep(r, err) || open_cpus(r, err) ||
+	    (r->stacks && load_stack_format(r, err)))
+		goto fail;
+	r->comms = st_comms_new(r->root);
+	if (!r->comms) {
+		st_err_set(err, 0, "out of memory");
+		goto fail;
+	}
+	if (o->wake_percent >= 0) {
+		/* Our own instance's wake-up threshold: without it poll waits for a half-full
+		 * buffer and the first event shows up late. */
+		st_rpath(path, "%s/buffer_percent", r->dir);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			char v[16];
+			int n = snprintf(v, sizeof(v), "%d", o->wake_percent);
+			if (write(fd, v, (size_t)n) < 0) {
+				/* older kernels lack it: poll still works, only later */
+			}
+			close(fd);
+		}
+	}
+	return r;
+fail:
+	st_reader_free(r);
+	return NULL;
+}
+
+void st_reader_free(struct st_reader *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->ncpus; i++) {
+		struct st_rcpu *c = &r->cpus[i];
+		if (c->fd >= 0)
+			close(c->fd);
+		if (c->kb)
+			kbuffer_free(c->kb);
+		free(c->page);
+		free(c->pend);
+	}
+	free(r->cpus);
+	free(r->pfds);
+	free(r->byid);
+	free(r->stackbuf);
+	st_comms_free(r->comms);
+	if (r->tep)
+		tep_free(r->tep);
+	free(r);
+}
+
+struct tep_handle *st_reader_tep(const struct st_reader *r)
+{
+	return r->tep;
+}
+
+int st_reader_ncpus(const struct st_reader *r)
+{
+	return r->ncpus;
+}
+
+unsigned long long st_reader_lost(struct st_reader *r, int cpu)
+{
+	for (int i = 0; i < r->ncpus; i++) {
+		struct st_rcpu *c = &r->cpus[i];
+		if (c->cpu != cpu)
+			continue;
+		unsigned long long s = cpu_stats_lost(r, cpu);
+		s = s > c->base_overrun ? s - c->base_overrun : 0;
+		return s > c->missed ? s : c->missed;
+	}
+	return 0;
+}
+
+unsigned long long st_reader_delivered(const struct st_reader *r)
+{
+	return r->delivered;
+}
+
+unsigned long long st_reader_unknown(const struct st_reader *r)
+{
+	return r->unknown;
+}

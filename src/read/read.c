@@ -1,0 +1,246 @@
+/* The reader's main loop: per-CPU trace_pipe_raw, one sub-buffer per read(2), decoded in
+ * place with kbuffer and handed to the callback. One thread, poll(2) over all CPUs: the
+ * kernel wakes us per CPU (buffer_percent 0 = on any data), each wake-up drains a bounded
+ * number of pages per CPU so no CPU starves the others. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <event-parse.h>
+#include <kbuffer.h>
+#include "read/read_int.h"
+
+#define PAGES_PER_WAKE 64      /* per CPU, before looking at the other CPUs again */
+#define PEND_MAX_NS 20000000LL /* a stack-waiting event older than this is flushed */
+
+static int emit(struct st_reader *r, struct st_rcpu *c, void *data, int size,
+		unsigned long long ts, const unsigned long long *stack, int nstack,
+		st_reader_cb cb, void *ctx)
+{
+	struct tep_record rec = {
+		.ts = ts, .size = size, .record_size = size, .data = data,
+		.cpu = c->cpu, .ref_count = 1, .locked = 1,
+	};
+	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
+	if (type < 0 || type >= r->nbyid || !r->byid[type].tev || r->byid[type].is_stack) {
+		r->unknown++;
+		return 0;
+	}
+	struct tep_event *tev = r->byid[type].tev;
+	struct st_event ev = {
+		.cpu = c->cpu, .ts = ts, .system = tev->system, .name = tev->name,
+		.id = type, .tep = r->tep, .tev = tev, .rec = &rec,
+		.stack = nstack ? stack : NULL, .nstack = nstack,
+	};
+	ev.pid = tep_data_pid(r->tep, &rec);
+	ev.comm = st_comms_get(r->comms, ev.pid);
+	st_lat_flags((unsigned int)tep_data_flags(r->tep, &rec),
+		     (unsigned int)tep_data_preempt_count(r->tep, &rec), ev.flags);
+	r->delivered++;
+	return cb(&ev, ctx);
+}
+
+static int flush_pend(struct st_reader *r, struct st_rcpu *c, st_reader_cb cb, void *ctx)
+{
+	if (!c->has_pend)
+		return 0;
+	c->has_pend = false;
+	return emit(r, c, c->pend, c->pend_size, c->pend_ts, NULL, 0, cb, ctx);
+}
+
+static int stack_of(struct st_reader *r, const char *data, int size)
+{
+	int n;
+	if (size < r->stack_caller_off || size < r->stack_size_off + 4)
+		return 0;
+	memcpy(&n, data + r->stack_size_off, sizeof(n));
+	int room = (size - r->stack_caller_off) / (int)sizeof(unsigned long long);
+	if (n > room)
+		n = room;
+	if (n > r->stackcap)
+		n = r->stackcap;
+	if (n < 0)
+		n = 0;
+	memcpy(r->stackbuf, data + r->stack_caller_off, (size_t)n * sizeof(unsigned long long));
+	/* Older kernels end the array with ULONG_MAX. */
+	while (n > 0 && (r->stackbuf[n - 1] == ~0ULL || r->stackbuf[n - 1] == 0))
+		n--;
+	return n;
+}
+
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int size,
+		     unsigned long long ts, st_reader_cb cb, void *ctx)
+{
+	if (!r->stacks)
+		return emit(r, c, data, size, ts, NULL, 0, cb, ctx);
+	struct tep_record rec = { .data = data, .size = size, .cpu = c->cpu };
+	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
+	if (type == r->stack_id) {
+		if (!c->has_pend)
+			return 0;  /* its event was not ours (or already flushed) */
+		int n = stack_of(r, data, size);
+		c->has_pend = false;
+		return emit(r, c, c->pend, c->pend_size, c->pend_ts, r->stackbuf, n, cb, ctx);
+	}
+	int rc = flush_pend(r, c, cb, ctx);
+	if (rc)
+		return rc;
+	/* Keep a copy: the stack record may come with the next page. */
+	if ((size_t)size > r->subbuf)
+		size = (int)r->subbuf;
+	memcpy(c->pend, data, (size_t)size);
+	c->pend_size = size;
+	c->pend_ts = ts;
+	c->pend_at.tv_sec = 0;
+	c->pend_at.tv_nsec = 0;
+	c->has_pend = true;
+	long long t = now_ns();
+	c->pend_at.tv_sec = t / 1000000000LL;
+	c->pend_at.tv_nsec = t % 1000000000LL;
+	return 0;
+}
+
+/* Load CPU c's next sub-buffer and stand on its first record. 1 = a record is there,
+ * 0 = nothing more for now (c->done on EAGAIN) or this round's page budget is spent,
+ * -1 = read error. */
+static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
+{
+	while (c->pages_left > 0) {
+		c->pages_left--;
+		ssize_t n = read(c->fd, c->page, r->subbuf);
+		if ((n < 0 && (errno == EAGAIN || errno == EINTR)) || n == 0) {
+			c->done = true;
+			return 0;
+		}
+		if (n < 0)
+			return st_err_set(err, 0, "cpu%d trace_pipe_raw: %s", c->cpu,
+					  strerror(errno));
+		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
+			continue;
+		int missed = kbuffer_missed_events(c->kb);
+		if (missed > 0)
+			c->missed += (unsigned long long)missed;
+		else if (missed < 0)
+			c->missed_unknown = true;
+		c->cur = kbuffer_read_event(c->kb, &c->cur_ts);
+		if (c->cur)
+			return 1;
+	}
+	return 0;
+}
+
+/* Up to `pages` sub-buffers from each CPU (all CPUs when only_ready is false, else those
+ * poll marked), delivered merged by timestamp across CPUs, as trace_pipe would order
+ * them. 0 = went on, 1 = the callback asked to stop, -1 = read error. */
+static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader_cb cb,
+		      void *ctx, struct st_err *err)
+{
+	int live = 0;
+	for (int i = 0; i < r->ncpus; i++) {
+		struct st_rcpu *c = &r->cpus[i];
+		c->cur = NULL;
+		if (only_ready && !(r->pfds[i].revents & (POLLIN | POLLRDNORM)))
+			continue;
+		c->done = false;
+		c->pages_left = pages;
+		int k = load_page(r, c, err);
+		if (k < 0)
+			return -1;
+		live += k;
+	}
+	while (live) {
+		struct st_rcpu *m = NULL;
+		for (int i = 0; i < r->ncpus; i++) {
+			struct st_rcpu *c = &r->cpus[i];
+			if (c->cur && (!m || c->cur_ts < m->cur_ts))
+				m = c;
+		}
+		if (on_record(r, m, m->cur, kbuffer_event_size(m->kb), m->cur_ts, cb, ctx))
+			return 1;
+		m->cur = kbuffer_next_event(m->kb, &m->cur_ts);
+		if (!m->cur) {
+			int k = load_page(r, m, err);
+			if (k < 0)
+				return -1;
+			live -= !k;
+		}
+	}
+	return 0;
+}
+
+static int flush_all_pend(struct st_reader *r, long long older_than, st_reader_cb cb,
+			  void *ctx)
+{
+	long long now = older_than ? now_ns() : 0;
+	for (int i = 0; i < r->ncpus; i++) {
+		struct st_rcpu *c = &r->cpus[i];
+		if (!c->has_pend)
+			continue;
+		long long at = c->pend_at.tv_sec * 1000000000LL + c->pend_at.tv_nsec;
+		if (older_than && now - at < older_than)
+			continue;
+		int rc = flush_pend(r, c, cb, ctx);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void idle(struct st_reader *r, void *ctx)
+{
+	if (r->on_idle && r->delivered != r->idle_mark)
+		r->on_idle(ctx);
+	r->idle_mark = r->delivered;
+}
+
+int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
+{
+	for (;;) {
+		bool more = false;
+		int rc = read_round(r, PAGES_PER_WAKE, false, cb, ctx, err);
+		if (rc)
+			return rc;
+		for (int i = 0; i < r->ncpus; i++)
+			more |= !r->cpus[i].done;
+		if (!more)
+			break;
+	}
+	int rc = flush_all_pend(r, 0, cb, ctx);
+	if (!rc)
+		idle(r, ctx);
+	return rc;
+}
+
+int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
+{
+	for (;;) {
+		if (r->stop && *r->stop)
+			return st_reader_drain(r, cb, ctx, err);
+		st_comms_new_round(r->comms);
+		/* Nothing ready right now? Then flush, and only then sleep. */
+		int n = poll(r->pfds, (nfds_t)r->ncpus, 0);
+		if (n == 0) {
+			idle(r, ctx);
+			n = poll(r->pfds, (nfds_t)r->ncpus, r->idle_ms);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return st_err_set(err, 0, "poll: %s", strerror(errno));
+		int rc = n ? read_round(r, PAGES_PER_WAKE, true, cb, ctx, err) : 0;
+		if (!rc && r->stacks)
+			rc = flush_all_pend(r, n ? PEND_MAX_NS : 0, cb, ctx);
+		if (rc)
+			return rc;
+	}
+}
+

@@ -1,0 +1,93 @@
+/* The raw reader: drains every CPU's trace_pipe_raw of ONE ftrace instance and decodes the
+ * ring-buffer pages with libtraceevent (kbuffer + tep). Whole sub-buffers are read per
+ * read(2), records are decoded in place (no per-event allocation) and handed to a callback,
+ * merged across CPUs by timestamp within each wake-up (up to 64 pages per CPU), so the
+ * stream is in time order like trace_pipe's. With stacks on, the ftrace/kernel_stack record
+ * that the kernel writes right after an event is attached to that event instead of being
+ * delivered on its own. One thread; poll(2) sleeps between wake-ups. */
+#ifndef ST_READ_READ_H
+#define ST_READ_READ_H
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "util/err.h"
+
+struct tep_handle;
+struct tep_event;
+struct tep_record;
+
+struct st_reader_opts {
+	/* The instance directory, e.g. "/sys/kernel/tracing/instances/surftrace_1234".
+	 * A tracefs root ("/sys/kernel/tracing") works too (the top-level buffer). */
+	const char *instance_dir;
+	/* The tracefs root holding saved_cmdlines; NULL = derived from instance_dir. */
+	const char *tracefs_root;
+	bool stacks;                    /* attach ftrace/kernel_stack records (-s) */
+	/* Stop when *stop becomes non-zero (set it from a signal handler); what is already
+	 * buffered in the kernel is drained and delivered first. May be NULL. */
+	volatile sig_atomic_t *stop;
+	/* Wake-up latency vs. cost: the instance's buffer_percent is set to this value when
+	 * >= 0 (0 = wake on any data, what a live trace wants); -1 leaves it as it is. The
+	 * reader writes only this file, and only inside the instance it was given. */
+	int wake_percent;
+	int idle_ms;                    /* poll timeout between stop-flag checks; 0 = 100 */
+	/* Called (with the ctx given to st_reader_run/drain) when everything buffered has
+	 * been delivered and the reader is about to wait: the moment to flush output
+	 * (st_output_idle). Only after at least one record was delivered. May be NULL. */
+	void (*on_idle)(void *ctx);
+};
+
+/* One decoded record, valid only during the callback (it points into the page). */
+struct st_event {
+	int cpu;
+	unsigned long long ts;          /* ring-buffer clock, ns (printed as sec.usec) */
+	int pid;
+	const char *comm;               /* saved_cmdlines / /proc, "<...>" when unknown */
+	char flags[8];                  /* ftrace's first 4 latency flags, e.g. "d.h1", "...." */
+	const char *system;             /* "syscalls", "surftrace_1234", ... */
+	const char *name;               /* "sys_enter_getppid", "p0", ... */
+	int id;                         /* the event's type id in this tracefs */
+	struct tep_handle *tep;
+	struct tep_event *tev;          /* format: tep_find_field(tev, "comm") ... */
+	struct tep_record *rec;         /* rec->data / rec->size: the raw record */
+	const unsigned long long *stack;/* kernel return addresses (with stacks), else NULL */
+	int nstack;
+};
+
+/* Return 0 to go on, non-zero to stop at once (e.g. -n COUNT reached; nothing more is
+ * delivered). */
+typedef int (*st_reader_cb)(const struct st_event *ev, void *ctx);
+
+struct st_reader;
+
+/* Opens the per-CPU trace_pipe_raw files and parses the instance's header formats.
+ * NULL with err on failure. */
+struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *err);
+void st_reader_free(struct st_reader *r);
+
+/* Load the format of every event system/name of the instance (fnmatch globs allowed in
+ * both, e.g. "syscalls", "sys_enter_open*") so its records can be decoded. Records of
+ * events that were not added are skipped (and counted). Returns the number of formats
+ * loaded (0 = nothing matched: err says so, a negative value is an I/O error). */
+int st_reader_add_event(struct st_reader *r, const char *system, const char *name,
+			struct st_err *err);
+
+/* Read and deliver until the stop flag, the callback's request, or an error.
+ * Returns 0 (stopped by flag, drained), 1 (stopped by callback), -1 with err. */
+int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err);
+
+/* Read once whatever is buffered now, without waiting (tests, benches). Same returns. */
+int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err);
+
+struct tep_handle *st_reader_tep(const struct st_reader *r);
+int st_reader_ncpus(const struct st_reader *r);
+
+/* Events lost on `cpu`: the larger of the pages' missed-events counts and the kernel's
+ * per_cpu/cpuN/stats (overrun + dropped events) since st_reader_new. Stats are re-read on
+ * each call. */
+unsigned long long st_reader_lost(struct st_reader *r, int cpu);
+/* Records delivered so far, and records skipped because their event was not added. */
+unsigned long long st_reader_delivered(const struct st_reader *r);
+unsigned long long st_reader_unknown(const struct st_reader *r);
+
+#endif

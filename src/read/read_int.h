@@ -1,0 +1,81 @@
+/* Internals of the reader shared by its files (not a public header). */
+#ifndef ST_READ_INT_H
+#define ST_READ_INT_H
+#include <limits.h>
+#include <stdbool.h>
+#include <time.h>
+#include "read/read.h"
+
+struct kbuffer;
+
+/* pid -> comm cache, filled from saved_cmdlines and /proc (comm.c). */
+struct st_comms;
+struct st_comms *st_comms_new(const char *tracefs_root);
+void st_comms_free(struct st_comms *c);
+/* Never NULL. May re-read saved_cmdlines at most once per st_comms_new_round. */
+const char *st_comms_get(struct st_comms *c, int pid);
+void st_comms_new_round(struct st_comms *c);
+
+/* ftrace's latency flags ("d.h1") from common_flags/common_preempt_count (flags.c). */
+void st_lat_flags(unsigned int flags, unsigned int preempt, char out[8]);
+
+/* printf into a PATH_MAX buffer; -1 (and an empty string) when it does not fit. */
+int st_rpath(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Whole small file into a heap buffer (NUL-terminated); NULL on error (errno). */
+char *st_read_file(const char *path, size_t *len);
+
+/* One loaded event: what the reader needs per type id. */
+struct st_revent {
+	struct tep_event *tev;
+	bool is_stack;            /* ftrace/kernel_stack */
+};
+
+struct st_rcpu {
+	int cpu;
+	int fd;
+	struct kbuffer *kb;
+	char *page;               /* one sub-buffer */
+	/* stacks: the event waiting for the kernel_stack record that follows it */
+	char *pend;               /* copy of its data (sub-buffer sized) */
+	int pend_size;
+	unsigned long long pend_ts;
+	struct timespec pend_at;
+	bool has_pend;
+	bool done;                /* EAGAIN in the current drain */
+	void *cur;                /* the record the merge stands on, NULL = none loaded */
+	unsigned long long cur_ts;
+	int pages_left;           /* page budget of this round */
+	unsigned long long missed;
+	bool missed_unknown;
+	unsigned long long base_overrun;
+};
+
+struct st_reader {
+	char dir[PATH_MAX];
+	char root[PATH_MAX];
+	struct tep_handle *tep;
+	int ncpus;
+	struct st_rcpu *cpus;
+	struct pollfd *pfds;
+	size_t subbuf;
+	bool stacks;
+	volatile sig_atomic_t *stop;
+	int idle_ms;
+	struct st_comms *comms;
+	struct st_revent *byid;   /* indexed by type id */
+	int nbyid;
+	int stack_id;             /* -1 until loaded */
+	int stack_size_off, stack_caller_off;
+	unsigned long long *stackbuf;
+	int stackcap;
+	unsigned long long delivered, unknown;
+	unsigned long long idle_mark;   /* delivered at the last on_idle call */
+	void (*on_idle)(void *ctx);
+};
+
+/* formats.c: register one event format file with the reader. */
+int st_reader_load_format(struct st_reader *r, const char *sys, const char *name,
+			  const char *path, struct st_err *err);
+
+#endif
