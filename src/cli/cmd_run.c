@@ -1,5 +1,172 @@
-/* Placeholder until the live session lands (issue 4). */
+/* surftrace EXPR... (live trace, or -o FILE script) and surftrace --cleanup, on the
+ * public libsurftrace API. Every exit path goes through surftrace_free, which removes
+ * what the run created; signals only ask the reader to stop. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "surftrace.h"
 #include "cli/cli.h"
-int st_cmd_run(const struct st_cli_opts *o) { (void)o; fprintf(stderr, "surftrace: live tracing not built yet\n"); return 1; }
-int st_cmd_cleanup(const struct st_cli_opts *o) { (void)o; fprintf(stderr, "surftrace: --cleanup not built yet\n"); return 1; }
+#include "util/err.h"
+
+static struct surftrace *run_st;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	if (run_st)
+		surftrace_request_stop(run_st);
+}
+
+/* No SA_RESTART: a blocked poll/read must return so the stop flag is seen. */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void arm_timeout(double seconds)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+	if (seconds > 0 && !it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void print_err(const struct surftrace_err *e)
+{
+	if (e->expr >= 0)
+		fprintf(stderr, "surftrace: error: expression %d: %s\n", e->expr + 1, e->msg);
+	else
+		fprintf(stderr, "surftrace: error: %s\n", e->msg);
+}
+
+/* A terminal gets every line at once; pipes and files are flushed whenever the reader
+ * runs dry (see flush_idle in src/api/api.c), one write per burst instead of per line. */
+static bool wants_lines(FILE *f)
+{
+	return isatty(fileno(f));
+}
+
+static int write_script(struct surftrace *st, const char *path)
+{
+	struct surftrace_err err = { 0 };
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "surftrace: error: cannot write '%s': %s\n", path, strerror(errno));
+		return 1;
+	}
+	rc = surftrace_write_script(st, f, &err);
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err.msg, sizeof(err.msg), "cannot write '%s': %s", path, strerror(errno));
+		err.expr = -1;
+		rc = -1;
+	}
+	if (rc < 0) {
+		print_err(&err);
+		return 1;
+	}
+	chmod(path, 0755);
+	return 0;
+}
+
+static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
+{
+	struct surftrace_err err = { 0 };
+	int rc = 0;
+
+	run_st = st;
+	catch_signals();
+	if (surftrace_start(st, NULL, NULL, &err) < 0) {
+		print_err(&err);
+		return 1;
+	}
+	if (o->timeout > 0)
+		arm_timeout(o->timeout);
+	if (surftrace_run(st, &err) < 0) {
+		print_err(&err);
+		rc = 1;
+	}
+	arm_timeout(0);
+	surftrace_print_lost(st, stderr);
+	if (surftrace_stop(st, &err) < 0) {
+		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+		rc = 1;
+	}
+	return rc;
+}
+
+int st_cmd_run(const struct st_cli_opts *o)
+{
+	struct surftrace_opts so = {
+		.sz = sizeof(so), .btf = o->btf, .arch = o->arch, .stack = o->stack,
+		.buffer_kb = o->buffer_kb, .print = stdout, .json = o->json,
+		.max_events = o->count, .timeout = o->timeout,
+		.line_buffered = wants_lines(stdout),
+	};
+	struct surftrace_err err = { 0 };
+	struct surftrace *st;
+	int i, rc;
+
+	if (!o->nexprs) {
+		fprintf(stderr, "surftrace: no expression given; see 'surftrace --help'\n");
+		return 2;
+	}
+	st = surftrace_new(&so, &err);
+	if (!st) {
+		print_err(&err);
+		return err.runtime ? 1 : 2;
+	}
+	/* Translate everything first: a bad expression writes nothing at all. */
+	for (i = 0; i < o->nexprs; i++) {
+		if (surftrace_add(st, o->exprs[i], &err) < 0) {
+			struct st_err e = { .col = err.col };
+
+			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
+			st_cli_expr_error(i, o->exprs[i], &e);
+			surftrace_free(st);
+			return 2;
+		}
+	}
+	rc = o->output ? write_script(st, o->output) : trace_live(st, o);
+	run_st = NULL;
+	surftrace_free(st);
+	return rc;
+}
+
+static void report_removed(const char *kind, const char *name, void *ctx)
+{
+	(*(int *)ctx)++;
+	printf("removed %s %s\n", kind, name);
+}
+
+int st_cmd_cleanup(const struct st_cli_opts *o)
+{
+	struct surftrace_err err = { 0 };
+	int n = 0, rc;
+
+	(void)o;
+	rc = surftrace_cleanup(NULL, report_removed, &n, &err);
+	if (rc < 0) {
+		print_err(&err);
+		return 1;
+	}
+	if (!n)
+		printf("nothing to clean up\n");
+	return 0;
+}

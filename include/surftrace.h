@@ -1,0 +1,129 @@
+/* libsurftrace: trace kernel functions, user functions and trace events from one-line
+ * C-like expressions, the library the surftrace command itself is built on.
+ *
+ *   struct surftrace_err err;
+ *   struct surftrace *st = surftrace_new(NULL, &err);
+ *   surftrace_add(st, "P /bin/bash:readline", &err);
+ *   surftrace_start(st, on_event, ctx, &err);   // probes live from here
+ *   surftrace_run(st, &err);                    // until surftrace_request_stop()
+ *   surftrace_free(st);                         // tracefs is as it was before
+ *
+ * Every run owns one ftrace instance and one event group named surftrace_<pid>; nothing
+ * global is changed and everything is removed on stop/free. Functions return 0 (or a
+ * count) on success and -1 with *err filled on failure; err may be NULL. */
+#ifndef SURFTRACE_H
+#define SURFTRACE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct surftrace_err {
+	int expr;        /* 0-based expression index the error belongs to, -1 = none */
+	int col;         /* 1-based column in that expression, 0 = none */
+	bool runtime;    /* true: the system refused (kernel, permissions); false: bad input */
+	char msg[512];   /* one line, includes the kernel's error_log reason when there is one */
+};
+
+struct surftrace_opts {
+	size_t sz;              /* sizeof(struct surftrace_opts): lets the struct grow */
+	const char *btf;        /* types from this BTF file; NULL = the running kernel */
+	const char *arch;       /* "x86_64"/"aarch64"; NULL = host */
+	const char *tracefs;    /* tracefs root; NULL = find (and mount) it */
+	bool stack;             /* record a kernel stack with every event */
+	long buffer_kb;         /* per-CPU buffer of the instance; 0 = kernel default */
+	FILE *print;            /* print every event here (text or JSON lines); NULL = no */
+	bool json;              /* JSON lines instead of the original's text lines */
+	long max_events;        /* stop after this many events; 0 = no limit */
+	bool no_sweep;          /* skip removing dead runs' leftovers at start */
+	bool line_buffered;     /* flush `print` after every event (a terminal, a pipe) */
+	double timeout;         /* surftrace_write_script only: stop after SECONDS; a live
+	                           caller arms its own timer and calls request_stop */
+};
+
+/* One decoded event; valid only during the callback. */
+struct surftrace_event {
+	double time;            /* seconds, ring-buffer clock */
+	int cpu;
+	int pid;
+	const char *comm;
+	const char *system;     /* "surftrace_<pid>" for p/r/P/R, else the event's system */
+	const char *event;      /* "p0", "r1", "sched_switch" */
+	int expr;               /* index of the expression it came from, -1 = unknown */
+	const unsigned long long *stack;  /* kernel return addresses with opts.stack */
+	int nstack;
+	const void *priv;       /* library internal */
+};
+
+typedef int (*surftrace_event_fn)(const struct surftrace_event *ev, void *ctx);
+
+struct surftrace;
+
+/* Open the types (BTF) for translation. Touches no tracefs. */
+struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftrace_err *err);
+
+/* Translate one expression ('p FUNC ...', 'r', 'e GROUP/EVENT', 'P BIN:SYM', 'R') and
+ * queue it. Returns its index. Nothing is written to tracefs until surftrace_start. */
+int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *err);
+
+/* Sweep dead runs' leftovers, create the instance, define, filter and enable every
+ * queued expression, then switch tracing on. cb (may be NULL) sees every event; return
+ * non-zero from it to stop. On failure nothing is left in tracefs. */
+int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
+		    struct surftrace_err *err);
+
+/* Deliver events until surftrace_request_stop(), the callback or max_events stops it.
+ * Returns 0 (stopped), -1 on a read error. */
+int surftrace_run(struct surftrace *st, struct surftrace_err *err);
+
+/* Deliver what is buffered now, without waiting. Returns 0, 1 when a stop was asked. */
+int surftrace_poll(struct surftrace *st, struct surftrace_err *err);
+
+/* Async-signal-safe: makes surftrace_run return after draining. */
+void surftrace_request_stop(struct surftrace *st);
+
+/* Events delivered so far, and events the kernel dropped (buffer full). */
+unsigned long long surftrace_delivered(const struct surftrace *st);
+unsigned long long surftrace_lost(struct surftrace *st);
+/* Write "surftrace: lost N events (cpu0: ..)" to f when any were lost. */
+void surftrace_print_lost(struct surftrace *st, FILE *f);
+
+/* Stop reading and remove everything from tracefs (disable, instance, probes).
+ * Idempotent. */
+int surftrace_stop(struct surftrace *st, struct surftrace_err *err);
+/* Stop (errors to stderr) and free. NULL is fine. */
+void surftrace_free(struct surftrace *st);
+
+/* Instance and group name of a started run: "surftrace_<pid>". */
+const char *surftrace_name(const struct surftrace *st);
+
+/* The queued expressions as a standalone shell script (setup, read the instance's
+ * trace_pipe, trap-based teardown) that works without surftrace installed. */
+int surftrace_write_script(struct surftrace *st, FILE *f, struct surftrace_err *err);
+
+/* Remove what dead surftrace runs left behind; cb (may be NULL) is told each removed
+ * "instance"/"probe" by name. Returns the number removed or -1. */
+int surftrace_cleanup(const char *tracefs,
+		      void (*cb)(const char *kind, const char *name, void *ctx), void *ctx,
+		      struct surftrace_err *err);
+
+/* Event fields by name (probe arguments, or a trace event's format fields, and the
+ * common_* fields), as recorded by the kernel, without name-prefix conversions.
+ * Signed fields are sign-extended: (long long)*val is the C value. -1 when there is no
+ * such numeric field. */
+int surftrace_event_num(const struct surftrace_event *ev, const char *name,
+			unsigned long long *val);
+/* A string field (char arrays, __data_loc strings); NULL when not a string field. */
+const char *surftrace_event_str(const struct surftrace_event *ev, const char *name,
+				char *buf, size_t n);
+/* The event as surftrace prints it (text line or JSON object, no newline); valid until
+ * the next call. NULL on failure. */
+const char *surftrace_event_format(const struct surftrace_event *ev, bool json);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,379 @@
+/* libsurftrace: translate -> session -> reader -> output, behind one small handle. */
+#include "api/api_int.h"
+#include "session/script.h"
+#include "session/sweep.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bool runtime)
+{
+	if (!out)
+		return;
+	out->expr = expr;
+	out->col = in ? in->col : 0;
+	out->runtime = runtime;
+	snprintf(out->msg, sizeof(out->msg), "%s", in ? in->msg : "unknown error");
+}
+
+static int fail(struct surftrace_err *out, bool runtime, const char *msg)
+{
+	struct st_err e = { 0 };
+
+	st_err_set(&e, 0, "%s", msg);
+	st_api_err(out, &e, -1, runtime);
+	return -1;
+}
+
+struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftrace_err *err)
+{
+	struct st_translator_opts to = { 0 };
+	struct st_err e = { 0 };
+	struct surftrace *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		fail(err, true, "out of memory");
+		return NULL;
+	}
+	/* Copy only what the caller's version of the struct has. */
+	if (opts)
+		memcpy(&st->o, opts, opts->sz && opts->sz < sizeof(st->o) ? opts->sz : sizeof(st->o));
+	st->o.sz = sizeof(st->o);
+	to.arch = st->o.arch;
+	to.btf_path = st->o.btf;
+	to.tracefs = st->o.tracefs;
+	st->tr = st_translator_new(&to, &e);
+	if (!st->tr) {
+		st_api_err(err, &e, -1, false);
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *err)
+{
+	struct st_probe *p = NULL, **np;
+	struct st_err e = { 0 };
+	int idx = (int)st->nprobes;
+
+	if (st->sess)
+		return fail(err, false, "expressions must be added before surftrace_start");
+	if (st->nprobes == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 8;
+
+		char **nx;
+
+		np = realloc(st->probes, cap * sizeof(*np));
+		if (!np)
+			return fail(err, true, "out of memory");
+		st->probes = np;
+		nx = realloc(st->exprs, cap * sizeof(*nx));
+		if (!nx)
+			return fail(err, true, "out of memory");
+		st->exprs = nx;
+		st->cap = cap;
+	}
+	if (st_translate(st->tr, expr, idx, &p, &e)) {
+		st_api_err(err, &e, idx, false);
+		return -1;
+	}
+	st->exprs[st->nprobes] = strdup(expr);
+	if (!st->exprs[st->nprobes]) {
+		st_probe_free(p);
+		return fail(err, true, "out of memory");
+	}
+	st->probes[st->nprobes++] = p;
+	return idx;
+}
+
+static int on_record(const struct st_event *ev, void *ctx);
+
+/* The reader ran dry: write out what the output stage collected, so a pipe reader sees
+ * events promptly without a write per line at high rates. */
+static void flush_idle(void *ctx)
+{
+	struct surftrace *st = ctx;
+
+	if (st->out)
+		st_output_flush(st->out);
+}
+
+static int open_reader(struct surftrace *st, struct st_err *e)
+{
+	struct st_reader_opts ro = {
+		.instance_dir = st_session_instance_dir(st->sess),
+		.tracefs_root = st_session_tracefs(st->sess)->root,
+		.stacks = st->o.stack,
+		.stop = &st->stop,
+		.wake_percent = 0,
+		.on_idle = flush_idle,
+	};
+	size_t i;
+
+	st->rd = st_reader_new(&ro, e);
+	if (!st->rd)
+		return -1;
+	for (i = 0; i < st_session_nevents(st->sess); i++) {
+		const struct st_session_event *ev = st_session_event_at(st->sess, i);
+
+		if (st_reader_add_event(st->rd, ev->system, ev->event, e) <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int open_output(struct surftrace *st, struct st_err *e)
+{
+	struct st_output_opts oo = {
+		.mode = st->o.json ? ST_OUT_JSON : ST_OUT_TEXT,
+		.out = st->o.print,
+		.probes = (const struct st_probe *const *)st->probes,
+		.nprobes = st->nprobes,
+		.group = st_session_name(st->sess),
+		.line_buffered = st->o.line_buffered,
+	};
+
+	if (!st->o.print)
+		return 0;
+	st->out = st_output_new(&oo, e);
+	return st->out ? 0 : -1;
+}
+
+static void sweep_quietly(const struct st_session_opts *so)
+{
+	struct st_tracefs t;
+
+	if (st_tracefs_open(&t, so->tracefs, NULL) == 0)
+		st_sweep_dead(&t, NULL, NULL, NULL);
+}
+
+int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
+		    struct surftrace_err *err)
+{
+	struct st_session_opts so = {
+		.tracefs = st->o.tracefs, .stack = st->o.stack, .buffer_kb = st->o.buffer_kb,
+	};
+	struct st_err e = { 0 };
+	size_t i;
+
+	if (st->sess)
+		return fail(err, false, "already started");
+	if (!st->nprobes)
+		return fail(err, false, "no expression to trace");
+	st->cb = cb;
+	st->cb_ctx = ctx;
+	if (!st->o.no_sweep)
+		sweep_quietly(&so);
+	st->sess = st_session_new(&so, &e);
+	if (!st->sess) {
+		st_api_err(err, &e, -1, true);
+		return -1;
+	}
+	for (i = 0; i < st->nprobes; i++) {
+		if (st_session_add(st->sess, st->probes[i], &e) < 0) {
+			st_api_err(err, &e, (int)i, true);
+			goto undo;
+		}
+	}
+	if (open_reader(st, &e) < 0 || open_output(st, &e) < 0 ||
+	    st_session_start(st->sess, &e) < 0) {
+		st_api_err(err, &e, -1, true);
+		goto undo;
+	}
+	return 0;
+undo:
+	surftrace_stop(st, NULL);
+	return -1;
+}
+
+/* Event type id -> expression index, filled on first sight of each id. */
+static int expr_of(struct surftrace *st, const struct st_event *ev)
+{
+	size_t i;
+	int idx = -1;
+
+	if (ev->id >= 0 && ev->id < st->nids && st->expr_by_id[ev->id] != -2)
+		return st->expr_by_id[ev->id];
+	for (i = 0; i < st_session_nevents(st->sess); i++) {
+		const struct st_session_event *se = st_session_event_at(st->sess, i);
+
+		if (!strcmp(se->event, ev->name) && !strcmp(se->system, ev->system)) {
+			idx = se->probe ? se->probe->index : -1;
+			break;
+		}
+	}
+	if (ev->id >= 0 && ev->id < 65536) {
+		if (ev->id >= st->nids) {
+			int n = ev->id + 64, *v = realloc(st->expr_by_id, (size_t)n * sizeof(*v));
+
+			if (!v)
+				return idx;
+			while (st->nids < n)
+				v[st->nids++] = -2;
+			st->expr_by_id = v;
+		}
+		st->expr_by_id[ev->id] = idx;
+	}
+	return idx;
+}
+
+static int on_record(const struct st_event *ev, void *ctx)
+{
+	struct surftrace *st = ctx;
+
+	if (st->out && st_output_event(st->out, ev) < 0)
+		return 1;   /* the stream is gone (EPIPE): stop like a signal would */
+	if (st->cb) {
+		struct st_api_event priv = { st, ev };
+		struct surftrace_event pub = {
+			.time = (double)ev->ts / 1e9, .cpu = ev->cpu, .pid = ev->pid,
+			.comm = ev->comm, .system = ev->system, .event = ev->name,
+			.expr = expr_of(st, ev), .stack = ev->stack, .nstack = ev->nstack,
+			.priv = &priv,
+		};
+
+		if (st->cb(&pub, st->cb_ctx))
+			return 1;
+	}
+	st->delivered++;
+	return st->o.max_events > 0 && st->delivered >= (unsigned long long)st->o.max_events;
+}
+
+static int read_with(struct surftrace *st, bool wait, struct surftrace_err *err)
+{
+	struct st_err e = { 0 };
+	int rc;
+
+	if (!st->rd)
+		return fail(err, false, "not started");
+	rc = wait ? st_reader_run(st->rd, on_record, st, &e)
+		  : st_reader_drain(st->rd, on_record, st, &e);
+	if (st->out)
+		st_output_flush(st->out);
+	if (rc < 0) {
+		st_api_err(err, &e, -1, true);
+		return -1;
+	}
+	return rc;
+}
+
+int surftrace_run(struct surftrace *st, struct surftrace_err *err)
+{
+	return read_with(st, true, err) < 0 ? -1 : 0;
+}
+
+int surftrace_poll(struct surftrace *st, struct surftrace_err *err)
+{
+	int rc = read_with(st, false, err);
+
+	return rc < 0 ? -1 : (rc > 0 || st->stop) ? 1 : 0;
+}
+
+void surftrace_request_stop(struct surftrace *st)
+{
+	st->stop = 1;
+}
+
+unsigned long long surftrace_delivered(const struct surftrace *st)
+{
+	return st->delivered;
+}
+
+unsigned long long surftrace_lost(struct surftrace *st)
+{
+	unsigned long long n = 0;
+	int cpu;
+
+	for (cpu = 0; st->rd && cpu < st_reader_ncpus(st->rd); cpu++)
+		n += st_reader_lost(st->rd, cpu);
+	return n;
+}
+
+void surftrace_print_lost(struct surftrace *st, FILE *f)
+{
+	if (st->rd)
+		st_output_lost_summary(f, st->rd);
+}
+
+int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
+{
+	struct st_err e = { 0 };
+	int rc = 0;
+
+	if (!st)
+		return 0;
+	/* The output borrows the reader's tep: it goes first. The reader holds the
+	 * instance's files open: the instance cannot go before it. */
+	st_output_free(st->out);
+	st->out = NULL;
+	st_api_render_free(st);
+	st_reader_free(st->rd);
+	st->rd = NULL;
+	if (st->sess && st_session_teardown(st->sess, &e) < 0) {
+		st_api_err(err, &e, -1, true);
+		rc = -1;
+	}
+	return rc;
+}
+
+void surftrace_free(struct surftrace *st)
+{
+	struct surftrace_err err;
+	size_t i;
+
+	if (!st)
+		return;
+	if (surftrace_stop(st, &err) < 0)
+		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+	st_session_free(st->sess);
+	st_api_render_free(st);
+	for (i = 0; i < st->nprobes; i++) {
+		st_probe_free(st->probes[i]);
+		free(st->exprs[i]);
+	}
+	free(st->probes);
+	free(st->exprs);
+	free(st->expr_by_id);
+	st_translator_free(st->tr);
+	free(st);
+}
+
+const char *surftrace_name(const struct surftrace *st)
+{
+	return st->sess ? st_session_name(st->sess) : NULL;
+}
+
+int surftrace_write_script(struct surftrace *st, FILE *f, struct surftrace_err *err)
+{
+	struct st_script_opts so = {
+		.stack = st->o.stack, .buffer_kb = st->o.buffer_kb, .timeout = st->o.timeout,
+		.exprs = (const char *const *)st->exprs,
+	};
+	struct st_err e = { 0 };
+
+	if (st_session_script(f, (const struct st_probe *const *)st->probes, st->nprobes, &so,
+			      &e) < 0) {
+		st_api_err(err, &e, -1, true);
+		return -1;
+	}
+	return 0;
+}
+
+int surftrace_cleanup(const char *tracefs,
+		      void (*cb)(const char *kind, const char *name, void *ctx), void *ctx,
+		      struct surftrace_err *err)
+{
+	struct st_tracefs t;
+	struct st_err e = { 0 };
+	int n;
+
+	if (st_tracefs_open(&t, tracefs, &e) < 0) {
+		st_api_err(err, &e, -1, true);
+		return -1;
+	}
+	n = st_sweep_dead(&t, cb, ctx, &e);
+	if (n < 0)
+		st_api_err(err, &e, -1, true);
+	return n;
+}

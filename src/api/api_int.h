@@ -1,0 +1,42 @@
+/* Private state of a libsurftrace handle, shared by the files in src/api. */
+#ifndef ST_API_API_INT_H
+#define ST_API_API_INT_H
+#include <signal.h>
+#include "surftrace.h"
+#include "compile/compile.h"
+#include "output/output.h"
+#include "read/read.h"
+#include "session/session.h"
+
+struct surftrace {
+	struct surftrace_opts o;
+	struct st_translator *tr;
+	struct st_probe **probes;
+	char **exprs;                    /* the text of each probe's expression */
+	size_t nprobes, cap;
+	struct st_session *sess;
+	struct st_reader *rd;
+	struct st_output *out;           /* opts.print */
+	surftrace_event_fn cb;
+	void *cb_ctx;
+	volatile sig_atomic_t stop;
+	unsigned long long delivered;
+	int *expr_by_id;                 /* event type id -> expression index, lazily */
+	int nids;
+	/* surftrace_event_format: one renderer per mode into a memory stream */
+	struct st_output *render[2];
+	FILE *render_f[2];
+	char *render_buf[2];
+	size_t render_len[2];
+};
+
+/* What surftrace_event.priv points to. */
+struct st_api_event {
+	struct surftrace *st;
+	const struct st_event *ev;
+};
+
+void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bool runtime);
+void st_api_render_free(struct surftrace *st);
+
+#endif

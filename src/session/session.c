@@ -1,0 +1,200 @@
+/* Session lifetime: create the instance, start, tear down in the safe order. */
+#include "session/session_int.h"
+#include "session/sweep.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A second session in the same process gets "_<n>" so names stay unique. */
+static int session_seq;
+
+const char *st_session_defs_file(char type)
+{
+	switch (type) {
+	case 'p': case 'r': return "kprobe_events";
+	case 'P': case 'R': return "uprobe_events";
+	default: return NULL;
+	}
+}
+
+static int inst_write(struct st_session *s, const char *file, const char *text,
+		      struct st_err *err)
+{
+	char rel[512];
+
+	if (snprintf(rel, sizeof(rel), "%s/%s", s->inst_rel, file) >= (int)sizeof(rel))
+		return st_err_set(err, 0, "tracefs path too long");
+	return st_tracefs_write(&s->tfs, rel, text, false, s->name, err);
+}
+
+static int make_instance(struct st_session *s, struct st_err *err)
+{
+	char path[512];
+	int e = 0;
+
+	if (st_tracefs_path(&s->tfs, path, sizeof(path), "%s", s->inst_rel) < 0)
+		return st_err_set(err, 0, "tracefs path too long");
+	if (mkdir(path, 0755) < 0) {
+		e = errno;
+		if (e == EEXIST) {
+			/* Only a dead process that had our pid can have left this name. */
+			st_sweep_name(&s->tfs, s->name, NULL, NULL);
+			e = mkdir(path, 0755) < 0 ? errno : 0;
+		}
+	}
+	if (e)
+		return st_err_set(err, 0, "cannot create tracefs instance %s: %s%s", path,
+				  strerror(e), e == EACCES || e == EPERM ? " (need root)" : "");
+	s->inst_created = true;
+	snprintf(s->inst_dir, sizeof(s->inst_dir), "%s", path);
+	return 0;
+}
+
+struct st_session *st_session_new(const struct st_session_opts *opts, struct st_err *err)
+{
+	struct st_session *s = calloc(1, sizeof(*s));
+	int pid = opts && opts->pid ? opts->pid : (int)getpid();
+	int seq = __atomic_fetch_add(&session_seq, 1, __ATOMIC_RELAXED);
+	char num[32];
+
+	if (!s) {
+		st_err_set(err, 0, "out of memory");
+		return NULL;
+	}
+	if (st_tracefs_open(&s->tfs, opts ? opts->tracefs : NULL, err) < 0)
+		goto fail;
+	if (seq)
+		snprintf(s->name, sizeof(s->name), "surftrace_%d_%d", pid, seq);
+	else
+		snprintf(s->name, sizeof(s->name), "surftrace_%d", pid);
+	snprintf(s->inst_rel, sizeof(s->inst_rel), "instances/%s", s->name);
+	if (make_instance(s, err) < 0)
+		goto fail;
+	/* Nothing is recorded until every probe is in place (the original's last step). */
+	if (inst_write(s, "tracing_on", "0", err) < 0)
+		goto fail;
+	if (opts && opts->stack && inst_write(s, "options/stacktrace", "1", err) < 0)
+		goto fail;
+	if (opts && opts->buffer_kb > 0) {
+		snprintf(num, sizeof(num), "%ld", opts->buffer_kb);
+		if (inst_write(s, "buffer_size_kb", num, err) < 0)
+			goto fail;
+	}
+	return s;
+fail:
+	st_session_teardown(s, NULL);
+	free(s);
+	return NULL;
+}
+
+int st_session_start(struct st_session *s, struct st_err *err)
+{
+	return inst_write(s, "tracing_on", "1", err) < 0 ? -1 : 0;
+}
+
+struct st_session_event *st_session_push(struct st_session *s, const char *system,
+					 const char *event, const struct st_probe *p)
+{
+	struct st_session_event *e;
+
+	if (s->nev == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+
+		e = realloc(s->ev, cap * sizeof(*e));
+		if (!e)
+			return NULL;
+		s->ev = e;
+		s->cap = cap;
+	}
+	e = &s->ev[s->nev];
+	memset(e, 0, sizeof(*e));
+	e->system = strdup(system);
+	e->event = strdup(event);
+	e->probe = p;
+	if (!e->system || !e->event) {
+		free(e->system);
+		free(e->event);
+		return NULL;
+	}
+	s->nev++;
+	return e;
+}
+
+/* Keep the first failure's message: it is the one the user needs. */
+static void note(struct st_err *err, int *bad, const struct st_err *e)
+{
+	if (!*bad && err)
+		*err = *e;
+	*bad = 1;
+}
+
+int st_session_teardown(struct st_session *s, struct st_err *err)
+{
+	struct st_err e = { 0 };
+	char rel[300], cmd[200];
+	int bad = 0;
+	size_t i;
+
+	if (!s)
+		return 0;
+	if (s->inst_created) {
+		inst_write(s, "tracing_on", "0", &e);
+		for (i = 0; i < s->nev; i++) {
+			struct st_session_event *ev = &s->ev[i];
+
+			snprintf(rel, sizeof(rel), "events/%s/%s/enable", ev->system, ev->event);
+			if (ev->enabled && inst_write(s, rel, "0", &e) == 0)
+				ev->enabled = false;
+		}
+		if (st_tracefs_path(&s->tfs, rel, sizeof(rel), "%s", s->inst_rel) == 0 &&
+		    (rmdir(rel) == 0 || errno == ENOENT)) {
+			s->inst_created = false;
+		} else {
+			st_err_set(&e, 0, "cannot remove %s: %s", rel, strerror(errno));
+			note(err, &bad, &e);
+		}
+	}
+	for (i = 0; i < s->nev; i++) {
+		struct st_session_event *ev = &s->ev[i];
+
+		if (!ev->defined)
+			continue;
+		snprintf(cmd, sizeof(cmd), "-:%s/%s", ev->system, ev->event);
+		if (st_tracefs_write(&s->tfs, ev->defs, cmd, true, NULL, &e) == 0 ||
+		    !st_sweep_defined(&s->tfs, ev->defs, ev->system, ev->event))
+			ev->defined = false;
+		else
+			note(err, &bad, &e);
+	}
+	return bad ? -1 : 0;
+}
+
+void st_session_free(struct st_session *s)
+{
+	struct st_err err = { 0 };
+	size_t i;
+
+	if (!s)
+		return;
+	if (st_session_teardown(s, &err) < 0)
+		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+	for (i = 0; i < s->nev; i++) {
+		free(s->ev[i].system);
+		free(s->ev[i].event);
+	}
+	free(s->ev);
+	free(s);
+}
+
+const char *st_session_name(const struct st_session *s) { return s->name; }
+const char *st_session_instance_dir(const struct st_session *s) { return s->inst_dir; }
+const struct st_tracefs *st_session_tracefs(const struct st_session *s) { return &s->tfs; }
+size_t st_session_nevents(const struct st_session *s) { return s->nev; }
+
+const struct st_session_event *st_session_event_at(const struct st_session *s, size_t i)
+{
+	return i < s->nev ? &s->ev[i] : NULL;
+}

@@ -1,0 +1,139 @@
+#!/bin/bash
+# Cleanup on every exit path and for bad input at run time: after each case tracefs
+# (instances, dynamic/uprobe/kprobe events, the events/ group list) must be byte for
+# byte what it was before. Also: SIGKILL leftovers swept by --cleanup and by the next
+# run, SIGPIPE, the -o script (run, stopped, killed).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_live.sh"
+
+if ! need_root_tracefs || [ ! -x "$ST" ]; then
+	skip "live cleanup: needs root, tracefs and $ST"
+	tap_done; exit 0
+fi
+if ! build_target; then
+	fail "cannot build the target program"
+	tap_done; exit 1
+fi
+P="P $TARGET:st_target a=%0 b=%1"
+E="e sched/sched_process_exec"
+before=$(tracefs_state)
+
+# 1. A later expression the system refuses at run time: exit 1, one line naming it,
+#    the probes of the earlier expressions removed.
+if [ -e $TRACEFS/kprobe_events ]; then
+	bad="e ftrace/function"        # has no enable file anywhere
+else
+	bad="p wake_up_new_task"       # this kernel has no kprobe events
+fi
+"$ST" "$P" "$E" "$bad" >"$LIVE_TMP/o1" 2>"$LIVE_TMP/e1"
+rc=$?
+check "runtime failure of expression 3 exits 1 (got $rc)" [ $rc -eq 1 ]
+check "one error line, naming expression 3: $(head -1 "$LIVE_TMP/e1")" \
+	[ "$(wc -l <"$LIVE_TMP/e1")" -eq 1 ] && grep -q "expression 3" "$LIVE_TMP/e1"
+same_state "state restored after expression 3 failed" "$before"
+
+# 2. A translation error in expression 2: exit 2, nothing written at all.
+"$ST" "$P" "P $TARGET:st_target nosuch=%0->nosuch" >"$LIVE_TMP/o2" 2>"$LIVE_TMP/e2"
+rc=$?
+check "bad expression exits 2 (got $rc)" [ $rc -eq 2 ]
+same_state "state untouched after a bad expression" "$before"
+
+# 3. No root: one line, exit 1.
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$ST" "$E" >"$LIVE_TMP/o3" 2>"$LIVE_TMP/e3"
+	rc=$?
+	check "no root exits 1 (got $rc)" [ $rc -eq 1 ]
+	check "no root: one line saying so: $(head -1 "$LIVE_TMP/e3")" \
+		[ "$(wc -l <"$LIVE_TMP/e3")" -eq 1 ] && grep -qi "root" "$LIVE_TMP/e3"
+	same_state "state untouched without root" "$before"
+else
+	skip "setpriv missing"
+fi
+
+# 4. SIGKILL leaves state behind; --cleanup removes exactly that and says so.
+st_bg "$LIVE_TMP/o4" "$LIVE_TMP/e4" "$P" "$E"
+if wait_ready $ST_PID; then
+	kill -KILL $ST_PID; wait $ST_PID 2>/dev/null
+	check "SIGKILL leaves our instance" [ -d $TRACEFS/instances/surftrace_$ST_PID ]
+	"$ST" --cleanup >"$LIVE_TMP/c4" 2>&1
+	check "--cleanup exits 0" [ $? -eq 0 ]
+	check "--cleanup reports the instance" grep -q "instance surftrace_$ST_PID\$" "$LIVE_TMP/c4"
+	check "--cleanup reports the probe" grep -q "probe surftrace_$ST_PID/p0\$" "$LIVE_TMP/c4"
+else
+	fail "surftrace never became ready: $(head -3 "$LIVE_TMP/e4")"
+fi
+same_state "state restored by --cleanup" "$before"
+
+# 5. SIGKILL leftovers are swept by the next run.
+st_bg "$LIVE_TMP/o5" "$LIVE_TMP/e5" "$P"
+if wait_ready $ST_PID; then
+	dead=$ST_PID
+	kill -KILL $dead; wait $dead 2>/dev/null
+	"$ST" -t 0.2 "$E" >/dev/null 2>"$LIVE_TMP/e5b"
+	check "next run exits 0" [ $? -eq 0 ]
+	check "next run swept the dead run's instance" [ ! -d $TRACEFS/instances/surftrace_$dead ]
+else
+	fail "surftrace never became ready: $(head -3 "$LIVE_TMP/e5")"
+fi
+same_state "state restored by the next run" "$before"
+
+# 6. SIGPIPE: the reader of our output goes away while events flow.
+( for ((i = 0; i < 400; i++)); do /bin/true; sleep 0.01; done ) & gen=$!
+"$ST" "$E" 2>"$LIVE_TMP/e6" | head -1 >"$LIVE_TMP/o6"
+rc=${PIPESTATUS[0]}
+kill $gen 2>/dev/null; wait $gen 2>/dev/null
+check "SIGPIPE: an event got through first" [ -s "$LIVE_TMP/o6" ]
+check "SIGPIPE: a closed pipe is a normal end, exit 0 (got $rc)" [ $rc -eq 0 ]
+same_state "state restored after SIGPIPE" "$before"
+
+# 7. -o FILE: a script that does the same without surftrace.
+"$ST" -o "$LIVE_TMP/run.sh" "$P" "$E f:filename==\"$TARGET\""
+check "-o exits 0" [ $? -eq 0 ]
+same_state "-o writes nothing to tracefs" "$before"
+check "script is valid sh" sh -n "$LIVE_TMP/run.sh"
+mkfifo "$LIVE_TMP/f7"
+cat "$LIVE_TMP/f7" >"$LIVE_TMP/o7" & cat7=$!
+sh "$LIVE_TMP/run.sh" >"$LIVE_TMP/f7" 2>"$LIVE_TMP/e7" & sp=$!
+if wait_ready $sp; then
+	"$TARGET" 3 >"$LIVE_TMP/prog7"
+	kill -TERM $sp; wait $sp; wait $cat7
+	want=$(awk '{ printf "a=%s b=%s\n", $1, $2 }' "$LIVE_TMP/prog7")
+	got=$(grep " p0: " "$LIVE_TMP/o7" | sed 's/.*) //')
+	check "script traced what the program passed" [ "$want" = "$got" ]
+	check "script traced the exec event" grep -q "sched_process_exec: filename=$TARGET " "$LIVE_TMP/o7"
+else
+	fail "script never became ready: $(head -3 "$LIVE_TMP/e7")"
+	kill $sp 2>/dev/null; wait $sp; wait $cat7
+fi
+same_state "state restored after the script's trap" "$before"
+
+# 8. A killed script is swept like a killed run (its reader child must die first: it
+#    holds the instance open).
+sh "$LIVE_TMP/run.sh" >/dev/null 2>&1 & sp=$!
+kids=
+if wait_ready $sp; then
+	# the reader (cat) starts right after tracing_on: wait until it is there
+	for ((i = 0; i < 400; i++)); do
+		kids=$(pgrep -P $sp)
+		[ -n "$kids" ] && break
+		sleep 0.02
+	done
+	kill -KILL $sp; wait $sp 2>/dev/null
+	[ -n "$kids" ] && kill $kids 2>/dev/null
+	for k in $kids; do while kill -0 $k 2>/dev/null; do sleep 0.02; done; done
+	"$ST" --cleanup >"$LIVE_TMP/c8" 2>&1
+	check "--cleanup removes a killed script's instance" grep -q "instance surftrace_$sp\$" "$LIVE_TMP/c8"
+else
+	fail "script never became ready"
+	kill $sp 2>/dev/null; wait $sp
+fi
+same_state "state restored after a killed script" "$before"
+
+# 9. -t in the script: it stops by itself, exit 0, nothing left.
+"$ST" -t 0.3 -o "$LIVE_TMP/t.sh" "$P" "$E"
+sh "$LIVE_TMP/t.sh" >/dev/null 2>"$LIVE_TMP/e9"
+rc=$?
+check "script with -t ends by itself with 0 (got $rc)" [ $rc -eq 0 ]
+same_state "state restored after the script's timeout" "$before"
+
+tap_done
