@@ -65,6 +65,14 @@ struct st_translator *st_translator_new(const struct st_translator_opts *opts,
 					struct st_err *err);
 void st_translator_free(struct st_translator *tr);
 
+/* The translator's kernel types and traceable-function list (loaded on first use, owned by
+ * the translator), so front ends such as the guide share them instead of loading copies.
+ * ksyms is NULL when functions are not checked (--btf of another kernel). */
+struct st_types;
+struct st_ksyms;
+struct st_types *st_translator_types(struct st_translator *tr, struct st_err *err);
+struct st_ksyms *st_translator_ksyms(struct st_translator *tr);
+
 /* Parse and compile one expression; index names the event (p<index>/r<index>).
  * Returns 0 with *out, or -1 with err (column into `line`). */
 int st_translate(struct st_translator *tr, const char *line, int index,

@@ -102,6 +102,16 @@ static struct st_ksyms *kernel_syms(struct st_translator *tr)
 	return tr->ksyms;
 }
 
+struct st_types *st_translator_types(struct st_translator *tr, struct st_err *err)
+{
+	return kernel_types(tr, err);
+}
+
+struct st_ksyms *st_translator_ksyms(struct st_translator *tr)
+{
+	return kernel_syms(tr);
+}
+
 static struct st_types *user_types(struct st_translator *tr, const char *path)
 {
 	struct ubin *nb;

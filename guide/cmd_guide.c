@@ -1,0 +1,29 @@
+/* surftrace -i: the guide inside the surftrace binary; expressions run with this same
+ * binary (/proc/self/exe), so no installed copy is needed. */
+#include <limits.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "guide.h"
+
+int st_cmd_guide(const struct st_cli_opts *o)
+{
+	static char self[PATH_MAX];
+	struct g_opts go = {
+		.btf = o->btf,
+		.arch = o->arch,
+		.load = o->file,
+		.surftrace = "surftrace",
+	};
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		go.surftrace = self;
+	}
+	/* with -f the file's lines arrive in exprs too: load them once, from the file */
+	if (!o->file) {
+		go.exprs = o->exprs;
+		go.nexprs = o->nexprs;
+	}
+	return g_main(&go);
+}

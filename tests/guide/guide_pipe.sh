@@ -1,0 +1,39 @@
+#!/bin/bash
+# surfguide fed from a pipe (a script): commands and expressions one a line, translation
+# printed for each, a rejected expression reported with its column and exit status 2,
+# .surf files written and read back. The expected columns and file contents are worked
+# out here from the input text.
+. "$(dirname "$0")/../lib.sh"
+SG="$ROOT/$B/surfguide"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+[ -x "$SG" ] || { fail "$SG missing (make test-deps builds it)"; tap_done; exit 1; }
+
+# A rejected line must not come back forever (a line given back for editing is only for
+# terminals): the run ends by itself.
+bad='p do_filp_open dfd=%0 name=%1->nosuch'
+col=$(( $(awk -v s="$bad" 'BEGIN { print index(s, "->nosuch") }') + 2 ))
+out=$(printf '%s\n' "$bad" | timeout 60 "$SG" 2>&1); rc=$?
+check "piped bad expression ends with status 2 (got $rc)" test $rc = 2
+echo "$out" | grep -q "error at col $col: .*nosuch" && ok "error names column $col" \
+  || fail "error column: $(echo "$out" | grep error)"
+# the caret sits under that column (3 spaces of indent in front of the echoed line)
+caret=$(echo "$out" | grep -E '^ *\^$' | head -1)
+check "caret under column $col" test "${#caret}" = $((col + 3))
+
+printf ':add e sched/sched_switch f:prev_pid==1\n:add e sched/sched_wakeup\n:del 0\n:add p do_filp_open dfd=%%0\n:save %s\n:quit\n' \
+  "$TMP/x.surf" | timeout 60 "$SG" >"$TMP/out" 2>&1; rc=$?
+check "script of commands exits 0" test $rc = 0
+check ":del removed the first, :save wrote the rest in order" \
+  test "$(grep -v '^#' "$TMP/x.surf")" = "$(printf '%s\n' 'e sched/sched_wakeup' 'p do_filp_open dfd=%0')"
+printf 'e sched/sched_switch\n# comment\n\n  p do_filp_open dfd=%%0  \n' > "$TMP/y.surf"
+out=$(printf ':load %s\n:list\n' "$TMP/y.surf" | timeout 60 "$SG" 2>&1)
+echo "$out" | grep -q '^\[1\] p do_filp_open dfd=%0$' && ok ":load trims lines and drops comments" || fail ":load: $out"
+out=$(printf ':load %s/none.surf\n' "$TMP" | timeout 60 "$SG" 2>&1)
+echo "$out" | grep -q "cannot read $TMP/none.surf: No such file" && ok ":load of a missing file says so" || fail "missing file: $out"
+# surfguide FILE loads at start
+out=$(printf ':list\n' | timeout 60 "$SG" "$TMP/y.surf" 2>&1)
+echo "$out" | grep -q '^\[0\] e sched/sched_switch$' && ok "surfguide FILE loads it" || fail "surfguide FILE: $out"
+out=$("$SG" --help); check "--help prints usage" grep -q '^usage: surfguide' <<<"$out"
+"$SG" --nosuch >/dev/null 2>&1; check "unknown option exits 2" test $? = 2
+tap_done
