@@ -1,0 +1,34 @@
+# lbc: liblbc ($(B)/liblbc.a) and the lbc command ($(B)/lbc). Standalone on purpose (libbpf,
+# libelf, libz only) so the kernel lab can link it with -static: make B=... LBC_STATIC=1.
+LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
+# Objects live in $(B)/lbc-obj/: $(B)/lbc is the command itself.
+LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o)
+LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
+LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
+
+$(B)/lbc-obj/%.o: lbc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# lbc.h is embedded with .incbin (lbc_embed.c): rebuild when it changes.
+$(B)/lbc-obj/lbc_embed.o: lbc/lbc.h
+
+$(B)/liblbc.a: $(LBC_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/lbc: $(B)/lbc-obj/lbc_main.o $(B)/liblbc.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LBC_LDFLAGS) -o $@ $^ $(LBC_LIBS)
+
+.PHONY: lbc
+lbc: $(B)/lbc
+
+TEST_EXTRA_DEPS += $(B)/lbc
+-include $(LBC_OBJS:.o=.d) $(B)/lbc-obj/lbc_main.d
+
+# examples/lbc/codeSeparate: the seed's "code separate" example as a C program on liblbc.
+$(B)/examples/lbc/codeSeparate: examples/lbc/codeSeparate.c $(B)/liblbc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ilbc $(LDFLAGS) $(LBC_LDFLAGS) -o $@ $< $(B)/liblbc.a $(LBC_LIBS)
+
+TEST_EXTRA_DEPS += $(B)/examples/lbc/codeSeparate

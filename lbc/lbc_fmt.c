@@ -1,0 +1,399 @@
+/* Decoding bytes by their BTF type: the reason lbc.h records every map's types. Text form
+ * is `name=value ...` (char arrays as quoted strings, nested structs in braces); JSON form
+ * is one object. Integer fields that hold stack ids are followed by their symbolized frames. */
+#include "lbc_int.h"
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#define MAX_DEPTH 8
+
+static const struct btf_type *resolve(const struct btf *btf, uint32_t *id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, *id);
+
+	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) ||
+		     btf_is_restrict(t) || btf_is_type_tag(t))) {
+		*id = t->type;
+		t = btf__type_by_id(btf, *id);
+	}
+	return t;
+}
+
+int lbc_read_int(const struct btf *btf, uint32_t type_id, const void *data, uint32_t bit_off,
+		 uint32_t bitsz, uint64_t *val, bool *is_signed)
+{
+	const struct btf_type *t = resolve(btf, &type_id);
+	uint32_t size;
+	uint64_t v = 0;
+	bool sgn = false;
+
+	if (!t)
+		return -EINVAL;
+	if (btf_is_int(t)) {
+		size = t->size;
+		sgn = btf_int_encoding(t) & BTF_INT_SIGNED;
+	} else if (btf_is_enum(t) || btf_is_enum64(t)) {
+		size = t->size;
+		sgn = btf_kflag(t);
+	} else if (btf_is_ptr(t)) {
+		size = 8;
+	} else {
+		return -EINVAL;
+	}
+	if (size > 8)
+		return -EINVAL;
+	if (bitsz) {
+		/* Bitfield: load the bytes that cover it (little-endian), then shift. */
+		const uint8_t *p = (const uint8_t *)data + bit_off / 8;
+		uint32_t shift = bit_off % 8, nbytes = (shift + bitsz + 7) / 8, i;
+		unsigned __int128 acc = 0;
+
+		for (i = 0; i < nbytes && i < 16; i++)
+			acc |= (unsigned __int128)p[i] << (8 * i);
+		v = (uint64_t)(acc >> shift);
+		if (bitsz < 64)
+			v &= (1ULL << bitsz) - 1;
+		if (sgn && bitsz < 64 && (v >> (bitsz - 1)) & 1)
+			v |= ~0ULL << bitsz;
+	} else {
+		memcpy(&v, (const uint8_t *)data + bit_off / 8, size);
+		if (sgn && size < 8 && (v >> (size * 8 - 1)) & 1)
+			v |= ~0ULL << (size * 8);
+	}
+	*val = v;
+	if (is_signed)
+		*is_signed = sgn;
+	return 0;
+}
+
+int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
+		    uint32_t *off_bits, uint32_t *mtype, uint32_t *bitsz)
+{
+	const struct btf_type *t = resolve(btf, &type_id);
+	size_t len = strcspn(path, ".");
+	const struct btf_member *m;
+	int i;
+
+	if (!t || !btf_is_composite(t))
+		return -ENOENT;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t off = btf_member_bit_offset(t, i), sub = 0;
+
+		if (!*n) {
+			/* Anonymous struct/union: its members belong to the parent. */
+			if (!lbc_find_member(btf, m[i].type, path, &sub, mtype, bitsz)) {
+				*off_bits = off + sub;
+				return 0;
+			}
+			continue;
+		}
+		if (strlen(n) != len || strncmp(n, path, len))
+			continue;
+		if (path[len] == '.') {
+			if (lbc_find_member(btf, m[i].type, path + len + 1, &sub, mtype, bitsz))
+				return -ENOENT;
+			*off_bits = off + sub;
+			return 0;
+		}
+		*off_bits = off;
+		*mtype = m[i].type;
+		*bitsz = btf_member_bitfield_size(t, i);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static void put_str(FILE *f, const char *s, size_t max, bool json)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, json ? "\\u%04x" : "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static bool is_char_array(const struct btf *btf, const struct btf_type *t)
+{
+	uint32_t et;
+	const struct btf_type *e;
+
+	if (!btf_is_array(t))
+		return false;
+	et = btf_array(t)->type;
+	e = resolve(btf, &et);
+	return e && btf_is_int(e) && e->size == 1;
+}
+
+static void fmt_value(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json,
+		      int depth);
+
+static void fmt_members(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json,
+			int depth, bool *first)
+{
+	const struct btf *btf = lbc_btf(l);
+	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_member *m = btf_members(t);
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t off = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
+
+		if (!*n) {
+			fmt_members(l, f, m[i].type, (const uint8_t *)data + off / 8, json, depth,
+				    first);
+			continue;
+		}
+		if (!*first)
+			fputc(json ? ',' : ' ', f);
+		*first = false;
+		fprintf(f, json ? "\"%s\":" : "%s=", n);
+		if (bsz) {
+			uint64_t v;
+			bool sgn;
+
+			if (!lbc_read_int(btf, m[i].type, data, off, bsz, &v, &sgn))
+				fprintf(f, sgn ? "%lld" : "%llu", (long long)v);
+			continue;
+		}
+		fmt_value(l, f, m[i].type, (const uint8_t *)data + off / 8, json, depth + 1);
+	}
+}
+
+static void fmt_value(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json,
+		      int depth)
+{
+	const struct btf *btf = lbc_btf(l);
+	const struct btf_type *t = resolve(btf, &tid);
+	uint64_t v;
+	bool sgn;
+
+	if (!t || depth > MAX_DEPTH) {
+		fputs(json ? "null" : "?", f);
+		return;
+	}
+	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
+		fputs(*(const uint8_t *)data ? "true" : "false", f);
+	} else if (btf_is_enum(t)) {
+		const struct btf_enum *e = btf_enum(t);
+		int i;
+
+		lbc_read_int(btf, tid, data, 0, 0, &v, &sgn);
+		for (i = 0; i < btf_vlen(t); i++) {
+			if ((uint32_t)e[i].val == (uint32_t)v) {
+				fprintf(f, json ? "\"%s\"" : "%s", btf__name_by_offset(btf, e[i].name_off));
+				return;
+			}
+		}
+		fprintf(f, "%lld", (long long)v);
+	} else if (btf_is_ptr(t)) {
+		memcpy(&v, data, 8);
+		fprintf(f, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
+	} else if (!lbc_read_int(btf, tid, data, 0, 0, &v, &sgn)) {
+		fprintf(f, sgn ? "%lld" : "%llu", (long long)v);
+	} else if (btf_is_int(t)) {           /* __int128 and wider: hex bytes */
+		int i;
+
+		fputs(json ? "\"0x" : "0x", f);
+		for (i = (int)t->size - 1; i >= 0; i--)
+			fprintf(f, "%02x", ((const uint8_t *)data)[i]);
+		if (json)
+			fputc('"', f);
+	} else if (is_char_array(btf, t)) {
+		put_str(f, data, btf_array(t)->nelems, json);
+	} else if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		int64_t esz = btf__resolve_size(btf, a->type);
+		uint32_t i;
+
+		fputc('[', f);
+		for (i = 0; i < a->nelems && esz > 0; i++) {
+			if (i)
+				fputc(json ? ',' : ' ', f);
+			fmt_value(l, f, a->type, (const uint8_t *)data + i * esz, json, depth + 1);
+		}
+		fputc(']', f);
+	} else if (btf_is_composite(t)) {
+		bool first = true;
+
+		fputc('{', f);
+		fmt_members(l, f, tid, data, json, depth, &first);
+		fputc('}', f);
+	} else {
+		fputs(json ? "null" : "?", f);
+	}
+}
+
+void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
+		   int pid)
+{
+	(void)pid;
+	fmt_value(l, f, type_id, data, json, 0);
+}
+
+/* Top level of a record: a struct prints as its members, anything else as value=... */
+void lbc_fmt_fields(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
+		    int pid)
+{
+	const struct btf_type *t = resolve(lbc_btf(l), &type_id);
+	bool first = true;
+
+	(void)pid;
+	if (json)
+		fputc('{', f);
+	if (t && btf_is_composite(t)) {
+		fmt_members(l, f, type_id, data, json, 0, &first);
+	} else {
+		fputs(json ? "\"value\":" : "value=", f);
+		fmt_value(l, f, type_id, data, json, 0);
+	}
+	if (json)
+		fputc('}', f);
+}
+
+bool lbc_is_stack_field(const char *name, bool *user)
+{
+	char low[64];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[i] = 0;
+	if (!strstr(low, "stack"))
+		return false;
+	*user = low[0] == 'u' || strstr(low, "user") != NULL;
+	return true;
+}
+
+/* The record's process for user stacks: the first integer member named pid or tgid,
+ * else one ending in "pid". */
+static int record_pid(struct lbc *l, uint32_t tid, const void *data)
+{
+	static const char *const names[] = { "pid", "tgid", "c_pid", "ppid" };
+	uint32_t off, mt, bsz;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!lbc_find_member(lbc_btf(l), tid, names[i], &off, &mt, &bsz) &&
+		    !lbc_read_int(lbc_btf(l), mt, data, off, bsz, &v, NULL))
+			return (int)v;
+	return -1;
+}
+
+/* Stack-id members of a top-level struct, with frames (callback per field). */
+static void stack_fields(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json)
+{
+	const struct btf *btf = lbc_btf(l);
+	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_member *m;
+	int i, pid;
+
+	if (!t || !btf_is_composite(t))
+		return;
+	pid = record_pid(l, tid, data);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(btf, m[i].name_off);
+		uint64_t v;
+		bool user, sgn;
+
+		if (!lbc_is_stack_field(n, &user) ||
+		    lbc_read_int(btf, m[i].type, data, btf_member_bit_offset(t, i),
+				 btf_member_bitfield_size(t, i), &v, &sgn))
+			continue;
+		if (json)
+			fprintf(f, ",\"%s_frames\":", n);
+		lbc_print_stack(l, f, (int64_t)(sgn ? (int64_t)v : (int64_t)(int32_t)v), user,
+				pid, json);
+	}
+}
+
+void lbc_print_event(struct lbc *l, const struct lbc_event *ev, FILE *f, bool json)
+{
+	int64_t rsz = ev->type_id ? btf__resolve_size(lbc_btf(l), ev->type_id) : -1;
+
+	if (!ev->type_id || rsz < 0 || (size_t)rsz > ev->size) {
+		/* No type hint (or a short record): say so instead of guessing. */
+		size_t i;
+
+		fprintf(f, json ? "{\"map\":\"%s\",\"size\":%zu,\"hex\":\"" : "%s: size=%zu hex=",
+			ev->map, ev->size);
+		for (i = 0; i < ev->size && i < 256; i++)
+			fprintf(f, "%02x", ((const uint8_t *)ev->data)[i]);
+		fputs(json ? "\"}\n" : "\n", f);
+		return;
+	}
+	if (json) {
+		fprintf(f, "{\"map\":\"%s\",\"cpu\":%d,\"event\":", ev->map, ev->cpu);
+		lbc_fmt_fields(l, f, ev->type_id, ev->data, true, -1);
+		stack_fields(l, f, ev->type_id, ev->data, true);
+		fputs("}\n", f);
+	} else {
+		lbc_fmt_fields(l, f, ev->type_id, ev->data, false, -1);
+		fputc('\n', f);
+		stack_fields(l, f, ev->type_id, ev->data, false);
+	}
+}
+
+static int event_member(const struct lbc *l, const struct lbc_event *ev, const char *field,
+			uint32_t *off, uint32_t *mt, uint32_t *bsz)
+{
+	const struct btf *btf = lbc_btf(l);
+	int64_t rsz;
+
+	if (!ev->type_id || !btf)
+		return -ENOENT;
+	rsz = btf__resolve_size(btf, ev->type_id);
+	if (rsz < 0 || (size_t)rsz > ev->size)
+		return -EINVAL;
+	return lbc_find_member(btf, ev->type_id, field, off, mt, bsz);
+}
+
+int lbc_field_u64(const struct lbc *l, const struct lbc_event *ev, const char *field,
+		  uint64_t *val)
+{
+	uint32_t off, mt, bsz;
+	int err = event_member(l, ev, field, &off, &mt, &bsz);
+
+	return err ? err : lbc_read_int(lbc_btf(l), mt, ev->data, off, bsz, val, NULL);
+}
+
+int lbc_field_str(const struct lbc *l, const struct lbc_event *ev, const char *field,
+		  char *buf, size_t n)
+{
+	const struct btf *btf = lbc_btf(l);
+	const struct btf_type *t;
+	uint32_t off, mt, bsz, len;
+	int err = event_member(l, ev, field, &off, &mt, &bsz);
+
+	if (err)
+		return err;
+	t = resolve(btf, &mt);
+	if (!t || !is_char_array(btf, t) || !n)
+		return -EINVAL;
+	len = btf_array(t)->nelems;
+	if (len >= n)
+		len = (uint32_t)n - 1;
+	memcpy(buf, (const uint8_t *)ev->data + off / 8, len);
+	buf[len] = 0;
+	return 0;
+}

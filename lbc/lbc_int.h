@@ -1,0 +1,111 @@
+/* liblbc internals shared by its source files (not installed). */
+#ifndef LBC_LBC_INT_H
+#define LBC_LBC_INT_H
+#include "liblbc.h"
+#include <limits.h>
+
+struct bpf_link;
+struct perf_buffer;
+struct ring_buffer;
+
+/* One perf or ring buffer map with its decoded event type. */
+struct lbc_buf {
+	struct lbc *l;
+	const char *name;        /* owned by libbpf's map */
+	int map_fd;
+	int is_ring;
+	uint32_t type_id;
+	lbc_event_cb cb;
+	void *ctx;
+	struct perf_buffer *pb;
+	struct ring_buffer *rb;
+};
+
+#define PERF_MAX_STACK_DEPTH_ 127 /* kernel default for stack maps (lbc.h) */
+
+struct lbc_ksym { uint64_t addr; const char *name; };
+struct lbc_usyms;   /* lbc_syms.c: per-pid user symbol cache */
+
+struct lbc {
+	struct lbc_opts o;
+	char cache_dir[PATH_MAX];
+	char *err;               /* last error message, heap */
+	char *log;               /* libbpf warnings captured during open/load */
+	size_t loglen;
+	struct bpf_object *obj;
+	void *objbuf;            /* object bytes behind bpf_object__open_mem */
+	size_t objsz;
+	char key[65];
+	bool hit;
+	bool loaded;
+	struct bpf_link **links;
+	int nlinks;
+	struct lbc_buf **bufs;   /* each allocated once: libbpf callbacks hold the pointer */
+	int nbufs;
+	unsigned long long lost;
+	int events_seen;
+	struct lbc_ksym *ksyms;  /* sorted by address, loaded on first use */
+	size_t nksyms;
+	char *ksymstr;
+	struct lbc_usyms *usyms;
+	char printk_inst[PATH_MAX];
+	int printk_fd;
+	char *pkbuf;             /* partial printk line */
+	size_t pklen;
+};
+
+/* snprintf for paths: truncation is checked by the callers that care (returns the length
+ * snprintf would have written); a plain function keeps gcc's truncation guesses quiet. */
+int lbc_pathf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets l->err (printf-style) and returns -err_no (pass a positive errno). */
+int lbc_fail(struct lbc *l, int err_no, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends the tail (last max_lines lines) of the captured libbpf log to l->err. */
+void lbc_err_add_log_tail(struct lbc *l, int max_lines);
+
+/* lbc_cache.c: returns the compiled object (heap, *sz) for a file or a string. */
+int lbc_cache_prepare_dir(struct lbc *l);
+int lbc_compile_cached(struct lbc *l, const char *path, const char *name, const char *src,
+		       void **obj, size_t *sz);
+/* lbc_clang.c: clang on path (objects to out), diagnostics into l->err on failure. */
+int lbc_run_clang(struct lbc *l, const char *clang, const char *path, const char *name,
+		  const char *srcdir, const char *incdir, const char *out);
+int lbc_write_string_src(struct lbc *l, const char *name, const char *src, char *out,
+			 size_t n);
+#if defined(__x86_64__)
+#define TARGET_ARCH "-D__TARGET_ARCH_x86"
+#elif defined(__aarch64__)
+#define TARGET_ARCH "-D__TARGET_ARCH_arm64"
+#else
+#define TARGET_ARCH "-D__TARGET_ARCH_unknown"
+#endif
+/* lbc_vmlinux.c */
+int lbc_btf_identity(struct lbc *l, char out[65]);
+int lbc_vmlinux_dump(struct lbc *l, FILE *f);
+int lbc_include_dir(struct lbc *l, char *dir, size_t n);
+/* lbc_embed.c: the text of lbc.h, built into the library. */
+extern const char lbc_h_text[];
+extern const unsigned int lbc_h_len;
+
+/* lbc_fmt.c: decoding values by BTF type. */
+void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
+		   int pid);
+void lbc_fmt_fields(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
+		    int pid);
+/* Finds member path "a.b" in type_id: its byte offset, type and bit info. */
+int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
+		    uint32_t *off_bits, uint32_t *mtype, uint32_t *bitsz);
+int lbc_read_int(const struct btf *btf, uint32_t type_id, const void *data, uint32_t bit_off,
+		 uint32_t bitsz, uint64_t *val, bool *is_signed);
+bool lbc_is_stack_field(const char *name, bool *user);
+void lbc_print_stack(struct lbc *l, FILE *f, int64_t id, bool user, int pid, bool json);
+/* lbc_syms.c */
+void lbc_syms_free(struct lbc *l);
+/* lbc_printk.c */
+void lbc_printk_close(struct lbc *l);
+void lbc_printk_sweep(void);
+/* lbc_event.c */
+void lbc_bufs_free(struct lbc *l);
+uint32_t lbc_hint_type(struct lbc *l, const char *kind, const char *map);
+
+#endif

@@ -1,0 +1,327 @@
+/* The lbc command: run, build, vmlinux. One small function per command; the work is in
+ * liblbc. Exit status: 0 ok, 1 runtime failure (load, verifier, attach), 2 bad input
+ * (usage, compile error, unknown section). */
+#include "liblbc.h"
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SETS 64
+#define MAX_INC 16
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct run_opts {
+	struct lbc_opts lo;
+	const char *sets[MAX_SETS];
+	int nsets;
+	const char *incs[MAX_INC];
+	const char *cflags[MAX_INC];
+	const char *out;
+	double timeout;
+	long count;
+	bool json, percpu, no_maps, quiet, attach_only;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: lbc run [options] PROG.bpf.c|PROG.bpf.o   compile (cached), load, attach, "
+	      "print events\n"
+	      "       lbc build [options] PROG.bpf.c [-o PROG.bpf.o]\n"
+	      "       lbc vmlinux [--btf FILE] [-o vmlinux.h]\n"
+	      "options:\n"
+	      "  --set NAME=VALUE  set a `const volatile` global before load (repeatable)\n"
+	      "  -t SECONDS        stop after SECONDS      -n COUNT   stop after COUNT events\n"
+	      "  --json            one JSON object per event, printk line and map\n"
+	      "  --percpu          list per-CPU values in the map dump (default: summed)\n"
+	      "  --no-maps         do not print maps on exit\n"
+	      "  --attach-only     exit right after attaching (benchmarks, checks)\n"
+	      "  --btf FILE        kernel BTF for vmlinux.h    --cache-dir DIR   compile cache\n"
+	      "  --no-cache        always run clang    -I DIR   include dir    --cflag FLAG\n"
+	      "  --freq HZ         SEC(\"perf_event\") sampling rate (default 49)\n"
+	      "  -q                no status lines on stderr\n"
+	      "examples:\n"
+	      "  lbc run examples/lbc/eventOut_tp.bpf.c -t 5\n"
+	      "  lbc run examples/lbc/dynamicVar_tp.bpf.c --set filter_pid=1234\n"
+	      "  lbc build examples/lbc/hello.bpf.c -o hello.bpf.o\n", f);
+}
+
+static int parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "set", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "percpu", no_argument, NULL, 'P' }, { "no-maps", no_argument, NULL, 'M' },
+		{ "attach-only", no_argument, NULL, 'A' }, { "btf", required_argument, NULL, 'b' },
+		{ "cache-dir", required_argument, NULL, 'c' }, { "no-cache", no_argument, NULL, 'N' },
+		{ "cflag", required_argument, NULL, 'f' }, { "freq", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:n:o:I:qh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (o->nsets == MAX_SETS || !strchr(optarg, '='))
+				return fprintf(stderr, "lbc: --set wants NAME=VALUE\n"), -1;
+			o->sets[o->nsets++] = optarg;
+			break;
+		case 't':
+			o->timeout = strtod(optarg, &end);
+			if (*end || o->timeout < 0)
+				return fprintf(stderr, "lbc: -t wants seconds\n"), -1;
+			break;
+		case 'n':
+			o->count = strtol(optarg, &end, 10);
+			if (*end || o->count < 0)
+				return fprintf(stderr, "lbc: -n wants a count\n"), -1;
+			break;
+		case 'o': o->out = optarg; break;
+		case 'I':
+			if (o->lo.nincdirs == MAX_INC)
+				return -1;
+			o->incs[o->lo.nincdirs++] = optarg;
+			break;
+		case 'f':
+			if (o->lo.ncflags == MAX_INC)
+				return -1;
+			o->cflags[o->lo.ncflags++] = optarg;
+			break;
+		case 'q': o->quiet = true; break;
+		case 'j': o->json = true; break;
+		case 'P': o->percpu = true; break;
+		case 'M': o->no_maps = true; break;
+		case 'A': o->attach_only = true; break;
+		case 'b': o->lo.btf_path = optarg; break;
+		case 'c': o->lo.cache_dir = optarg; break;
+		case 'N': o->lo.no_cache = true; break;
+		case 'F': o->lo.perf_freq = atoi(optarg); break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	o->lo.incdirs = o->incs;
+	o->lo.cflags = o->cflags;
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Whether any program calls bpf_trace_printk / bpf_trace_vprintk (helpers 6 and 177). */
+static bool uses_printk(struct lbc *l)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, lbc_bpf_object(l)) {
+		const struct bpf_insn *in = bpf_program__insns(p);
+		size_t i, n = bpf_program__insn_cnt(p);
+
+		for (i = 0; i < n; i++)
+			if (in[i].code == (BPF_JMP | BPF_CALL) && in[i].src_reg == 0 &&
+			    (in[i].imm == 6 || in[i].imm == 177))
+				return true;
+	}
+	return false;
+}
+
+static bool has_buffers(struct lbc *l)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, lbc_bpf_object(l))
+		if (bpf_map__type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+		    bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
+			return true;
+	return false;
+}
+
+struct print_ctx { struct lbc *l; bool json; long n; };
+
+static void print_cb(void *ctx, const struct lbc_event *ev)
+{
+	struct print_ctx *p = ctx;
+
+	lbc_print_event(p->l, ev, stdout, p->json);
+	p->n++;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE }, i;
+
+	/* No SA_RESTART: poll() returns EINTR and the loop ends, then cleanup runs. */
+	for (i = 0; i < 5; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0)
+{
+	int err, i;
+
+	err = lbc_open_file(l, prog);
+	if (err)
+		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), err == -EINVAL ? 2 : 1;
+	for (i = 0; i < o->nsets; i++) {
+		char name[256];
+		const char *eq = strchr(o->sets[i], '=');
+
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - o->sets[i]), o->sets[i]);
+		if (lbc_set(l, name, eq + 1))
+			return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 2;
+	}
+	if (lbc_load(l))
+		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;
+	if (lbc_attach(l))
+		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;
+	if (!o->quiet)
+		fprintf(stderr, "lbc: attached %s (%s, %.1f ms)\n", prog,
+			lbc_cache_hit(l) ? "cache hit" : prog[strlen(prog) - 1] == 'o' ?
+			"prebuilt" : "compiled", now_ms() - t0);
+	return 0;
+}
+
+static int cmd_run(struct run_opts *o, const char *prog, double t0)
+{
+	struct lbc *l = lbc_new(&o->lo);
+	struct print_ctx pc = { l, o->json, 0 };
+	double deadline;
+	int rc;
+
+	if (!l)
+		return 1;
+	install_signals();
+	rc = setup(l, prog, o, t0);
+	if (rc || o->attach_only)
+		goto out;
+	if (has_buffers(l) && lbc_on_event(l, NULL, print_cb, &pc)) {
+		fprintf(stderr, "lbc: %s\n", lbc_errmsg(l));
+		rc = 1;
+		goto out;
+	}
+	if (uses_printk(l) && lbc_printk_open(l) < 0)
+		fprintf(stderr, "lbc: warning: no bpf_printk output: %s\n", lbc_errmsg(l));
+	deadline = o->timeout > 0 ? now_ms() + o->timeout * 1e3 : 0;
+	while (!stop_flag) {
+		int wait = 200;
+
+		if (deadline) {
+			double left = deadline - now_ms();
+
+			if (left <= 0)
+				break;
+			if (left < wait)
+				wait = (int)left + 1;
+		}
+		if (lbc_poll(l, wait) < 0 && errno != EINTR)
+			break;
+		lbc_printk_drain(l, stdout, o->json);
+		fflush(stdout);
+		if (o->count && pc.n >= o->count)
+			break;
+	}
+	/* What arrived before the stop still counts. */
+	lbc_poll(l, 0);
+	lbc_printk_drain(l, stdout, o->json);
+	if (!o->no_maps)
+		lbc_print_maps(l, stdout, o->json, o->percpu);
+	if (lbc_lost_events(l))
+		fprintf(stderr, "lbc: lost %llu events\n", lbc_lost_events(l));
+	fflush(stdout);
+out:
+	lbc_free(l);
+	return rc;
+}
+
+static int cmd_build(struct run_opts *o, const char *src)
+{
+	struct lbc *l = lbc_new(&o->lo);
+	char out[4096];
+	size_t len = strlen(src);
+	int rc = 0;
+
+	if (!l)
+		return 1;
+	if (o->out)
+		snprintf(out, sizeof(out), "%s", o->out);
+	else if (len > 2 && !strcmp(src + len - 2, ".c"))
+		snprintf(out, sizeof(out), "%.*s.o", (int)(len - 2), src);
+	else
+		snprintf(out, sizeof(out), "%s.o", src);
+	if (lbc_build(l, src, out)) {
+		fprintf(stderr, "lbc: %s\n", lbc_errmsg(l));
+		rc = 2;
+	} else if (!o->quiet) {
+		fprintf(stderr, "lbc: wrote %s (%s)\n", out, lbc_cache_hit(l) ? "cache hit" : "compiled");
+	}
+	lbc_free(l);
+	return rc;
+}
+
+static int cmd_vmlinux(struct run_opts *o)
+{
+	struct lbc *l = lbc_new(&o->lo);
+	int rc = 0;
+
+	if (!l)
+		return 1;
+	if (lbc_write_vmlinux_h(l, o->out ? o->out : "vmlinux.h")) {
+		fprintf(stderr, "lbc: %s\n", lbc_errmsg(l));
+		rc = 1;
+	}
+	lbc_free(l);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct run_opts o = { .lo = { .perf_freq = 0 } };
+	double t0 = now_ms();
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (parse(argc - 1, argv + 1, &o)) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(cmd, "vmlinux"))
+		return cmd_vmlinux(&o);
+	if (optind + 2 != argc) {
+		fprintf(stderr, "lbc: %s wants exactly one program\n", cmd);
+		return 2;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(&o, argv[optind + 1], t0);
+	if (!strcmp(cmd, "build"))
+		return cmd_build(&o, argv[optind + 1]);
+	fprintf(stderr, "lbc: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}
