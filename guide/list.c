@@ -6,6 +6,7 @@
 #include <string.h>
 #include "guide.h"
 #include "expr/expr.h"
+#include "util/file.h"
 
 int g_list_add(struct g_list *l, const char *expr)
 {
@@ -61,26 +62,10 @@ int g_list_save(const struct g_list *l, const char *path)
 	return 0;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = ferror(f) ? NULL : strdup("");
-	}
-	fclose(f);
-	return buf;
-}
-
 /* The parser's splitter knows that '#' inside a quoted filter string is no comment. */
 int g_list_load(struct g_list *l, const char *path)
 {
-	char *text = slurp(path);
+	char *text = st_slurp(path);
 	char **lines = NULL;
 	int i, n;
 

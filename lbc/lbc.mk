@@ -1,12 +1,17 @@
 # lbc: liblbc ($(B)/liblbc.a) and the lbc command ($(B)/lbc). Standalone on purpose (libbpf,
 # libelf, libz only) so the kernel lab can link it with -static: make B=... LBC_STATIC=1.
 LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
-# Objects live in $(B)/lbc-obj/: $(B)/lbc is the command itself.
-LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o)
+# Objects live in $(B)/lbc-obj/: $(B)/lbc is the command itself. SHA-256 is shared with
+# the bundles (src/util/sha256.c).
+LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o
 LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
 LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
 
 $(B)/lbc-obj/%.o: lbc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/lbc-obj/sha256.o: src/util/sha256.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -7,7 +7,7 @@
  * following links and must be ours too, and an entry is loaded only when its header names
  * this key and the object's digest and size match; anything else is removed and rebuilt. */
 #include "lbc_int.h"
-#include "sha256.h"
+#include "util/sha256.h"
 #include <bpf/libbpf_version.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -128,13 +128,13 @@ static int resolve_include(struct lbc *l, const char *from_dir, const char *name
 
 /* Hashes text and, recursively, every quoted include it names that exists locally.
  * lbc.h and vmlinux.h from the cache are covered by the lbc.h text and BTF identity. */
-static void hash_source(struct lbc *l, struct lbc_sha256 *s, const char *text, size_t len,
+static void hash_source(struct lbc *l, struct st_sha256 *s, const char *text, size_t len,
 			const char *dir, int depth)
 {
 	const char *p = text, *end = text + len;
 
-	lbc_sha256_update(s, &len, sizeof(len));
-	lbc_sha256_update(s, text, len);
+	st_sha256_update(s, &len, sizeof(len));
+	st_sha256_update(s, text, len);
 	if (depth >= MAX_INCLUDE_DEPTH)
 		return;
 	while (p < end) {
@@ -168,7 +168,7 @@ static void hash_source(struct lbc *l, struct lbc_sha256 *s, const char *text, s
 							slash = strrchr(sub, '/');
 							if (slash)
 								*slash = 0;
-							lbc_sha256_update(s, name, nl + 1);
+							st_sha256_update(s, name, nl + 1);
 							hash_source(l, s, body, blen, sub, depth + 1);
 							free(body);
 						}
@@ -180,14 +180,14 @@ static void hash_source(struct lbc *l, struct lbc_sha256 *s, const char *text, s
 	}
 }
 
-static void hash_str(struct lbc_sha256 *s, const char *str)
+static void hash_str(struct st_sha256 *s, const char *str)
 {
-	lbc_sha256_update(s, str, strlen(str) + 1);
+	st_sha256_update(s, str, strlen(str) + 1);
 }
 
 /* clang's identity without running it (that alone costs ~10 ms): the resolved binary and
  * its size and mtime change with every clang package. */
-static int clang_identity(struct lbc *l, struct lbc_sha256 *s, char *resolved, size_t n)
+static int clang_identity(struct lbc *l, struct st_sha256 *s, char *resolved, size_t n)
 {
 	const char *clang = l->o.clang ? l->o.clang : getenv("LBC_CLANG");
 	char cand[PATH_MAX], real[PATH_MAX];
@@ -216,8 +216,8 @@ static int clang_identity(struct lbc *l, struct lbc_sha256 *s, char *resolved, s
 	if (!realpath(cand, real) || stat(real, &st))
 		return lbc_fail(l, ENOENT, "clang %s: %s", cand, strerror(errno));
 	hash_str(s, real);
-	lbc_sha256_update(s, &st.st_size, sizeof(st.st_size));
-	lbc_sha256_update(s, &st.st_mtime, sizeof(st.st_mtime));
+	st_sha256_update(s, &st.st_size, sizeof(st.st_size));
+	st_sha256_update(s, &st.st_mtime, sizeof(st.st_mtime));
 	lbc_pathf(resolved, n, "%s", real);
 	return 0;
 }
@@ -225,14 +225,14 @@ static int clang_identity(struct lbc *l, struct lbc_sha256 *s, char *resolved, s
 static int compute_key(struct lbc *l, const char *name, const char *src, size_t len,
 		       const char *dir, char *clang, size_t clang_n)
 {
-	struct lbc_sha256 s;
+	struct st_sha256 s;
 	char btfid[65];
 	uint8_t d[32];
 	int i, err;
 
-	lbc_sha256_init(&s);
+	st_sha256_init(&s);
 	hash_str(&s, "lbc-cache-v1");
-	lbc_sha256_update(&s, lbc_h_text, lbc_h_len);
+	st_sha256_update(&s, lbc_h_text, lbc_h_len);
 	err = clang_identity(l, &s, clang, clang_n);
 	if (err)
 		return err;
@@ -242,7 +242,7 @@ static int compute_key(struct lbc *l, const char *name, const char *src, size_t 
 	hash_str(&s, btfid);
 	hash_str(&s, TARGET_ARCH);
 	i = LIBBPF_MAJOR_VERSION * 1000 + LIBBPF_MINOR_VERSION;
-	lbc_sha256_update(&s, &i, sizeof(i));
+	st_sha256_update(&s, &i, sizeof(i));
 	for (i = 0; i < l->o.ncflags; i++)
 		hash_str(&s, l->o.cflags[i]);
 	for (i = 0; i < l->o.nincdirs; i++)
@@ -250,8 +250,8 @@ static int compute_key(struct lbc *l, const char *name, const char *src, size_t 
 	/* A string's name is in its object (line info); a file's path is not worth a miss. */
 	hash_str(&s, name ? name : "");
 	hash_source(l, &s, src, len, dir, 0);
-	lbc_sha256_final(&s, d);
-	lbc_sha256_hex(d, l->key);
+	st_sha256_final(&s, d);
+	st_sha256_hex(d, l->key);
 	return 0;
 }
 
@@ -282,8 +282,8 @@ static void *cache_lookup(struct lbc *l, const char *path, size_t *sz)
 	if (sscanf(buf, "LBCO1 %64s %64s %llu", hdr_key, hdr_sha, &osz) != 3 ||
 	    strcmp(hdr_key, l->key) || osz != (unsigned long long)(st.st_size - (nl + 1 - buf)))
 		goto bad;
-	lbc_sha256(nl + 1, (size_t)osz, d);
-	lbc_sha256_hex(d, sha);
+	st_sha256(nl + 1, (size_t)osz, d);
+	st_sha256_hex(d, sha);
 	if (strcmp(sha, hdr_sha))
 		goto bad;
 	obj = malloc(osz);
@@ -309,8 +309,8 @@ static int cache_store(struct lbc *l, const char *path, const void *obj, size_t 
 	FILE *f;
 	int fd;
 
-	lbc_sha256(obj, sz, d);
-	lbc_sha256_hex(d, sha);
+	st_sha256(obj, sz, d);
+	st_sha256_hex(d, sha);
 	lbc_pathf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0)

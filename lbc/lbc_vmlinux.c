@@ -1,7 +1,7 @@
 /* vmlinux.h from kernel BTF through libbpf's btf_dump API (no bpftool), cached per BTF
  * identity together with lbc.h in <cache>/include/<btf-id>/. */
 #include "lbc_int.h"
-#include "sha256.h"
+#include "util/sha256.h"
 #include <bpf/btf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,11 +19,11 @@
  * is hashed by content (it is the user's and may change under the same name). */
 int lbc_btf_identity(struct lbc *l, char out[65])
 {
-	struct lbc_sha256 s;
+	struct st_sha256 s;
 	uint8_t d[32];
 	struct stat st;
 
-	lbc_sha256_init(&s);
+	st_sha256_init(&s);
 	if (l->o.btf_path) {
 		char buf[65536];
 		ssize_t n;
@@ -32,9 +32,9 @@ int lbc_btf_identity(struct lbc *l, char out[65])
 		if (fd < 0)
 			return lbc_fail(l, errno, "cannot open BTF %s: %s", l->o.btf_path,
 					strerror(errno));
-		lbc_sha256_update(&s, "file", 4);
+		st_sha256_update(&s, "file", 4);
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
-			lbc_sha256_update(&s, buf, (size_t)n);
+			st_sha256_update(&s, buf, (size_t)n);
 		close(fd);
 	} else {
 		struct utsname u;
@@ -42,13 +42,13 @@ int lbc_btf_identity(struct lbc *l, char out[65])
 		if (stat(SYS_BTF, &st))
 			return lbc_fail(l, ENOENT, "no kernel BTF at %s (use --btf FILE)", SYS_BTF);
 		uname(&u);
-		lbc_sha256_update(&s, u.release, strlen(u.release) + 1);
-		lbc_sha256_update(&s, u.version, strlen(u.version) + 1);
-		lbc_sha256_update(&s, u.machine, strlen(u.machine) + 1);
-		lbc_sha256_update(&s, &st.st_size, sizeof(st.st_size));
+		st_sha256_update(&s, u.release, strlen(u.release) + 1);
+		st_sha256_update(&s, u.version, strlen(u.version) + 1);
+		st_sha256_update(&s, u.machine, strlen(u.machine) + 1);
+		st_sha256_update(&s, &st.st_size, sizeof(st.st_size));
 	}
-	lbc_sha256_final(&s, d);
-	lbc_sha256_hex(d, out);
+	st_sha256_final(&s, d);
+	st_sha256_hex(d, out);
 	return 0;
 }
 

@@ -38,6 +38,10 @@ int st_cmd_bundle(const struct st_cli_opts *o);               /* --bundle(-out) 
 int st_cmd_guide(const struct st_cli_opts *o);                /* -i           guide/ */
 int st_cmd_btfgen(int argc, char **argv);                     /* btfgen       cmd_btfgen.c */
 
+/* Print one translated probe the way -S does (text or --json); used by -S and bundles. */
+struct st_probe;
+void st_cli_show_probe(const struct st_probe *p, bool json);
+
 /* Print "surftrace: error: ..." for an expression error (used by every command). */
 struct st_err;
 void st_cli_expr_error(int index, const char *expr, const struct st_err *err);

@@ -144,28 +144,8 @@ static void show_entry(const struct st_bundle_entry *e, bool json)
 {
 	size_t i;
 
-	for (i = 0; i < e->n; i++) {
-		const struct st_probe *p = e->probes[i];
-		char *def = st_probe_definition(p, NULL), buf[600];
-		const char *fxpr = def;
-
-		if (p->type == 'e') {
-			snprintf(buf, sizeof(buf), "e %s/%s", p->group, p->event);
-			fxpr = buf;
-		}
-		if (json) {
-			printf("{\"type\":\"%c\",\"fxpr\":", p->type);
-			st_json_str(stdout, fxpr);
-			printf(",\"filter\":");
-			st_json_str(stdout, p->filter ? p->filter : "");
-			printf("}\n");
-		} else {
-			printf("%s\n", fxpr ? fxpr : "");
-			if (p->filter)
-				printf("filter: %s\n", p->filter);
-		}
-		free(def);
-	}
+	for (i = 0; i < e->n; i++)
+		st_cli_show_probe(e->probes[i], json);
 }
 
 /* -o FILE: the entry as a standalone shell script (the probes are validated already). */

@@ -6,7 +6,7 @@
 #include "compile/compile.h"
 #include "util/json.h"
 
-static void show_one(const struct st_probe *p, bool json)
+void st_cli_show_probe(const struct st_probe *p, bool json)
 {
 	char *def = st_probe_definition(p, NULL);
 	char buf[512];
@@ -50,7 +50,7 @@ int st_cmd_show(const struct st_cli_opts *o)
 			rc = 2;
 			break;
 		}
-		show_one(p, o->json);
+		st_cli_show_probe(p, o->json);
 		st_probe_free(p);
 	}
 	st_translator_free(tr);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "expr/expr.h"
 #include "util/err.h"
+#include "util/file.h"
 
 static const char usage_text[] =
 "usage: surftrace [options] EXPR...\n"
@@ -102,20 +103,13 @@ static int parse_number(const char *s, double *out)
 /* Append the expressions of FILE (one per line) to the list. */
 static int read_expr_file(const char *path, char ***list, int *n, char ***owned, int *nowned)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL, **lines = NULL;
-	size_t len = 0;
+	char *text = st_slurp(path), **lines = NULL;
 	int cnt, i;
 
-	if (!f) {
+	if (!text) {
 		fprintf(stderr, "surftrace: cannot open '%s': %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		text = strdup("");
-	}
-	fclose(f);
 	cnt = text ? st_split_lines(text, &lines) : -1;
 	free(text);
 	if (cnt < 0)

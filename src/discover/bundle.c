@@ -12,8 +12,16 @@
 #include <unistd.h>
 #include "compile/compile.h"
 #include "discover/kdef.h"
-#include "discover/sha256.h"
+#include "util/sha256.h"
 #include "types/types.h"
+
+static void hex_digest(const void *data, size_t n, char hex[65])
+{
+	uint8_t d[32];
+
+	st_sha256(data, n, d);
+	st_sha256_hex(d, hex);
+}
 
 #define MAGIC "surftrace-bundle 1\n"
 #define MAX_BUNDLE (16u << 20)
@@ -123,7 +131,7 @@ int st_bundle_save(const struct st_bundle *b, const char *path, struct st_err *e
 		write_entry(f, &b->v[i]);
 	if (fclose(f) || !text)
 		return st_err_set(err, 0, "out of memory");
-	st_sha256_hex(text, len, hex);
+	hex_digest(text, len, hex);
 	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0) {
 		tmp = NULL;
 		st_err_set(err, 0, "out of memory");
@@ -396,7 +404,7 @@ struct st_bundle *st_bundle_parse(const char *text, size_t len, struct st_err *e
 		st_err_set(err, 0, "damaged bundle: no checksum line at the end");
 		return NULL;
 	}
-	st_sha256_hex(text, body, hex);
+	hex_digest(text, body, hex);
 	if (memcmp(hex, last + 7, 64)) {
 		st_err_set(err, 0, "damaged bundle: checksum mismatch (file changed or truncated)");
 		return NULL;

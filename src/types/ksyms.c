@@ -7,28 +7,13 @@
 #include <unistd.h>
 #include "types/ksyms.h"
 #include "util/err.h"
+#include "util/file.h"
 
 struct st_ksyms {
 	char *text;              /* file contents, split in place */
 	struct st_ksym *syms;
 	size_t n;
 };
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 static int cmp_sym(const void *a, const void *b)
 {
@@ -101,12 +86,12 @@ struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err)
 	if (!k)
 		return NULL;
 	if (path) {
-		k->text = slurp(path);
+		k->text = st_slurp(path);
 	} else {
 		for (i = 0; i < 2 && !k->text; i++)
-			k->text = slurp(aff[i]);
+			k->text = st_slurp(aff[i]);
 		if (!k->text) {
-			k->text = slurp("/proc/kallsyms");
+			k->text = st_slurp("/proc/kallsyms");
 			kallsyms = true;
 		}
 	}

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 T=$(mktemp -d /tmp/lbc-sha.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-if ! cc -O2 -I"$ROOT/lbc" -o "$T/sha" "$ROOT/tests/lbc/sha256_test.c" "$ROOT/lbc/sha256.c" 2>"$T/err"; then
+if ! cc -O2 -I"$ROOT/src" -o "$T/sha" "$ROOT/tests/lbc/sha256_test.c" "$ROOT/src/util/sha256.c" 2>"$T/err"; then
 	fail "build sha256_test: $(head -3 "$T/err")"; tap_done; exit 1
 fi
 for n in 0 1 3 55 56 63 64 65 119 120 127 128 1000 65536 1048577; do

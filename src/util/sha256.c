@@ -1,6 +1,6 @@
 /* SHA-256 straight from FIPS 180-4 section 6.2; written for clarity, not speed (cache
  * inputs are a few kilobytes). */
-#include "sha256.h"
+#include "util/sha256.h"
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -16,7 +16,7 @@ static const uint32_t K[64] = {
 
 static uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-static void block(struct lbc_sha256 *s, const uint8_t *p)
+static void block(struct st_sha256 *s, const uint8_t *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 	int i;
@@ -40,7 +40,7 @@ static void block(struct lbc_sha256 *s, const uint8_t *p)
 	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
 }
 
-void lbc_sha256_init(struct lbc_sha256 *s)
+void st_sha256_init(struct st_sha256 *s)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
@@ -49,7 +49,7 @@ void lbc_sha256_init(struct lbc_sha256 *s)
 	s->nbuf = 0;
 }
 
-void lbc_sha256_update(struct lbc_sha256 *s, const void *data, size_t n)
+void st_sha256_update(struct st_sha256 *s, const void *data, size_t n)
 {
 	const uint8_t *p = data;
 
@@ -71,18 +71,18 @@ void lbc_sha256_update(struct lbc_sha256 *s, const void *data, size_t n)
 	}
 }
 
-void lbc_sha256_final(struct lbc_sha256 *s, uint8_t out[32])
+void st_sha256_final(struct st_sha256 *s, uint8_t out[32])
 {
 	uint64_t bits = s->len * 8;
 	uint8_t pad = 0x80, zero = 0, lenb[8];
 	int i;
 
-	lbc_sha256_update(s, &pad, 1);
+	st_sha256_update(s, &pad, 1);
 	while (s->nbuf != 56)
-		lbc_sha256_update(s, &zero, 1);
+		st_sha256_update(s, &zero, 1);
 	for (i = 0; i < 8; i++)
 		lenb[i] = (uint8_t)(bits >> (56 - 8 * i));
-	lbc_sha256_update(s, lenb, 8);
+	st_sha256_update(s, lenb, 8);
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(s->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
@@ -91,16 +91,16 @@ void lbc_sha256_final(struct lbc_sha256 *s, uint8_t out[32])
 	}
 }
 
-void lbc_sha256(const void *data, size_t n, uint8_t out[32])
+void st_sha256(const void *data, size_t n, uint8_t out[32])
 {
-	struct lbc_sha256 s;
+	struct st_sha256 s;
 
-	lbc_sha256_init(&s);
-	lbc_sha256_update(&s, data, n);
-	lbc_sha256_final(&s, out);
+	st_sha256_init(&s);
+	st_sha256_update(&s, data, n);
+	st_sha256_final(&s, out);
 }
 
-void lbc_sha256_hex(const uint8_t d[32], char out[65])
+void st_sha256_hex(const uint8_t d[32], char out[65])
 {
 	static const char hx[] = "0123456789abcdef";
 	int i;

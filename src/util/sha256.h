@@ -1,24 +1,24 @@
 /* SHA-256 (FIPS 180-4), used for lbc's compile-cache keys and for checking cached
  * objects before they are loaded. Small and dependency-free on purpose: lbc must link
  * statically for the kernel lab. */
-#ifndef LBC_SHA256_H
-#define LBC_SHA256_H
+#ifndef ST_UTIL_SHA256_H
+#define ST_UTIL_SHA256_H
 #include <stddef.h>
 #include <stdint.h>
 
-struct lbc_sha256 {
+struct st_sha256 {
 	uint32_t h[8];
 	uint64_t len;        /* bytes hashed so far */
 	uint8_t buf[64];
 	size_t nbuf;
 };
 
-void lbc_sha256_init(struct lbc_sha256 *s);
-void lbc_sha256_update(struct lbc_sha256 *s, const void *data, size_t n);
-void lbc_sha256_final(struct lbc_sha256 *s, uint8_t out[32]);
+void st_sha256_init(struct st_sha256 *s);
+void st_sha256_update(struct st_sha256 *s, const void *data, size_t n);
+void st_sha256_final(struct st_sha256 *s, uint8_t out[32]);
 /* One-shot digest. */
-void lbc_sha256(const void *data, size_t n, uint8_t out[32]);
+void st_sha256(const void *data, size_t n, uint8_t out[32]);
 /* 64 lowercase hex digits plus NUL. */
-void lbc_sha256_hex(const uint8_t d[32], char out[65]);
+void st_sha256_hex(const uint8_t d[32], char out[65]);
 
 #endif
