@@ -32,6 +32,7 @@ struct st_translator {
 	char tracefs[64];         /* "" when not readable */
 	struct ubin *ubins;
 	int nubins;
+	struct st_types *basic;   /* C base types, for binaries without DWARF */
 };
 
 struct st_translator *st_translator_new(const struct st_translator_opts *o, struct st_err *err)
@@ -77,6 +78,7 @@ void st_translator_free(struct st_translator *tr)
 		st_types_free(tr->ubins[i].types);
 	}
 	free(tr->ubins);
+	st_types_free(tr->basic);
 	st_types_free(tr->types);
 	st_ksyms_free(tr->ksyms);
 	free(tr->btf_path);
@@ -261,6 +263,13 @@ static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;
 	}
+	if (!ut) {
+		/* no DWARF: registers are untyped, but casts to C base types still work */
+		if (!tr->basic)
+			tr->basic = st_types_basic();
+		c->types = tr->basic;
+		c->nodebug = true;
+	}
 	c->uprobe = true;
 	c->binary = p->binary;
 	return 0;
@@ -277,9 +286,8 @@ static int compile_arg(const struct st_vctx *c, const struct st_arg *a, struct s
 		return st_err_set(err, a->name_col, "'%s' is reserved for the event's common fields; "
 				  "pick another name", a->name);
 	if (!c->types && (a->expr.cast != ST_CAST_NONE || a->expr.nacc || a->expr.base == ST_BASE_ARGNAME))
-		return st_err_set(err, a->col, "no type information for %s%s: only plain registers, "
-				  "%%N and $retval work here", c->func,
-				  c->uprobe ? " (the binary has no DWARF debug info)" : "");
+		return st_err_set(err, a->col, "no type information for %s: only plain registers, "
+				  "%%N and $retval work here", c->func);
 	if (st_val_base(c, &a->expr, &v, err))
 		return -1;
 	if (a->expr.cast == ST_CAST_SKB && st_val_skb(c, &a->expr, &v, err))

@@ -497,8 +497,9 @@ static int argname_fetch(const struct st_vctx *c, const struct st_expr *e, struc
 	const char *s;
 
 	if (!p)
-		return st_err_set(err, e->base_col, "no prototype with argument names for %s in the "
-				  "type information; use %%N", c->func);
+		return st_err_set(err, e->base_col, "no prototype with argument names for %s %s; use "
+				  "%%N", c->func, c->nodebug ? "(the binary has no DWARF debug info)" :
+				  "in the type information");
 	n = btf_vlen(p);
 	pp = btf_params(p);
 	for (i = 0; i < n && i < 64; i++) {

@@ -48,6 +48,7 @@ struct st_vctx {
 	char line_type;               /* p r e P R */
 	bool uprobe;
 	bool syscall;                 /* char * arguments are user pointers */
+	bool nodebug;                 /* a user binary without DWARF (base types only) */
 	const char *binary;           /* P/R: the binary (for @symbol file offsets) */
 };
 

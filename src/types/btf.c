@@ -81,6 +81,30 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 	return t;
 }
 
+struct st_types *st_types_basic(void)
+{
+	static const struct { const char *name; int size, enc; } base[] = {
+		{ "char", 1, BTF_INT_SIGNED | BTF_INT_CHAR }, { "signed char", 1, BTF_INT_SIGNED },
+		{ "unsigned char", 1, 0 }, { "short int", 2, BTF_INT_SIGNED },
+		{ "short unsigned int", 2, 0 }, { "int", 4, BTF_INT_SIGNED },
+		{ "unsigned int", 4, 0 }, { "long int", 8, BTF_INT_SIGNED },
+		{ "long unsigned int", 8, 0 }, { "long long int", 8, BTF_INT_SIGNED },
+		{ "long long unsigned int", 8, 0 }, { "_Bool", 1, BTF_INT_BOOL },
+	};
+	struct btf *btf = btf__new_empty();
+	size_t i;
+
+	if (!btf)
+		return NULL;
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		if (btf__add_int(btf, base[i].name, base[i].size, base[i].enc) < 0) {
+			btf__free(btf);
+			return NULL;
+		}
+	}
+	return st_types_from_btf(btf);
+}
+
 void st_types_free(struct st_types *t)
 {
 	int i;

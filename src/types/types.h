@@ -21,6 +21,9 @@ struct st_tref {
 struct st_types *st_types_open(const char *path, struct st_err *err);
 /* Wrap an existing BTF (takes ownership), e.g. one converted from DWARF. */
 struct st_types *st_types_from_btf(struct btf *btf);
+/* Only the C base types (char ... unsigned long long, _Bool): what casts such as
+ * !(char **)%1 need on a binary without debug info. */
+struct st_types *st_types_basic(void);
 void st_types_free(struct st_types *t);
 
 /* The base BTF (vmlinux or the file). */
