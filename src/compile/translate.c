@@ -339,8 +339,9 @@ static int compile_event(struct st_translator *tr, const struct st_line *l, stru
 			found = (int)g.gl_pathc;
 			globfree(&g);
 		} else {
-			snprintf(pat, sizeof(pat), "%s/events/%s", tr->tracefs, "sched");
-			found = access(pat, R_OK) == 0 ? 0 : -1;   /* events readable at all? */
+			/* no match: an error only when the events directory is readable at all */
+			snprintf(pat, sizeof(pat), "%s/events", tr->tracefs);
+			found = access(pat, R_OK | X_OK) == 0 ? 0 : -1;
 		}
 	}
 	if (found == 0)
