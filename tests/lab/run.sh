@@ -8,7 +8,7 @@
 # Environment: B (build dir, default build), LAB_KERNELS ("6.1 6.12"), LAB_ST (static
 # surftrace, default build-static/surftrace), LAB_ONLY (regex of check names),
 # LAB_BREAK=comm (baseline reads comm at a wrong offset: its checks must fail),
-# LAB_VERBOSE=1 (guest logs of failed checks), LAB_LBC=1 (also run lbc kprobe examples),
+# LAB_VERBOSE=1 (guest logs of failed checks), LAB_LBC=0 (skip the lbc kprobe examples),
 # LAB_MIN_CHECKS (default 25 per kernel), LAB_TIMEOUT (seconds per boot, default 280).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -40,8 +40,9 @@ if ! bash tests/lab/_fetch.sh >"$OUT/fetch.log" 2>&1; then
   echo "1..$N"; exit 1
 fi
 
-# The static surftrace: built here when missing (make lab builds it first anyway).
-if [ ! -x "$LAB_ST" ] && [ -z "${LAB_NO_BUILD:-}" ]; then
+# The static surftrace and lbc: (re)built here unless LAB_NO_BUILD (make is a no-op when they
+# are up to date; a stale binary would test old code).
+if [ -z "${LAB_NO_BUILD:-}" ]; then
   make -s lab-static >"$OUT/static-build.log" 2>&1 || echo "# lab: make lab-static failed (see $OUT/static-build.log)"
 fi
 
@@ -64,9 +65,11 @@ make_payload() {
     if file -L "$LAB_ST" | grep -q 'statically linked'; then cp "$LAB_ST" "$d/lab/bin/surftrace"
     else echo "lab: $LAB_ST is not static; surftrace checks will fail" >&2; fi
   fi
-  # LAB_LBC=1: the kprobe variants of the lbc examples, compiled here against this kernel's
-  # BTF (the guest has no clang) and run in the guest by the static lbc.
-  if [ -n "${LAB_LBC:-}" ] && [ -x "$LAB_LBC_BIN" ]; then
+  # The kprobe variants of the lbc examples (unless LAB_LBC=0), compiled here against this
+  # kernel's BTF (the guest has no clang) and run in the guest by the static lbc.
+  if [ "${LAB_LBC:-1}" != 0 ] && [ ! -x "$LAB_LBC_BIN" ]; then
+    echo "lab: $LAB_LBC_BIN missing: the lbc checks cannot run" >&2; return 1
+  elif [ "${LAB_LBC:-1}" != 0 ]; then
     cp "$LAB_LBC_BIN" "$d/lab/bin/lbc"
     mkdir -p "$d/lab/lbc"
     for x in hello eventOut callStack hashMap dynamicVar; do
