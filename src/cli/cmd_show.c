@@ -13,7 +13,8 @@ void st_cli_show_probe(const struct st_probe *p, bool json)
 	const char *fxpr = def;
 
 	if (p->type == 'e') {
-		snprintf(buf, sizeof(buf), "e %s/%s", p->group, p->event);
+		/* text: "e group/event"; JSON: "group/event" as the original's show format */
+		snprintf(buf, sizeof(buf), "%s%s/%s", json ? "" : "e ", p->group, p->event);
 		fxpr = buf;
 	}
 	if (json) {

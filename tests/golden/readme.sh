@@ -57,4 +57,17 @@ expect_err "running 2.5 missing event named" 'e sched/sched_stat_wait f:delay>10
 expect "6.1 2.5 event" 'e sched/sched_stat_wait f:delay>1000000' '^filter: delay>1000000$' --btf "$BTF61"
 expect "running 2.5 event with field filter" 'e sched/sched_switch f:prev_pid>0&&next_comm~"sh*"' '^filter: prev_pid>0&&next_comm~"sh\*"$'
 expect_err "running 2.5 unknown event field" 'e sched/sched_switch f:prev_pidd>0' "did you mean 'prev_pid'"
+# -S --json: the original's show format, one object per expression with exactly these keys
+json=$("$ST" -S --json 'p wake_up_new_task comm=%0->comm f:comm=="bash"' 'e sched/sched_switch' 'r do_filp_open pos=$retval->f_pos' 2>&1)
+if python3 - "$json" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in sys.argv[1].splitlines()]
+assert [sorted(o) for o in objs] == [["filter", "fxpr", "type"]] * 3, objs
+assert [o["type"] for o in objs] == ["p", "e", "r"], objs
+assert objs[0]["fxpr"].startswith("p:p0 wake_up_new_task comm=+0x") and objs[0]["fxpr"].endswith("(%di):string"), objs[0]
+assert objs[0]["filter"] == 'comm=="bash"', objs[0]
+assert objs[1] == {"type": "e", "fxpr": "sched/sched_switch", "filter": ""}, objs[1]
+assert objs[2]["fxpr"].startswith("r:r2 do_filp_open pos=+0x") and objs[2]["fxpr"].endswith("($retval):s64"), objs[2]
+PY
+then ok "-S --json show format"; else fail "-S --json show format: $json"; fi
 tap_done
