@@ -8,6 +8,7 @@
 #include "guide.h"
 #include "src.h"
 #include "compile/compile.h"
+#include "discover/declfmt.h"
 #include "types/ksyms.h"
 #include "types/types.h"
 #include "types/usym.h"
@@ -25,8 +26,7 @@ void g_src_free(struct g_src *s)
 {
 	if (!s)
 		return;
-	btf_dump__free(s->dump);
-	free(s->dbuf);
+	st_declfmt_free(s->decl);
 	st_types_free(s->ut);
 	if (!s->kt_shared)
 		st_types_free(s->kt);
@@ -124,48 +124,20 @@ const char *g_src_tracefs(struct g_src *s)
 	return NULL;
 }
 
-static void dump_printf(void *ctx, const char *fmt, va_list ap)
-{
-	struct g_src *s = ctx;
-	va_list cp;
-	int n;
-
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		return;
-	if (s->dlen + (size_t)n + 1 > s->dcap) {
-		size_t cap = (s->dlen + (size_t)n + 1) * 2;
-		char *nb = realloc(s->dbuf, cap);
-
-		if (!nb)
-			return;
-		s->dbuf = nb;
-		s->dcap = cap;
-	}
-	vsnprintf(s->dbuf + s->dlen, s->dcap - s->dlen, fmt, ap);
-	s->dlen += (size_t)n;
-}
-
-/* libbpf's btf_dump spells declarations exactly as C does (arrays, function pointers). */
+/* Declarations are spelled by the discovery stage's formatter (libbpf's btf_dump), one per
+ * BTF object, rebuilt when the guide moves between kernel and binary types. */
 const char *g_src_decl(struct g_src *s, const struct btf *btf, __u32 id, const char *name,
 		       char *buf, size_t n)
 {
-	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o, .field_name = name ? name : "");
+	const char *d;
 
-	if (s->dump_btf != btf) {
-		btf_dump__free(s->dump);
-		s->dump = btf_dump__new(btf, dump_printf, s, NULL);
-		s->dump_btf = s->dump ? btf : NULL;
+	if (s->decl_btf != btf) {
+		st_declfmt_free(s->decl);
+		s->decl = st_declfmt_new(btf);
+		s->decl_btf = s->decl ? btf : NULL;
 	}
-	s->dlen = 0;
-	if (!s->dump || btf_dump__emit_type_decl(s->dump, id, &o) || !s->dbuf) {
-		snprintf(buf, n, "?");
-		return buf;
-	}
-	s->dbuf[s->dlen] = '\0';
-	snprintf(buf, n, "%s", s->dbuf);
+	d = s->decl ? st_declfmt_decl(s->decl, id, name) : NULL;
+	snprintf(buf, n, "%s", d ? d : "?");
 	return buf;
 }
 

@@ -9,7 +9,7 @@
 #include "types/ksyms.h"
 #include "types/types.h"
 
-struct btf_dump;
+struct st_declfmt;
 
 struct g_src {
 	struct g_src_opts o;
@@ -21,10 +21,8 @@ struct g_src {
 	char uname[PATH_MAX];          /* ... as the user wrote it */
 	struct st_types *ut;
 	char tracefs[128];
-	struct btf_dump *dump;         /* for C declarations in notes */
-	const struct btf *dump_btf;
-	char *dbuf;                    /* what the dump printed */
-	size_t dlen, dcap;
+	struct st_declfmt *decl;       /* C declarations in notes (src/discover/declfmt.h) */
+	const struct btf *decl_btf;
 };
 
 struct st_types *g_src_ktypes(struct g_src *s);
