@@ -44,3 +44,11 @@ clean:
 # Everything a test run needs, built once (fragments append to TEST_EXTRA_DEPS).
 test-deps: all unit $(TEST_EXTRA_DEPS)
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the commands, lbc.h and the C API header.
+PREFIX ?= /usr/local
+.PHONY: install
+install: all $(B)/lbc $(B)/surfguide
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/surftrace
+	install -m 755 $(B)/surftrace $(B)/surfguide $(B)/lbc $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 include/surftrace.h lbc/lbc.h lbc/liblbc.h $(DESTDIR)$(PREFIX)/include/surftrace/
