@@ -12,7 +12,7 @@ PKGS=(
   # tests
   libcmocka-dev libclang-rt-14-dev valgrind tmux python3 bpftool dwarves binutils procps iproute2
   # kernel lab
-  qemu-system-x86 busybox-static cpio apt-utils
+  qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
   # benchmark peers
   bpftrace trace-cmd linux-perf hyperfine python3-bpfcc time
 )
