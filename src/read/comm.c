@@ -1,12 +1,15 @@
-/* pid -> comm for the "task-pid" column. The kernel records comms of traced tasks in
- * saved_cmdlines (what trace_pipe prints from); a pid missing there is looked up in
- * /proc once and cached. A small fixed table: no allocation per event, bounded memory. */
+/* pid -> comm for the "task-pid" column. A pid is resolved when first seen and again after
+ * a second: from /proc/<pid>/comm while the task lives (pids are recycled, so what
+ * saved_cmdlines held before this run may name an older task), else from saved_cmdlines
+ * re-read after the events (the kernel records a traced task's comm at its next switch),
+ * else "<...>" as ftrace prints it. A small fixed table: no allocation per event. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "read/read_int.h"
 
@@ -15,14 +18,24 @@
 
 struct slot {
 	int pid;                  /* 0 = empty (pid 0 is handled before the table) */
+	long sec;                 /* when it was resolved (monotonic seconds) */
 	char comm[16];
 };
 
 struct st_comms {
 	char path[PATH_MAX];      /* saved_cmdlines */
 	bool reloaded;            /* already re-read in this round */
+	long now;                 /* monotonic seconds at the start of the round */
 	struct slot slots[NSLOTS];
 };
+
+static long mono_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (long)ts.tv_sec;
+}
 
 int st_rpath(char *buf, const char *fmt, ...)
 {
@@ -97,6 +110,7 @@ static void put(struct st_comms *c, int pid, const char *comm, size_t len)
 	if (len >= sizeof(s->comm))
 		len = sizeof(s->comm) - 1;
 	s->pid = pid;
+	s->sec = c->now;
 	memcpy(s->comm, comm, len);
 	s->comm[len] = '\0';
 }
@@ -125,8 +139,7 @@ struct st_comms *st_comms_new(const char *root)
 	if (!c)
 		return NULL;
 	st_rpath(c->path, "%s/saved_cmdlines", root);
-	load_saved(c);
-	c->reloaded = true;
+	c->now = mono_sec();
 	return c;
 }
 
@@ -138,6 +151,7 @@ void st_comms_free(struct st_comms *c)
 void st_comms_new_round(struct st_comms *c)
 {
 	c->reloaded = false;
+	c->now = mono_sec();
 }
 
 static bool from_proc(struct st_comms *c, int pid)
@@ -162,16 +176,18 @@ const char *st_comms_get(struct st_comms *c, int pid)
 	if (pid == 0)
 		return "<idle>";
 	struct slot *s = find_slot(c, pid, false);
-	if (s)
+	if (s && c->now - s->sec < 1)
 		return s->comm;
+	if (from_proc(c, pid))
+		return find_slot(c, pid, false)->comm;
 	if (!c->reloaded) {
 		c->reloaded = true;
 		load_saved(c);
-		if ((s = find_slot(c, pid, false)))
-			return s->comm;
 	}
-	if (!from_proc(c, pid))
-		put(c, pid, "<...>", 5);  /* the task is gone: as ftrace prints it */
+	s = find_slot(c, pid, false);
+	if (s && c->now - s->sec < 1)
+		return s->comm;
+	put(c, pid, "<...>", 5);  /* the task is gone and unrecorded: as ftrace prints it */
 	s = find_slot(c, pid, false);
 	return s ? s->comm : "<...>";
 }
