@@ -154,12 +154,14 @@ static bool has_buffers(struct lbc *l)
 	return false;
 }
 
-struct print_ctx { struct lbc *l; bool json; long n; };
+struct print_ctx { struct lbc *l; bool json; long n, max; };
 
 static void print_cb(void *ctx, const struct lbc_event *ev)
 {
 	struct print_ctx *p = ctx;
 
+	if (p->max && p->n >= p->max)
+		return;   /* -n: one poll may bring more than were asked for */
 	lbc_print_event(p->l, ev, stdout, p->json);
 	p->n++;
 }
@@ -174,7 +176,8 @@ static void install_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0)
+static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0,
+		 struct print_ctx *pc)
 {
 	int err, i;
 
@@ -191,6 +194,12 @@ static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0)
 	}
 	if (lbc_load(l))
 		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;
+	/* Buffers and the printk instance are open before the programs run: an event fired
+	 * right after "attached" must not find nobody listening. */
+	if (!o->attach_only && has_buffers(l) && lbc_on_event(l, NULL, print_cb, pc))
+		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;
+	if (!o->attach_only && uses_printk(l) && lbc_printk_open(l) < 0)
+		fprintf(stderr, "lbc: warning: no bpf_printk output: %s\n", lbc_errmsg(l));
 	if (lbc_attach(l))
 		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;
 	if (!o->quiet)
@@ -203,23 +212,16 @@ static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0)
 static int cmd_run(struct run_opts *o, const char *prog, double t0)
 {
 	struct lbc *l = lbc_new(&o->lo);
-	struct print_ctx pc = { l, o->json, 0 };
+	struct print_ctx pc = { l, o->json, 0, o->count };
 	double deadline;
 	int rc;
 
 	if (!l)
 		return 1;
 	install_signals();
-	rc = setup(l, prog, o, t0);
+	rc = setup(l, prog, o, t0, &pc);
 	if (rc || o->attach_only)
 		goto out;
-	if (has_buffers(l) && lbc_on_event(l, NULL, print_cb, &pc)) {
-		fprintf(stderr, "lbc: %s\n", lbc_errmsg(l));
-		rc = 1;
-		goto out;
-	}
-	if (uses_printk(l) && lbc_printk_open(l) < 0)
-		fprintf(stderr, "lbc: warning: no bpf_printk output: %s\n", lbc_errmsg(l));
 	deadline = o->timeout > 0 ? now_ms() + o->timeout * 1e3 : 0;
 	while (!stop_flag) {
 		int wait = 200;

@@ -6,8 +6,9 @@
  *   struct lbc *l = lbc_new(NULL);
  *   lbc_open_file(l, "prog.bpf.c");        // or lbc_open_string(), or a prebuilt .bpf.o
  *   lbc_set(l, "filter_pid", "42");         // const volatile globals, before load
- *   lbc_load(l); lbc_attach(l);
+ *   lbc_load(l);
  *   lbc_on_event(l, NULL, cb, ctx);         // every perf/ring buffer with a type hint
+ *   lbc_attach(l);                          // after on_event: no early event is dropped
  *   while (!stop) lbc_poll(l, 100);
  *   lbc_free(l);                            // detaches and unloads
  */
