@@ -348,6 +348,7 @@ int surftrace_write_script(struct surftrace *st, FILE *f, struct surftrace_err *
 {
 	struct st_script_opts so = {
 		.stack = st->o.stack, .buffer_kb = st->o.buffer_kb, .timeout = st->o.timeout,
+		.count = st->o.max_events,
 		.exprs = (const char *const *)st->exprs,
 	};
 	struct st_err e = { 0 };

@@ -152,7 +152,7 @@ static void show_entry(const struct st_bundle_entry *e, bool json)
 static int write_script(const struct st_bundle_entry *e, const struct st_cli_opts *o)
 {
 	struct st_script_opts so = { .stack = o->stack, .buffer_kb = o->buffer_kb,
-				     .timeout = o->timeout,
+				     .timeout = o->timeout, .count = o->count,
 				     .exprs = (const char *const *)e->exprs };
 	struct st_err err = { 0 };
 	FILE *f = fopen(o->output, "w");

@@ -171,6 +171,25 @@ static int emit_setup(FILE *f, const struct st_probe *const *probes, size_t n,
 	return 0;
 }
 
+/* -n COUNT: the shell reads trace_pipe itself (a builtin read: no pipe and no child
+ * holding the instance open once it stops) and stops after COUNT events. With stacks, an
+ * event's "<stack trace>" and " => " lines belong to it: the reader stops at the first
+ * event line after the COUNT-th. */
+static void emit_counting_reader(FILE *f, long count, bool stack)
+{
+	fputs("(\n\tc=0\n\twhile IFS= read -r l; do\n", f);
+	if (stack)
+		fprintf(f, "\t\tcase $l in\n"
+			"\t\t\" => \"*|*\": <stack trace>\") ;;\n"
+			"\t\t*) [ $c -ge %ld ] && break; c=$((c + 1)) ;;\n"
+			"\t\tesac\n"
+			"\t\tprintf '%%s\\n' \"$l\"\n", count);
+	else
+		fprintf(f, "\t\tprintf '%%s\\n' \"$l\"\n"
+			"\t\tc=$((c + 1)); [ $c -ge %ld ] && break\n", count);
+	fputs("\tdone <\"$I/trace_pipe\"\n) &\n", f);
+}
+
 int st_session_script(FILE *f, const struct st_probe *const *probes, size_t n,
 		      const struct st_script_opts *o, struct st_err *err)
 {
@@ -181,7 +200,11 @@ int st_session_script(FILE *f, const struct st_probe *const *probes, size_t n,
 	fputs("echo 1 > \"$I/tracing_on\"\nset +e\n", f);
 	if (o && o->timeout > 0)
 		fprintf(f, "(sleep %g; kill -ALRM $$) &\nTIMER=$!\n", o->timeout);
-	fputs("cat \"$I/trace_pipe\" &\nREADER=$!\nwait \"$READER\"\n", f);
+	if (o && o->count > 0)
+		emit_counting_reader(f, o->count, o->stack);
+	else
+		fputs("cat \"$I/trace_pipe\" &\n", f);
+	fputs("READER=$!\nwait \"$READER\"\n", f);
 	if (ferror(f))
 		return st_err_set(err, 0, "cannot write the script");
 	return 0;

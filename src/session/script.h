@@ -15,6 +15,7 @@ struct st_script_opts {
 	bool stack;        /* options/stacktrace */
 	long buffer_kb;    /* 0 = default */
 	double timeout;    /* stop after SECONDS, 0 = none */
+	long count;        /* stop after COUNT events, 0 = none */
 	const char *const *exprs; /* the expressions as written (comments), or NULL */
 };
 

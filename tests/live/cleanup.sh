@@ -136,4 +136,28 @@ rc=$?
 check "script with -t ends by itself with 0 (got $rc)" [ $rc -eq 0 ]
 same_state "state restored after the script's timeout" "$before"
 
+# 10. -n in the script: it stops by itself after COUNT events (with -s, each with its stack).
+for sflag in "" -s; do
+	"$ST" $sflag -n 2 -o "$LIVE_TMP/n.sh" "$P"
+	sh "$LIVE_TMP/n.sh" >"$LIVE_TMP/o10" 2>"$LIVE_TMP/e10" & sp=$!
+	if wait_ready $sp; then
+		"$TARGET" 4 >/dev/null
+		for ((i = 0; i < 250; i++)); do kill -0 $sp 2>/dev/null || break; sleep 0.02; done
+		if kill -0 $sp 2>/dev/null; then
+			fail "script${sflag:+ $sflag} with -n 2 still running after 4 events"
+			kill -TERM $sp; wait $sp
+		else
+			wait $sp; rc=$?
+			check "script${sflag:+ $sflag} with -n 2 ends by itself with 0 (got $rc)" [ $rc -eq 0 ]
+			n=$(grep -c ' p0: ' "$LIVE_TMP/o10")
+			check "script${sflag:+ $sflag} printed exactly 2 events (got $n)" [ "$n" = 2 ]
+			[ -n "$sflag" ] && check "script -s printed stack frames" grep -q '^ => ' "$LIVE_TMP/o10"
+		fi
+	else
+		fail "script with -n never became ready: $(head -3 "$LIVE_TMP/e10")"
+		kill $sp 2>/dev/null; wait $sp
+	fi
+	same_state "state restored after the script's -n${sflag:+ $sflag}" "$before"
+done
+
 tap_done
