@@ -39,6 +39,9 @@ int st_tracefs_open(struct st_tracefs *t, const char *root, struct st_err *err)
 		root = main_root;
 	else if (has_readme(debug_root))
 		root = debug_root;
+	else if (geteuid() && access(main_root, X_OK) && errno == EACCES)
+		return st_err_set(err, 0, "no access to tracefs at %s: tracing needs root "
+				  "(try: sudo surftrace ...; -S works without root)", main_root);
 	else
 		return st_err_set(err, 0, "tracefs not found at %s or %s (%s)", main_root,
 				  debug_root, geteuid() ? "need root" : "is tracing built in?");

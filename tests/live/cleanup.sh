@@ -160,4 +160,16 @@ for sflag in "" -s; do
 	same_state "state restored after the script's -n${sflag:+ $sflag}" "$before"
 done
 
+# 11. Without root: one line that says tracing needs root, exit 1, nothing touched.
+if setpriv --reuid=65534 --regid=65534 --clear-groups -- test -x "$ST" 2>/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$ST" "$E" >"$LIVE_TMP/o11" 2>"$LIVE_TMP/e11"
+	rc=$?
+	check "no root: exit 1 (got $rc)" [ $rc -eq 1 ]
+	check "no root: one line naming root: $(head -1 "$LIVE_TMP/e11")" \
+		[ "$(wc -l <"$LIVE_TMP/e11")" -eq 1 ] && grep -q "needs root" "$LIVE_TMP/e11"
+	same_state "state untouched by a run without root" "$before"
+else
+	skip "no-root run: uid 65534 cannot reach $ST"
+fi
+
 tap_done
