@@ -22,7 +22,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 CLI_LIBS := $(PKG_LIBS) -lreadline -lpthread -ldl
 
 .PHONY: all clean test unit asan
-all: $(B)/surftrace
+all: $(B)/surftrace $(B)/surfguide $(B)/lbc
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,7 +48,7 @@ test-deps: all unit $(TEST_EXTRA_DEPS)
 # make install [PREFIX=/usr/local] [DESTDIR=]: the commands, lbc.h and the C API header.
 PREFIX ?= /usr/local
 .PHONY: install
-install: all $(B)/lbc $(B)/surfguide
+install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/surftrace
 	install -m 755 $(B)/surftrace $(B)/surfguide $(B)/lbc $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 include/surftrace.h lbc/lbc.h lbc/liblbc.h $(DESTDIR)$(PREFIX)/include/surftrace/

@@ -268,6 +268,9 @@ int lbc_load(struct lbc *l)
 	log_owner = l;
 	err = bpf_object__load(l->obj);
 	log_owner = NULL;
+	if (err == -EPERM && geteuid())
+		return lbc_fail(l, err, "loading BPF needs root (or CAP_BPF with CAP_PERFMON): %s",
+				strerror(-err));
 	if (err) {
 		lbc_fail(l, err, "loading BPF object failed: %s", strerror(-err));
 		/* The verifier's verdict and the instructions before it are at the end. */
