@@ -127,18 +127,27 @@ static void bar(FILE *f, uint64_t v, uint64_t max)
 	fputc('|', f);
 }
 
-void lbc_hist_print_log2(FILE *f, const uint64_t *c, int n, const char *unit)
+/* The header line; returns the last non-empty bucket (-1: none) and the largest count. */
+static int hist_head(FILE *f, const uint64_t *c, int n, const char *unit, uint64_t *max)
 {
-	uint64_t max = 0;
 	int i, last = -1;
 
+	*max = 0;
 	for (i = 0; i < n; i++) {
-		if (c[i] > max)
-			max = c[i];
+		if (c[i] > *max)
+			*max = c[i];
 		if (c[i])
 			last = i;
 	}
 	fprintf(f, "%24s : %-10s %s\n", unit ? unit : "value", "count", "distribution");
+	return last;
+}
+
+void lbc_hist_print_log2(FILE *f, const uint64_t *c, int n, const char *unit)
+{
+	uint64_t max;
+	int i, last = hist_head(f, c, n, unit, &max);
+
 	for (i = 0; i <= last; i++) {
 		unsigned long long lo = i ? 1ULL << (i - 1) : 0;
 		unsigned long long hi = i ? (i < 64 ? (1ULL << i) - 1 : ~0ULL) : 0;
@@ -151,16 +160,9 @@ void lbc_hist_print_log2(FILE *f, const uint64_t *c, int n, const char *unit)
 
 void lbc_hist_print_linear(FILE *f, const uint64_t *c, int n, uint64_t step, const char *unit)
 {
-	uint64_t max = 0;
-	int i, last = -1;
+	uint64_t max;
+	int i, last = hist_head(f, c, n, unit, &max);
 
-	for (i = 0; i < n; i++) {
-		if (c[i] > max)
-			max = c[i];
-		if (c[i])
-			last = i;
-	}
-	fprintf(f, "%24s : %-10s %s\n", unit ? unit : "value", "count", "distribution");
 	for (i = 0; i <= last; i++) {
 		unsigned long long lo = (unsigned long long)i * step;
 

@@ -181,6 +181,48 @@ static void load_modules(struct st_types *t)
 	closedir(d);
 }
 
+/* The first module whose split BTF has `name` of `kind` (running kernel only; called
+ * after vmlinux had no such type). Returns the id and sets *btf, or -1. */
+static int find_in_modules(struct st_types *t, const char *name, int kind,
+			   const struct btf **btf)
+{
+	int i, id;
+
+	if (!t->mods_loaded)
+		load_modules(t);
+	for (i = 0; i < t->nmods; i++) {
+		id = btf__find_by_name_kind(t->mods[i], name, kind);
+		if (id > 0) {
+			*btf = t->mods[i];
+			return id;
+		}
+	}
+	return -1;
+}
+
+const struct btf *st_types_btf_for(struct st_types *t, const char *spec)
+{
+	static const int kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_TYPEDEF };
+	const struct btf *btf = t->base;
+	char name[256];
+	size_t i;
+
+	if (!strncmp(spec, "struct ", 7))
+		spec += 7;
+	else if (!strncmp(spec, "union ", 6))
+		spec += 6;
+	while (*spec == ' ')
+		spec++;
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ".[ "), spec);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (btf__find_by_name_kind(t->base, name, kinds[i]) > 0)
+			return t->base;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (find_in_modules(t, name, kinds[i], &btf) > 0)
+			return btf;
+	return t->base;
+}
+
 int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		  const char **module)
 {
@@ -214,12 +256,15 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 
 int st_types_var(struct st_types *t, const char *name, struct st_tref *out)
 {
+	const struct btf *btf = t->base;
 	int id = btf__find_by_name_kind(t->base, name, BTF_KIND_VAR);
 
 	if (id <= 0)
+		id = find_in_modules(t, name, BTF_KIND_VAR, &btf);
+	if (id <= 0)
 		return -1;
-	out->btf = t->base;
-	out->id = btf__type_by_id(t->base, id)->type;
+	out->btf = btf;
+	out->id = btf__type_by_id(btf, id)->type;
 	return 0;
 }
 
@@ -372,6 +417,10 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 		if (id <= 0 && kind == BTF_KIND_ENUM)
 			id = btf__find_by_name_kind(t->base, p, BTF_KIND_ENUM64);
 		if (id <= 0)
+			id = find_in_modules(t, p, kind, &out->btf);
+		if (id <= 0 && kind == BTF_KIND_ENUM)
+			id = find_in_modules(t, p, BTF_KIND_ENUM64, &out->btf);
+		if (id <= 0)
 			return st_err_set(err, 0, "unknown type '%s %s' in cast", kw, p);
 		out->id = (__u32)id;
 		return 0;
@@ -395,6 +444,8 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 		break;
 	}
 	id = find_named(t->base, p);
+	if (id <= 0)
+		id = find_in_modules(t, p, BTF_KIND_TYPEDEF, &out->btf);
 	if (id <= 0)
 		return st_err_set(err, 0, "unknown type '%s' in cast (write 'struct %s' for a struct)",
 				  p, p);

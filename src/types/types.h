@@ -31,6 +31,10 @@ const struct btf *st_types_btf(const struct st_types *t);
 /* Short identity of the BTF: "sha256-prefix" of its raw bytes, for caches and bundles. */
 const char *st_types_identity(struct st_types *t);
 
+/* The BTF that defines the struct/union/typedef a --struct SPEC names ("task_struct",
+ * "struct veth_rq.xdp_mem"): vmlinux, else the first module that has it, else vmlinux. */
+const struct btf *st_types_btf_for(struct st_types *t, const char *spec);
+
 /* Find a function's prototype (BTF_KIND_FUNC_PROTO) by name in vmlinux, then in module
  * BTF (running kernel only). *module is set to the module name or NULL. Returns 0, or -1
  * when there is no BTF for that function. */
@@ -49,7 +53,8 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
  * per call is not used: writes into buf. */
 const char *st_type_name(const struct btf *btf, __u32 id, char *buf, size_t n);
 
-/* Find a global variable's type (BTF_KIND_VAR). Returns 0 or -1 when not described. */
+/* Find a global variable's type (BTF_KIND_VAR), in vmlinux then module BTF. Returns 0 or -1
+ * when not described. */
 int st_types_var(struct st_types *t, const char *name, struct st_tref *out);
 
 /* Skip typedef/const/volatile/restrict/type_tag; returns the underlying type id. */

@@ -45,9 +45,31 @@ extract_btf() { # dir
   objcopy -O binary --only-section=.BTF "$d/vmlinux" "$d/vmlinux.btf"
 }
 
+# One module for the module-BTF checks: veth (no dependencies; its own structs such as
+# struct veth_rq live only in its split BTF). Stored uncompressed for busybox insmod.
+extract_mod() { # dir deb
+  local d=$1 deb=$2 t ko
+  t=$(mktemp -d)
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$t" --wildcards '*/kernel/drivers/net/veth.ko*'
+  ko=$(find "$t" -name 'veth.ko*' | head -1)
+  mkdir -p "$d/mod"
+  case $ko in
+    *.xz) xz -dc "$ko" >"$d/mod/veth.ko" ;;
+    *.zst) zstd -qdc "$ko" >"$d/mod/veth.ko" ;;
+    *.ko) cp "$ko" "$d/mod/veth.ko" ;;
+    *) echo "lab: no veth module in $deb" >&2 ;;
+  esac
+  rm -rf "$t"
+}
+
 fetch_one() { # short-version release
   local ver=$1 rel=$2 pkg deb d="$C/$1"
-  if [ -s "$d/vmlinuz" ] && [ -s "$d/vmlinux.btf" ]; then echo "lab: $ver cached ($d)"; return 0; fi
+  if [ -s "$d/vmlinuz" ] && [ -s "$d/vmlinux.btf" ]; then
+    echo "lab: $ver cached ($d)"
+    deb=$(ls -t "$C/debs/$(cat "$d/package" 2>/dev/null)"_*.deb 2>/dev/null | head -1)
+    [ -s "$d/mod/veth.ko" ] || [ -z "$deb" ] || extract_mod "$d" "$deb"
+    return 0
+  fi
   pkg=$(image_pkg "$rel")
   [ -n "$pkg" ] || { echo "lab: no image package found for $rel" >&2; return 1; }
   echo "lab: $ver -> $pkg"
@@ -57,7 +79,8 @@ fetch_one() { # short-version release
   dpkg-deb -x "$deb" "$d/root"
   mkdir -p "$d/boot"
   mv "$d"/root/boot/* "$d/boot/"
-  rm -rf "$d/root"                       # modules are not needed: the initramfs is built-in only
+  rm -rf "$d/root"                       # the initramfs is built-in only, but for one module:
+  extract_mod "$d" "$deb"
   cp "$d"/boot/vmlinuz-* "$d/vmlinuz"
   cp "$d"/boot/config-* "$d/config" 2>/dev/null || true
   echo "$pkg" >"$d/package"

@@ -61,6 +61,7 @@ make_payload() {
   cp tests/lab/guest/init "$d/init"
   cp tests/lab/guest/lib.sh tests/lab/guest/[0-9][0-9]_*.sh "$d/lab/"
   for n in labtool lab_fork lab_open lab_udp; do cp "$LABTOOL" "$d/lab/bin/$n"; done
+  if [ -s "$C/$ver/mod/veth.ko" ]; then mkdir -p "$d/lab/mod"; cp "$C/$ver/mod/veth.ko" "$d/lab/mod/"; fi
   if [ -x "$LAB_ST" ]; then
     if file -L "$LAB_ST" | grep -q 'statically linked'; then cp "$LAB_ST" "$d/lab/bin/surftrace"
     else echo "lab: $LAB_ST is not static; surftrace checks will fail" >&2; fi
@@ -84,7 +85,7 @@ make_payload() {
   fi
   {
     echo "KVER=$ver"
-    bash tests/lab/_offsets.sh "$C/$ver/vmlinux"
+    bash tests/lab/_offsets.sh "$C/$ver/vmlinux" "$C/$ver/mod/veth.ko"
     for v in LAB_ONLY LAB_BREAK LAB_VERBOSE LAB_LBC CHECK_TIMEOUT TRIES; do
       [ -n "${!v:-}" ] && printf "%s='%s'\n" "$v" "${!v}"
     done
