@@ -1,7 +1,10 @@
 /* ftrace's latency flags column, computed as the kernel's trace_print_lat_fmt does, so
- * lines look like trace_pipe's. Four characters like the original printed ("d.h1"):
- * irqs-off, need-resched, hard/soft irq, preempt depth. */
+ * lines look like the running kernel's trace_pipe (which is what the original printed):
+ * irqs-off, need-resched, hard/soft irq, preempt depth and, since Linux 5.13, the
+ * migrate-disable depth (the upper nibble of common_preempt_count). */
 #include "read/read_int.h"
+#include <stdio.h>
+#include <sys/utsname.h>
 
 /* kernel/trace/trace.h, enum trace_flag_type (6.x values) */
 #define F_IRQS_OFF         0x01
@@ -27,6 +30,20 @@ static char resched_char(unsigned int f)
 	}
 }
 
+/* Whether this kernel prints the fifth (migrate-disable) column: 5.13 and later. */
+static bool has_migrate_column(void)
+{
+	static int cached = -1;
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (cached < 0) {
+		cached = !uname(&u) && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+			 (major > 5 || (major == 5 && minor >= 13));
+	}
+	return cached;
+}
+
 void st_lat_flags(unsigned int f, unsigned int preempt, char out[8])
 {
 	bool nmi = f & F_NMI, hard = f & F_HARDIRQ, soft = f & F_SOFTIRQ;
@@ -37,4 +54,8 @@ void st_lat_flags(unsigned int f, unsigned int preempt, char out[8])
 	out[2] = nmi && hard ? 'Z' : nmi ? 'z' : hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.';
 	out[3] = (preempt & 0xf) ? "0123456789abcdef"[preempt & 0xf] : '.';
 	out[4] = '\0';
+	if (has_migrate_column()) {
+		out[4] = (preempt >> 4 & 0xf) ? "0123456789abcdef"[preempt >> 4 & 0xf] : '.';
+		out[5] = '\0';
+	}
 }

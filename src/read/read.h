@@ -43,7 +43,8 @@ struct st_event {
 	unsigned long long ts;          /* ring-buffer clock, ns (printed as sec.usec) */
 	int pid;
 	const char *comm;               /* saved_cmdlines / /proc, "<...>" when unknown */
-	char flags[8];                  /* ftrace's first 4 latency flags, e.g. "d.h1", "...." */
+	char flags[8];                  /* ftrace's latency flags as the kernel prints them:
+					 * "d.h1" (before 5.13), "d.h1." */
 	const char *system;             /* "syscalls", "surftrace_1234", ... */
 	const char *name;               /* "sys_enter_getppid", "p0", ... */
 	int id;                         /* the event's type id in this tracefs */

@@ -16,7 +16,8 @@ void st_comms_free(struct st_comms *c);
 const char *st_comms_get(struct st_comms *c, int pid);
 void st_comms_new_round(struct st_comms *c);
 
-/* ftrace's latency flags ("d.h1") from common_flags/common_preempt_count (flags.c). */
+/* ftrace's latency flags ("d.h1", "d.h1." since 5.13) from common_flags and
+ * common_preempt_count (flags.c). */
 void st_lat_flags(unsigned int flags, unsigned int preempt, char out[8]);
 
 /* printf into a PATH_MAX buffer; -1 (and an empty string) when it does not fit. */

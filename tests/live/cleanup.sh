@@ -107,6 +107,22 @@ else
 fi
 same_state "state restored after the script's trap" "$before"
 
+# 7b. The same probe run by surftrace prints the lines the kernel's own trace_pipe printed
+#     for the script (latency flags column, event, arguments; comm, pid, cpu and time
+#     differ: the kernel may print "<...>" for a task its saved_cmdlines has not seen).
+shape() { grep ' p0: ' "$1" | sed -E 's/^ *(.*)-[0-9]+ +\[[0-9]+\] ([^ ]+) +[0-9.]+: p0: \([^)]*\) /\2 /'; }
+same_shape() { [ -n "$(shape "$1")" ] && [ "$(shape "$1")" = "$(shape "$2")" ]; }
+st_bg "$LIVE_TMP/o7b" "$LIVE_TMP/e7b" "$P"
+if wait_ready $ST_PID; then
+	"$TARGET" 3 >/dev/null
+	stop_wait $ST_PID INT
+	check "lines as the kernel prints them: '$(shape "$LIVE_TMP/o7b" | head -1)' vs '$(shape "$LIVE_TMP/o7" | head -1)'" \
+		same_shape "$LIVE_TMP/o7" "$LIVE_TMP/o7b"
+else
+	fail "surftrace never became ready: $(head -3 "$LIVE_TMP/e7b")"
+fi
+same_state "state restored after the comparison run" "$before"
+
 # 8. A killed script is swept like a killed run (its reader child must die first: it
 #    holds the instance open).
 sh "$LIVE_TMP/run.sh" >/dev/null 2>&1 & sp=$!

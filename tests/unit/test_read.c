@@ -102,7 +102,7 @@ static int count_cb(const struct st_event *ev, void *ctx)
 		c->bad_name++;
 	if (!ev->comm || !ev->comm[0])
 		c->bad_comm++;
-	if (strlen(ev->flags) != 4)
+	if (strlen(ev->flags) != 4 && strlen(ev->flags) != 5)
 		c->bad_flags++;
 	if (ev->stack && ev->nstack > 0)
 		c->with_stack++;
