@@ -19,6 +19,17 @@ int st_cs_load(void)
 
 	if (cs.lib)
 		return 0;
+#ifdef ST_CAPSTONE_LINKED
+	/* The static build (kernel lab) links libcapstone.a: a static binary cannot dlopen. */
+	cs.open = cs_open;
+	cs.option = cs_option;
+	cs.malloc = cs_malloc;
+	cs.disasm_iter = cs_disasm_iter;
+	cs.free = cs_free;
+	cs.close = cs_close;
+	cs.lib = &cs;
+	return 0;
+#endif
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) && !cs.lib; i++)
 		cs.lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 	if (!cs.lib)

@@ -11,7 +11,8 @@ LAB_STATIC_LIBS := $(shell pkg-config --static --libs libbpf libtraceevent libdw
 
 .PHONY: lab lab-static lab-fetch
 lab-static:
-	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static CLI_LIBS="$(LAB_STATIC_LIBS)" $(LAB_STATIC_B)/surftrace
+	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static EXTRA_CFLAGS=-DST_CAPSTONE_LINKED \
+	  CLI_LIBS="$(LAB_STATIC_LIBS)" $(LAB_STATIC_B)/surftrace
 	$(MAKE) B=$(LAB_STATIC_B) LBC_STATIC=1 $(LAB_STATIC_B)/lbc || echo "lab: static lbc not built (optional)"
 	@mkdir -p $(LAB_STATIC_B)/lab
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $(LAB_STATIC_B)/lab/labtool tests/lab/helpers/labtool.c

@@ -166,6 +166,19 @@ s_callsite_fpos() {
   [ "$(echo "$L" | argval pos)" = 0x0 ] && pass "(struct file*)%ax->f_pos=0x0 at +$off" || fail "pos='$(echo "$L" | argval pos)'"
 }
 
+# -F without -v reads the running kernel's code from /proc/kcore (symbols from kallsyms):
+# the instruction after do_filp_open's call to path_openat must be at the offset labtool
+# finds by decoding the same bytes itself.
+s_disasm_kcore() {
+  local off got
+  off=$(callsite) || { fail "no call to path_openat in do_filp_open"; return; }
+  "$ST" -F do_filp_open >$W/dis 2>$W/err || { fail "-F exit $?: $(head -1 $W/err)"; return; }
+  head -1 $W/dis | grep -q 'symbols: kallsyms' || { fail "not read through kallsyms: $(head -1 $W/dis)"; return; }
+  got=$(grep -A1 -m1 '<path_openat>' $W/dis | tail -1 | sed -nE 's/^do_filp_open\+([0-9]+)[[:space:]].*/\1/p')
+  [ "$got" = "$off" ] && pass "-F from /proc/kcore: call path_openat returns to do_filp_open+$off" ||
+    fail "-F says +${got:-?}, labtool +$off: $(grep -m1 '<path_openat>' $W/dis)"
+}
+
 # ---- 2.4 skb ------------------------------------------------------------------------------
 README_SKB='p __netif_receive_skb_core proto=@(struct iphdr *)l3%0->protocol ip_src=@(struct iphdr *)%0->saddr ip_dst=@(struct iphdr *)l3%0->daddr data=X@(struct iphdr *)l3%0->sdata[1]'
 
@@ -374,6 +387,7 @@ run_check st/retval_enoent s_retval_enoent
 run_check st/retval_fpos s_retval_fpos
 run_check st/callsite_ax s_callsite_ax
 run_check st/callsite_fpos s_callsite_fpos
+run_check st/disasm_kcore s_disasm_kcore
 run_check st/skb_readme_refused s_skb_readme_refused
 run_check st/skb_readme s_skb_readme
 run_check st/skb_filter_drop s_skb_filter_drop
