@@ -1,6 +1,6 @@
 /* x86_64: arguments in di si dx cx r8 r9, the 7th onward on the stack above the return
  * address, so at function entry %6 is $stack1. arm64: x0-x7, the 9th onward at sp, so %8
- * is $stack0. */
+ * is $stack0. Structs passed by value shift that: see st_arch_place. */
 #include <string.h>
 #include "compile/arch.h"
 #include "compile/compile.h"
@@ -51,4 +51,63 @@ int st_arch_has_reg(const struct st_arch *a, const char *reg)
 		if (!strcmp(a->regs[i], reg))
 			return 1;
 	return 0;
+}
+
+static size_t round_up(size_t v, size_t a)
+{
+	return a ? (v + a - 1) / a * a : v;
+}
+
+/* x86_64 SysV: INTEGER-class eightbytes take the next free registers; a struct over 16
+ * bytes, or one whose eightbytes do not all fit, goes to memory (the whole of it), and later
+ * scalars may still use registers. arm64 AAPCS64: a struct over 16 bytes is copied and
+ * passed by reference; 16-byte-aligned pairs start at an even register; a struct that does
+ * not fit closes the registers (NGRN = 8). Stack slots are 8 bytes, 16-aligned types 16. */
+void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
+		   struct st_argloc *out)
+{
+	bool arm = a->nargregs == 8;
+	int ngr = 0, i;
+	size_t soff = 0;
+
+	for (i = 0; i <= n; i++) {
+		const struct st_argclass *c = &cls[i];
+		struct st_argloc l = { -1, 0, 0, false, false };
+		size_t size = c->size ? c->size : 8, words;
+		bool stack = false;
+
+		if (c->fp) {
+			l.fp = true;           /* xmm/v registers (or the stack when those run out) */
+		} else if (arm && c->composite && size > 16) {
+			l.byref = true;        /* the address of a copy, as one pointer argument */
+			if (ngr < a->nargregs) {
+				l.reg = ngr++;
+				l.nregs = 1;
+			} else {
+				stack = true;
+				size = 8;
+			}
+		} else {
+			words = (size + 7) / 8;
+			if (arm && words == 2 && c->align >= 16)
+				ngr = (int)round_up((size_t)ngr, 2);
+			if ((!c->composite || size <= 16) && words <= 2 &&
+			    ngr + (int)words <= a->nargregs) {
+				l.reg = ngr;
+				l.nregs = (int)words;
+				ngr += (int)words;
+			} else {
+				stack = true;
+				if (arm && c->composite)
+					ngr = a->nargregs;
+			}
+		}
+		if (stack) {
+			soff = round_up(soff, c->align >= 16 ? 16 : 8);
+			l.stack_off = (long)soff + a->stack_first * 8;
+			soff += round_up(size, 8);
+		}
+		if (i == n)
+			*out = l;
+	}
 }

@@ -1,6 +1,7 @@
 /* Register sets and calling conventions of the architectures we translate for. */
 #ifndef ST_COMPILE_ARCH_H
 #define ST_COMPILE_ARCH_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct st_arch {
@@ -11,6 +12,28 @@ struct st_arch {
 	size_t nregs;
 	int stack_first;              /* $stackN of the first stack-passed argument at entry */
 };
+
+/* One parameter as the calling convention sees it (kernel code passes no floats; user code
+ * may: those travel in FP/SIMD registers kprobes cannot read). */
+struct st_argclass {
+	size_t size, align;
+	bool composite;               /* struct or union passed by value */
+	bool fp;                      /* float/double */
+};
+
+/* Where an argument is at function entry. */
+struct st_argloc {
+	int reg;                      /* first argument register (index into argregs), or -1 */
+	int nregs;                    /* registers it takes (a 9..16-byte struct: 2) */
+	long stack_off;               /* reg < 0: byte offset from the stack pointer at entry */
+	bool byref;                   /* arm64, struct over 16 bytes: the register or stack slot
+				       * holds the address of a copy */
+	bool fp;                      /* in an FP/SIMD register: not readable */
+};
+
+/* Place parameter n given the classes of parameters 0..n (x86_64 SysV / AAPCS64). */
+void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
+		   struct st_argloc *out);
 
 /* True when reg (without '%') is a register of the arch. */
 int st_arch_has_reg(const struct st_arch *a, const char *reg);

@@ -320,6 +320,9 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 		describe(v, d, sizeof(d));
 		return st_err_set(err, a->col, "%s is a pointer: use '->%s'", d, a->member);
 	} else if (v->loc == ST_LOC_RVALUE) {
+		if (v->in_regs)
+			return st_err_set(err, a->col, "'.%s': this struct is passed by value in two "
+					  "registers; its members cannot be read one by one", a->member);
 		return st_err_set(err, a->col, "'.%s' needs a struct in memory", a->member);
 	}
 	t = resolved(v, &sid);
@@ -451,6 +454,80 @@ static int proto_nparams(const struct st_vctx *c, bool *variadic)
 	return n;
 }
 
+/* libbpf caps an integer's alignment at the pointer size, but both ABIs align __int128
+ * (and structs holding one) to 16 bytes. */
+static bool has_int128(const struct btf *btf, __u32 id, int depth)
+{
+	const struct btf_type *t = tof(btf, st_btf_skip_mods(btf, id));
+	const struct btf_member *m;
+	int i;
+
+	if (!t || depth > 8)
+		return false;
+	if (btf_is_int(t))
+		return t->size == 16;
+	if (btf_is_array(t))
+		return has_int128(btf, btf_array(t)->type, depth + 1);
+	if (!btf_is_struct(t) && !btf_is_union(t))
+		return false;
+	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
+		if (has_int128(btf, m->type, depth + 1))
+			return true;
+	return false;
+}
+
+/* Argument n by the calling convention, from the sizes of the parameters before it (a
+ * struct passed by value takes two registers, or the stack, and moves every later one). */
+static int place_arg(const struct st_vctx *c, int n, int col, struct st_val *v,
+		     struct st_err *err)
+{
+	struct st_argclass cls[64];
+	struct st_argloc l;
+	int i;
+
+	for (i = 0; i <= n; i++) {
+		__u32 type = 0, rid;
+		const struct btf_type *t;
+		long sz;
+		int al;
+
+		if (proto_param(c, i, &type))
+			return st_err_set(err, col, "no type for argument %d of %s", i, c->func);
+		rid = st_btf_skip_mods(c->proto_btf, type);
+		t = tof(c->proto_btf, rid);
+		sz = btf__resolve_size(c->proto_btf, type);
+		al = has_int128(c->proto_btf, type, 0) ? 16 : btf__align_of(c->proto_btf, type);
+		cls[i] = (struct st_argclass){ sz > 0 ? (size_t)sz : 8, al > 0 ? (size_t)al : 8,
+					       t && (btf_is_struct(t) || btf_is_union(t)),
+					       t && btf_kind(t) == BTF_KIND_FLOAT };
+	}
+	st_arch_place(c->arch, cls, n, &l);
+	if (l.fp)
+		return st_err_set(err, col, "%%%d of %s is a floating-point argument: it is passed "
+				  "in an FP register, which probes cannot read", n, c->func);
+	if (l.reg >= 0 && !l.byref) {
+		snprintf(v->fetch, sizeof(v->fetch), "%%%s", c->arch->argregs[l.reg]);
+		v->loc = ST_LOC_RVALUE;
+		v->in_regs = l.nregs > 1;
+	} else if (l.reg >= 0) {
+		snprintf(v->fetch, sizeof(v->fetch), "%%%s", c->arch->argregs[l.reg]);
+		v->loc = ST_LOC_MEM;   /* the register holds the copy's address */
+		v->off = 0;
+	} else if (l.byref) {
+		snprintf(v->fetch, sizeof(v->fetch), "$stack%ld", l.stack_off / 8);
+		v->loc = ST_LOC_MEM;
+		v->off = 0;
+	} else if (cls[n].composite) {
+		snprintf(v->fetch, sizeof(v->fetch), "$stack");   /* the struct itself is there */
+		v->loc = ST_LOC_MEM;
+		v->off = l.stack_off;
+	} else {
+		snprintf(v->fetch, sizeof(v->fetch), "$stack%ld", l.stack_off / 8);
+		v->loc = ST_LOC_RVALUE;
+	}
+	return 0;
+}
+
 static int arg_fetch(const struct st_vctx *c, long n, int col, struct st_val *v,
 		     struct st_err *err)
 {
@@ -466,12 +543,17 @@ static int arg_fetch(const struct st_vctx *c, long n, int col, struct st_val *v,
 				  "read a raw register with %%reg", n, c->func, np, np - 1);
 	if (np < 0 && n >= c->arch->nargregs + 16)
 		return st_err_set(err, col, "%%%ld is too far up the stack", n);
-	if (n < c->arch->nargregs)
+	if (np >= 0 && !variadic && n < 64) {
+		if (place_arg(c, (int)n, col, v, err))
+			return -1;
+	} else if (n < c->arch->nargregs) {
 		snprintf(v->fetch, sizeof(v->fetch), "%%%s", c->arch->argregs[n]);
-	else
+		v->loc = ST_LOC_RVALUE;
+	} else {
 		snprintf(v->fetch, sizeof(v->fetch), "$stack%ld",
 			 n - c->arch->nargregs + c->arch->stack_first);
-	v->loc = ST_LOC_RVALUE;
+		v->loc = ST_LOC_RVALUE;
+	}
 	if (np >= 0 && !proto_param(c, (int)n, &type)) {
 		const struct btf_type *pt = tof(c->proto_btf, st_btf_skip_mods(c->proto_btf, type));
 

@@ -36,6 +36,7 @@ struct st_val {
 	                        -1 for Sdata (a string); 0 otherwise */
 	bool is_comm;        /* $comm */
 	bool user;           /* points into user memory (ustring / +u) */
+	bool in_regs;        /* a struct argument passed by value in a register pair */
 };
 
 /* Context the value steps need. */

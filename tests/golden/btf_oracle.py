@@ -3,7 +3,7 @@
 format raw` text (never from surftrace's own code) and compares with what `surftrace -S`
 printed.
 
-usage: btf_oracle.py RAW_DUMP CASES_FILE SURFTRACE_OUTPUT
+usage: btf_oracle.py RAW_DUMP CASES_FILE SURFTRACE_OUTPUT [x86_64|aarch64]
 CASES_FILE: one expression per line (the same lines given to surftrace -S -f).
 SURFTRACE_OUTPUT: the -S --json output, one object per line, in the same order.
 Prints TAP lines, one per argument checked.
@@ -13,6 +13,8 @@ import re
 import sys
 
 X86_ARGS = ["di", "si", "dx", "cx", "r8", "r9"]
+ARM64_ARGS = ["x%d" % i for i in range(8)]
+ARGS = X86_ARGS
 
 
 class Btf:
@@ -42,6 +44,11 @@ class Btf:
 
     def skip(self, tid):
         while tid and self.t[tid]["kind"] in ("TYPEDEF", "CONST", "VOLATILE", "RESTRICT", "TYPE_TAG"):
+            tid = int(self.t[tid]["attrs"]["type_id"])
+        return tid
+
+    def skip_quals(self, tid):
+        while tid and self.t[tid]["kind"] in ("CONST", "VOLATILE", "RESTRICT", "TYPE_TAG"):
             tid = int(self.t[tid]["attrs"]["type_id"])
         return tid
 
@@ -90,7 +97,7 @@ def skb_oracle(btf, m):
         add += btf.size(btf.by_name[("STRUCT", "iphdr")])
     hid = btf.by_name[("STRUCT", hdr)]
     name, idx = re.match(r"->(\w+)(?:\[(\d+)\])?", rest).groups()
-    base = "%" + X86_ARGS[argn]
+    base = "%" + ARGS[argn]
     if name not in XDATA:
         # the header itself sits in memory at skb->data + add: its first "->" is a "."
         return walk(btf, base, hid, [data_off], add, True, "." + rest[2:])
@@ -112,7 +119,9 @@ def oracle(btf, typ, func, value):
         base, tid = "$retval", int(proto["attrs"]["ret_type_id"])
     else:
         idx = int(m.group(2)) if m.group(2) is not None else [p[0] for p in params].index(m.group(3))
-        base = "%" + X86_ARGS[idx] if idx < 6 else "$stack%d" % (idx - 5)
+        # past the registers: x86_64's $stack0 is the return address, arm64's the 9th arg
+        spill = idx - len(ARGS) + (1 if ARGS is X86_ARGS else 0)
+        base = "%" + ARGS[idx] if idx < len(ARGS) else "$stack%d" % spill
         tid = params[idx][1]
     return walk(btf, base, tid, [], 0, False, m.group(4))
 
@@ -146,7 +155,9 @@ def walk(btf, base, tid, derefs, off, in_mem, chain):
             tid = elem
     t = btf.t[btf.skip(tid)]
     if t["kind"] == "PTR" and not bit:
-        target = btf.t.get(btf.skip(int(t["attrs"]["type_id"])))
+        # char * and unsigned char * are strings; a typedef'd byte (u8 *, BYTE *) is a
+        # buffer pointer (docs/DECISIONS.md): skip qualifiers only, not typedefs
+        target = btf.t.get(btf.skip_quals(int(t["attrs"]["type_id"])))
         if target and target["kind"] == "INT" and target["name"] in ("char", "unsigned char"):
             # a string pointer: load it, read the string it points to
             if in_mem:
@@ -195,6 +206,9 @@ def parse_fetch(text):
 
 
 def main():
+    global ARGS
+    if len(sys.argv) > 4 and sys.argv[4] == "aarch64":
+        ARGS = ARM64_ARGS
     btf = Btf(sys.argv[1])
     cases = [l.strip() for l in open(sys.argv[2]) if l.strip() and not l.startswith("#")]
     outs = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]

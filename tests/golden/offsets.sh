@@ -8,15 +8,15 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cases="$ROOT/tests/golden/offsets.cases"
 grep -v '^#' "$cases" | grep . > "$tmp/cases"
 
-run_kernel() { # label btf-file [surftrace --btf args]
-  local label=$1 raw=$2; shift 2
+run_kernel() { # label btf-file arch [surftrace --btf args]
+  local label=$1 raw=$2 arch=$3; shift 3
   if ! bpftool btf dump file "$raw" format raw > "$tmp/raw.$label" 2>/dev/null; then
     fail "$label: bpftool cannot dump $raw"; return
   fi
-  if ! "$ST" -S --json "$@" -f "$tmp/cases" > "$tmp/out.$label" 2> "$tmp/err.$label"; then
+  if ! "$ST" -S --json -a "$arch" "$@" -f "$tmp/cases" > "$tmp/out.$label" 2> "$tmp/err.$label"; then
     fail "$label: surftrace -S failed: $(head -1 "$tmp/err.$label")"; return
   fi
-  python3 "$ROOT/tests/golden/btf_oracle.py" "$tmp/raw.$label" "$tmp/cases" "$tmp/out.$label" \
+  python3 "$ROOT/tests/golden/btf_oracle.py" "$tmp/raw.$label" "$tmp/cases" "$tmp/out.$label" "$arch" \
     > "$tmp/otap.$label" 2>&1 || echo "not ok 0 - oracle run: $(tail -1 "$tmp/otap.$label")" >> "$tmp/otap.$label"
   sed -E "s/^(not ok|ok) [0-9]+ - /\1 - $label: /" "$tmp/otap.$label" > "$tmp/tap.$label"
   while read -r line; do
@@ -27,9 +27,10 @@ run_kernel() { # label btf-file [surftrace --btf args]
   done < "$tmp/tap.$label"
 }
 
-run_kernel 6.18-running /sys/kernel/btf/vmlinux
+run_kernel 6.18-running /sys/kernel/btf/vmlinux x86_64
+run_kernel 6.18-running-arm64 /sys/kernel/btf/vmlinux aarch64
 if [ -s "$BTF61" ]; then
-  run_kernel 6.1-debian "$BTF61" --btf "$BTF61"
+  run_kernel 6.1-debian "$BTF61" x86_64 --btf "$BTF61"
 else
   fail "6.1 BTF not available (tests/lab/_fetch.sh failed)"
 fi
