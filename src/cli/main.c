@@ -41,7 +41,7 @@ static const char usage_text[] =
 "  surftrace 'p wake_up_new_task comm=%0->comm f:comm==\"bash\"'\n"
 "  surftrace 'r do_filp_open pos=$retval->f_pos'\n"
 "  surftrace 'e sched/sched_stat_wait f:delay>1000000'\n"
-"  surftrace 'P /bin/bash:readline' 'R /bin/bash:readline line=+0($retval):string'\n";
+"  surftrace 'P /bin/bash:readline' 'R /bin/bash:readline line=!(char *)$retval'\n";
 
 enum {
 	OPT_JSON = 256, OPT_BTF, OPT_BUFKB, OPT_CLEANUP, OPT_STRUCT, OPT_LINE,

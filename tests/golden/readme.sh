@@ -70,4 +70,12 @@ assert objs[1] == {"type": "e", "fxpr": "sched/sched_switch", "filter": ""}, obj
 assert objs[2]["fxpr"].startswith("r:r2 do_filp_open pos=+0x") and objs[2]["fxpr"].endswith("($retval):s64"), objs[2]
 PY
 then ok "-S --json show format"; else fail "-S --json show format: $json"; fi
+# Every example of --help translates (6.1's BTF: sched_stat_wait needs SCHEDSTATS).
+n=0
+while IFS= read -r line; do
+  eval "set -- ${line#*surftrace }"
+  if out=$("$ST" -S --btf "$BTF61" "$@" 2>&1); then n=$((n + 1))
+  else fail "--help example does not translate: $line: $out"; fi
+done < <("$ST" --help | grep -E "^ +surftrace '")
+[ "$n" -ge 4 ] && ok "all $n --help examples translate" || fail "only $n --help examples found"
 tap_done
