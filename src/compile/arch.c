@@ -63,11 +63,16 @@ static size_t round_up(size_t v, size_t a)
  * scalars may still use registers. arm64 AAPCS64: a struct over 16 bytes is copied and
  * passed by reference; 16-byte-aligned pairs start at an even register; a struct that does
  * not fit closes the registers (NGRN = 8). Stack slots are 8 bytes, 16-aligned types 16. */
+bool st_arch_big_ret_by_address(const struct st_arch *a)
+{
+	return a->nargregs == 6;
+}
+
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
-		   struct st_argloc *out)
+		   bool big_ret, struct st_argloc *out)
 {
 	bool arm = a->nargregs == 8;
-	int ngr = 0, i;
+	int ngr = big_ret && !arm ? 1 : 0, i;
 	size_t soff = 0;
 
 	for (i = 0; i <= n; i++) {

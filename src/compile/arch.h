@@ -31,9 +31,14 @@ struct st_argloc {
 	bool fp;                      /* in an FP/SIMD register: not readable */
 };
 
-/* Place parameter n given the classes of parameters 0..n (x86_64 SysV / AAPCS64). */
+/* Place parameter n given the classes of parameters 0..n (x86_64 SysV / AAPCS64).
+ * big_ret: the function returns a struct over 16 bytes (x86_64 passes its address as a
+ * hidden first argument in %di and returns it in %ax; arm64 uses x8). */
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
-		   struct st_argloc *out);
+		   bool big_ret, struct st_argloc *out);
+/* Whether a struct returned by value over 16 bytes comes back as its address in the return
+ * register (x86_64). */
+bool st_arch_big_ret_by_address(const struct st_arch *a);
 
 /* True when reg (without '%') is a register of the arch. */
 int st_arch_has_reg(const struct st_arch *a, const char *reg);

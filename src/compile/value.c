@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "compile/arch.h"
+#include "compile/compile.h"
 #include "compile/value.h"
 #include "types/types.h"
 #include "types/usym.h"
@@ -321,7 +322,7 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 		return st_err_set(err, a->col, "%s is a pointer: use '->%s'", d, a->member);
 	} else if (v->loc == ST_LOC_RVALUE) {
 		if (v->in_regs)
-			return st_err_set(err, a->col, "'.%s': this struct is passed by value in two "
+			return st_err_set(err, a->col, "'.%s': this struct is held by value in "
 					  "registers; its members cannot be read one by one", a->member);
 		return st_err_set(err, a->col, "'.%s' needs a struct in memory", a->member);
 	}
@@ -476,6 +477,18 @@ static bool has_int128(const struct btf *btf, __u32 id, int depth)
 	return false;
 }
 
+/* The function returns a struct of more than 16 bytes by value (through memory). */
+static bool big_struct_return(const struct st_vctx *c)
+{
+	const struct btf_type *p = tof(c->proto_btf, c->proto_id), *r;
+
+	if (!p || !p->type)
+		return false;
+	r = tof(c->proto_btf, st_btf_skip_mods(c->proto_btf, p->type));
+	return r && (btf_is_struct(r) || btf_is_union(r)) &&
+	       btf__resolve_size(c->proto_btf, p->type) > 16;
+}
+
 /* Argument n by the calling convention, from the sizes of the parameters before it (a
  * struct passed by value takes two registers, or the stack, and moves every later one). */
 static int place_arg(const struct st_vctx *c, int n, int col, struct st_val *v,
@@ -501,7 +514,7 @@ static int place_arg(const struct st_vctx *c, int n, int col, struct st_val *v,
 					       t && (btf_is_struct(t) || btf_is_union(t)),
 					       t && btf_kind(t) == BTF_KIND_FLOAT };
 	}
-	st_arch_place(c->arch, cls, n, &l);
+	st_arch_place(c->arch, cls, n, big_struct_return(c), &l);
 	if (l.fp)
 		return st_err_set(err, col, "%%%d of %s is a floating-point argument: it is passed "
 				  "in an FP register, which probes cannot read", n, c->func);
@@ -632,8 +645,24 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 					  "(r and R lines)");
 		snprintf(v->fetch, sizeof(v->fetch), "$retval");
 		if (p && p->type) {
+			const struct btf_type *r = tof(c->proto_btf,
+						       st_btf_skip_mods(c->proto_btf, p->type));
+
 			v->btf = c->proto_btf;
 			v->id = p->type;
+			if (r && (btf_is_struct(r) || btf_is_union(r))) {
+				if (!big_struct_return(c)) {
+					v->in_regs = true;          /* %ax:%dx, x0:x1 */
+				} else if (st_arch_big_ret_by_address(c->arch)) {
+					v->loc = ST_LOC_MEM;        /* %ax holds the copy's address */
+					v->off = 0;
+				} else {
+					return st_err_set(err, e->base_col, "%s returns a struct of "
+							  "more than 16 bytes through memory whose "
+							  "address is gone at return on %s", c->func,
+							  st_arch_name(c->arch));
+				}
+			}
 		}
 		break;
 	}

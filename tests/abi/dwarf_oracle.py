@@ -108,14 +108,14 @@ def expect(arch, idx, ptype, loc, structs):
         if not r:
             return None
         if sname and "DW_OP_piece" in loc:
-            return "%%%d.%s" % (idx, structs[sname][0]), "error:two registers"
+            return "%%%d.%s" % (idx, structs[sname][0]), "error:in registers"
         return "%%%d" % idx, "%" + r
     m = re.match(r"^DW_OP_breg\d+ (\w+)\+0$", first)
     if m and loc == first and sname:
         # the register holds the address of the struct (arm64 passes big ones by reference)
         return "%%%d.%s" % (idx, structs[sname][0]), "+0x0(%%%s)" % reg_name(arch, m.group(1))
     if m and sname and ("stack_value" in loc or "piece" in loc):
-        return "%%%d.%s" % (idx, structs[sname][0]), "error:two registers"
+        return "%%%d.%s" % (idx, structs[sname][0]), "error:in registers"
     m = re.match(r"^DW_OP_fbreg \+(\d+)$", first)
     if m:
         k = int(m.group(1))

@@ -15,3 +15,7 @@ N long f4(long a, struct s16a q, long b) { sink = a + (long)q.v + b; return sink
 N long f5(double d, long a, struct s8 s, long b) { sink = (long)d + a + s.a + b; return sink; }
 N long f6(long a1, long a2, long a3, long a4, long a5, long a6, long a7, struct s24 big, long a8) { sink = a1+a2+a3+a4+a5+a6+a7+big.b+a8; return sink; }
 N long f7(long a1, long a2, long a3, long a4, long a5, long a6, long a7, struct s12 m, long a8) { sink = a1+a2+a3+a4+a5+a6+a7+m.b+a8; return sink; }
+/* A struct over 16 bytes returned by value: x86_64 passes its address in %di (every
+ * argument moves one register) and returns it in %ax. */
+N struct s24 f8(long a, long b) { struct s24 r = { a, b, a + b }; sink = r.c; return r; }
+N struct s16 f9(long a, struct s16 p) { struct s16 r = { a + p.a, p.b }; sink = r.a; return r; }
