@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef bool (*pick_fn)(const char *name, const void *arg);
@@ -39,13 +40,93 @@ int st_sweep_name_pid(const char *name)
 	return *p ? 0 : (int)pid;
 }
 
-/* kill(0) says ESRCH only when no process has the pid; EPERM means it lives. */
-static bool pick_dead(const char *name, const void *arg)
+/* When process pid started, in seconds since the epoch (/proc/stat's btime plus field 22 of
+ * /proc/PID/stat), or -1. */
+static double proc_start(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks = 0, btime = 0;
+	FILE *f;
+	size_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* fields after "pid (comm)" start with the 3rd, state; starttime is the 22nd */
+	if (!(p = strrchr(buf, ')')))
+		return -1;
+	for (i = 3; i <= 22 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &ticks) != 1)
+		return -1;
+	if (!(f = fopen("/proc/stat", "re")))
+		return -1;
+	while (fgets(buf, sizeof(buf), f) && sscanf(buf, "btime %llu", &btime) != 1)
+		;
+	fclose(f);
+	return btime ? (double)btime + (double)ticks / (double)sysconf(_SC_CLK_TCK) : -1;
+}
+
+/* Dead: no process has the pid (kill(0) says ESRCH; EPERM means it lives), or the pid was
+ * recycled: the process holding it started after the run's instance was made (pid_max is
+ * often 32768, so a killed run's pid comes back). Both times are wall clock; a minute of
+ * slack keeps a clock step (NTP) from making a live run look recycled. */
+static bool run_is_dead(const struct st_tracefs *t, const char *name)
 {
 	int pid = st_sweep_name_pid(name);
+	char path[400];
+	struct stat st;
+	double started;
 
-	(void)arg;
-	return pid > 0 && kill(pid, 0) < 0 && errno == ESRCH;
+	if (pid <= 0)
+		return false;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return true;
+	if (!t || st_tracefs_path(t, path, sizeof(path), "instances/%s", name) < 0 ||
+	    stat(path, &st) < 0)
+		return false;
+	started = proc_start(pid);
+	return started > 0 && started > (double)st.st_mtime + 60;
+}
+
+/* The names of dead runs, decided before anything is removed (a group's instance, which
+ * tells a recycled pid, goes first). */
+struct dead_set {
+	char names[64][64];
+	int n;
+};
+
+static bool pick_dead(const char *name, const void *arg)
+{
+	const struct dead_set *d = arg;
+	int i, pid = st_sweep_name_pid(name);
+
+	if (pid <= 0)
+		return false;
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->names[i], name))
+			return true;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+static void find_recycled(const struct st_tracefs *t, struct dead_set *d)
+{
+	char dir[400];
+	struct dirent *e;
+	DIR *dp;
+
+	d->n = 0;
+	if (st_tracefs_path(t, dir, sizeof(dir), "instances") < 0 || !(dp = opendir(dir)))
+		return;
+	while ((e = readdir(dp)) && d->n < 64)
+		if (st_sweep_name_pid(e->d_name) > 0 && strlen(e->d_name) < 64 &&
+		    run_is_dead(t, e->d_name))
+			snprintf(d->names[d->n++], sizeof(d->names[0]), "%s", e->d_name);
+	closedir(dp);
 }
 
 static bool pick_exact(const char *name, const void *arg)
@@ -140,7 +221,11 @@ static int sweep(const struct st_tracefs *t, pick_fn pick, const void *arg, st_s
 int st_sweep_dead(const struct st_tracefs *t, st_sweep_cb cb, void *ctx, struct st_err *err)
 {
 	bool failed = false;
-	int n = sweep(t, pick_dead, NULL, cb, ctx, &failed);
+	struct dead_set dead;
+	int n;
+
+	find_recycled(t, &dead);
+	n = sweep(t, pick_dead, &dead, cb, ctx, &failed);
 
 	if (failed)
 		return st_err_set(err, 0, "some leftovers of dead surftrace runs could not be "

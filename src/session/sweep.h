@@ -1,6 +1,7 @@
 /* Sweep what dead surftrace runs left in tracefs: instances and probe groups named
- * surftrace_<pid>[_<n>] whose pid no longer exists. A live run's names, and every name
- * not of that form (other tools' probes), are never touched. */
+ * surftrace_<pid>[_<n>] whose pid no longer exists, or now belongs to a process that
+ * started after the run's instance was made (a recycled pid). A live run's names, and every
+ * name not of that form (other tools' probes), are never touched. */
 #ifndef ST_SESSION_SWEEP_H
 #define ST_SESSION_SWEEP_H
 #include <stdbool.h>

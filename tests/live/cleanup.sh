@@ -188,4 +188,21 @@ else
 	skip "no-root run: uid 65534 cannot reach $ST"
 fi
 
+# 12. A recycled pid: leftovers named after a pid that now belongs to a process started
+#     after them (instance made an hour "before" it, by its mtime) are swept; the same
+#     names with a fresh instance (a live run's) are not.
+sleep 120 & rp=$!
+off=$("$ST" -S "P $TARGET:st_target" | sed -nE 's/.*:(0x[0-9a-f]+).*/\1/p')
+mkdir "$TRACEFS/instances/surftrace_$rp" && echo "p:surftrace_$rp/p0 $TARGET:$off" >>"$TRACEFS/uprobe_events"
+"$ST" --cleanup >"$LIVE_TMP/c12a" 2>&1
+check "live pid, fresh instance: --cleanup leaves it" [ -d "$TRACEFS/instances/surftrace_$rp" ]
+touch -m -d '-1 hour' "$TRACEFS/instances/surftrace_$rp"
+"$ST" --cleanup >"$LIVE_TMP/c12b" 2>&1
+check "recycled pid: --cleanup removes the instance and the probe ($(tr '\n' ' ' <"$LIVE_TMP/c12b"))" \
+	bash -c "grep -q 'instance surftrace_$rp\$' '$LIVE_TMP/c12b' && grep -q 'probe surftrace_$rp/p0' '$LIVE_TMP/c12b'"
+kill $rp; wait $rp 2>/dev/null
+rmdir "$TRACEFS/instances/surftrace_$rp" 2>/dev/null
+echo "-:surftrace_$rp/p0" >>"$TRACEFS/uprobe_events" 2>/dev/null
+same_state "state restored after the recycled-pid sweep" "$before"
+
 tap_done
