@@ -122,10 +122,13 @@ static void find_recycled(const struct st_tracefs *t, struct dead_set *d)
 	d->n = 0;
 	if (st_tracefs_path(t, dir, sizeof(dir), "instances") < 0 || !(dp = opendir(dir)))
 		return;
-	while ((e = readdir(dp)) && d->n < 64)
-		if (st_sweep_name_pid(e->d_name) > 0 && strlen(e->d_name) < 64 &&
+	while ((e = readdir(dp)) && d->n < 64) {
+		size_t len = strlen(e->d_name);
+
+		if (len < sizeof(d->names[0]) && st_sweep_name_pid(e->d_name) > 0 &&
 		    run_is_dead(t, e->d_name))
-			snprintf(d->names[d->n++], sizeof(d->names[0]), "%s", e->d_name);
+			memcpy(d->names[d->n++], e->d_name, len + 1);
+	}
 	closedir(dp);
 }
 
