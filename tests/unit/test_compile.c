@@ -185,6 +185,14 @@ static void test_args_and_stack(void **s)
 	expect(tr_arm, "p kf_eight a=%0 g=%6 h=$h", "p:p0 kf_eight a=%%x0:s32 g=%%x6:u64 h=%%x7:x64");
 	expect(tr_arm, "p kf_one c=%0->comm r=%x19", "p:p0 kf_one c=+0x%lx(%%x0):string r=%%x19:u64",
 	       OFF(struct node, comm));
+	/* structs by value (SysV / AAPCS64; tests/abi checks the same against clang's DWARF) */
+	expect(tr_x86, "p kf_byval b=%0.b s=%1->sh", "p:p0 kf_byval b=+0x10($stack):s64 s=+0x%lx(%%di):s16",
+	       OFF(struct node, sh));
+	expect(tr_arm, "p kf_byval b=%0.b s=%1->sh", "p:p0 kf_byval b=+0x8(%%x0):s64 s=+0x%lx(%%x1):s16",
+	       OFF(struct node, sh));
+	expect(tr_x86, "p kf_pair x=%0 s=%2->sh", "p:p0 kf_pair x=%%di:s64 s=+0x%lx(%%cx):s16", OFF(struct node, sh));
+	expect(tr_arm, "p kf_pair x=%0 s=%2->sh", "p:p0 kf_pair x=%%x0:s64 s=+0x%lx(%%x3):s16", OFF(struct node, sh));
+	expect_err(tr_x86, "p kf_pair c=%1.c", 15, "held by value in registers");
 	expect_err(tr_x86, "p kf_eight z=%8", 14, "past the arguments of kf_eight, which has 8");
 	expect_err(tr_arm, "p kf_one r=%ax", 12, "not a register of aarch64");
 	expect_err(tr_x86, "p kf_one r=%x0", 12, "not a register of x86_64");

@@ -22,3 +22,5 @@ __attribute__((noinline)) struct node *kf_ret(const char *name, enum color c, en
 }
 __attribute__((noinline)) void kf_skb(struct sk_buff *skb, struct sk_buff **pskb) { skb->len = (*pskb)->len; }
 __attribute__((noinline)) void kf_ptrs(void *v, struct inner *in, atomic_t *a) { (void)v; in->a = (u32)a->counter; }
+__attribute__((noinline)) long kf_byval(struct trio t, struct node *n) { return t.b + n->sh; }
+__attribute__((noinline)) long kf_pair(long x, struct twelve q, struct node *n) { return x + q.c + n->sh; }

@@ -102,4 +102,10 @@ long kf_eight(int a, long b, char *c, struct node *d, node_t *e, cnode_p f, u64 
 struct node *kf_ret(const char *name, enum color c, enum big b);
 void kf_skb(struct sk_buff *skb, struct sk_buff **pskb);
 void kf_ptrs(void *v, struct inner *in, atomic_t *a);
+/* structs passed by value: 24 bytes (x86_64: stack; arm64: by reference), 12 bytes (a
+ * register pair) */
+struct trio { long a, b, c; };
+struct twelve { int a, b, c; };
+long kf_byval(struct trio t, struct node *n);
+long kf_pair(long x, struct twelve q, struct node *n);
 #endif
