@@ -1,7 +1,9 @@
 /* bpf_printk output without stealing the global trace_pipe from anyone: a private ftrace
  * instance lbc_<pid> with only events/bpf_trace/bpf_trace_printk enabled, read through its
- * own trace_pipe, removed on exit. Instances of dead lbc runs (kill -9) are swept. */
+ * own trace_pipe, removed on exit. Instances of dead lbc runs (kill -9) are swept, also
+ * when their pid has since been reused. */
 #include "lbc_int.h"
+#include "util/proc.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,10 +58,18 @@ void lbc_printk_sweep(void)
 		if (strncmp(de->d_name, "lbc_", 4))
 			continue;
 		pid = strtol(de->d_name + 4, &end, 10);
-		if (*end || pid <= 0 || (kill((pid_t)pid, 0) && errno != ESRCH) ||
-		    !kill((pid_t)pid, 0))
-			continue;   /* alive (or not ours to judge) */
+		if (*end || pid <= 0)
+			continue;
 		lbc_pathf(dir, sizeof(dir), "%s/instances/%s", t, de->d_name);
+		if (!kill((pid_t)pid, 0) || errno == EPERM) {
+			/* alive: only a recycled pid (its process started over a minute after the
+			 * instance was made) makes the instance stale */
+			struct stat st;
+			double started = st_proc_start((int)pid);
+
+			if (stat(dir, &st) || started < 0 || started <= (double)st.st_mtime + 60)
+				continue;
+		}
 		rmdir(dir);
 	}
 	closedir(d);

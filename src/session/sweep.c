@@ -1,6 +1,7 @@
 /* Removal of leftovers by name: instances first (that disables their events), then the
  * probe lines of the group, each from the list file that shows it. */
 #include "session/sweep.h"
+#include "util/proc.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -40,37 +41,6 @@ int st_sweep_name_pid(const char *name)
 	return *p ? 0 : (int)pid;
 }
 
-/* When process pid started, in seconds since the epoch (/proc/stat's btime plus field 22 of
- * /proc/PID/stat), or -1. */
-static double proc_start(int pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ticks = 0, btime = 0;
-	FILE *f;
-	size_t n;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (!(f = fopen(path, "re")))
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* fields after "pid (comm)" start with the 3rd, state; starttime is the 22nd */
-	if (!(p = strrchr(buf, ')')))
-		return -1;
-	for (i = 3; i <= 22 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu", &ticks) != 1)
-		return -1;
-	if (!(f = fopen("/proc/stat", "re")))
-		return -1;
-	while (fgets(buf, sizeof(buf), f) && sscanf(buf, "btime %llu", &btime) != 1)
-		;
-	fclose(f);
-	return btime ? (double)btime + (double)ticks / (double)sysconf(_SC_CLK_TCK) : -1;
-}
-
 /* Dead: no process has the pid (kill(0) says ESRCH; EPERM means it lives), or the pid was
  * recycled: the process holding it started after the run's instance was made (pid_max is
  * often 32768, so a killed run's pid comes back). Both times are wall clock; a minute of
@@ -89,7 +59,7 @@ static bool run_is_dead(const struct st_tracefs *t, const char *name)
 	if (!t || st_tracefs_path(t, path, sizeof(path), "instances/%s", name) < 0 ||
 	    stat(path, &st) < 0)
 		return false;
-	started = proc_start(pid);
+	started = st_proc_start(pid);
 	return started > 0 && started > (double)st.st_mtime + 60;
 }
 

@@ -193,4 +193,18 @@ if lbc_start k9 "$EX/hello_tp.bpf.c"; then
 		bash -c "[ $had = 1 ] && ! ls '$TRACEFS/instances' | grep -qx 'lbc_$dead'"
 fi
 
+# A recycled pid: lbc_<pid> of a live process that started long after the instance was
+# made (mtime an hour back) is swept; one of a live process made just now is not.
+sleep 120 & rp=$!
+mkdir "$TRACEFS/instances/lbc_$rp" && touch -m -d '-1 hour' "$TRACEFS/instances/lbc_$rp"
+sleep 120 & lp=$!
+mkdir "$TRACEFS/instances/lbc_$lp"
+if lbc_start rec "$EX/hello_tp.bpf.c"; then
+	lbc_stop
+fi
+check "recycled pid: stale lbc_$rp swept, live lbc_$lp kept" \
+	bash -c "! [ -d '$TRACEFS/instances/lbc_$rp' ] && [ -d '$TRACEFS/instances/lbc_$lp' ]"
+kill $rp $lp; wait $rp $lp 2>/dev/null
+rmdir "$TRACEFS/instances/lbc_$rp" "$TRACEFS/instances/lbc_$lp" 2>/dev/null
+
 tap_done

@@ -1,0 +1,36 @@
+/* Facts about other processes from /proc. */
+#include "util/proc.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* When process pid started, in seconds since the epoch (/proc/stat's btime plus field 22 of
+ * /proc/PID/stat), or -1. */
+double st_proc_start(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks = 0, btime = 0;
+	FILE *f;
+	size_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* fields after "pid (comm)" start with the 3rd, state; starttime is the 22nd */
+	if (!(p = strrchr(buf, ')')))
+		return -1;
+	for (i = 3; i <= 22 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &ticks) != 1)
+		return -1;
+	if (!(f = fopen("/proc/stat", "re")))
+		return -1;
+	while (fgets(buf, sizeof(buf), f) && sscanf(buf, "btime %llu", &btime) != 1)
+		;
+	fclose(f);
+	return btime ? (double)btime + (double)ticks / (double)sysconf(_SC_CLK_TCK) : -1;
+}
