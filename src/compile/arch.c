@@ -63,6 +63,11 @@ static size_t round_up(size_t v, size_t a)
  * scalars may still use registers. arm64 AAPCS64: a struct over 16 bytes is copied and
  * passed by reference; 16-byte-aligned pairs start at an even register; a struct that does
  * not fit closes the registers (NGRN = 8). Stack slots are 8 bytes, 16-aligned types 16. */
+const char *st_arch_ret2(const struct st_arch *a)
+{
+	return a->nargregs == 6 ? "dx" : "x1";
+}
+
 bool st_arch_big_ret_by_address(const struct st_arch *a)
 {
 	return a->nargregs == 6;

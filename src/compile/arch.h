@@ -36,6 +36,8 @@ struct st_argloc {
  * hidden first argument in %di and returns it in %ax; arm64 uses x8). */
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
 		   bool big_ret, struct st_argloc *out);
+/* The register that holds bytes 8-15 of a struct returned in a register pair. */
+const char *st_arch_ret2(const struct st_arch *a);
 /* Whether a struct returned by value over 16 bytes comes back as its address in the return
  * register (x86_64). */
 bool st_arch_big_ret_by_address(const struct st_arch *a);

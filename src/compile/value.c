@@ -64,6 +64,9 @@ static void describe(const struct st_val *v, char *buf, size_t n)
 void st_val_load_text(const struct st_val *v, char *buf, size_t n)
 {
 	switch (v->loc) {
+	case ST_LOC_REGS:
+		snprintf(buf, n, "%s", v->regs[(v->off / 8) & 1]);
+		break;
 	case ST_LOC_MEM:
 		snprintf(buf, n, "%c%s0x%lx(%s)", v->off < 0 ? '-' : '+', v->user ? "u" : "",
 			 v->off < 0 ? -v->off : v->off, v->fetch);
@@ -129,6 +132,9 @@ static int deref_into(struct st_val *v, long extra, struct st_err *err, int col)
 	__u32 id;
 	int nptr;
 
+	if (v->loc == ST_LOC_REGS && (v->off % 8 || v->off / 8 >= v->nregs))
+		return st_err_set(err, col, "this pointer is not a whole register of the struct "
+				  "held in %s", v->regs[0]);
 	pointer_value(v, addr, sizeof(addr), &add);
 	if (strlen(addr) > 600)
 		return st_err_set(err, col, "expression nests too deeply for a kernel fetch argument");
@@ -321,9 +327,6 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 		describe(v, d, sizeof(d));
 		return st_err_set(err, a->col, "%s is a pointer: use '->%s'", d, a->member);
 	} else if (v->loc == ST_LOC_RVALUE) {
-		if (v->in_regs)
-			return st_err_set(err, a->col, "'.%s': this struct is held by value in "
-					  "registers; its members cannot be read one by one", a->member);
 		return st_err_set(err, a->col, "'.%s' needs a struct in memory", a->member);
 	}
 	t = resolved(v, &sid);
@@ -518,10 +521,16 @@ static int place_arg(const struct st_vctx *c, int n, int col, struct st_val *v,
 	if (l.fp)
 		return st_err_set(err, col, "%%%d of %s is a floating-point argument: it is passed "
 				  "in an FP register, which probes cannot read", n, c->func);
-	if (l.reg >= 0 && !l.byref) {
+	if (l.reg >= 0 && !l.byref && cls[n].composite) {
+		for (i = 0; i < l.nregs && i < 2; i++)
+			snprintf(v->regs[i], sizeof(v->regs[i]), "%%%s", c->arch->argregs[l.reg + i]);
+		v->nregs = l.nregs;
+		set_text(v->fetch, sizeof(v->fetch), v->regs[0]);
+		v->loc = ST_LOC_REGS;
+		v->off = 0;
+	} else if (l.reg >= 0 && !l.byref) {
 		snprintf(v->fetch, sizeof(v->fetch), "%%%s", c->arch->argregs[l.reg]);
 		v->loc = ST_LOC_RVALUE;
-		v->in_regs = l.nregs > 1;
 	} else if (l.reg >= 0) {
 		snprintf(v->fetch, sizeof(v->fetch), "%%%s", c->arch->argregs[l.reg]);
 		v->loc = ST_LOC_MEM;   /* the register holds the copy's address */
@@ -651,8 +660,13 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 			v->btf = c->proto_btf;
 			v->id = p->type;
 			if (r && (btf_is_struct(r) || btf_is_union(r))) {
-				if (!big_struct_return(c)) {
-					v->in_regs = true;          /* %ax:%dx, x0:x1 */
+				if (!big_struct_return(c)) {        /* %ax:%dx, x0:x1 */
+					v->loc = ST_LOC_REGS;
+					v->off = 0;
+					v->nregs = r->size > 8 ? 2 : 1;
+					snprintf(v->regs[0], sizeof(v->regs[0]), "$retval");
+					snprintf(v->regs[1], sizeof(v->regs[1]), "%%%s",
+						 st_arch_ret2(c->arch));
 				} else if (st_arch_big_ret_by_address(c->arch)) {
 					v->loc = ST_LOC_MEM;        /* %ax holds the copy's address */
 					v->off = 0;
@@ -900,6 +914,44 @@ static bool is_string_ptr_target(const struct btf *btf, __u32 id)
 	return is_char_named(btf, id, true);
 }
 
+/* A member of a struct held in registers: the register that holds its bytes, read whole
+ * (the fetch type keeps the low bytes) or, when it starts inside the register or is a
+ * bitfield, as a bitfield of the 64-bit register. */
+static int emit_from_regs(const struct st_vctx *c, const struct st_val *v, char fmt, int col,
+			  char *fetch, size_t nfetch, char *ktype, size_t nktype,
+			  struct st_err *err)
+{
+	const struct btf_type *t = resolved(v, NULL);
+	long idx = v->off / 8, bit = (v->off % 8) * 8, bits;
+	struct st_val whole = *v;
+
+	bits = v->bit_size ? v->bit_size : (long)btf__resolve_size(v->btf, v->id) * 8;
+	if (v->bit_size)
+		bit += v->bit_off;
+	if (bits > 64 && !v->bit_size) {
+		/* a whole struct over 8 bytes: the general path says to pick a member */
+		whole.loc = ST_LOC_RVALUE;
+		return st_val_emit(c, &whole, fmt, col, fetch, nfetch, ktype, nktype, err);
+	}
+	if (idx >= v->nregs || bits <= 0)
+		return st_err_set(err, col, "no register holds this part of the struct");
+	if (bit + bits > 64)
+		return st_err_set(err, col, "this member spans two registers (%s and %s); read "
+				  "its parts", v->regs[0], v->nregs > 1 ? v->regs[1] : "?");
+	if (!v->bit_size && !bit && !(t && btf_is_array(t))) {
+		/* the low bytes of the register: the normal path picks the type */
+		whole.loc = ST_LOC_RVALUE;
+		set_text(whole.fetch, sizeof(whole.fetch), v->regs[idx]);
+		return st_val_emit(c, &whole, fmt, col, fetch, nfetch, ktype, nktype, err);
+	}
+	if (t && (btf_is_array(t) || btf_is_struct(t) || btf_is_union(t) || btf_is_ptr(t)))
+		return st_err_set(err, col, "only whole registers and integer members can be read "
+				  "from a struct held in registers");
+	snprintf(fetch, nfetch, "%s", v->regs[idx]);
+	snprintf(ktype, nktype, "b%ld@%ld/64", bits, bit);
+	return 0;
+}
+
 int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int col,
 		char *fetch, size_t nfetch, char *ktype, size_t nktype, struct st_err *err)
 {
@@ -913,6 +965,8 @@ int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int c
 		snprintf(fetch, nfetch, "$comm");
 		return 0;
 	}
+	if (v->loc == ST_LOC_REGS)
+		return emit_from_regs(c, v, fmt, col, fetch, nfetch, ktype, nktype, err);
 	if (v->loc == ST_LOC_RVALUE)
 		set_text(load, sizeof(load), v->fetch);
 	else

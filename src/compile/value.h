@@ -16,6 +16,8 @@ enum st_loc {
 	ST_LOC_MEM,     /* the value is in memory at address(fetch) + off */
 	ST_LOC_SYM,     /* the value is in memory at symbol `sym` + off (kernel @sym) */
 	ST_LOC_ABS,     /* the value is in memory at absolute address abs + off */
+	ST_LOC_REGS,    /* a struct held by value in regs[0] (bytes 0-7) and regs[1] (8-15);
+	                   off is the byte within them */
 };
 
 struct st_val {
@@ -36,7 +38,8 @@ struct st_val {
 	                        -1 for Sdata (a string); 0 otherwise */
 	bool is_comm;        /* $comm */
 	bool user;           /* points into user memory (ustring / +u) */
-	bool in_regs;        /* a struct argument passed by value in a register pair */
+	char regs[2][16];    /* ST_LOC_REGS: "%di", "$retval", ... */
+	int nregs;
 };
 
 /* Context the value steps need. */

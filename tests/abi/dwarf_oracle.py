@@ -103,24 +103,30 @@ def expect(arch, idx, ptype, loc, structs):
     m = re.match(r"^DW_OP_reg\d+ (\w+)$", first)
     if m and (m.group(1).startswith("XMM") or re.match(r"^[BHSDQV]\d+$", m.group(1))):
         return "%%%d" % idx, "error:floating-point"
-    if m:
+    if m and not sname:
         r = reg_name(arch, m.group(1))
-        if not r:
-            return None
-        if sname and "DW_OP_piece" in loc:
-            return "%%%d.%s" % (idx, structs[sname][0]), "error:in registers"
-        return "%%%d" % idx, "%" + r
+        return ("%%%d" % idx, "%" + r) if r else None
     m = re.match(r"^DW_OP_breg\d+ (\w+)\+0$", first)
     if m and loc == first and sname:
         # the register holds the address of the struct (arm64 passes big ones by reference)
-        return "%%%d.%s" % (idx, structs[sname][0]), "+0x0(%%%s)" % reg_name(arch, m.group(1))
-    if m and sname and ("stack_value" in loc or "piece" in loc):
-        return "%%%d.%s" % (idx, structs[sname][0]), "error:in registers"
+        return [("%%%d.%s" % (idx, structs[sname][0]), "+0x0(%%%s)" % reg_name(arch, m.group(1)))]
+    if sname and re.match(r"^DW_OP_b?reg\d+ ", first):
+        # a struct in registers, described piece by piece: its first member is in the first
+        # register named, its last (when it has several) in the last one named
+        regs = [reg_name(arch, r) for r in re.findall(r"DW_OP_b?reg\d+ (\w+)", loc)]
+        members = structs[sname]
+        out = [("%%%d.%s" % (idx, members[0]), "%" + regs[0])]
+        if len(members) > 1:
+            out.append(("%%%d.%s" % (idx, members[-1]), "%" + regs[-1]))
+        elif "DW_OP_piece" in loc:
+            # one member in pieces: wider than a register (__int128), no single value
+            out = [("%%%d.%s" % (idx, members[0]), "error:cannot be printed")]
+        return out
     m = re.match(r"^DW_OP_fbreg \+(\d+)$", first)
     if m:
         k = int(m.group(1))
         if sname:
-            return "%%%d.%s" % (idx, structs[sname][0]), "+0x%x($stack)" % k
+            return [("%%%d.%s" % (idx, structs[sname][0]), "+0x%x($stack)" % k)]
         return "%%%d" % idx, "$stack%d" % (k // 8)
     return None
 
@@ -131,8 +137,8 @@ def main():
     for name, params in funcs:
         for i, (pname, ptype, loc) in enumerate(params):
             e = expect(arch, i, ptype, loc, structs)
-            if e:
-                print("%s %d %s %s" % (name, i, e[0], e[1].replace(" ", "_")))
+            for expr, want in (e if isinstance(e, list) else [e] if e else []):
+                print("%s %d %s %s" % (name, i, expr, want.replace(" ", "_")))
 
 
 if __name__ == "__main__":

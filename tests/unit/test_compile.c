@@ -192,7 +192,8 @@ static void test_args_and_stack(void **s)
 	       OFF(struct node, sh));
 	expect(tr_x86, "p kf_pair x=%0 s=%2->sh", "p:p0 kf_pair x=%%di:s64 s=+0x%lx(%%cx):s16", OFF(struct node, sh));
 	expect(tr_arm, "p kf_pair x=%0 s=%2->sh", "p:p0 kf_pair x=%%x0:s64 s=+0x%lx(%%x3):s16", OFF(struct node, sh));
-	expect_err(tr_x86, "p kf_pair c=%1.c", 15, "held by value in registers");
+	expect(tr_x86, "p kf_pair a=%1.a b=%1.b c=%1.c", "p:p0 kf_pair a=%%si:s32 b=%%si:b32@32/64 c=%%dx:s32");
+	expect(tr_arm, "p kf_pair c=%1.c", "p:p0 kf_pair c=%%x2:s32");
 	expect_err(tr_x86, "p kf_eight z=%8", 14, "past the arguments of kf_eight, which has 8");
 	expect_err(tr_arm, "p kf_one r=%ax", 12, "not a register of aarch64");
 	expect_err(tr_x86, "p kf_one r=%x0", 12, "not a register of x86_64");
