@@ -58,11 +58,6 @@ static size_t round_up(size_t v, size_t a)
 	return a ? (v + a - 1) / a * a : v;
 }
 
-/* x86_64 SysV: INTEGER-class eightbytes take the next free registers; a struct over 16
- * bytes, or one whose eightbytes do not all fit, goes to memory (the whole of it), and later
- * scalars may still use registers. arm64 AAPCS64: a struct over 16 bytes is copied and
- * passed by reference; 16-byte-aligned pairs start at an even register; a struct that does
- * not fit closes the registers (NGRN = 8). Stack slots are 8 bytes, 16-aligned types 16. */
 const char *st_arch_ret2(const struct st_arch *a)
 {
 	return a->nargregs == 6 ? "dx" : "x1";
@@ -73,6 +68,11 @@ bool st_arch_big_ret_by_address(const struct st_arch *a)
 	return a->nargregs == 6;
 }
 
+/* x86_64 SysV: INTEGER-class eightbytes take the next free registers; a struct over 16
+ * bytes, or one whose eightbytes do not all fit, goes to memory (the whole of it), and later
+ * scalars may still use registers. arm64 AAPCS64: a struct over 16 bytes is copied and
+ * passed by reference; 16-byte-aligned pairs start at an even register; a struct that does
+ * not fit closes the registers (NGRN = 8). Stack slots are 8 bytes, 16-aligned types 16. */
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
 		   bool big_ret, struct st_argloc *out)
 {
