@@ -179,6 +179,19 @@ s_disasm_kcore() {
     fail "-F says +${got:-?}, labtool +$off: $(grep -m1 '<path_openat>' $W/dis)"
 }
 
+# ---- structs passed by value ------------------------------------------------------------
+# timespec64_add_safe(lhs, rhs) takes two 16-byte structs by value: a register pair each
+# (x86_64 %di:%si and %dx:%cx). select() with a 1234 us timeout makes rhs {0, 1234000}.
+s_byval_struct() {
+  st_live 'trig_sel 1234' -q -n 1 'p timespec64_add_safe c=$comm now=%0.tv_sec s=%1.tv_sec ns=%1.tv_nsec f:c=="lab_sel"'
+  st_ok || return
+  want_line p0 || return
+  [ "$(echo "$L" | argval s)" = 0 ] && [ "$(echo "$L" | argval ns)" = 1234000 ] ||
+    { fail "rhs s=$(echo "$L" | argval s) ns=$(echo "$L" | argval ns), want 0 1234000"; return; }
+  [ "$(echo "$L" | argval now)" -gt 0 ] 2>/dev/null && pass "rhs {0, 1234000} from %dx:%cx, lhs.tv_sec=$(echo "$L" | argval now)" ||
+    fail "lhs tv_sec '$(echo "$L" | argval now)'"
+}
+
 # ---- 2.4 skb ------------------------------------------------------------------------------
 README_SKB='p __netif_receive_skb_core proto=@(struct iphdr *)l3%0->protocol ip_src=@(struct iphdr *)%0->saddr ip_dst=@(struct iphdr *)l3%0->daddr data=X@(struct iphdr *)l3%0->sdata[1]'
 
@@ -388,6 +401,7 @@ run_check st/retval_fpos s_retval_fpos
 run_check st/callsite_ax s_callsite_ax
 run_check st/callsite_fpos s_callsite_fpos
 run_check st/disasm_kcore s_disasm_kcore
+run_check st/byval_struct s_byval_struct
 run_check st/skb_readme_refused s_skb_readme_refused
 run_check st/skb_readme s_skb_readme
 run_check st/skb_filter_drop s_skb_filter_drop

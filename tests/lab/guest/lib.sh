@@ -86,6 +86,7 @@ json_field() {
 trig_fork() { /lab/bin/lab_fork fork; }                       # "PARENT CHILD"
 trig_open() { /lab/bin/lab_open open "$1"; }                  # "PID"
 trig_udp()  { /lab/bin/lab_udp udp "$1" 1; }                  # "PID"
+trig_sel()  { /lab/bin/lab_sel select "$1"; }                  # "PID"
 trig_ping() { ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1; echo ping; }
 
 # ---- surftrace runs --------------------------------------------------------------------

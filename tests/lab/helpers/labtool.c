@@ -5,6 +5,9 @@
  *   labtool fork              fork a child that exits at once; print "PARENT CHILD" pids
  *   labtool open PATH         openat(AT_FDCWD, PATH) (relative path -> dfd == -100); print pid
  *   labtool udp PORT [N]      send N (default 1) UDP datagrams to 127.0.0.1:PORT; print pid
+ *   labtool select USEC       select() with a timeout of USEC microseconds (the kernel adds
+ *                             it to the current time with timespec64_add_safe, a function
+ *                             taking two structs by value); print pid
  *   labtool callsite FN CALLEE  print the offset in FN just after its first direct call to
  *                             CALLEE (the return address, where %ax holds CALLEE's result),
  *                             found in the live kernel text via /proc/kallsyms + /proc/kcore
@@ -18,6 +21,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/select.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -56,6 +60,15 @@ static int do_open(const char *path)
 	if (fd >= 0)
 		close(fd);
 	return 0;
+}
+
+static int do_select(long usec)
+{
+	struct timeval tv = { 0, usec };
+
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	return select(0, NULL, NULL, NULL, &tv) < 0;
 }
 
 static int do_udp(int port, int n)
@@ -181,12 +194,14 @@ int main(int argc, char **argv)
 		return do_open(argv[2]);
 	if (!strcmp(cmd, "udp") && argc > 2)
 		return do_udp(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(cmd, "select") && argc > 2)
+		return do_select(atol(argv[2]));
 	if (!strcmp(cmd, "callsite") && argc > 3)
 		return do_callsite(argv[2], argv[3]);
 	if (!strcmp(cmd, "sigdfl") && argc > 2)
 		return do_sigdfl(argv + 2);
 	if (!strcmp(cmd, "exit"))
 		return do_exit(argc > 2 ? atoi(argv[2]) : 0);
-	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | callsite FN CALLEE | exit CODE | sigdfl CMD...\n");
+	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | select USEC | callsite FN CALLEE | exit CODE | sigdfl CMD...\n");
 	return 2;
 }
