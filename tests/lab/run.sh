@@ -80,8 +80,9 @@ make_payload() {
   fi
   # LAB_BREAK=comm: surftrace gets a BTF with task_struct.comm one byte off (--btf).
   if [ "${LAB_BREAK:-}" = comm ]; then
-    ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -o "$OUT/btfshift" tests/lab/helpers/btfshift.c -lbpf &&
-      "$OUT/btfshift" "$C/$ver/vmlinux" "$d/lab/broken.btf" task_struct comm 1 || return 1
+    # one build per kernel: the two payloads are made in parallel
+    ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -o "$OUT/btfshift.$ver" tests/lab/helpers/btfshift.c -lbpf &&
+      "$OUT/btfshift.$ver" "$C/$ver/vmlinux" "$d/lab/broken.btf" task_struct comm 1 || return 1
   fi
   {
     echo "KVER=$ver"
@@ -111,8 +112,10 @@ run_kernel() {
   local ver=$1 try t0 t1
   mkdir -p "$OUT/$ver"
   rm -f "$OUT/$ver"/console*.log* "$OUT/$ver"/seconds.*
-  make_payload "$ver" "$OUT/$ver/payload" || return 1
-  bash tests/lab/_initramfs.sh "$OUT/$ver/payload" "$OUT/$ver/initrd" || return 1
+  make_payload "$ver" "$OUT/$ver/payload" >"$OUT/$ver/payload.log" 2>&1 ||
+    { echo "@@SETUP payload could not be made: $(tail -1 "$OUT/$ver/payload.log")" >"$OUT/$ver/console.log"; return 1; }
+  bash tests/lab/_initramfs.sh "$OUT/$ver/payload" "$OUT/$ver/initrd" >>"$OUT/$ver/payload.log" 2>&1 ||
+    { echo "@@SETUP initramfs could not be made: $(tail -1 "$OUT/$ver/payload.log")" >"$OUT/$ver/console.log"; return 1; }
   for try in 1 2; do
     t0=$(date +%s.%N)
     boot "$ver" "$OUT/$ver/console.$try.log"
@@ -144,7 +147,9 @@ for ver in $KERNELS; do
   log=$OUT/$ver/console.log
   tries=$(ls "$OUT/$ver"/seconds.* 2>/dev/null | wc -l)
   echo "# $ver: $(sed -n 's/^@@BOOT //p' "$log" 2>/dev/null | head -1), boots=$tries, seconds=$(cat "$OUT/$ver"/seconds.* 2>/dev/null | tr '\n' ' ')"
-  if ! grep -q '^@@DONE' "$log" 2>/dev/null; then
+  if grep -q '^@@SETUP ' "$log" 2>/dev/null; then
+    nok "$ver/setup: $(sed -n 's/^@@SETUP //p' "$log" | head -1)"
+  elif ! grep -q '^@@DONE' "$log" 2>/dev/null; then
     nok "$ver/guest: never printed @@DONE (twice); last console lines:"
     tail -8 "$log" 2>/dev/null | sed 's/^/#   /'
   fi
