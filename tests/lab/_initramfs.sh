@@ -23,14 +23,22 @@ build_base() {
   rm -rf "$s"
 }
 
-# Rebuild the base only when busybox changes.
+# Rebuild the base only when busybox changes. Both kernels' initrds are made in parallel:
+# the check, the build and taking a private copy happen under one lock, so one run never
+# pads for one base and appends to another.
 stamp=$(stat -c '%s %Y' "$BUSYBOX")
+mkdir -p "$C"
+exec 9>"$C/base.lock"
+flock 9
 if [ ! -s "$base" ] || [ "$(cat "$base.stamp" 2>/dev/null)" != "$stamp" ]; then
-  mkdir -p "$C"; build_base; echo "$stamp" >"$base.stamp.$$"; mv "$base.stamp.$$" "$base.stamp"
+  build_base; echo "$stamp" >"$base.stamp.$$"; mv "$base.stamp.$$" "$base.stamp"
 fi
+cp "$base" "$out.base"
+flock -u 9
+exec 9>&-
 (cd "$payload" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$out.payload"
 # The kernel only takes a new uncompressed archive at a 4-byte aligned offset (it skips
 # zero bytes in between): pad the compressed base with zeros.
-pad=$(( (4 - $(stat -c %s "$base") % 4) % 4 ))
-{ cat "$base"; head -c "$pad" /dev/zero; cat "$out.payload"; } >"$out"
-rm -f "$out.payload"
+pad=$(( (4 - $(stat -c %s "$out.base") % 4) % 4 ))
+{ cat "$out.base"; head -c "$pad" /dev/zero; cat "$out.payload"; } >"$out"
+rm -f "$out.payload" "$out.base"
