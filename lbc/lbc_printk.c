@@ -61,15 +61,9 @@ void lbc_printk_sweep(void)
 		if (*end || pid <= 0)
 			continue;
 		lbc_pathf(dir, sizeof(dir), "%s/instances/%s", t, de->d_name);
-		if (!kill((pid_t)pid, 0) || errno == EPERM) {
-			/* alive: only a recycled pid (its process started over a minute after the
-			 * instance was made) makes the instance stale */
-			struct stat st;
-			double started = st_proc_start((int)pid);
-
-			if (stat(dir, &st) || started < 0 || started <= (double)st.st_mtime + 60)
-				continue;
-		}
+		/* alive: stale only when the pid was recycled since the instance was made */
+		if ((!kill((pid_t)pid, 0) || errno == EPERM) && !st_proc_started_after((int)pid, dir))
+			continue;
 		rmdir(dir);
 	}
 	closedir(d);

@@ -18,8 +18,9 @@ static const char *const arm64_regs[] = {
 };
 
 static const struct st_arch arches[] = {
-	{ "x86_64", x86_args, 6, x86_regs, sizeof(x86_regs) / sizeof(x86_regs[0]), 1 },
-	{ "aarch64", arm64_args, 8, arm64_regs, sizeof(arm64_regs) / sizeof(arm64_regs[0]), 0 },
+	{ "x86_64", x86_args, 6, x86_regs, sizeof(x86_regs) / sizeof(x86_regs[0]), 1, false, "dx" },
+	{ "aarch64", arm64_args, 8, arm64_regs, sizeof(arm64_regs) / sizeof(arm64_regs[0]), 0, true,
+	  "x1" },
 };
 
 const struct st_arch *st_arch_find(const char *name)
@@ -58,16 +59,6 @@ static size_t round_up(size_t v, size_t a)
 	return a ? (v + a - 1) / a * a : v;
 }
 
-const char *st_arch_ret2(const struct st_arch *a)
-{
-	return a->nargregs == 6 ? "dx" : "x1";
-}
-
-bool st_arch_big_ret_by_address(const struct st_arch *a)
-{
-	return a->nargregs == 6;
-}
-
 /* x86_64 SysV: INTEGER-class eightbytes take the next free registers; a struct over 16
  * bytes, or one whose eightbytes do not all fit, goes to memory (the whole of it), and later
  * scalars may still use registers. arm64 AAPCS64: a struct over 16 bytes is copied and
@@ -76,7 +67,7 @@ bool st_arch_big_ret_by_address(const struct st_arch *a)
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
 		   bool big_ret, struct st_argloc *out)
 {
-	bool arm = a->nargregs == 8;
+	bool arm = a->aapcs64;
 	int ngr = big_ret && !arm ? 1 : 0, i;
 	size_t soff = 0;
 

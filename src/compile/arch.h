@@ -11,6 +11,8 @@ struct st_arch {
 	const char *const *regs;      /* every register name kprobe_events accepts */
 	size_t nregs;
 	int stack_first;              /* $stackN of the first stack-passed argument at entry */
+	bool aapcs64;                 /* arm64's calling convention, else x86_64 SysV */
+	const char *ret2;             /* bytes 8-15 of a struct returned in a register pair */
 };
 
 /* One parameter as the calling convention sees it (kernel code passes no floats; user code
@@ -33,14 +35,10 @@ struct st_argloc {
 
 /* Place parameter n given the classes of parameters 0..n (x86_64 SysV / AAPCS64).
  * big_ret: the function returns a struct over 16 bytes (x86_64 passes its address as a
- * hidden first argument in %di and returns it in %ax; arm64 uses x8). */
+ * hidden first argument in %di and returns it in %ax; arm64 uses x8 and returns nothing). */
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
 		   bool big_ret, struct st_argloc *out);
-/* The register that holds bytes 8-15 of a struct returned in a register pair. */
-const char *st_arch_ret2(const struct st_arch *a);
-/* Whether a struct returned by value over 16 bytes comes back as its address in the return
- * register (x86_64). */
-bool st_arch_big_ret_by_address(const struct st_arch *a);
+
 
 /* True when reg (without '%') is a register of the arch. */
 int st_arch_has_reg(const struct st_arch *a, const char *reg);

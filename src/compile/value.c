@@ -472,7 +472,7 @@ static bool has_int128(const struct btf *btf, __u32 id, int depth)
 		return t->size == 16;
 	if (btf_is_array(t))
 		return has_int128(btf, btf_array(t)->type, depth + 1);
-	if (!btf_is_struct(t) && !btf_is_union(t))
+	if (!btf_is_composite(t))
 		return false;
 	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
 		if (has_int128(btf, m->type, depth + 1))
@@ -488,8 +488,7 @@ static bool big_struct_return(const struct st_vctx *c)
 	if (!p || !p->type)
 		return false;
 	r = tof(c->proto_btf, st_btf_skip_mods(c->proto_btf, p->type));
-	return r && (btf_is_struct(r) || btf_is_union(r)) &&
-	       btf__resolve_size(c->proto_btf, p->type) > 16;
+	return r && btf_is_composite(r) && btf__resolve_size(c->proto_btf, p->type) > 16;
 }
 
 /* Argument n by the calling convention, from the sizes of the parameters before it (a
@@ -514,7 +513,7 @@ static int place_arg(const struct st_vctx *c, int n, int col, struct st_val *v,
 		sz = btf__resolve_size(c->proto_btf, type);
 		al = has_int128(c->proto_btf, type, 0) ? 16 : btf__align_of(c->proto_btf, type);
 		cls[i] = (struct st_argclass){ sz > 0 ? (size_t)sz : 8, al > 0 ? (size_t)al : 8,
-					       t && (btf_is_struct(t) || btf_is_union(t)),
+					       t && btf_is_composite(t),
 					       t && btf_kind(t) == BTF_KIND_FLOAT };
 	}
 	st_arch_place(c->arch, cls, n, big_struct_return(c), &l);
@@ -659,15 +658,15 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 
 			v->btf = c->proto_btf;
 			v->id = p->type;
-			if (r && (btf_is_struct(r) || btf_is_union(r))) {
+			if (r && btf_is_composite(r)) {
 				if (!big_struct_return(c)) {        /* %ax:%dx, x0:x1 */
 					v->loc = ST_LOC_REGS;
 					v->off = 0;
 					v->nregs = r->size > 8 ? 2 : 1;
 					snprintf(v->regs[0], sizeof(v->regs[0]), "$retval");
 					snprintf(v->regs[1], sizeof(v->regs[1]), "%%%s",
-						 st_arch_ret2(c->arch));
-				} else if (st_arch_big_ret_by_address(c->arch)) {
+						 c->arch->ret2);
+				} else if (!c->arch->aapcs64) {
 					v->loc = ST_LOC_MEM;        /* %ax holds the copy's address */
 					v->off = 0;
 				} else {
@@ -944,7 +943,7 @@ static int emit_from_regs(const struct st_vctx *c, const struct st_val *v, char 
 		set_text(whole.fetch, sizeof(whole.fetch), v->regs[idx]);
 		return st_val_emit(c, &whole, fmt, col, fetch, nfetch, ktype, nktype, err);
 	}
-	if (t && (btf_is_array(t) || btf_is_struct(t) || btf_is_union(t) || btf_is_ptr(t)))
+	if (t && (btf_is_array(t) || btf_is_composite(t) || btf_is_ptr(t)))
 		return st_err_set(err, col, "only whole registers and integer members can be read "
 				  "from a struct held in registers");
 	snprintf(fetch, nfetch, "%s", v->regs[idx]);

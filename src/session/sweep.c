@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 typedef bool (*pick_fn)(const char *name, const void *arg);
@@ -41,30 +40,15 @@ int st_sweep_name_pid(const char *name)
 	return *p ? 0 : (int)pid;
 }
 
-/* Dead: no process has the pid (kill(0) says ESRCH; EPERM means it lives), or the pid was
- * recycled: the process holding it started after the run's instance was made (pid_max is
- * often 32768, so a killed run's pid comes back). Both times are wall clock; a minute of
- * slack keeps a clock step (NTP) from making a live run look recycled. */
-static bool run_is_dead(const struct st_tracefs *t, const char *name)
+/* kill(0) says ESRCH only when no process has the pid; EPERM means it lives. */
+static bool pid_gone(int pid)
 {
-	int pid = st_sweep_name_pid(name);
-	char path[400];
-	struct stat st;
-	double started;
-
-	if (pid <= 0)
-		return false;
-	if (kill(pid, 0) < 0 && errno == ESRCH)
-		return true;
-	if (!t || st_tracefs_path(t, path, sizeof(path), "instances/%s", name) < 0 ||
-	    stat(path, &st) < 0)
-		return false;
-	started = st_proc_start(pid);
-	return started > 0 && started > (double)st.st_mtime + 60;
+	return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-/* The names of dead runs, decided before anything is removed (a group's instance, which
- * tells a recycled pid, goes first). */
+/* Runs whose pid now belongs to a younger process (pid_max is often 32768, so a killed
+ * run's pid comes back), decided before anything is removed: the instance that tells it
+ * goes first, the group's probe lines after. */
 struct dead_set {
 	char names[64][64];
 	int n;
@@ -80,12 +64,12 @@ static bool pick_dead(const char *name, const void *arg)
 	for (i = 0; i < d->n; i++)
 		if (!strcmp(d->names[i], name))
 			return true;
-	return kill(pid, 0) < 0 && errno == ESRCH;
+	return pid_gone(pid);
 }
 
 static void find_recycled(const struct st_tracefs *t, struct dead_set *d)
 {
-	char dir[400];
+	char dir[400], path[800];
 	struct dirent *e;
 	DIR *dp;
 
@@ -94,9 +78,12 @@ static void find_recycled(const struct st_tracefs *t, struct dead_set *d)
 		return;
 	while ((e = readdir(dp)) && d->n < 64) {
 		size_t len = strlen(e->d_name);
+		int pid = st_sweep_name_pid(e->d_name);
 
-		if (len < sizeof(d->names[0]) && st_sweep_name_pid(e->d_name) > 0 &&
-		    run_is_dead(t, e->d_name))
+		if (len >= sizeof(d->names[0]) || pid <= 0 || pid_gone(pid))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (st_proc_started_after(pid, path))
 			memcpy(d->names[d->n++], e->d_name, len + 1);
 	}
 	closedir(dp);

@@ -182,9 +182,10 @@ static void load_modules(struct st_types *t)
 }
 
 /* The first module whose split BTF has `name` of `kind` (running kernel only; called
- * after vmlinux had no such type). Returns the id and sets *btf, or -1. */
+ * after vmlinux had no such type). Returns the id and sets *btf (and *module, when not
+ * NULL, to the module's name), or -1. */
 static int find_in_modules(struct st_types *t, const char *name, int kind,
-			   const struct btf **btf)
+			   const struct btf **btf, const char **module)
 {
 	int i, id;
 
@@ -194,6 +195,8 @@ static int find_in_modules(struct st_types *t, const char *name, int kind,
 		id = btf__find_by_name_kind(t->mods[i], name, kind);
 		if (id > 0) {
 			*btf = t->mods[i];
+			if (module)
+				*module = t->mod_names[i];
 			return id;
 		}
 	}
@@ -218,7 +221,7 @@ const struct btf *st_types_btf_for(struct st_types *t, const char *spec)
 		if (btf__find_by_name_kind(t->base, name, kinds[i]) > 0)
 			return t->base;
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (find_in_modules(t, name, kinds[i], &btf) > 0)
+		if (find_in_modules(t, name, kinds[i], &btf, NULL) > 0)
 			return btf;
 	return t->base;
 }
@@ -227,7 +230,7 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		  const char **module)
 {
 	const struct btf_type *ft;
-	int id, i;
+	int id;
 
 	if (module)
 		*module = NULL;
@@ -238,20 +241,11 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		proto->id = ft->type;
 		return 0;
 	}
-	if (!t->mods_loaded)
-		load_modules(t);
-	for (i = 0; i < t->nmods; i++) {
-		id = btf__find_by_name_kind(t->mods[i], name, BTF_KIND_FUNC);
-		if (id > 0) {
-			ft = btf__type_by_id(t->mods[i], id);
-			proto->btf = t->mods[i];
-			proto->id = ft->type;
-			if (module)
-				*module = t->mod_names[i];
-			return 0;
-		}
-	}
-	return -1;
+	id = find_in_modules(t, name, BTF_KIND_FUNC, &proto->btf, module);
+	if (id <= 0)
+		return -1;
+	proto->id = btf__type_by_id(proto->btf, id)->type;
+	return 0;
 }
 
 int st_types_var(struct st_types *t, const char *name, struct st_tref *out)
@@ -260,7 +254,7 @@ int st_types_var(struct st_types *t, const char *name, struct st_tref *out)
 	int id = btf__find_by_name_kind(t->base, name, BTF_KIND_VAR);
 
 	if (id <= 0)
-		id = find_in_modules(t, name, BTF_KIND_VAR, &btf);
+		id = find_in_modules(t, name, BTF_KIND_VAR, &btf, NULL);
 	if (id <= 0)
 		return -1;
 	out->btf = btf;
@@ -417,9 +411,9 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 		if (id <= 0 && kind == BTF_KIND_ENUM)
 			id = btf__find_by_name_kind(t->base, p, BTF_KIND_ENUM64);
 		if (id <= 0)
-			id = find_in_modules(t, p, kind, &out->btf);
+			id = find_in_modules(t, p, kind, &out->btf, NULL);
 		if (id <= 0 && kind == BTF_KIND_ENUM)
-			id = find_in_modules(t, p, BTF_KIND_ENUM64, &out->btf);
+			id = find_in_modules(t, p, BTF_KIND_ENUM64, &out->btf, NULL);
 		if (id <= 0)
 			return st_err_set(err, 0, "unknown type '%s %s' in cast", kw, p);
 		out->id = (__u32)id;
@@ -445,7 +439,7 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 	}
 	id = find_named(t->base, p);
 	if (id <= 0)
-		id = find_in_modules(t, p, BTF_KIND_TYPEDEF, &out->btf);
+		id = find_in_modules(t, p, BTF_KIND_TYPEDEF, &out->btf, NULL);
 	if (id <= 0)
 		return st_err_set(err, 0, "unknown type '%s' in cast (write 'struct %s' for a struct)",
 				  p, p);

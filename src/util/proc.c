@@ -2,6 +2,7 @@
 #include "util/proc.h"
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* When process pid started, in seconds since the epoch (/proc/stat's btime plus field 22 of
@@ -33,4 +34,15 @@ double st_proc_start(int pid)
 		;
 	fclose(f);
 	return btime ? (double)btime + (double)ticks / (double)sysconf(_SC_CLK_TCK) : -1;
+}
+
+bool st_proc_started_after(int pid, const char *path)
+{
+	struct stat st;
+	double started;
+
+	if (stat(path, &st))
+		return false;
+	started = st_proc_start(pid);
+	return started > 0 && started > (double)st.st_mtime + 60;
 }
