@@ -14,6 +14,9 @@ skip() { TAP_N=$((TAP_N+1)); echo "ok $TAP_N - # SKIP $*"; }
 check() { local n=$1; shift; if "$@"; then ok "$n"; else fail "$n"; fi; }
 tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILS" -eq 0 ]; }
 
+# as_nobody CMD...: run without root (uid/gid 65534, no groups).
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+
 need_root_tracefs() {
   [ "$(id -u)" = 0 ] || return 1
   [ -e $TRACEFS/README ] || mount -t tracefs nodev $TRACEFS 2>/dev/null

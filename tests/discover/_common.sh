@@ -18,9 +18,6 @@ have_lab61() {
   [ -s "$LAB61/vmlinux" ] && [ -s "$LAB61/vmlinux.btf" ]
 }
 
-# as_nobody CMD...: run without root (uid/gid 65534, no groups).
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
-
 # can_nobody: the unprivileged user can reach and run the binary at all.
 can_nobody() { as_nobody test -x "$ST" 2>/dev/null; }
 

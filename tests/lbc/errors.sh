@@ -101,10 +101,10 @@ check "missing file: non-zero exit with the path named" \
 check "unknown command: exit 2" [ $rc = 2 ]
 
 # 7. Without root: one clear line saying loading needs root, exit 1, nothing loaded.
-if setpriv --reuid=65534 --regid=65534 --clear-groups -- test -x "$LBC" 2>/dev/null; then
+if as_nobody test -x "$LBC" 2>/dev/null; then
 	NB=$(mktemp -d /tmp/lbc-nobody.XXXXXX); chmod 755 "$NB"
 	"$LBC" build -o "$NB/hello.bpf.o" "$EX/hello_tp.bpf.c" 2>/dev/null && chmod 644 "$NB/hello.bpf.o"
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME="$NB" \
+	as_nobody env HOME="$NB" \
 		"$LBC" run "$NB/hello.bpf.o" >"$T/e8.out" 2>"$T/e8.err"; rc=$?
 	check "no root: exit 1 (got $rc)" [ $rc = 1 ]
 	check "no root: one line naming root: $(head -1 "$T/e8.err")" \
