@@ -143,11 +143,11 @@ void st_addrsyms_put(struct st_addrsyms *s, struct st_sb *b, unsigned long long 
 	const char *name;
 	unsigned long long start, size;
 	if (!s || !st_addrsyms_find(s, addr, &name, &start, &size)) {
-		sb_printf(b, "0x%llx", addr);
+		st_sb_printf(b, "0x%llx", addr);
 		return;
 	}
 	if (with_off)
-		sb_printf(b, "%s+0x%llx/0x%llx", name, addr - start, size);
+		st_sb_printf(b, "%s+0x%llx/0x%llx", name, addr - start, size);
 	else
-		sb_puts(b, name);
+		st_sb_puts(b, name);
 }

@@ -49,24 +49,24 @@ static void put_location(struct st_output *out, const struct st_oevent *oe,
 			 const struct st_event *ev)
 {
 	struct st_sb *b = &out->sb;
-	sb_put(b, "(", 1);
+	st_sb_put(b, "(", 1);
 	if (oe->func && oe->retip) {
 		unsigned long long ret = field_u64(ev, oe->retip), fn = field_u64(ev, oe->func);
 		if (kernel_addr(oe, fn)) {
 			st_addrsyms_put(st_output_syms(out), b, ret, true);
-			sb_puts(b, " <- ");
+			st_sb_puts(b, " <- ");
 			st_addrsyms_put(st_output_syms(out), b, fn, false);
 		} else {
-			sb_printf(b, "0x%llx <- 0x%llx", fn, ret);
+			st_sb_printf(b, "0x%llx <- 0x%llx", fn, ret);
 		}
 	} else {
 		unsigned long long ip = field_u64(ev, oe->ip);
 		if (kernel_addr(oe, ip))
 			st_addrsyms_put(st_output_syms(out), b, ip, true);
 		else
-			sb_printf(b, "0x%llx", ip);
+			st_sb_printf(b, "0x%llx", ip);
 	}
-	sb_put(b, ")", 1);
+	st_sb_put(b, ")", 1);
 }
 
 /* ftrace rounds the ns clock to the nearest microsecond (ns2usecs); so do we, so that
@@ -84,8 +84,8 @@ static void split_ts(unsigned long long ns, unsigned long long *sec, unsigned lo
 static void put_syscall(struct st_sb *b, const struct st_oevent *oe, const struct st_event *ev)
 {
 	const char *name = ev->name + (oe->syscall == 'e' ? 10 : 9);  /* sys_enter_ / sys_exit_ */
-	sb_puts(b, "sys_");
-	sb_puts(b, name);
+	st_sb_puts(b, "sys_");
+	st_sb_puts(b, name);
 	if (oe->syscall == 'x') {
 		unsigned long long v = 0;
 		struct tep_format_field *f = tep_find_field(ev->tev, "ret");
@@ -93,19 +93,19 @@ static void put_syscall(struct st_sb *b, const struct st_oevent *oe, const struc
 			v = tep_read_number(ev->tep, (const char *)ev->rec->data + f->offset, f->size);
 		if (f && f->size < 8 && (f->flags & TEP_FIELD_IS_SIGNED) && (v >> (f->size * 8 - 1)))
 			v |= ~0ULL << (f->size * 8);  /* the kernel prints the long */
-		sb_printf(b, " -> 0x%llx", v);
+		st_sb_printf(b, " -> 0x%llx", v);
 		return;
 	}
-	sb_put(b, "(", 1);
+	st_sb_put(b, "(", 1);
 	int i = 0;
 	for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next) {
 		if (!strcmp(f->name, "__syscall_nr") || f->offset + f->size > ev->rec->size)
 			continue;
 		unsigned long long v = tep_read_number(ev->tep, (const char *)ev->rec->data + f->offset,
 						       f->size > 8 ? 8 : f->size);
-		sb_printf(b, v ? "%s%s: 0x%llx" : "%s%s: %llu", i++ ? ", " : "", f->name, v);
+		st_sb_printf(b, v ? "%s%s: 0x%llx" : "%s%s: %llu", i++ ? ", " : "", f->name, v);
 	}
-	sb_put(b, ")", 1);
+	st_sb_put(b, ")", 1);
 }
 
 void st_put_text(struct st_output *out, const struct st_oevent *oe,
@@ -115,28 +115,28 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
 	/* "%16s-%-7d [%03d] %s %5llu.%06llu: %s: " without printf: this runs per event */
-	sb_pad_str(b, ev->comm, 16);
-	sb_put(b, "-", 1);
+	st_sb_pad_str(b, ev->comm, 16);
+	st_sb_put(b, "-", 1);
 	if (ev->pid < 0)
-		sb_put(b, "-", 1);
-	sb_u(b, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid), 7, ' ', true);
-	sb_put(b, " [", 2);
-	sb_u(b, (unsigned long long)ev->cpu, 3, '0', false);
-	sb_put(b, "] ", 2);
-	sb_puts(b, ev->flags);
-	sb_put(b, " ", 1);
-	sb_u(b, sec, 5, ' ', false);
-	sb_put(b, ".", 1);
-	sb_u(b, usec, 6, '0', false);
-	sb_put(b, ": ", 2);
+		st_sb_put(b, "-", 1);
+	st_sb_u(b, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid), 7, ' ', true);
+	st_sb_put(b, " [", 2);
+	st_sb_u(b, (unsigned long long)ev->cpu, 3, '0', false);
+	st_sb_put(b, "] ", 2);
+	st_sb_puts(b, ev->flags);
+	st_sb_put(b, " ", 1);
+	st_sb_u(b, sec, 5, ' ', false);
+	st_sb_put(b, ".", 1);
+	st_sb_u(b, usec, 6, '0', false);
+	st_sb_put(b, ": ", 2);
 	if (!oe || !oe->syscall) {      /* ftrace prints syscalls without the event name */
-		sb_puts(b, ev->name);
-		sb_put(b, ": ", 2);
+		st_sb_puts(b, ev->name);
+		st_sb_put(b, ": ", 2);
 	}
 	if (oe && oe->dynamic) {
 		put_location(out, oe, ev);
 		for (int i = 0; i < oe->nargs; i++) {
-			sb_printf(b, " %s=", oe->args[i].f->name);
+			st_sb_printf(b, " %s=", oe->args[i].f->name);
 			st_oarg_put(out, b, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size, false);
 		}
 	} else if (oe && oe->syscall) {
@@ -148,13 +148,13 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 		}
 		trace_seq_reset(&out->seq);
 		tep_print_event(ev->tep, &out->seq, ev->rec, "%s", TEP_PRINT_INFO);
-		sb_put(b, out->seq.buffer, out->seq.len);
+		st_sb_put(b, out->seq.buffer, out->seq.len);
 	}
-	sb_put(b, "\n", 1);
+	st_sb_put(b, "\n", 1);
 	for (int i = 0; i < ev->nstack; i++) {
-		sb_puts(b, "  => ");
+		st_sb_puts(b, "  => ");
 		st_addrsyms_put(st_output_syms(out), b, ev->stack[i], true);
-		sb_put(b, "\n", 1);
+		st_sb_put(b, "\n", 1);
 	}
 }
 
@@ -164,31 +164,31 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	struct st_sb *b = &out->sb;
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
-	sb_printf(b, "{\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
+	st_sb_printf(b, "{\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
 		  sec, usec, ev->cpu, ev->pid);
-	sb_json_str(b, ev->comm, strlen(ev->comm));
-	sb_puts(b, ",\"event\":");
-	sb_json_str(b, ev->name, strlen(ev->name));
-	sb_puts(b, ",\"args\":{");
+	st_sb_json_str(b, ev->comm, strlen(ev->comm));
+	st_sb_puts(b, ",\"event\":");
+	st_sb_json_str(b, ev->name, strlen(ev->name));
+	st_sb_puts(b, ",\"args\":{");
 	int n = 0;
 	if (oe && oe->dynamic) {
 		for (int i = 0; i < oe->nargs; i++, n++) {
-			sb_puts(b, n ? "," : "");
-			sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
-			sb_put(b, ":", 1);
+			st_sb_puts(b, n ? "," : "");
+			st_sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
+			st_sb_put(b, ":", 1);
 			st_oarg_put(out, b, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size, true);
 		}
 	} else {
 		for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next, n++) {
-			sb_puts(b, n ? "," : "");
-			sb_json_str(b, f->name, strlen(f->name));
-			sb_put(b, ":", 1);
+			st_sb_puts(b, n ? "," : "");
+			st_sb_json_str(b, f->name, strlen(f->name));
+			st_sb_put(b, ":", 1);
 			st_field_put_json(b, f, ev->tep, ev->rec->data, ev->rec->size);
 		}
 	}
-	sb_put(b, "}", 1);
+	st_sb_put(b, "}", 1);
 	if (ev->stack) {
-		sb_puts(b, ",\"stack\":[");
+		st_sb_puts(b, ",\"stack\":[");
 		for (int i = 0; i < ev->nstack; i++) {
 			/* symbolize into the line, then quote that slice in place */
 			size_t at = b->len;
@@ -198,10 +198,10 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 			memcpy(frame, b->p + at, len);
 			b->len = at;
 			if (i)
-				sb_put(b, ",", 1);
-			sb_json_str(b, frame, len);
+				st_sb_put(b, ",", 1);
+			st_sb_json_str(b, frame, len);
 		}
-		sb_put(b, "]", 1);
+		st_sb_put(b, "]", 1);
 	}
-	sb_put(b, "}\n", 2);
+	st_sb_put(b, "}\n", 2);
 }

@@ -125,7 +125,7 @@ int st_output_event(struct st_output *out, const struct st_event *ev)
 		if (out->mode == ST_OUT_JSON) {
 			out->sb.len = 0;
 			out->sb.trunc = false;
-			sb_printf(&out->sb, "{\"event\":\"%s\",\"truncated\":true}\n", ev->name);
+			st_sb_printf(&out->sb, "{\"event\":\"%s\",\"truncated\":true}\n", ev->name);
 		} else {
 			out->sb.p[out->sb.len++] = '\n';
 		}

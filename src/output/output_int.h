@@ -14,16 +14,16 @@ struct st_sb {
 	size_t len, cap;
 	bool trunc;               /* something did not fit (the line is cut, never overrun) */
 };
-void sb_put(struct st_sb *b, const char *s, size_t n);
-void sb_puts(struct st_sb *b, const char *s);
-void sb_printf(struct st_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void st_sb_put(struct st_sb *b, const char *s, size_t n);
+void st_sb_puts(struct st_sb *b, const char *s);
+void st_sb_printf(struct st_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* v in decimal, at least `width` wide, padded with `pad` (' ' or '0') on the left, or
  * with spaces on the right when `left`. The fast path of every line header. */
-void sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left);
+void st_sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left);
 /* s right-aligned in `width` (<= 16) columns. */
-void sb_pad_str(struct st_sb *b, const char *s, int width);
+void st_sb_pad_str(struct st_sb *b, const char *s, int width);
 /* s (n bytes, stops at NUL) as a JSON string literal with quotes. */
-void sb_json_str(struct st_sb *b, const char *s, size_t n);
+void st_sb_json_str(struct st_sb *b, const char *s, size_t n);
 
 /* Address -> "sym+0xoff/0xsize" from /proc/kallsyms, loaded on first use (ksym.c). */
 struct st_addrsyms;

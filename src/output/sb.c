@@ -5,7 +5,7 @@
 #include <string.h>
 #include "output/output_int.h"
 
-void sb_put(struct st_sb *b, const char *s, size_t n)
+void st_sb_put(struct st_sb *b, const char *s, size_t n)
 {
 	size_t room = b->cap - b->len;
 	if (n > room) {
@@ -16,12 +16,12 @@ void sb_put(struct st_sb *b, const char *s, size_t n)
 	b->len += n;
 }
 
-void sb_puts(struct st_sb *b, const char *s)
+void st_sb_puts(struct st_sb *b, const char *s)
 {
-	sb_put(b, s, strlen(s));
+	st_sb_put(b, s, strlen(s));
 }
 
-void sb_printf(struct st_sb *b, const char *fmt, ...)
+void st_sb_printf(struct st_sb *b, const char *fmt, ...)
 {
 	size_t room = b->cap - b->len;
 	va_list ap;
@@ -39,31 +39,31 @@ void sb_printf(struct st_sb *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void sb_json_str(struct st_sb *b, const char *s, size_t n)
+void st_sb_json_str(struct st_sb *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	sb_put(b, "\"", 1);
+	st_sb_put(b, "\"", 1);
 	for (size_t i = 0; i < n && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '"': sb_put(b, "\\\"", 2); break;
-		case '\\': sb_put(b, "\\\\", 2); break;
-		case '\n': sb_put(b, "\\n", 2); break;
-		case '\t': sb_put(b, "\\t", 2); break;
-		case '\r': sb_put(b, "\\r", 2); break;
+		case '"': st_sb_put(b, "\\\"", 2); break;
+		case '\\': st_sb_put(b, "\\\\", 2); break;
+		case '\n': st_sb_put(b, "\\n", 2); break;
+		case '\t': st_sb_put(b, "\\t", 2); break;
+		case '\r': st_sb_put(b, "\\r", 2); break;
 		default:
 			if (c < 0x20 || c >= 0x7f) {
 				/* Kernel strings are bytes, not guaranteed UTF-8: escape every
 				 * non-ASCII byte as its Latin-1 code point, so the line is
 				 * always valid JSON. */
 				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				sb_put(b, u, 6);
+				st_sb_put(b, u, 6);
 			} else {
-				sb_put(b, (const char *)&c, 1);
+				st_sb_put(b, (const char *)&c, 1);
 			}
 		}
 	}
-	sb_put(b, "\"", 1);
+	st_sb_put(b, "\"", 1);
 }
 
 /* Decimal digits of v into the end of tmp; returns the start. */
@@ -76,7 +76,7 @@ static char *utoa_end(unsigned long long v, char *end)
 	return end;
 }
 
-void sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left)
+void st_sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left)
 {
 	char tmp[24];
 	char *s = utoa_end(v, tmp + sizeof(tmp));
@@ -87,17 +87,17 @@ void sb_u(struct st_sb *b, unsigned long long v, int width, char pad, bool left)
 	if (fill > 24)
 		fill = 24;
 	if (!left && fill)
-		sb_put(b, pad == '0' ? zeros : spaces, (size_t)fill);
-	sb_put(b, s, (size_t)n);
+		st_sb_put(b, pad == '0' ? zeros : spaces, (size_t)fill);
+	st_sb_put(b, s, (size_t)n);
 	if (left && fill)
-		sb_put(b, spaces, (size_t)fill);
+		st_sb_put(b, spaces, (size_t)fill);
 }
 
-void sb_pad_str(struct st_sb *b, const char *s, int width)
+void st_sb_pad_str(struct st_sb *b, const char *s, int width)
 {
 	static const char spaces[] = "                ";
 	size_t n = strlen(s);
 	if ((int)n < width && width <= 16)
-		sb_put(b, spaces, (size_t)width - n);
-	sb_put(b, s, n);
+		st_sb_put(b, spaces, (size_t)width - n);
+	st_sb_put(b, s, n);
 }

@@ -157,26 +157,26 @@ static void put_num(struct st_sb *b, enum st_kind k, enum st_conv conv, unsigned
 		bool quote = json && (conv == ST_CONV_IP || conv == ST_CONV_BX16 ||
 				      conv == ST_CONV_BX32 || conv == ST_CONV_BX64);
 		if (quote)
-			sb_json_str(b, cbuf, strlen(cbuf));
+			st_sb_json_str(b, cbuf, strlen(cbuf));
 		else
-			sb_puts(b, cbuf);
+			st_sb_puts(b, cbuf);
 		return;
 	}
 	if (k == K_SIGNED && sz < 8) {
 		int sh = 64 - sz * 8;
-		sb_printf(b, "%lld", (long long)(v << sh) >> sh);
+		st_sb_printf(b, "%lld", (long long)(v << sh) >> sh);
 	} else if (k == K_SIGNED) {
-		sb_printf(b, "%lld", (long long)v);
+		st_sb_printf(b, "%lld", (long long)v);
 	} else if (k == K_HEX && !json) {
-		sb_printf(b, "0x%llx", v);
+		st_sb_printf(b, "0x%llx", v);
 	} else if (k == K_CHAR && !json) {
 		char c = (char)v;
 		if (c >= 0x20 && c < 0x7f)
-			sb_printf(b, "'%c'", c);
+			st_sb_printf(b, "'%c'", c);
 		else
-			sb_printf(b, "'\\x%02x'", (unsigned char)c);
+			st_sb_printf(b, "'\\x%02x'", (unsigned char)c);
 	} else {
-		sb_printf(b, "%llu", v);
+		st_sb_printf(b, "%llu", v);
 	}
 }
 
@@ -191,18 +191,18 @@ void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a
 		if (s && !(f->flags & TEP_FIELD_IS_DYNAMIC))
 			len = strnlen(s, (size_t)f->size);
 		if (!s) {
-			sb_puts(b, json ? "null" : "(fault)");
+			st_sb_puts(b, json ? "null" : "(fault)");
 		} else if (json) {
-			sb_json_str(b, s, len);
+			st_sb_json_str(b, s, len);
 		} else {
-			sb_put(b, "\"", 1);
-			sb_put(b, s, len);
-			sb_put(b, "\"", 1);
+			st_sb_put(b, "\"", 1);
+			st_sb_put(b, s, len);
+			st_sb_put(b, "\"", 1);
 		}
 		return;
 	}
 	if (f->offset + f->size > size) {
-		sb_puts(b, json ? "null" : "(fault)");
+		st_sb_puts(b, json ? "null" : "(fault)");
 		return;
 	}
 	const char *p = (const char *)data + f->offset;
@@ -216,7 +216,7 @@ void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a
 			size_t len = b->len - at < sizeof(sym) ? b->len - at : sizeof(sym);
 			memcpy(sym, b->p + at, len);
 			b->len = at;
-			sb_json_str(b, sym, len);
+			st_sb_json_str(b, sym, len);
 		}
 		return;
 	}
@@ -226,14 +226,14 @@ void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a
 		return;
 	}
 	int n = f->size / a->elem;
-	sb_put(b, json ? "[" : "{", 1);
+	st_sb_put(b, json ? "[" : "{", 1);
 	for (int i = 0; i < n; i++) {
 		if (i)
-			sb_put(b, ",", 1);
+			st_sb_put(b, ",", 1);
 		put_num(b, a->kind, ST_CONV_NONE, tep_read_number(tep, p + i * a->elem, a->elem),
 			a->elem, json);
 	}
-	sb_put(b, json ? "]" : "}", 1);
+	st_sb_put(b, json ? "]" : "}", 1);
 }
 
 void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_handle *tep,
@@ -245,7 +245,7 @@ void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_h
 		/* dynamic non-string arrays (e.g. __data_loc u8[]): bytes as numbers */
 		size_t len = 0;
 		if (f->offset + 4 > size) {
-			sb_puts(b, "null");
+			st_sb_puts(b, "null");
 			return;
 		}
 		unsigned int loc = (unsigned int)tep_read_number(tep, (const char *)data + f->offset, 4);
@@ -254,13 +254,13 @@ void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_h
 		if (f->flags & TEP_FIELD_IS_RELATIVE)
 			off += (unsigned int)(f->offset + f->size);
 		if (off > (unsigned int)size || len > (unsigned int)size - off) {
-			sb_puts(b, "null");
+			st_sb_puts(b, "null");
 			return;
 		}
-		sb_put(b, "[", 1);
+		st_sb_put(b, "[", 1);
 		for (size_t i = 0; i < len; i++)
-			sb_printf(b, i ? ",%u" : "%u", ((const unsigned char *)data)[off + i]);
-		sb_put(b, "]", 1);
+			st_sb_printf(b, i ? ",%u" : "%u", ((const unsigned char *)data)[off + i]);
+		st_sb_put(b, "]", 1);
 		return;
 	}
 	if ((f->flags & TEP_FIELD_IS_DYNAMIC) || ((f->flags & TEP_FIELD_IS_ARRAY) && chars)) {

@@ -46,7 +46,7 @@ static __u64 die_key(Dwarf_Die *die)
 	return dwarf_dieoffset(die) | (unit_type == DW_UT_type ? 1ULL << 62 : 0);
 }
 
-int dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
+int st_dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
 {
 	Dwarf_Attribute sig;
 	Dwarf_Die def;
@@ -58,27 +58,27 @@ int dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
 		die = &def;
 	off = die_key(die);
 
-	if (!dwarf_idmap_get(&c->map, off, id))
+	if (!st_dwarf_idmap_get(&c->map, off, id))
 		return 0;
-	n = dwarf_ids_needed(die);
+	n = st_dwarf_ids_needed(die);
 	if (n == 0) {
 		/* An alias (e.g. _Atomic T is T for tracing): resolve to its target. */
 		int tag = dwarf_tag(die);
 
 		*id = 0;
 		if ((tag == DW_TAG_atomic_type || tag == DW_TAG_immutable_type) &&
-		    dwarf_plan_type_of(c, die, id))
+		    st_dwarf_plan_type_of(c, die, id))
 			return -1;
-		return dwarf_idmap_put(&c->map, off, *id);
+		return st_dwarf_idmap_put(&c->map, off, *id);
 	}
 	*id = c->next_id;
 	c->next_id += n;
-	if (dwarf_idmap_put(&c->map, off, *id) || queue_push(c, die))
+	if (st_dwarf_idmap_put(&c->map, off, *id) || queue_push(c, die))
 		return st_err_set(c->err, 0, "out of memory converting DWARF");
 	return 0;
 }
 
-int dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
+int st_dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
 {
 	Dwarf_Attribute a;
 	Dwarf_Die t;
@@ -86,7 +86,7 @@ int dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
 	*id = 0;
 	if (!dwarf_attr_integrate(die, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
 		return 0;
-	return dwarf_plan(c, &t, id);
+	return st_dwarf_plan(c, &t, id);
 }
 
 static bool is_type_tag(int tag)
@@ -123,7 +123,7 @@ static int plan_scope(struct dwarf_conv *c, Dwarf_Die *scope, int depth)
 		int tag = dwarf_tag(&d);
 
 		if (is_type_tag(tag) || is_function(&d)) {
-			if (dwarf_plan(c, &d, &id))
+			if (st_dwarf_plan(c, &d, &id))
 				return -1;
 		}
 		if (tag == DW_TAG_namespace || tag == DW_TAG_module || tag == DW_TAG_subprogram ||
@@ -142,13 +142,13 @@ static int drain(struct dwarf_conv *c)
 		Dwarf_Die die = c->queue[c->qhead++];
 		__u32 id, cnt;
 
-		if (dwarf_idmap_get(&c->map, die_key(&die), &id))
+		if (st_dwarf_idmap_get(&c->map, die_key(&die), &id))
 			return st_err_set(c->err, 0, "internal: queued DIE without id");
 		cnt = btf__type_cnt(c->btf);
 		if (cnt != id)
 			return st_err_set(c->err, 0, "internal: DIE 0x%llx planned as id %u, next is %u",
 					  (unsigned long long)dwarf_dieoffset(&die), id, cnt);
-		if (dwarf_emit(c, &die, id))
+		if (st_dwarf_emit(c, &die, id))
 			return -1;
 	}
 	c->qhead = c->qlen = 0;
@@ -170,7 +170,7 @@ static int convert_all(struct dwarf_conv *c, Dwarf *dw)
 		 * DW_FORM_ref_addr into an earlier unit just plans that DIE again; btf__dedup
 		 * merges the copies. This keeps the map at one unit's size (a vmlinux has
 		 * millions of type DIEs in total). */
-		dwarf_idmap_free(&c->map);
+		st_dwarf_idmap_free(&c->map);
 	}
 	if (r < 0)
 		return st_err_set(c->err, 0, "bad DWARF unit: %s", dwarf_errmsg(-1));
@@ -251,10 +251,10 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 	c.next_id = btf__type_cnt(c.btf);
 	r = r < 0 ? st_err_set(err, 0, "out of memory") : convert_some(&c, mod, dw, func);
 	if (!r)
-		r = dwarf_add_aliases(&c, mod, bias);
+		r = st_dwarf_add_aliases(&c, mod, bias);
 	free(c.queue);
 	free(c.funcs);
-	dwarf_idmap_free(&c.map);
+	st_dwarf_idmap_free(&c.map);
 	if (!r && (r = btf__dedup(c.btf, NULL)))
 		st_err_set(err, 0, "BTF dedup failed: %s", strerror(-r));
 	if (r) {

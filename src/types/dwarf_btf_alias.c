@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dwarf_note_func(struct dwarf_conv *c, Dwarf_Addr pc, const char *name, __u32 proto,
+int st_dwarf_note_func(struct dwarf_conv *c, Dwarf_Addr pc, const char *name, __u32 proto,
 		    bool global)
 {
 	if (c->nfuncs == c->funcs_cap) {
@@ -59,7 +59,7 @@ static bool plain_name(const char *n)
 	return *n && !strchr(n, '@') && !strchr(n, '.');
 }
 
-int dwarf_add_aliases(struct dwarf_conv *c, Dwfl_Module *mod, Dwarf_Addr bias)
+int st_dwarf_add_aliases(struct dwarf_conv *c, Dwfl_Module *mod, Dwarf_Addr bias)
 {
 	const char **names;
 	size_t i, nnames;

@@ -1,4 +1,4 @@
-/* Writing one planned DIE as BTF. Each emitter adds exactly dwarf_ids_needed(die) types,
+/* Writing one planned DIE as BTF. Each emitter adds exactly st_dwarf_ids_needed(die) types,
  * which is what keeps planned ids and real ids equal. */
 #include "types/dwarf_btf_int.h"
 #include <bpf/btf.h>
@@ -32,7 +32,7 @@ static int count_dims(Dwarf_Die *die)
 	return n < 1 ? 1 : n > MAX_DIMS ? MAX_DIMS : n;
 }
 
-unsigned dwarf_ids_needed(Dwarf_Die *die)
+unsigned st_dwarf_ids_needed(Dwarf_Die *die)
 {
 	switch (dwarf_tag(die)) {
 	case DW_TAG_base_type: case DW_TAG_pointer_type: case DW_TAG_reference_type:
@@ -111,7 +111,7 @@ static int emit_ref(struct dwarf_conv *c, Dwarf_Die *die, int tag)
 	__u32 t;
 	int r;
 
-	if (dwarf_plan_type_of(c, die, &t))
+	if (st_dwarf_plan_type_of(c, die, &t))
 		return -1;
 	switch (tag) {
 	case DW_TAG_const_type:    r = btf__add_const(c->btf, (int)t); break;
@@ -210,7 +210,7 @@ static int emit_struct(struct dwarf_conv *c, Dwarf_Die *die, int tag)
 			ms[n].name = mt == DW_TAG_inheritance ? NULL : dwarf_diename(&m);
 			ms[n].bit_size = (__u32)bs;
 			ms[n].bit_off = bo;
-			if (dwarf_plan_type_of(c, &m, &ms[n].type)) {
+			if (st_dwarf_plan_type_of(c, &m, &ms[n].type)) {
 				free(ms);
 				return -1;
 			}
@@ -328,7 +328,7 @@ static int emit_array(struct dwarf_conv *c, Dwarf_Die *die, __u32 id)
 	int n = 0, i, r = 0;
 	Dwarf_Die d;
 
-	if (dwarf_plan_type_of(c, die, &elem))
+	if (st_dwarf_plan_type_of(c, die, &elem))
 		return -1;
 	if (dwarf_child(die, &d) == 0) {
 		do {
@@ -358,7 +358,7 @@ static int emit_proto(struct dwarf_conv *c, Dwarf_Die *die)
 	Dwarf_Die p;
 	int r;
 
-	if (dwarf_plan_type_of(c, die, &ret))
+	if (st_dwarf_plan_type_of(c, die, &ret))
 		return -1;
 	if (dwarf_child(die, &p) == 0) {
 		do {
@@ -378,7 +378,7 @@ static int emit_proto(struct dwarf_conv *c, Dwarf_Die *die)
 			}
 			names[n] = t == DW_TAG_formal_parameter ? dwarf_diename(&p) : NULL;
 			types[n] = 0;
-			if (t == DW_TAG_formal_parameter && dwarf_plan_type_of(c, &p, &types[n])) {
+			if (t == DW_TAG_formal_parameter && st_dwarf_plan_type_of(c, &p, &types[n])) {
 				free(types);
 				free(names);
 				return -1;
@@ -410,12 +410,12 @@ static int emit_func(struct dwarf_conv *c, Dwarf_Die *die, __u32 id)
 	if (r < 0)
 		return fail(c, die, "function", r);
 	/* Out-of-line code: its entry may carry other symbol names (see dwarf_btf_alias.c). */
-	if (dwarf_lowpc(die, &pc) == 0 && dwarf_note_func(c, pc, dwarf_diename(die), id, ext))
+	if (dwarf_lowpc(die, &pc) == 0 && st_dwarf_note_func(c, pc, dwarf_diename(die), id, ext))
 		return st_err_set(c->err, 0, "out of memory");
 	return 0;
 }
 
-int dwarf_emit(struct dwarf_conv *c, Dwarf_Die *die, __u32 id)
+int st_dwarf_emit(struct dwarf_conv *c, Dwarf_Die *die, __u32 id)
 {
 	int tag = dwarf_tag(die);
 

@@ -21,9 +21,9 @@ struct dwarf_idmap {
 	size_t cap, n;
 };
 
-int dwarf_idmap_get(const struct dwarf_idmap *m, __u64 off, __u32 *id);
-int dwarf_idmap_put(struct dwarf_idmap *m, __u64 off, __u32 id);
-void dwarf_idmap_free(struct dwarf_idmap *m);
+int st_dwarf_idmap_get(const struct dwarf_idmap *m, __u64 off, __u32 *id);
+int st_dwarf_idmap_put(struct dwarf_idmap *m, __u64 off, __u32 id);
+void st_dwarf_idmap_free(struct dwarf_idmap *m);
 
 /* A function written as FUNC, with its entry address for symbol aliases. */
 struct dwarf_func {
@@ -41,29 +41,29 @@ struct dwarf_conv {
 	__u32 next_id;             /* next id plan() hands out */
 	__u32 index_id;            /* int type used as the index of every array */
 	bool big_endian;           /* for DWARF2-style DW_AT_bit_offset */
-	struct dwarf_func *funcs;  /* functions with code, for dwarf_add_aliases */
+	struct dwarf_func *funcs;  /* functions with code, for st_dwarf_add_aliases */
 	size_t nfuncs, funcs_cap;
 	struct st_err *err;
 };
 
 /* The BTF id of the type a DIE describes (0 = void, also for DIEs BTF cannot express).
  * Plans and queues the DIE when it has no id yet. Returns 0 or -1 on allocation failure. */
-int dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id);
+int st_dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id);
 /* Id of the DIE's DW_AT_type (0 when absent). */
-int dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id);
+int st_dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id);
 /* How many BTF ids a DIE takes: 0 for aliases (atomic, unsupported), one per array
  * dimension, two for a function (FUNC_PROTO then FUNC), otherwise 1. */
-unsigned dwarf_ids_needed(Dwarf_Die *die);
+unsigned st_dwarf_ids_needed(Dwarf_Die *die);
 /* Write the planned DIE as BTF type(s) starting at `id`. Returns 0 or -1 with c->err. */
-int dwarf_emit(struct dwarf_conv *c, Dwarf_Die *die, __u32 id);
+int st_dwarf_emit(struct dwarf_conv *c, Dwarf_Die *die, __u32 id);
 
 /* Remember a written function that has code at `pc` (0 or -1 on allocation failure). */
-int dwarf_note_func(struct dwarf_conv *c, Dwarf_Addr pc, const char *name, __u32 proto,
+int st_dwarf_note_func(struct dwarf_conv *c, Dwarf_Addr pc, const char *name, __u32 proto,
 		    bool global);
 /* ELF symbols at a function's entry under another name (glibc's malloc is __libc_malloc in
  * DWARF) become FUNCs with that function's prototype, so `P libc:malloc` finds one.
  * `bias` is the DWARF address bias from dwfl_module_getdwarf. */
 struct Dwfl_Module;
-int dwarf_add_aliases(struct dwarf_conv *c, struct Dwfl_Module *mod, Dwarf_Addr bias);
+int st_dwarf_add_aliases(struct dwarf_conv *c, struct Dwfl_Module *mod, Dwarf_Addr bias);
 
 #endif

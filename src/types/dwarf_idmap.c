@@ -11,7 +11,7 @@ static size_t slot_of(__u64 key, size_t cap)
 	return (size_t)key & (cap - 1);
 }
 
-int dwarf_idmap_get(const struct dwarf_idmap *m, __u64 off, __u32 *id)
+int st_dwarf_idmap_get(const struct dwarf_idmap *m, __u64 off, __u32 *id)
 {
 	size_t i;
 
@@ -57,7 +57,7 @@ static int grow(struct dwarf_idmap *m)
 	return 0;
 }
 
-int dwarf_idmap_put(struct dwarf_idmap *m, __u64 off, __u32 id)
+int st_dwarf_idmap_put(struct dwarf_idmap *m, __u64 off, __u32 id)
 {
 	/* Keep the load under one half so probe chains stay short. */
 	if ((m->n + 1) * 2 > m->cap && grow(m))
@@ -67,7 +67,7 @@ int dwarf_idmap_put(struct dwarf_idmap *m, __u64 off, __u32 id)
 	return 0;
 }
 
-void dwarf_idmap_free(struct dwarf_idmap *m)
+void st_dwarf_idmap_free(struct dwarf_idmap *m)
 {
 	free(m->keys);
 	free(m->vals);
