@@ -97,6 +97,9 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err);
 /* Stop (errors to stderr) and free. NULL is fine. */
 void surftrace_free(struct surftrace *st);
 
+/* Events enabled by a started run (an 'e' glob counts each event it matched). */
+size_t surftrace_nevents(const struct surftrace *st);
+
 /* Instance and group name of a started run: "surftrace_<pid>". */
 const char *surftrace_name(const struct surftrace *st);
 

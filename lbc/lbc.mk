@@ -2,8 +2,10 @@
 # libelf, libz only) so the kernel lab can link it with -static: make B=... LBC_STATIC=1.
 LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
 # Objects live in $(B)/lbc-obj/: $(B)/lbc is the command itself. SHA-256 is shared with
-# the bundles (src/util/sha256.c), process start times with the sweep (src/util/proc.c).
-LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o $(B)/lbc-obj/proc.o
+# the bundles (src/util/sha256.c), process start times with the sweep (src/util/proc.c),
+# strict number options with surftrace (src/util/numarg.c).
+LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o $(B)/lbc-obj/proc.o \
+            $(B)/lbc-obj/numarg.o
 LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
 LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
 

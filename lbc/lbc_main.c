@@ -2,9 +2,11 @@
  * liblbc. Exit status: 0 ok, 1 runtime failure (load, verifier, attach), 2 bad input
  * (usage, compile error, unknown section). */
 #include "liblbc.h"
+#include "util/numarg.h"
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/bpf.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -68,8 +70,9 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "cflag", required_argument, NULL, 'f' }, { "freq", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
+	unsigned long num;
+	const char *why;
 	int c;
-	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:n:o:I:qh", lopts, NULL)) != -1) {
@@ -80,14 +83,15 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			o->sets[o->nsets++] = optarg;
 			break;
 		case 't':
-			o->timeout = strtod(optarg, &end);
-			if (*end || o->timeout < 0)
-				return fprintf(stderr, "lbc: -t wants seconds\n"), -1;
+			if (st_numarg_seconds(optarg, 366.0 * 86400, &o->timeout, &why))
+				return fprintf(stderr, "lbc: -t '%s': %s (seconds, at most a year)\n",
+					       optarg, why), -1;
 			break;
 		case 'n':
-			o->count = strtol(optarg, &end, 10);
-			if (*end || o->count < 0)
-				return fprintf(stderr, "lbc: -n wants a count\n"), -1;
+			if (st_numarg_ulong(optarg, 1, LONG_MAX, &num, &why))
+				return fprintf(stderr, "lbc: -n '%s': %s (a count of events)\n",
+					       optarg, why), -1;
+			o->count = (long)num;
 			break;
 		case 'o': o->out = optarg; break;
 		case 'I':
@@ -108,7 +112,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'b': o->lo.btf_path = optarg; break;
 		case 'c': o->lo.cache_dir = optarg; break;
 		case 'N': o->lo.no_cache = true; break;
-		case 'F': o->lo.perf_freq = atoi(optarg); break;
+		case 'F':
+			if (st_numarg_ulong(optarg, 1, 1000000, &num, &why))
+				return fprintf(stderr, "lbc: --freq '%s': %s (samples per second)\n",
+					       optarg, why), -1;
+			o->lo.perf_freq = (int)num;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}

@@ -339,6 +339,11 @@ void surftrace_free(struct surftrace *st)
 	free(st);
 }
 
+size_t surftrace_nevents(const struct surftrace *st)
+{
+	return st->sess ? st_session_nevents(st->sess) : 0;
+}
+
 const char *surftrace_name(const struct surftrace *st)
 {
 	return st->sess ? st_session_name(st->sess) : NULL;

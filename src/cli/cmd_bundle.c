@@ -95,8 +95,9 @@ static int add_kernel(struct st_bundle *b, const struct st_cli_opts *o, const st
 		fprintf(stderr, "surftrace: error: %s\n", probes ? err.msg : "out of memory");
 		return 1;
 	}
-	fprintf(stderr, "surftrace: %s: %s %s (BTF %s)\n", o->bundle_out,
-		b->v[b->n - 1].release, b->v[b->n - 1].arch, identity);
+	if (!o->quiet)
+		fprintf(stderr, "surftrace: %s: %s %s (BTF %s)\n", o->bundle_out,
+			b->v[b->n - 1].release, b->v[b->n - 1].arch, identity);
 	return 0;
 }
 

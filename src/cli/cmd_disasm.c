@@ -40,7 +40,8 @@ static struct st_kimage *open_image(const struct st_cli_opts *o, struct st_err *
 	k = st_kimage_open_kcore(NULL, NULL, err);
 	if (k || !(vm = installed_vmlinux(path, sizeof(path))))
 		return k;
-	fprintf(stderr, "surftrace: no usable /proc/kcore, using %s\n", vm);
+	if (!o->quiet)
+		fprintf(stderr, "surftrace: no usable /proc/kcore, using %s\n", vm);
 	return st_kimage_open_file(vm, err);
 }
 

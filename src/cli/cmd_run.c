@@ -96,6 +96,9 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
 		print_err(&err);
 		return 1;
 	}
+	if (!o->quiet)
+		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
+			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
 	if (o->timeout > 0)
 		arm_timeout(o->timeout);
 	if (surftrace_run(st, &err) < 0) {

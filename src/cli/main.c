@@ -1,5 +1,6 @@
 /* surftrace entry point: parse options, gather expressions, dispatch to a command. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "expr/expr.h"
 #include "util/err.h"
 #include "util/file.h"
+#include "util/numarg.h"
 
 static const char usage_text[] =
 "usage: surftrace [options] EXPR...\n"
@@ -18,7 +20,7 @@ static const char usage_text[] =
 "                  'P BIN:SYM ...'  uprobe       'R BIN:SYM ...'  uretprobe\n"
 "  -S, --show      only show the translation (no root, nothing written)\n"
 "      --json      JSON output (with -S: {type,fxpr,filter} per expression)\n"
-"  -f FILE         read expressions from FILE, one per line ('#' comments)\n"
+"  -f FILE         read expressions from FILE, one per line ('#' comments; '-': stdin)\n"
 "  -a ARCH         target architecture: x86_64 or aarch64 (default: host)\n"
 "      --btf FILE  types from FILE (raw BTF or ELF with .BTF) instead of the running kernel\n"
 "  -s, --stack     print a kernel stack with every event\n"
@@ -26,7 +28,7 @@ static const char usage_text[] =
 "  -n COUNT        stop after COUNT events\n"
 "  -o FILE         write an equivalent shell script to FILE instead of tracing\n"
 "      --buffer-kb N   per-CPU buffer size of the trace instance\n"
-"  -q, --quiet     no setup messages\n"
+"  -q, --quiet     no start line ('Tracing N probes...') and no setup messages\n"
 "      --cleanup   remove probes and instances left behind by dead surftrace runs\n"
 "  -l PATTERN      list traceable functions (glob), events (group/event), BIN:PATTERN symbols\n"
 "  -L PATTERN      like -l with prototypes and event fields\n"
@@ -91,26 +93,47 @@ static int bad_usage(const char *fmt, const char *arg)
 	return 2;
 }
 
-static int parse_number(const char *s, double *out)
+static int bad_number(const char *opt, const char *arg, const char *why, const char *want)
 {
-	char *end;
+	fprintf(stderr, "surftrace: %s '%s': %s (%s); see 'surftrace --help'\n", opt, arg,
+		why, want);
+	return 2;
+}
 
-	errno = 0;
-	*out = strtod(s, &end);
-	return (errno || end == s || *end || *out < 0) ? -1 : 0;
+/* The primary modes: at most one per run. -S and -o also qualify --bundle/--bundle-out. */
+struct mode_pick {
+	const char *name;
+	int n;
+	const char *first;
+};
+
+static void pick_mode(struct mode_pick *m, bool on, const char *name)
+{
+	if (!on)
+		return;
+	if (!m->n++)
+		m->first = name;
+	else if (m->n == 2)
+		m->name = name;
 }
 
 /* Append the expressions of FILE (one per line) to the list. */
 static int read_expr_file(const char *path, char ***list, int *n, char ***owned, int *nowned)
 {
-	char *text = st_slurp(path), **lines = NULL;
+	bool in = !strcmp(path, "-");
+	char *text = in ? st_slurp_stream(stdin) : st_slurp(path), **lines = NULL;
 	int cnt, i;
 
 	if (!text) {
-		fprintf(stderr, "surftrace: cannot open '%s': %s\n", path, strerror(errno));
+		if (errno == EILSEQ)
+			fprintf(stderr, "surftrace: '%s' holds a NUL byte: not an expression file\n",
+				in ? "<stdin>" : path);
+		else
+			fprintf(stderr, "surftrace: cannot read '%s': %s\n", in ? "<stdin>" : path,
+				strerror(errno));
 		return -1;
 	}
-	cnt = text ? st_split_lines(text, &lines) : -1;
+	cnt = st_split_lines(text, &lines);
 	free(text);
 	if (cnt < 0)
 		return -1;
@@ -131,7 +154,9 @@ int main(int argc, char **argv)
 	bool list_verbose = false, cleanup = false, guide = false;
 	char **exprs = NULL, **owned = NULL;
 	int nexprs = 0, nowned = 0, c, rc, i;
-	double num;
+	struct mode_pick mode = { 0 };
+	unsigned long num;
+	const char *why;
 
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
 		return st_cmd_btfgen(argc - 1, argv + 1);
@@ -152,19 +177,20 @@ int main(int argc, char **argv)
 			break;
 		case 's': o.stack = true; break;
 		case 't':
-			if (parse_number(optarg, &num) || num <= 0)
-				return bad_usage("-t needs a positive number of seconds, not '%s'", optarg);
-			o.timeout = num;
+			/* setitimer takes the seconds as time_t: a year is plenty */
+			if (st_numarg_seconds(optarg, 366.0 * 86400, &o.timeout, &why))
+				return bad_number("-t", optarg, why, "seconds, e.g. 5 or 0.5, at most a year");
 			break;
 		case 'n':
-			if (parse_number(optarg, &num) || num < 1 || num != (long)num)
-				return bad_usage("-n needs a positive whole count, not '%s'", optarg);
+			if (st_numarg_ulong(optarg, 1, LONG_MAX, &num, &why))
+				return bad_number("-n", optarg, why, "a whole count of events");
 			o.count = (long)num;
 			break;
 		case 'o': o.output = optarg; break;
 		case OPT_BUFKB:
-			if (parse_number(optarg, &num) || num < 1 || num != (long)num)
-				return bad_usage("--buffer-kb needs a positive whole number, not '%s'", optarg);
+			/* buffer_size_kb is per CPU; beyond 1 TiB is a typo */
+			if (st_numarg_ulong(optarg, 1, 1UL << 30, &num, &why))
+				return bad_number("--buffer-kb", optarg, why, "KiB per CPU");
 			o.buffer_kb = (long)num;
 			break;
 		case 'q': o.quiet = true; break;
@@ -184,6 +210,25 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+
+	/* Modes that exclude each other: refuse instead of silently running one of them. */
+	pick_mode(&mode, cleanup, "--cleanup");
+	pick_mode(&mode, list_pat != NULL, list_verbose ? "-L" : "-l");
+	pick_mode(&mode, struct_name != NULL, "--struct");
+	pick_mode(&mode, disasm || o.line, disasm ? "-F" : "--line");
+	pick_mode(&mode, guide, "-i");
+	pick_mode(&mode, o.bundle_in || o.bundle_out, o.bundle_in ? "--bundle" : "--bundle-out");
+	if (!o.bundle_in && !o.bundle_out) {
+		pick_mode(&mode, o.show, "-S");
+		pick_mode(&mode, o.output != NULL, "-o");
+	}
+	if (mode.n > 1) {
+		fprintf(stderr, "surftrace: %s and %s cannot be used together; run them one at a "
+			"time\n", mode.first, mode.name);
+		return 2;
+	}
+	if (o.list_only && !o.bundle_in)
+		return bad_usage("--list goes with --bundle FILE%s", "");
 
 	exprs = calloc((size_t)argc + 1, sizeof(*exprs));
 	if (!exprs)

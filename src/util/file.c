@@ -1,20 +1,58 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/file.h"
 
+char *st_slurp_stream(FILE *f)
+{
+	size_t len = 0, cap = 4096, got;
+	char *buf = malloc(cap), *nb;
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (cap - len < 2) {
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap *= 2;
+		}
+		got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got)
+			continue;
+		if (ferror(f))
+			goto fail;
+		break;
+	}
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len)) {
+		/* a C string would end there and silently drop the rest */
+		free(buf);
+		errno = EILSEQ;
+		return NULL;
+	}
+	return buf;
+fail:
+	free(buf);
+	if (!errno)
+		errno = EIO;
+	return NULL;
+}
+
 char *st_slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf;
+	int saved;
 
 	if (!f)
 		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = ferror(f) ? NULL : strdup("");
-	}
+	buf = st_slurp_stream(f);
+	saved = errno;
 	fclose(f);
+	errno = saved;
 	return buf;
 }

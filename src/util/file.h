@@ -3,7 +3,12 @@
 #ifndef ST_UTIL_FILE_H
 #define ST_UTIL_FILE_H
 
-/* The file's contents NUL-terminated (an empty file gives ""), or NULL with errno set. */
+#include <stdio.h>
+
+/* The file's contents NUL-terminated (an empty file gives ""), or NULL with errno set;
+ * EILSEQ when the text holds a NUL byte (it would silently end every C-string reader). */
 char *st_slurp(const char *path);
+/* The same for an open stream (stdin for "-f -"), read to its end. */
+char *st_slurp_stream(FILE *f);
 
 #endif

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Command-line parsing without tracing: strict numbers for every numeric option, modes that
+# exclude each other, -f - (stdin), NUL bytes in expression files. Each refusal must be one
+# line on stderr, exit 2, and leave tracefs as it was.
+. "$(dirname "$0")/../lib.sh"
+[ -x "$ST" ] || { skip "needs $ST"; tap_done; exit 0; }
+T=$(mktemp -d /tmp/st_cli.XXXXXX); trap 'rm -rf "$T"' EXIT
+before=$(tracefs_state)
+E='e sched/sched_switch'
+
+# refused NAME ERE ARGS...: rc 2, exactly one stderr line matching ERE, nothing on stdout.
+refused() {
+	local name=$1 re=$2 out err rc; shift 2
+	out=$("$ST" "$@" 2>"$T/err" <"${IN:-/dev/null}"); rc=$?
+	err=$(cat "$T/err")
+	if [ $rc -eq 2 ] && [ -z "$out" ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -Eq -- "$re" <<<"$err"; then
+		ok "$name: $err"
+	else
+		fail "$name: rc=$rc out=[$out] err=[$err] wanted /$re/"
+	fi
+}
+
+for v in nan NaN inf -inf infinity 1e300 -1 0 5x '' ' 5' 0x10 1e999 +3 '3 '; do
+	refused "-t '$v'" "^surftrace: -t '.*': (not a number|too large|must be positive)" -t "$v" -S "$E"
+done
+for v in 0 -2 1.5 1e3 99999999999999999999999 x 0x10; do
+	refused "-n '$v'" "^surftrace: -n '.*': " -n "$v" -S "$E"
+done
+for v in 0 -4 4.5 nan 9999999999999999; do
+	refused "--buffer-kb '$v'" "^surftrace: --buffer-kb '$v': " --buffer-kb "$v" -S "$E"
+done
+# good numbers still pass
+out=$("$ST" -t 0.5 -n 3 --buffer-kb 64 -S "$E" 2>&1); check "-t 0.5 -n 3 --buffer-kb 64 accepted" [ "$out" = "$E" ]
+
+refused "-S --cleanup" "--cleanup and -S cannot be used together" -S --cleanup
+refused "-l --struct" "-l and --struct cannot be used together" -l 'vfs_*' --struct task_struct
+refused "-L --struct" "-L and --struct cannot be used together" -L 'vfs_*' --struct task_struct
+refused "-l -F" "-l and -F cannot be used together" -l 'vfs_*' -F vfs_read
+refused "--cleanup -l" "--cleanup and -l cannot be used together" --cleanup -l 'vfs_*'
+refused "-S -o" "-S and -o cannot be used together" -S -o "$T/x.sh" "$E"
+refused "-i --struct" "--struct and -i cannot be used together" -i --struct task_struct
+refused "--bundle -l" "-l and --bundle cannot be used together" --bundle "$T/b" -l x
+refused "--list alone" "--list goes with --bundle" --list
+check "-S -o wrote no script" [ ! -e "$T/x.sh" ]
+
+# -f - reads stdin; the same text as a file gives the same translation
+printf '# comment\n%s\n\ne sched/sched_wakeup\n' "$E" >"$T/ex.surf"
+a=$("$ST" -S -f - <"$T/ex.surf" 2>&1); b=$("$ST" -S -f "$T/ex.surf" 2>&1)
+check "-f - reads stdin (2 expressions)" [ "$a" = "$b" ] && [ "$(wc -l <<<"$a")" -eq 2 ]
+printf '%s\n\0e sched/sched_wakeup\n' "$E" >"$T/nul.surf"
+refused "-f FILE with a NUL byte" "holds a NUL byte" -S -f "$T/nul.surf"
+IN=$T/nul.surf refused "-f - with a NUL byte" "<stdin>.* holds a NUL byte" -S -f -
+refused "-f missing" "cannot read '$T/none'" -S -f "$T/none"
+
+check "tracefs untouched" [ "$(tracefs_state)" = "$before" ]
+tap_done
