@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "guide.h"
+#include "version.h"
 
 static const char usage[] =
-	"usage: surfguide [-a ARCH] [--btf FILE] [FILE.surf]\n"
+	"usage: surfguide [-a ARCH] [--btf FILE] [FILE.surf]   (--version: print the version)\n"
 	"Interactive guide for surftrace expressions: Tab completion of functions, events,\n"
 	"arguments and struct members, the translated probe line as you type, Enter runs.\n"
 	"Type :help inside for the commands. Example:\n"
@@ -41,16 +42,18 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "btf", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct g_opts o = { .surftrace = find_surftrace() };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:hV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o.arch = optarg; break;
 		case 'B': o.btf = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
+		case 'V': puts("surfguide " ST_VERSION); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}

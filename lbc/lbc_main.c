@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "version.h"
 
 #define MAX_SETS 64
 #define MAX_INC 16
@@ -43,6 +44,7 @@ static void usage(FILE *f)
 	      "print events\n"
 	      "       lbc build [options] PROG.bpf.c [-o PROG.bpf.o]\n"
 	      "       lbc vmlinux [--btf FILE] [-o vmlinux.h]\n"
+	      "       lbc --version\n"
 	      "options:\n"
 	      "  --set NAME=VALUE  set a `const volatile` global before load (repeatable)\n"
 	      "  -t SECONDS        stop after SECONDS      -n COUNT   stop after COUNT events\n"
@@ -316,6 +318,10 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		puts("lbc " ST_VERSION);
 		return 0;
 	}
 	if (parse(argc - 1, argv + 1, &o)) {

@@ -10,6 +10,7 @@
 #include "util/err.h"
 #include "util/file.h"
 #include "util/numarg.h"
+#include "version.h"
 
 static const char usage_text[] =
 "usage: surftrace [options] EXPR...\n"
@@ -35,6 +36,7 @@ static const char usage_text[] =
 "      --struct NAME[.member]   print a struct layout\n"
 "  -F FUNC         disassemble a kernel function (-v VMLINUX, --line FILE:LINE)\n"
 "  -i, --guide     interactive guide\n"
+"  -V, --version   print the version and exit\n"
 "      --bundle-out FILE   translate EXPRs for this kernel and every --btf into FILE\n"
 "      --bundle FILE       run the entry of FILE that matches this kernel (--list: list)\n"
 "  btfgen VMLINUX_OR_KO -o FILE.btf   make a BTF file from DWARF debug info\n"
@@ -52,6 +54,7 @@ enum {
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ "show", no_argument, NULL, 'S' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "file", required_argument, NULL, 'f' },
@@ -161,9 +164,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
 		return st_cmd_btfgen(argc - 1, argv + 1);
 
-	while ((c = getopt_long(argc, argv, "hSf:a:st:n:o:ql:L:v:F:i", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:i", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': puts("surftrace " ST_VERSION); return 0;
 		case 'S': o.show = true; break;
 		case OPT_JSON: o.json = true; break;
 		case 'f': o.file = optarg; break;

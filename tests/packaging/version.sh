@@ -1,0 +1,30 @@
+#!/bin/bash
+# --version: one line "NAME VERSION" from one source (scripts/version.sh: git describe in a
+# checkout, VERSION in a tree without git); the changelogs name the same release.
+source "$(dirname "$0")/../lib.sh"
+want=$(sh "$ROOT/scripts/version.sh")
+release=$(cat "$ROOT/VERSION")
+for cmd in surftrace surfguide lbc; do
+  for opt in --version -V; do
+    out=$("$ROOT/$B/$cmd" $opt 2>&1); rc=$?
+    if [ $rc -eq 0 ] && [ "$out" = "$cmd $want" ]; then ok "$cmd $opt: '$out'"
+    else fail "$cmd $opt: rc=$rc '$out' (want '$cmd $want')"; fi
+  done
+done
+case $want in "$release"|"$release"+g*) ok "version '$want' is built on VERSION '$release'";;
+  *) [ -n "$(git -C "$ROOT" tag -l 'v*')" ] && ok "version '$want' from a v* tag" \
+       || fail "version '$want' does not come from VERSION '$release'";; esac
+# A release tree (no .git): the VERSION file, nothing else.
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+mkdir -p "$t/scripts"; cp "$ROOT/VERSION" "$t/"; cp "$ROOT/scripts/version.sh" "$t/scripts/"
+got=$(cd / && sh "$t/scripts/version.sh")
+check "without git: version is VERSION ('$got')" [ "$got" = "$release" ]
+check "CHANGELOG.md has an entry for $release" grep -qE "^## $release( |$)" "$ROOT/CHANGELOG.md"
+if [ -f "$ROOT/debian/changelog" ]; then
+  deb=$(sed -n '1s/^[^ ]* (\([^)-]*\).*/\1/p' "$ROOT/debian/changelog")
+  check "debian/changelog's upstream version '$deb' is VERSION" [ "$deb" = "$release" ]
+fi
+check "LICENSE is the MIT licence and says how readline-linked binaries are licensed" \
+  grep -q "MIT License" "$ROOT/LICENSE"
+check "LICENSE: readline-linked executables under GPL-3" grep -q "GNU General" "$ROOT/LICENSE"
+tap_done
