@@ -3,12 +3,16 @@
  * identity, and the source with each quoted local #include expanded (recursively). An entry
  * is one file <cache>/obj/<key>.lbco: a header line "LBCO1 <key> <sha256(obj)> <size>"
  * followed by the object. It runs as root, so it must not be a way in: the cache directory
- * must be owned by us and not writable by group or others, entries are opened without
- * following links and must be ours too, and an entry is loaded only when its header names
- * this key and the object's digest and size match; anything else is removed and rebuilt. */
+ * and every directory above it must be unreplaceable by other users (util/safedir), all
+ * access goes through descriptors opened without following links, clang compiles a private
+ * copy of the source and includes, and an entry is loaded only when its header names this
+ * key, the object's digest and size match and it is an ELF BPF relocatable object; anything
+ * else is removed and rebuilt. */
 #include "lbc_int.h"
 #include "util/sha256.h"
+#include "util/safedir.h"
 #include <bpf/libbpf_version.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -19,48 +23,18 @@
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_FILE (16u << 20)
 
-static int check_private_dir(struct lbc *l, const char *dir)
-{
-	struct stat st;
-
-	if (lstat(dir, &st))
-		return lbc_fail(l, errno, "cache dir %s: %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return lbc_fail(l, ENOTDIR, "cache dir %s is not a directory (a link?)", dir);
-	if (st.st_uid != geteuid() || (st.st_mode & 022))
-		return lbc_fail(l, EPERM, "cache dir %s is not private (owner %u, mode %03o): "
-				"refusing to load objects from it", dir, (unsigned)st.st_uid,
-				(unsigned)(st.st_mode & 0777));
-	return 0;
-}
-
-/* mkdir -p, the last component 0700. */
-static int mkdir_p(const char *path)
-{
-	char tmp[PATH_MAX];
-	char *p;
-
-	lbc_pathf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
+/* Where the cache lives: --cache-dir, $LBC_CACHE_DIR, /var/cache/lbc for root, else the
+ * XDG cache. Opened by descriptor through st_safedir_open, which refuses it unless no other
+ * user can replace it or anything above it; every later access is relative to these fds. */
 int lbc_cache_prepare_dir(struct lbc *l)
 {
 	const char *env = getenv("LBC_CACHE_DIR"), *home = getenv("HOME");
 	const char *xdg = getenv("XDG_CACHE_HOME");
-	char sub[PATH_MAX];
-	int err;
+	char why[PATH_MAX + 200];
+	int fd;
 
+	if (l->obj_fd >= 0)
+		return 0;
 	if (l->o.cache_dir)
 		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s", l->o.cache_dir);
 	else if (env && *env)
@@ -71,16 +45,48 @@ int lbc_cache_prepare_dir(struct lbc *l)
 		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s/lbc", xdg);
 	else
 		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s/.cache/lbc", home ? home : "/tmp");
-	if (mkdir_p(l->cache_dir))
-		return lbc_fail(l, errno, "cannot create cache dir %s: %s", l->cache_dir,
-				strerror(errno));
-	err = check_private_dir(l, l->cache_dir);
-	if (err)
-		return err;
-	lbc_pathf(sub, sizeof(sub), "%s/obj", l->cache_dir);
-	if (mkdir(sub, 0700) && errno != EEXIST)
-		return lbc_fail(l, errno, "mkdir %s: %s", sub, strerror(errno));
-	return check_private_dir(l, sub);
+	fd = st_safedir_open(l->cache_dir, true, why, sizeof(why));
+	if (fd < 0)
+		return lbc_fail(l, -fd, "cache dir: %s", why);
+	l->cache_fd = fd;
+	fd = st_safedir_openat(l->cache_fd, "obj", true, why, sizeof(why));
+	if (fd < 0)
+		return lbc_fail(l, -fd, "cache dir %s: %s", l->cache_dir, why);
+	l->obj_fd = fd;
+	return 0;
+}
+
+void lbc_cache_close(struct lbc *l)
+{
+	if (l->obj_fd >= 0)
+		close(l->obj_fd);
+	if (l->cache_fd >= 0)
+		close(l->cache_fd);
+	l->obj_fd = l->cache_fd = -1;
+}
+
+/* Only a relocatable ELF object for the BPF machine is ever cached or loaded: whatever
+ * else clang (or a cache entry) produced is refused before libbpf sees it. */
+int lbc_check_bpf_elf(struct lbc *l, const void *buf, size_t sz, const char *what)
+{
+	const unsigned char *id = buf;
+	Elf64_Ehdr eh;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const unsigned char data = ELFDATA2LSB;
+#else
+	const unsigned char data = ELFDATA2MSB;
+#endif
+
+	if (sz < sizeof(eh) || memcmp(id, ELFMAG, SELFMAG))
+		return lbc_fail(l, EINVAL, "%s is not an ELF object (%zu bytes)", what, sz);
+	memcpy(&eh, buf, sizeof(eh));   /* a cache entry's object is not aligned */
+	if (id[EI_CLASS] != ELFCLASS64 || id[EI_DATA] != data)
+		return lbc_fail(l, EINVAL, "%s is not a 64-bit ELF object of this byte order", what);
+	if (eh.e_machine != EM_BPF || eh.e_type != ET_REL)
+		return lbc_fail(l, EINVAL, "%s is not a BPF object (ELF machine %u, type %u; want "
+				"EM_BPF %u, ET_REL %u)", what, eh.e_machine, eh.e_type, EM_BPF,
+				ET_REL);
+	return 0;
 }
 
 static char *read_file(const char *path, size_t *sz)
@@ -256,7 +262,7 @@ static int compute_key(struct lbc *l, const char *name, const char *src, size_t 
 }
 
 /* Returns the verified object or NULL (missing, foreign, corrupt: the caller rebuilds). */
-static void *cache_lookup(struct lbc *l, const char *path, size_t *sz)
+static void *cache_lookup(struct lbc *l, const char *name, size_t *sz)
 {
 	char hdr_key[65], hdr_sha[65], sha[65];
 	unsigned long long osz;
@@ -266,9 +272,13 @@ static void *cache_lookup(struct lbc *l, const char *path, size_t *sz)
 	void *obj;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
+	/* O_NONBLOCK: a fifo planted under the key's name must not hang the open. */
+	fd = openat(l->obj_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return NULL;
+		goto bad;
+	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) || st.st_size > MAX_FILE || st.st_size < 140)
 		goto bad;
@@ -284,7 +294,7 @@ static void *cache_lookup(struct lbc *l, const char *path, size_t *sz)
 		goto bad;
 	st_sha256(nl + 1, (size_t)osz, d);
 	st_sha256_hex(d, sha);
-	if (strcmp(sha, hdr_sha))
+	if (strcmp(sha, hdr_sha) || lbc_check_bpf_elf(l, nl + 1, (size_t)osz, "cache entry"))
 		goto bad;
 	obj = malloc(osz);
 	if (!obj)
@@ -296,63 +306,181 @@ static void *cache_lookup(struct lbc *l, const char *path, size_t *sz)
 	return obj;
 bad:
 	free(buf);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	/* Ours or not, a bad entry under this key is removed so the rebuild can replace it. */
-	unlink(path);
+	st_safedir_remove(l->obj_fd, name);
 	return NULL;
 }
 
-static int cache_store(struct lbc *l, const char *path, const void *obj, size_t sz)
+static int write_all(int fd, const void *buf, size_t n)
 {
-	char tmp[PATH_MAX], sha[65];
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int cache_store(struct lbc *l, const char *name, const void *obj, size_t sz)
+{
+	char tmp[64], sha[65], hdr[200];
 	uint8_t d[32];
-	FILE *f;
-	int fd;
+	int fd, n;
 
 	st_sha256(obj, sz, d);
 	st_sha256_hex(d, sha);
-	lbc_pathf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = st_safedir_mkstemp(l->obj_fd, "tmp", tmp, sizeof(tmp));
 	if (fd < 0)
-		return lbc_fail(l, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
-	f = fdopen(fd, "w");
-	if (!f) {
+		return lbc_fail(l, -fd, "cannot write a cache entry in %s/obj: %s", l->cache_dir,
+				strerror(-fd));
+	n = snprintf(hdr, sizeof(hdr), "LBCO1 %s %s %zu\n", l->key, sha, sz);
+	if (write_all(fd, hdr, (size_t)n) || write_all(fd, obj, sz) || fsync(fd)) {
 		close(fd);
-		unlink(tmp);
-		return lbc_fail(l, ENOMEM, "fdopen");
+		unlinkat(l->obj_fd, tmp, 0);
+		return lbc_fail(l, EIO, "write %s/obj/%s failed", l->cache_dir, tmp);
 	}
-	fprintf(f, "LBCO1 %s %s %zu\n", l->key, sha, sz);
-	fwrite(obj, 1, sz, f);
-	if (fflush(f) || ferror(f) || fsync(fd)) {
-		fclose(f);
-		unlink(tmp);
-		return lbc_fail(l, EIO, "write %s failed", tmp);
-	}
-	fclose(f);
-	if (rename(tmp, path)) {
-		unlink(tmp);
-		return lbc_fail(l, errno, "rename %s: %s", path, strerror(errno));
+	close(fd);
+	if (renameat(l->obj_fd, tmp, l->obj_fd, name)) {
+		int e = errno;
+
+		unlinkat(l->obj_fd, tmp, 0);
+		return lbc_fail(l, e, "rename %s/obj/%s: %s", l->cache_dir, name, strerror(e));
 	}
 	return 0;
+}
+
+/* Reads a file of the private build directory (no link followed). */
+static void *read_at(int dirfd, const char *name, size_t *sz)
+{
+	struct stat st;
+	char *buf = NULL;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size <= MAX_FILE) {
+		buf = malloc((size_t)st.st_size + 1);
+		if (buf && read(fd, buf, (size_t)st.st_size) == st.st_size) {
+			*sz = (size_t)st.st_size;
+		} else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	close(fd);
+	return buf;
+}
+
+/* The source clang compiles is the text that was hashed, copied into the private build
+ * directory (a file changed after hashing cannot end up under the old key); the line
+ * marker makes diagnostics and line info name the program, not the copy. */
+static int write_source(struct lbc *l, int dirfd, const char *name, const char *text,
+			size_t len)
+{
+	char marker[PATH_MAX + 32];
+	size_t n = 0;
+	const char *p;
+	int fd, err;
+
+	fd = openat(dirfd, "prog.c", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return lbc_fail(l, errno, "cannot write the source copy: %s", strerror(errno));
+	n += (size_t)snprintf(marker, sizeof(marker), "# 1 \"");
+	for (p = name; *p && n + 4 < sizeof(marker); p++) {
+		if (*p == '"' || *p == '\\')
+			marker[n++] = '\\';
+		marker[n++] = *p == '\n' ? '?' : *p;
+	}
+	n += (size_t)snprintf(marker + n, sizeof(marker) - n, "\"\n");
+	err = write_all(fd, marker, n) || write_all(fd, text, len) || write_all(fd, "\n", 1);
+	close(fd);
+	return err ? lbc_fail(l, EIO, "cannot write the source copy") : 0;
+}
+
+/* Compiles in a private directory made inside the cache (0700, by descriptor): the source
+ * copy in src/, lbc.h and a freshly generated vmlinux.h in inc/, the object out.o. */
+static int compile_private(struct lbc *l, const char *clang, const char *name,
+			   const char *text, size_t len, const char *srcdir, void **obj,
+			   size_t *sz)
+{
+	char priv[64], srcpath[PATH_MAX], incpath[PATH_MAX], outpath[PATH_MAX];
+	int pfd, sfd = -1, ifd = -1, err;
+
+	pfd = st_safedir_mktemp(l->cache_fd, "build", priv, sizeof(priv));
+	if (pfd < 0)
+		return lbc_fail(l, -pfd, "cannot make a build directory in %s: %s", l->cache_dir,
+				strerror(-pfd));
+	if (mkdirat(pfd, "src", 0700) || mkdirat(pfd, "inc", 0700) ||
+	    (sfd = openat(pfd, "src", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    (ifd = openat(pfd, "inc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		err = lbc_fail(l, errno, "build directory %s/%s: %s", l->cache_dir, priv,
+			       strerror(errno));
+		goto out;
+	}
+	err = write_source(l, sfd, name, text, len);
+	if (!err)
+		err = lbc_write_includes(l, ifd);
+	if (err)
+		goto out;
+	/* The cache directory and everything above it were checked to be unreplaceable by
+	 * others, so these paths name what the descriptors above hold. */
+	lbc_pathf(srcpath, sizeof(srcpath), "%s/%s/src/prog.c", l->cache_dir, priv);
+	lbc_pathf(incpath, sizeof(incpath), "%s/%s/inc", l->cache_dir, priv);
+	lbc_pathf(outpath, sizeof(outpath), "%s/%s/out.o", l->cache_dir, priv);
+	err = lbc_run_clang(l, clang, srcpath, name, srcdir, incpath, outpath);
+	if (err)
+		goto out;
+	*obj = read_at(pfd, "out.o", sz);
+	if (!*obj)
+		err = lbc_fail(l, EIO, "clang wrote no object for %s", name);
+	else
+		err = lbc_check_bpf_elf(l, *obj, *sz, "clang's output");
+	if (err) {
+		free(*obj);
+		*obj = NULL;
+	}
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (ifd >= 0)
+		close(ifd);
+	close(pfd);
+	st_safedir_remove(l->cache_fd, priv);
+	return err;
 }
 
 int lbc_compile_cached(struct lbc *l, const char *path, const char *name, const char *src,
 		       void **obj, size_t *sz)
 {
-	char clang[PATH_MAX], srcdir[PATH_MAX], incdir[PATH_MAX], entry[PATH_MAX];
-	char tmpo[PATH_MAX], tmpsrc[PATH_MAX];
+	char clang[PATH_MAX], srcdir[PATH_MAX], entry[80];
 	char *text = NULL, *slash;
 	size_t len;
-	int err, fd;
+	int err;
 
+	*obj = NULL;
 	if (path) {
+		/* clang would take it for an option (and `--version` "compiles" to nothing). */
+		if (path[0] == '-')
+			return lbc_fail(l, EINVAL, "source path '%s' starts with '-': write ./%s",
+					path, path);
 		text = read_file(path, &len);
 		if (!text)
 			return lbc_fail(l, errno ? errno : EINVAL, "cannot read %s: %s", path,
 					strerror(errno ? errno : EINVAL));
 		lbc_pathf(srcdir, sizeof(srcdir), "%s", path);
 		slash = strrchr(srcdir, '/');
-		if (slash)
+		if (slash == srcdir)
+			srcdir[1] = 0;     /* "/x.bpf.c" */
+		else if (slash)
 			*slash = 0;
 		else
 			lbc_pathf(srcdir, sizeof(srcdir), ".");
@@ -365,48 +493,25 @@ int lbc_compile_cached(struct lbc *l, const char *path, const char *name, const 
 	if (!err)
 		err = compute_key(l, path ? NULL : name, path ? text : src, len, srcdir, clang,
 				  sizeof(clang));
-	free(text);
 	if (err)
-		return err;
-	lbc_pathf(entry, sizeof(entry), "%s/obj/%s.lbco", l->cache_dir, l->key);
+		goto out;
+	lbc_pathf(entry, sizeof(entry), "%s.lbco", l->key);
 	if (!l->o.no_cache) {
 		*obj = cache_lookup(l, entry, sz);
 		if (*obj) {
 			l->hit = true;
-			return 0;
+			goto out;
 		}
 	}
 	l->hit = false;
-	err = lbc_include_dir(l, incdir, sizeof(incdir));
-	if (err)
-		return err;
-	lbc_pathf(tmpo, sizeof(tmpo), "%s/obj/build.XXXXXX", l->cache_dir);
-	fd = mkstemp(tmpo);
-	if (fd < 0)
-		return lbc_fail(l, errno, "mkstemp %s: %s", tmpo, strerror(errno));
-	close(fd);
-	tmpsrc[0] = 0;
-	if (!path) {
-		err = lbc_write_string_src(l, name, src, tmpsrc, sizeof(tmpsrc));
-		if (err) {
-			unlink(tmpo);
-			return err;
-		}
-	}
-	err = lbc_run_clang(l, clang, path ? path : tmpsrc, name, srcdir, incdir, tmpo);
-	if (tmpsrc[0])
-		unlink(tmpsrc);
-	if (!err) {
-		*obj = read_file(tmpo, sz);
-		if (!*obj)
-			err = lbc_fail(l, EIO, "cannot read compiled object %s", tmpo);
-	}
-	unlink(tmpo);
+	err = compile_private(l, clang, name, path ? text : src, len, srcdir, obj, sz);
 	if (!err)
 		err = cache_store(l, entry, *obj, *sz);
 	if (err) {
 		free(*obj);
 		*obj = NULL;
 	}
+out:
+	free(text);
 	return err;
 }

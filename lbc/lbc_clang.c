@@ -1,6 +1,5 @@
 /* The compiler step: clang run as a child process (the only one lbc starts), its
- * diagnostics collected for the error message, and string programs written to a private
- * temp file first. */
+ * diagnostics collected for the error message. */
 #include "lbc_int.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -38,9 +37,10 @@ int lbc_run_clang(struct lbc *l, const char *clang, const char *path, const char
 	for (i = 0; i < l->o.ncflags && i < 16; i++)
 		argv[argc++] = l->o.cflags[i];
 	argv[argc++] = "-c";
-	argv[argc++] = path;
 	argv[argc++] = "-o";
 	argv[argc++] = out;
+	argv[argc++] = "--";     /* the source is never an option */
+	argv[argc++] = path;
 	argv[argc] = NULL;
 
 	if (pipe2(errp, O_CLOEXEC))
@@ -87,31 +87,5 @@ int lbc_run_clang(struct lbc *l, const char *clang, const char *path, const char
 	if (diag && dlen)
 		fputs(diag, stderr);
 	free(diag);
-	return 0;
-}
-
-/* A string program goes to a private temp file; the line marker makes clang's
- * diagnostics name the program, not the temp file. */
-int lbc_write_string_src(struct lbc *l, const char *name, const char *src, char *out,
-			    size_t n)
-{
-	FILE *f;
-	int fd;
-
-	lbc_pathf(out, n, "%s/obj/src.XXXXXX.c", l->cache_dir);
-	fd = mkstemps(out, 2);
-	if (fd < 0)
-		return lbc_fail(l, errno, "mkstemps %s: %s", out, strerror(errno));
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(out);
-		return lbc_fail(l, ENOMEM, "fdopen");
-	}
-	fprintf(f, "# 1 \"%s\"\n%s\n", name, src);
-	if (fclose(f)) {
-		unlink(out);
-		return lbc_fail(l, EIO, "write %s failed", out);
-	}
 	return 0;
 }

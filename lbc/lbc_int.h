@@ -29,6 +29,7 @@ struct lbc_usyms;   /* lbc_syms.c: per-pid user symbol cache */
 struct lbc {
 	struct lbc_opts o;
 	char cache_dir[PATH_MAX];
+	int cache_fd, obj_fd;    /* the checked cache directory and its obj/, or -1 */
 	char *err;               /* last error message, heap */
 	char *log;               /* libbpf warnings captured during open/load */
 	size_t loglen;
@@ -65,13 +66,14 @@ void lbc_err_add_log_tail(struct lbc *l, int max_lines);
 
 /* lbc_cache.c: returns the compiled object (heap, *sz) for a file or a string. */
 int lbc_cache_prepare_dir(struct lbc *l);
+void lbc_cache_close(struct lbc *l);
+/* 0 when buf is a 64-bit ELF relocatable object for EM_BPF, else an error naming what. */
+int lbc_check_bpf_elf(struct lbc *l, const void *buf, size_t sz, const char *what);
 int lbc_compile_cached(struct lbc *l, const char *path, const char *name, const char *src,
 		       void **obj, size_t *sz);
 /* lbc_clang.c: clang on path (objects to out), diagnostics into l->err on failure. */
 int lbc_run_clang(struct lbc *l, const char *clang, const char *path, const char *name,
 		  const char *srcdir, const char *incdir, const char *out);
-int lbc_write_string_src(struct lbc *l, const char *name, const char *src, char *out,
-			 size_t n);
 #if defined(__x86_64__)
 #define TARGET_ARCH "-D__TARGET_ARCH_x86"
 #elif defined(__aarch64__)
@@ -82,7 +84,8 @@ int lbc_write_string_src(struct lbc *l, const char *name, const char *src, char 
 /* lbc_vmlinux.c */
 int lbc_btf_identity(struct lbc *l, char out[65]);
 int lbc_vmlinux_dump(struct lbc *l, FILE *f);
-int lbc_include_dir(struct lbc *l, char *dir, size_t n);
+/* Writes lbc.h and vmlinux.h into the (private) directory dirfd. */
+int lbc_write_includes(struct lbc *l, int dirfd);
 /* lbc_embed.c: the text of lbc.h, built into the library. */
 extern const char lbc_h_text[];
 extern const unsigned int lbc_h_len;

@@ -117,6 +117,7 @@ struct lbc *lbc_new(const struct lbc_opts *opts)
 	if (!l->o.perf_freq)
 		l->o.perf_freq = 49;
 	l->printk_fd = -1;
+	l->cache_fd = l->obj_fd = -1;
 	libbpf_set_print(libbpf_print_fn);
 	return l;
 }
@@ -141,6 +142,7 @@ void lbc_free(struct lbc *l)
 	lbc_detach(l);
 	bpf_object__close(l->obj);
 	lbc_syms_free(l);
+	lbc_cache_close(l);
 	free(l->objbuf);
 	free(l->err);
 	free(l->log);
@@ -198,6 +200,7 @@ int lbc_open_file(struct lbc *l, const char *path)
 	size_t len = strlen(path);
 	FILE *f;
 	long sz;
+	int err;
 
 	if (l->obj)
 		return lbc_fail(l, EBUSY, "an object is already open");
@@ -215,9 +218,11 @@ int lbc_open_file(struct lbc *l, const char *path)
 		}
 		fclose(f);
 		l->objsz = (size_t)sz;
+		err = lbc_check_bpf_elf(l, l->objbuf, l->objsz, path);
+		if (err)
+			return err;
 	} else {
-		int err = lbc_compile_cached(l, path, NULL, NULL, &l->objbuf, &l->objsz);
-
+		err = lbc_compile_cached(l, path, NULL, NULL, &l->objbuf, &l->objsz);
 		if (err)
 			return err;
 	}

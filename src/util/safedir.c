@@ -1,0 +1,210 @@
+/* Trusted directories, walked by descriptor (see safedir.h). The checks are made on the
+ * descriptor that is then used (fstat after openat), so nothing can be swapped between the
+ * check and the use: a path is resolved exactly once, one component at a time. */
+#include "util/safedir.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+/* Whether the directory open on fd may be trusted; shown is its path for the message.
+ * last: the directory itself (owned by us, not sticky-shared), else an ancestor. */
+static int check_dir(int fd, const char *shown, bool last, char *why, size_t whylen)
+{
+	uid_t me = geteuid();
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return snprintf(why, whylen, "%s: %s", shown, strerror(errno)), -errno;
+	if (!S_ISDIR(st.st_mode))
+		return snprintf(why, whylen, "%s is not a directory", shown), -ENOTDIR;
+	if (last && st.st_uid != me) {
+		snprintf(why, whylen, "%s is not private (owner uid %u, not %u): refusing to use it",
+			 shown, (unsigned)st.st_uid, (unsigned)me);
+		return -EPERM;
+	}
+	if (st.st_uid != 0 && st.st_uid != me) {
+		snprintf(why, whylen, "%s is owned by uid %u: another user could replace what is "
+			 "below it; refusing", shown, (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	if ((st.st_mode & 022) && (last || !(st.st_mode & S_ISVTX))) {
+		snprintf(why, whylen, "%s is not private (mode %03o, writable by group or others): "
+			 "refusing to use it", shown, (unsigned)(st.st_mode & 0777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int open_step(int dirfd, const char *name, bool create, mode_t mode, const char *shown,
+		     char *why, size_t whylen)
+{
+	int fd = openat(dirfd, name, DIR_FLAGS);
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(dirfd, name, mode) && errno != EEXIST)
+			return snprintf(why, whylen, "cannot create %s: %s", shown, strerror(errno)),
+			       -errno;
+		fd = openat(dirfd, name, DIR_FLAGS);
+	}
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == ELOOP || e == ENOTDIR)
+			snprintf(why, whylen, "%s is a symbolic link or not a directory: refusing it "
+				 "(give the real path)", shown);
+		else
+			snprintf(why, whylen, "%s: %s", shown, strerror(e));
+		return -e;
+	}
+	return fd;
+}
+
+int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
+{
+	char abs[PATH_MAX], shown[PATH_MAX], *comp, *save = NULL;
+	size_t shown_len = 0;
+	int fd, err;
+
+	if (!path || !*path)
+		return snprintf(why, whylen, "empty directory name"), -EINVAL;
+	if (path[0] == '/') {
+		if (snprintf(abs, sizeof(abs), "%s", path) >= (int)sizeof(abs))
+			return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
+	} else {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return snprintf(why, whylen, "getcwd: %s", strerror(errno)), -errno;
+		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= (int)sizeof(abs))
+			return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
+	}
+	fd = open("/", DIR_FLAGS);
+	if (fd < 0)
+		return snprintf(why, whylen, "/: %s", strerror(errno)), -errno;
+	shown[0] = 0;
+	comp = strtok_r(abs, "/", &save);
+	err = check_dir(fd, "/", !comp, why, whylen);
+	while (!err && comp) {
+		char *next = strtok_r(NULL, "/", &save);
+		int nfd;
+
+		shown_len += (size_t)snprintf(shown + shown_len, sizeof(shown) - shown_len, "/%s",
+					      comp);
+		if (shown_len >= sizeof(shown))
+			shown_len = sizeof(shown) - 1;
+		if (!strcmp(comp, ".")) {
+			comp = next;
+			if (!comp)
+				err = check_dir(fd, shown, true, why, whylen);
+			continue;
+		}
+		nfd = open_step(fd, comp, create, next ? 0755 : 0700, shown, why, whylen);
+		close(fd);
+		if (nfd < 0)
+			return nfd;
+		fd = nfd;
+		err = check_dir(fd, shown, !next, why, whylen);
+		comp = next;
+	}
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int st_safedir_openat(int dirfd, const char *name, bool create, char *why, size_t whylen)
+{
+	int fd = open_step(dirfd, name, create, 0700, name, why, whylen);
+	int err;
+
+	if (fd < 0)
+		return fd;
+	err = check_dir(fd, name, true, why, whylen);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int random_name(const char *prefix, char *out, size_t outlen)
+{
+	unsigned char r[6];
+	size_t i, n;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -EIO;
+	n = (size_t)snprintf(out, outlen, "%s-", prefix);
+	for (i = 0; i < sizeof(r) && n + 2 < outlen; i++, n += 2)
+		snprintf(out + n, outlen - n, "%02x", r[i]);
+	return n + 1 < outlen ? 0 : -ENAMETOOLONG;
+}
+
+int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen)
+{
+	int tries, fd, err;
+
+	for (tries = 0; tries < 16; tries++) {
+		err = random_name(prefix, out, outlen);
+		if (err)
+			return err;
+		if (mkdirat(dirfd, out, 0700)) {
+			if (errno == EEXIST)
+				continue;
+			return -errno;
+		}
+		fd = openat(dirfd, out, DIR_FLAGS);
+		return fd < 0 ? -errno : fd;
+	}
+	return -EEXIST;
+}
+
+int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen)
+{
+	int tries, fd, err;
+
+	for (tries = 0; tries < 16; tries++) {
+		err = random_name(prefix, out, outlen);
+		if (err)
+			return err;
+		fd = openat(dirfd, out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+void st_safedir_remove(int at, const char *name)
+{
+	int fd;
+	DIR *d;
+	struct dirent *de;
+
+	if (!unlinkat(at, name, 0) || errno == ENOENT)
+		return;
+	fd = openat(at, name, DIR_FLAGS);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			st_safedir_remove(dirfd(d), de->d_name);
+	closedir(d);
+	unlinkat(at, name, AT_REMOVEDIR);
+}

@@ -1,0 +1,33 @@
+/* Private directories that a root process can trust: opened by descriptor, component by
+ * component from "/", never through a symbolic link, and only when no other user can
+ * replace anything on the way (lbc's compile cache; anything root loads from disk). */
+#ifndef ST_UTIL_SAFEDIR_H
+#define ST_UTIL_SAFEDIR_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Opens directory PATH (relative paths start at the current directory's real path) with
+ * O_DIRECTORY|O_NOFOLLOW at every step, creating missing components when create is set
+ * (0755, the last one 0700). Every directory on the way must be owned by root or the
+ * effective user and not writable by group or others, unless it is sticky (then others
+ * cannot rename what they do not own, and the next component is checked in its turn); the
+ * directory itself must be owned by the effective user and not group/other writable.
+ * Returns the descriptor, or -errno with one line in why (naming the offending directory). */
+int st_safedir_open(const char *path, bool create, char *why, size_t whylen);
+
+/* The same for NAME inside the already trusted directory dirfd (created 0700). */
+int st_safedir_openat(int dirfd, const char *name, bool create, char *why, size_t whylen);
+
+/* A new private directory NAME-<random> inside dirfd (0700); its name in out. Returns the
+ * descriptor or -errno. */
+int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen);
+
+/* A new file PREFIX-<random> inside dirfd, opened O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW with
+ * mode 0600; its name in out. Returns the descriptor or -errno. */
+int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen);
+
+/* Removes dirfd's entry NAME and, when it is a directory, everything in it (no link is
+ * followed). */
+void st_safedir_remove(int dirfd, const char *name);
+
+#endif
