@@ -27,7 +27,7 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 CLI_LIBS := $(PKG_LIBS) -lreadline -lpthread -ldl
 
 .PHONY: all clean test unit asan
-all: $(B)/surftrace $(B)/surfguide $(B)/lbc
+all: $(B)/surftrace $(B)/surfguide $(B)/lbc libs
 
 # One version for the commands, libraries and .pc files (scripts/version.sh: git describe
 # in a checkout, else VERSION); $(B)/gen/version.h is rewritten only when it changes.
@@ -54,6 +54,23 @@ $(B)/libsurftrace.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcsP $@ $^
 
+# The shared libraries (make libs): the same -fPIC objects as the archives, a soname of
+# major SO_MAJOR and a version script that exports only the public API. The commands link
+# the archives: they use the internal st_* API the .so files hide.
+SO_MAJOR := 0
+SO_LIBS  := $(B)/libsurftrace.so $(B)/liblbc.so
+.PHONY: libs
+libs: $(SO_LIBS) $(B)/libsurftrace.a $(B)/liblbc.a
+# so_link NAME, OBJS, LIBS, MAP: link $(B)/NAME.so.$(RELEASE) and its two symlinks.
+define so_link
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(1).so.$(SO_MAJOR) -Wl,--no-undefined \
+	  -Wl,--version-script=$(4) -o $(B)/$(1).so.$(RELEASE) $(2) $(3)
+	ln -sf $(1).so.$(RELEASE) $(B)/$(1).so.$(SO_MAJOR)
+	ln -sf $(1).so.$(SO_MAJOR) $(B)/$(1).so
+endef
+$(B)/libsurftrace.so: $(LIB_OBJS) src/api/libsurftrace.map
+	$(call so_link,libsurftrace,$(LIB_OBJS),$(PKG_LIBS) -lpthread -ldl,src/api/libsurftrace.map)
+
 $(B)/surftrace: $(CLI_OBJS) $(B)/libsurftrace.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(B)/libsurftrace.a $(CLI_LIBS)
 
@@ -69,10 +86,43 @@ $(LIB_OBJS) $(CLI_OBJS) $(LBC_OBJS) $(B)/guide/surfguide.o $(B)/lbc-obj/lbc_main
 test-deps: all unit $(TEST_EXTRA_DEPS)
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
-# make install [PREFIX=/usr/local] [DESTDIR=]: the commands, lbc.h and the C API header.
-PREFIX ?= /usr/local
-.PHONY: install
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/surftrace
-	install -m 755 $(B)/surftrace $(B)/surfguide $(B)/lbc $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 include/surftrace.h lbc/lbc.h lbc/liblbc.h $(DESTDIR)$(PREFIX)/include/surftrace/
+# make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=$(PREFIX)/lib] ...: the commands, the
+# shared and static libraries, headers, pkg-config files, man pages, bash completion.
+# make uninstall removes exactly what install put there.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INST_BINS    := surftrace surfguide lbc
+INST_HEADERS := include/surftrace.h lbc/lbc.h lbc/liblbc.h
+INST_LIBS    := libsurftrace liblbc
+PC_IN_libsurftrace := src/api/libsurftrace.pc.in
+PC_IN_liblbc := lbc/liblbc.pc.in
+.PHONY: install uninstall
+install: all $(MAN_PAGES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(INST_BINS:%=$(B)/%) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(INST_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	$(foreach l,$(INST_LIBS),\
+	  install -m 644 $(B)/$(l).a $(DESTDIR)$(LIBDIR)/ && \
+	  install -m 755 $(B)/$(l).so.$(RELEASE) $(DESTDIR)$(LIBDIR)/ && \
+	  ln -sf $(l).so.$(RELEASE) $(DESTDIR)$(LIBDIR)/$(l).so.$(SO_MAJOR) && \
+	  ln -sf $(l).so.$(SO_MAJOR) $(DESTDIR)$(LIBDIR)/$(l).so && \
+	  sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	      -e 's|@VERSION@|$(RELEASE)|' $(PC_IN_$(l)) >$(DESTDIR)$(PKGCONFIGDIR)/$(l).pc && ) true
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	$(if $(BASH_COMPLETION),install -d $(DESTDIR)$(BASHCOMPDIR) && \
+	  for c in $(INST_BINS); do install -m 644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/$$c || exit 1; done)
+
+uninstall:
+	rm -f $(INST_BINS:%=$(DESTDIR)$(BINDIR)/%) $(INST_BINS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(INST_HEADERS)))
+	for l in $(INST_LIBS); do rm -f $(DESTDIR)$(LIBDIR)/$$l.a $(DESTDIR)$(LIBDIR)/$$l.so \
+	  $(DESTDIR)$(LIBDIR)/$$l.so.$(SO_MAJOR) $(DESTDIR)$(LIBDIR)/$$l.so.$(RELEASE) \
+	  $(DESTDIR)$(PKGCONFIGDIR)/$$l.pc; done
+	for m in $(notdir $(MAN_PAGES)); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m; done

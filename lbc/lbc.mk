@@ -40,3 +40,7 @@ $(B)/examples/lbc/codeSeparate: examples/lbc/codeSeparate.c $(B)/liblbc.a
 	$(CC) $(CFLAGS) -Ilbc $(LDFLAGS) $(LBC_LDFLAGS) -o $@ $< $(B)/liblbc.a $(LBC_LIBS)
 
 TEST_EXTRA_DEPS += $(B)/examples/lbc/codeSeparate
+
+# liblbc.so (make libs, top Makefile): the same objects, exporting only lbc_* (liblbc.map).
+$(B)/liblbc.so: $(LBC_OBJS) lbc/liblbc.map
+	$(call so_link,liblbc,$(LBC_OBJS),$(LBC_LIBS),lbc/liblbc.map)
