@@ -100,6 +100,10 @@ void surftrace_free(struct surftrace *st);
 /* Events enabled by a started run (an 'e' glob counts each event it matched). */
 size_t surftrace_nevents(const struct surftrace *st);
 
+/* A note on how expression idx (surftrace_add's return) was translated, e.g. which of
+ * several compiler clones of a function is traced; NULL when there is nothing to say. */
+const char *surftrace_notice(const struct surftrace *st, int idx);
+
 /* Instance and group name of a started run: "surftrace_<pid>". */
 const char *surftrace_name(const struct surftrace *st);
 

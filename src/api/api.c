@@ -344,6 +344,13 @@ size_t surftrace_nevents(const struct surftrace *st)
 	return st->sess ? st_session_nevents(st->sess) : 0;
 }
 
+const char *surftrace_notice(const struct surftrace *st, int idx)
+{
+	if (!st || idx < 0 || (size_t)idx >= st->nprobes)
+		return NULL;
+	return st->probes[idx]->notice;
+}
+
 const char *surftrace_name(const struct surftrace *st)
 {
 	return st->sess ? st_session_name(st->sess) : NULL;

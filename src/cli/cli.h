@@ -45,5 +45,7 @@ void st_cli_show_probe(const struct st_probe *p, bool json);
 /* Print "surftrace: error: ..." for an expression error (used by every command). */
 struct st_err;
 void st_cli_expr_error(int index, const char *expr, const struct st_err *err);
+/* "surftrace: note: expression N: ..." on stderr. */
+void st_cli_expr_notice(int index, const char *msg);
 
 #endif

@@ -145,6 +145,8 @@ int st_cmd_run(const struct st_cli_opts *o)
 			surftrace_free(st);
 			return 2;
 		}
+		if (surftrace_notice(st, i))
+			st_cli_expr_notice(i, surftrace_notice(st, i));
 	}
 	rc = o->output ? write_script(st, o->output) : trace_live(st, o);
 	run_st = NULL;

@@ -51,6 +51,8 @@ int st_cmd_show(const struct st_cli_opts *o)
 			rc = 2;
 			break;
 		}
+		if (p->notice)
+			st_cli_expr_notice(i, p->notice);
 		st_cli_show_probe(p, o->json);
 		st_probe_free(p);
 	}

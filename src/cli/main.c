@@ -88,6 +88,11 @@ void st_cli_expr_error(int index, const char *expr, const struct st_err *err)
 		fprintf(stderr, "surftrace: error: expression %d: %s\n", index + 1, err->msg);
 }
 
+void st_cli_expr_notice(int index, const char *msg)
+{
+	fprintf(stderr, "surftrace: note: expression %d: %s\n", index + 1, msg);
+}
+
 static int bad_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "surftrace: ");

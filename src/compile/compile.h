@@ -40,6 +40,8 @@ struct st_probe {
 	struct st_probe_arg *args;
 	size_t nargs;
 	char *filter;      /* filter text as written to tracefs, or NULL */
+	char *notice;      /* something the user should know about this translation (one
+	                      line, e.g. which of several clones is traced), or NULL */
 };
 
 /* The line written to kprobe_events/uprobe_events, e.g.

@@ -47,5 +47,6 @@ void st_probe_free(struct st_probe *p)
 	free(p->func);
 	free(p->binary);
 	free(p->filter);
+	free(p->notice);
 	free(p);
 }

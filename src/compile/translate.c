@@ -183,9 +183,28 @@ static const char *suggest_btf_func(const struct btf *btf, const char *name, cha
 	return buf;
 }
 
+/* Several clones of one function: name the one traced and the others (the CLI prints it). */
+static void note_clones(const char *func, const char *picked, const struct st_ksym *const *alts,
+			size_t n, size_t shown, char **notice)
+{
+	char buf[1024];
+	size_t i, len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "'%s' exists only as %zu compiler clones; tracing "
+			       "'%s' (others:", func, n, picked);
+	for (i = 0; i < shown && len < sizeof(buf); i++)
+		if (alts[i]->name != picked)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s", alts[i]->name);
+	if (len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, "%s; name one to trace it instead)",
+			 n > shown ? " ..." : "");
+	free(*notice);
+	*notice = strdup(buf);
+}
+
 /* p/r: the traceable name, prototype, and context. */
 static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l,
-			       struct st_vctx *c, char **func, struct st_err *err)
+			       struct st_vctx *c, struct st_probe *p, struct st_err *err)
 {
 	struct st_types *types = kernel_types(tr, err);
 	struct st_ksyms *ks = NULL;
@@ -195,21 +214,17 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 
 	if (!types)
 		return -1;
-	/* Fast path: a function with BTF is traceable (pahole only encodes functions that
-	 * ftrace can attach to), so the 100k-line symbol list is read only for the others:
-	 * compiler-suffixed names, typos, functions without BTF. */
-	if (!st_types_func(types, l->func, &proto, NULL)) {
-		*func = strdup(l->func);
-		c->proto_btf = proto.btf;
-		c->proto_id = proto.id;
-		c->types = types;
-		c->syscall = is_syscall_func(l->func);
-		return 0;
-	}
+	s = st_ksym_padding(l->func);
+	if (s)
+		return st_err_set(err, l->target_col, "'%s' is the padding in front of '%s', not a "
+				  "function; trace '%s'", l->func, s, s);
+	/* Resolved against the traceable list whenever there is one: a function with BTF may
+	 * still exist only as a clone (foo.isra.0), which ftrace knows under that name. */
 	ks = kernel_syms(tr);
 	if (ks) {
-		int amb;
-		const struct st_ksym *k = st_ksyms_resolve(ks, l->func, &amb);
+		const struct st_ksym *alts[8];
+		size_t nalts;
+		const struct st_ksym *k = st_ksyms_resolve(ks, l->func, alts, 8, &nalts);
 
 		if (!k) {
 			s = st_ksyms_suggest(ks, l->func);
@@ -220,22 +235,24 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 					  "(see surftrace -l '%s*')", l->func, l->func);
 		}
 		name = k->name;
+		if (nalts > 1)
+			note_clones(l->func, k->name, alts, nalts, nalts < 8 ? nalts : 8, &p->notice);
 	}
-	*func = strdup(name);
+	p->func = strdup(name);
 	st_ksym_base(name, base, sizeof(base));
 	if (!st_types_func(types, base, &proto, NULL)) {
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;
 	} else if (!ks) {
 		s = suggest_btf_func(st_types_btf(types), base, sbuf, sizeof(sbuf));
-		free(*func);
-		*func = NULL;
 		if (s)
 			return st_err_set(err, l->target_col, "no function '%s' in the type information; "
 					  "did you mean '%s'?", l->func, s);
 		return st_err_set(err, l->target_col, "no function '%s' in the type information",
 				  l->func);
 	}
+	if (st_ksym_abi_changed(name))
+		c->clone = p->func;
 	c->types = types;
 	c->syscall = is_syscall_func(base);
 	return 0;
@@ -392,7 +409,7 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 			{ st_err_set(err, l->target_col, "a return probe cannot have an offset "
 				     "(+%ld); use 'p %s+%ld' for a point inside the function",
 				     l->off, l->func, l->off); goto fail; }
-		if (resolve_kernel_func(tr, l, &c, &p->func, err))
+		if (resolve_kernel_func(tr, l, &c, p, err))
 			goto fail;
 		if (l->off)
 			snprintf(buf, sizeof(buf), "%s+%ld", p->func, l->off);

@@ -47,6 +47,8 @@ static int index_lines(struct st_ksyms *k, bool kallsyms)
 			if (!name || name[0] == '#')
 				continue;
 		}
+		if (st_ksym_padding(name))
+			continue;   /* __pfx_/__cfi_ padding before a function, not code to trace */
 		mod = strtok_r(NULL, " \t", &sp);
 		if (mod && mod[0] == '[') {
 			size_t l = strlen(++mod);
@@ -173,30 +175,65 @@ static bool is_compiler_suffix(const char *s)
 	return *s == '\0';
 }
 
-const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *name,
-				       int *ambiguous)
+/* Preference among the clones of one function: those that keep the calling convention
+ * (.llvm.N, .lto_priv.N, .localalias) before those that may not (.isra .constprop .part). */
+static int clone_rank(const char *name)
 {
-	size_t i = lower_bound(k, name), len = strlen(name);
-	const struct st_ksym *found = NULL;
-	int count = 0;
+	return st_ksym_abi_changed(name) ? 1 : 0;
+}
 
-	if (ambiguous)
-		*ambiguous = 0;
+/* A .cold fragment is the outlined unlikely part of a function, never its entry. */
+static bool is_cold(const char *suffix)
+{
+	return strstr(suffix, ".cold") != NULL;
+}
+
+const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *name,
+				       const struct st_ksym **alts, size_t maxalts, size_t *nalts)
+{
+	size_t i = lower_bound(k, name), len = strlen(name), n = 0;
+	const struct st_ksym *found = NULL, *last = NULL;
+
+	if (nalts)
+		*nalts = 0;
 	if (i < k->n && !strcmp(k->syms[i].name, name))
 		return &k->syms[i];
 	for (; i < k->n && !strncmp(k->syms[i].name, name, len); i++) {
-		const char *rest = k->syms[i].name + len;
+		const struct st_ksym *s = &k->syms[i];
+		const char *rest = s->name + len;
 
-		if (*rest != '.' || !is_compiler_suffix(rest))
+		if (*rest != '.' || !is_compiler_suffix(rest) || is_cold(rest))
 			continue;
-		if (!found)
-			found = &k->syms[i];
-		else if (strcmp(found->name, k->syms[i].name))
-			count++;
+		if (last && !strcmp(last->name, s->name))
+			continue;   /* the same static name twice (kallsyms) */
+		last = s;
+		if (alts && n < maxalts)
+			alts[n] = s;
+		n++;
+		/* the list is in name order: the first of the best rank wins */
+		if (!found || clone_rank(s->name) < clone_rank(found->name))
+			found = s;
 	}
-	if (ambiguous && count)
-		*ambiguous = 1;
+	if (nalts)
+		*nalts = n;
 	return found;
+}
+
+bool st_ksym_abi_changed(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot && (strstr(dot, ".isra.") || strstr(dot, ".constprop.") ||
+		       strstr(dot, ".part."));
+}
+
+const char *st_ksym_padding(const char *name)
+{
+	if (!strncmp(name, "__pi_", 5))   /* position-independent early-boot aliases */
+		name += 5;
+	if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
+		return name + 6;
+	return NULL;
 }
 
 const char *st_ksym_base(const char *name, char *buf, size_t n)

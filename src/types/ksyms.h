@@ -3,6 +3,7 @@
  * ftrace accepts, across compiler suffixes (.isra.N .part.N .constprop.N .cold ...). */
 #ifndef ST_TYPES_KSYMS_H
 #define ST_TYPES_KSYMS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include "util/err.h"
 
@@ -21,11 +22,21 @@ void st_ksyms_free(struct st_ksyms *k);
 size_t st_ksyms_count(const struct st_ksyms *k);
 const struct st_ksym *st_ksyms_at(const struct st_ksyms *k, size_t i);
 
-/* Exact name, else the unique name with a compiler suffix. Returns the entry or NULL.
- * *ambiguous (may be NULL) is set when several suffixed variants exist (the first is
- * returned). */
+/* Exact name, else a variant with compiler suffixes (never a .cold fragment). Returns the
+ * entry or NULL. When only variants exist, *nalts (may be NULL) is their number and alts
+ * (may be NULL) receives the first maxalts in name order; the one returned is the first
+ * that keeps the calling convention (st_ksym_abi_changed false), else the first. */
 const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *name,
-				       int *ambiguous);
+				       const struct st_ksym **alts, size_t maxalts, size_t *nalts);
+
+/* True for clones whose arguments may differ from the source prototype: .isra (GCC's
+ * IPA-SRA rewrites parameters), .constprop (constant parameters dropped), .part (the
+ * split-off part of a function, which receives what the caller chose to pass). */
+bool st_ksym_abi_changed(const char *name);
+
+/* "__pfx_foo"/"__cfi_foo" (the padding or CFI hash before foo): returns "foo", else NULL.
+ * Such names are never listed or traced. */
+const char *st_ksym_padding(const char *name);
 
 /* Strip a compiler suffix: "foo.isra.0" -> "foo" written to buf. */
 const char *st_ksym_base(const char *name, char *buf, size_t n);

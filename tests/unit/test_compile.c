@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "compile/compile.h"
 #include "data/kfix.h"
@@ -257,6 +258,46 @@ static void test_filters(void **s)
 	expect_err(tr_x86, "p kf_one c=%0->comm f:d==1", 23, "unknown variable 'd'");
 }
 
+/* A function that the traceable list knows only as compiler clones (a list file stands in
+ * for available_filter_functions). */
+static void test_clones(void **s)
+{
+	static const char list[] = "kf_one.isra.0\nkf_one.constprop.0\nkf_ptrs.llvm.42\n"
+				   "kf_skb\n__pfx_kf_skb\n";
+	char path[] = "/tmp/st_clones_XXXXXX";
+	struct st_translator_opts o = { .arch = "x86_64", .btf_path = KFIX_BTF, .ksyms_path = path };
+	struct st_translator *tr;
+	struct st_probe *p = NULL;
+	struct st_err err = { 0 };
+	int fd = mkstemp(path);
+
+	(void)s;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, list, sizeof(list) - 1), (ssize_t)(sizeof(list) - 1));
+	close(fd);
+	tr = st_translator_new(&o, &err);
+	assert_non_null(tr);
+	/* deterministic pick (name order among equals), the other named in the notice */
+	assert_int_equal(st_translate(tr, "p kf_one", 0, &p, &err), 0);
+	assert_string_equal(p->target, "kf_one.constprop.0");
+	assert_non_null(p->notice);
+	assert_non_null(strstr(p->notice, "kf_one.isra.0"));
+	st_probe_free(p);
+	/* arguments by position or name on a clone whose ABI may differ: refused */
+	expect_err(tr, "p kf_one c=%0->comm", 12, "compiler clone");
+	expect_err(tr, "p kf_one c=$n->comm", 12, "compiler clone");
+	expect(tr, "p kf_one c=!(struct node *)%di->comm", "p:p0 kf_one.constprop.0 c=+0x%lx(%%di):string",
+	       OFF(struct node, comm));
+	/* an LTO rename keeps the convention: arguments work, and one clone needs no notice */
+	assert_int_equal(st_translate(tr, "p kf_ptrs", 0, &p, &err), 0);
+	assert_string_equal(p->target, "kf_ptrs.llvm.42");
+	assert_null(p->notice);
+	st_probe_free(p);
+	expect_err(tr, "p __pfx_kf_skb", 3, "padding in front of 'kf_skb'");
+	st_translator_free(tr);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_retval_casts_symbols),
 		cmocka_unit_test(test_skb),
 		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_clones),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,7 +22,16 @@ static int setup(void **state)
 		"cold_fn.cold\n"
 		"twice.part.0\n"
 		"twice.part.1\n"
-		"bar_other\n";
+		"bar_other\n"
+		"__pfx_do_filp_open\n"
+		"__cfi_tcp_sendmsg\n"
+		"__pi___pfx_startup_64\n"
+		"clone.part.0\n"
+		"clone.isra.0\n"
+		"clone.llvm.123\n"
+		"clone.cold\n"
+		"only.isra.0\n"
+		"only.isra.0\n";
 	int fd;
 
 	(void)state;
@@ -45,31 +54,57 @@ static void test_resolve(void **state)
 {
 	struct st_err err;
 	struct st_ksyms *k = st_ksyms_load(path, &err);
-	const struct st_ksym *s;
-	int amb;
+	const struct st_ksym *s, *alts[4];
+	size_t n, i;
 	char buf[64];
 
 	(void)state;
 	assert_non_null(k);
-	assert_int_equal(st_ksyms_count(k), 9);
-	s = st_ksyms_resolve(k, "do_filp_open", &amb);
+	/* the padding symbols are not in the index */
+	assert_int_equal(st_ksyms_count(k), 15);
+	for (i = 0; i < st_ksyms_count(k); i++)
+		assert_null(st_ksym_padding(st_ksyms_at(k, i)->name));
+	s = st_ksyms_resolve(k, "do_filp_open", alts, 4, &n);
 	assert_non_null(s);
 	assert_string_equal(s->name, "do_filp_open");
+	assert_int_equal(n, 0);
 	assert_null(s->module);
-	s = st_ksyms_resolve(k, "bar", &amb);
+	s = st_ksyms_resolve(k, "bar", alts, 4, &n);
 	assert_non_null(s);
 	assert_string_equal(s->name, "bar.isra.0");       /* not bar_other */
-	s = st_ksyms_resolve(k, "baz", &amb);
+	assert_int_equal(n, 1);
+	s = st_ksyms_resolve(k, "baz", NULL, 0, NULL);
 	assert_string_equal(s->name, "baz.constprop.0.isra.0");
-	s = st_ksyms_resolve(k, "cold_fn", &amb);
-	assert_string_equal(s->name, "cold_fn.cold");
-	s = st_ksyms_resolve(k, "qux", &amb);
+	/* a .cold fragment is not an entry */
+	assert_null(st_ksyms_resolve(k, "cold_fn", alts, 4, &n));
+	s = st_ksyms_resolve(k, "qux", NULL, 0, NULL);
 	assert_string_equal(s->module, "mymod");
-	s = st_ksyms_resolve(k, "twice", &amb);
+	s = st_ksyms_resolve(k, "twice", alts, 4, &n);
 	assert_non_null(s);
-	assert_int_equal(amb, 1);
-	assert_null(st_ksyms_resolve(k, "ba", &amb));
-	assert_null(st_ksyms_resolve(k, "nothing", &amb));
+	assert_string_equal(s->name, "twice.part.0");
+	assert_int_equal(n, 2);
+	assert_string_equal(alts[1]->name, "twice.part.1");
+	/* the clone that keeps the calling convention wins; every other is listed */
+	s = st_ksyms_resolve(k, "clone", alts, 4, &n);
+	assert_string_equal(s->name, "clone.llvm.123");
+	assert_int_equal(n, 3);
+	assert_string_equal(alts[0]->name, "clone.isra.0");
+	assert_string_equal(alts[2]->name, "clone.part.0");
+	/* one static name twice in kallsyms is one variant */
+	s = st_ksyms_resolve(k, "only", alts, 4, &n);
+	assert_string_equal(s->name, "only.isra.0");
+	assert_int_equal(n, 1);
+	assert_null(st_ksyms_resolve(k, "ba", NULL, 0, NULL));
+	assert_null(st_ksyms_resolve(k, "nothing", NULL, 0, NULL));
+	assert_true(st_ksym_abi_changed("a.isra.0"));
+	assert_true(st_ksym_abi_changed("a.constprop.0.isra.0"));
+	assert_true(st_ksym_abi_changed("a.part.1"));
+	assert_false(st_ksym_abi_changed("a.llvm.77"));
+	assert_false(st_ksym_abi_changed("a"));
+	assert_string_equal(st_ksym_padding("__pfx_foo"), "foo");
+	assert_string_equal(st_ksym_padding("__pi___pfx_foo"), "foo");
+	assert_null(st_ksym_padding("__pi_foo"));
+	assert_null(st_ksym_padding("pfx_foo"));
 	assert_string_equal(st_ksyms_suggest(k, "do_filp_opn"), "do_filp_open");
 	assert_string_equal(st_ksyms_suggest(k, "tcp_sndmsg"), "tcp_sendmsg");
 	assert_null(st_ksyms_suggest(k, "completely_different"));
