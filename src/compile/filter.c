@@ -122,6 +122,22 @@ static void put_string(FILE *o, const char *s)
 	fputc('"', o);
 }
 
+/* The kernel's filter rules (Documentation/trace/events.rst, 5.1): numeric fields take
+ * == != < <= > >= &, string fields == != ~ (glob). */
+static int check_operator(const struct st_ftok *t, const struct st_fvar *cur, const char *name,
+			  struct st_err *err)
+{
+	bool glob = !strcmp(t->text, "~");
+
+	if (cur && cur->kind == 1 && !glob && strcmp(t->text, "==") && strcmp(t->text, "!="))
+		return st_err_set(err, t->col, "'%s' is a string: it takes ==, != or ~ (glob), "
+				  "not '%s'", name, t->text);
+	if (cur && cur->kind == 0 && glob)
+		return st_err_set(err, t->col, "'%s' is a number: ~ (glob) is for strings; use == "
+				  "!= < <= > >= or &", name);
+	return 0;
+}
+
 int st_filter_compile(const struct st_filter *f, const struct st_fvar *vars, size_t nvars,
 		      bool check, char **out, struct st_err *err)
 {
@@ -158,6 +174,12 @@ int st_filter_compile(const struct st_filter *f, const struct st_fvar *vars, siz
 		case ST_FT_IPADDR: {
 			unsigned int ip;
 
+			if (cur && cur->kind == 1) {
+				rc = st_err_set(err, t->col, "'%s' is a string; an address (%s) "
+						"compares with a 32-bit number in network order",
+						curname, t->text);
+				break;
+			}
 			if (st_conv_from_name(curname) != ST_CONV_IP) {
 				rc = st_err_set(err, t->col, "address %s compared with '%s': only ip_ "
 						"variables take dotted addresses (name it ip_%s)",
@@ -180,6 +202,10 @@ int st_filter_compile(const struct st_filter *f, const struct st_fvar *vars, siz
 			put_string(o, t->text);
 			break;
 		case ST_FT_CMP:
+			rc = check_operator(t, cur, curname, err);
+			if (!rc)
+				fputs(t->text, o);
+			break;
 		case ST_FT_AND:
 		case ST_FT_OR:
 		case ST_FT_NOT:

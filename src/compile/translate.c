@@ -202,6 +202,26 @@ static void note_clones(const char *func, const char *picked, const struct st_ks
 	*notice = strdup(buf);
 }
 
+/* %N/$name on a clone that may not keep the prototype's calling convention: said once, after
+ * whatever else there is to say (docs/DECISIONS.md, "Compiler clones"). */
+static void note_clone_args(const struct st_line *l, const struct st_vctx *c, char **notice)
+{
+	char buf[1024], base[256];
+	size_t i;
+
+	for (i = 0; i < l->nargs; i++)
+		if (l->args[i].expr.base == ST_BASE_ARGN || l->args[i].expr.base == ST_BASE_ARGNAME)
+			break;
+	if (i == l->nargs)
+		return;
+	snprintf(buf, sizeof(buf), "%s%s%s is a compiler clone: '%s' (column %d) is read where the "
+		 "prototype of %s puts it, which the clone may not keep; check with 'surftrace -F %s' "
+		 "or read a register", *notice ? *notice : "", *notice ? "; " : "", c->clone,
+		 l->args[i].name, l->args[i].name_col, st_ksym_base(c->clone, base, sizeof(base)), c->clone);
+	free(*notice);
+	*notice = strdup(buf);
+}
+
 /* p/r: the traceable name, prototype, and context. */
 static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l,
 			       struct st_vctx *c, struct st_probe *p, struct st_err *err)
@@ -438,6 +458,8 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 	}
 	if (l->has_filter && compile_filter_args(l, p, err))
 		goto fail;
+	if (c.clone)
+		note_clone_args(l, &c, &p->notice);
 done:
 	st_line_free(l);
 	*out = p;

@@ -559,11 +559,6 @@ static int arg_fetch(const struct st_vctx *c, long n, int col, struct st_val *v,
 	if (c->line_type == 'r' || c->line_type == 'R')
 		return st_err_set(err, col, "function arguments are not available at return; use "
 				  "$retval, or read them with a 'p' line");
-	if (c->clone)
-		return st_err_set(err, col, "%s is a compiler clone whose arguments may not follow "
-				  "the prototype (see docs/DECISIONS.md); read a register "
-				  "(%%%s...) after checking 'surftrace -F %s'", c->clone,
-				  c->arch->argregs[n < c->arch->nargregs ? n : 0], c->clone);
 	if (np >= 0 && n >= np && !variadic)
 		return st_err_set(err, col, "%%%ld is past the arguments of %s, which has %d (%%0..%%%d); "
 				  "read a raw register with %%reg", n, c->func, np, np - 1);

@@ -55,7 +55,7 @@ struct st_vctx {
 	bool nodebug;                 /* a user binary without DWARF (base types only) */
 	const char *binary;           /* P/R: the binary (for @symbol file offsets) */
 	const char *clone;            /* traced as a clone whose arguments may differ from the
-	                                 prototype (foo.isra.0): %N/$name refused */
+	                                 prototype (foo.isra.0): %N/$name get a notice */
 };
 
 /* Resolve the base (and cast) of an expression into v. */

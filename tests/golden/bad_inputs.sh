@@ -58,6 +58,13 @@ P /bin/true:no_such_symbol_x|3|no symbol 'no_such_symbol_x'
 p wake_up_new_task c=%0[|25|expected an index after '\['
 p wake_up_new_task c=%0->pid->x|29|needs a pointer to a struct
 p wake_up_new_task c=%0->comm->x|30|needs a pointer to a struct
+p __pfx_wake_up_new_task|3|is the padding in front of 'wake_up_new_task', not a function; trace 'wake_up_new_task'
+p wake_up_new_task c=%0->comm f:c>"x"|34|'c' is a string: it takes ==, != or ~ \(glob\), not '>'
+p wake_up_new_task c=%0->comm f:c&1|34|'c' is a string: it takes ==, != or ~
+p wake_up_new_task a=%0->pid f:a~1|33|'a' is a number: ~ \(glob\) is for strings
+p wake_up_new_task ip_c=%0->comm f:ip_c==1.2.3.4|42|'ip_c' is a string; an address \(1.2.3.4\) compares with a 32-bit number
+e sched/sched_switch f:prev_comm>="x"|33|'prev_comm' is a string: it takes ==, != or ~
+e sched/sched_switch f:prev_pid~"x*"|32|'prev_pid' is a number: ~ \(glob\) is for strings
 CASES
 after=$(tracefs_state)
 check "tracefs unchanged after $n bad inputs" [ "$before" = "$after" ]

@@ -179,6 +179,40 @@ s_disasm_kcore() {
     fail "-F says +${got:-?}, labtool +$off: $(grep -m1 '<path_openat>' $W/dis)"
 }
 
+# ---- functions the kernel has only as compiler clones (foo.isra.0) -----------------------
+# The kernel itself must reject the plain name (ground truth that the clone matters), -S must
+# give a suffixed name of that function, and tracing a set of them (up to 40 vmlinux ones,
+# not on the kprobe blacklist) while forking, opening and sending must attach and report
+# events under the clone names.
+s_clone_only() {
+  local f exprs= n=0 bad
+  sed -nE 's/^([A-Za-z0-9_]+)\.(isra|constprop|part)\.[0-9]+$/\1/p' $T/available_filter_functions | sort -u >$W/bases
+  sort -u $T/available_filter_functions >$W/all
+  comm -23 $W/bases $W/all >$W/only
+  cat /sys/kernel/debug/kprobes/blacklist 2>/dev/null | awk '{ print $2 }' | sed -E 's/\..*//' | sort -u >$W/black
+  comm -23 $W/only $W/black >$W/cand
+  [ -s $W/cand ] || { fail "no clone-only function in available_filter_functions"; return; }
+  f=$(head -1 $W/cand)
+  if echo "p:lab/plain $f" >>$T/kprobe_events 2>/dev/null; then
+    echo "-:lab/plain" >>$T/kprobe_events; fail "the kernel accepted the plain name $f"; return
+  fi
+  out=$("$ST" -S "p $f" 2>&1) || { fail "-S p $f: $out"; return; }
+  echo "$out" | grep -qE "^p:p0 $f\.(isra|constprop|part)\.[0-9]+$" || { fail "-S p $f gave: $out"; return; }
+  # a spread of them (every k-th), each a separate expression
+  k=$(( $(wc -l <$W/cand) / 40 + 1 ))
+  awk -v k=$k 'NR % k == 1' $W/cand | head -40 >$W/pick
+  set --
+  while read -r f; do set -- "$@" "p $f"; n=$((n + 1)); done <$W/pick
+  st_live 'trig_fork; trig_open lab_clone_x; trig_udp 9999' -q -t 4 "$@"
+  st_ok || return
+  grep -qE ' p[0-9]+: \(' $W/out || { fail "no event from $n clone probes ($(tr '\n' ' ' <$W/pick))"; return; }
+  # every event is reported at a clone name whose plain name was asked for
+  bad=$(sed -nE 's/.* p[0-9]+: \(([^+]+)\+.*/\1/p' $W/out | sort -u | while read -r g; do
+          grep -qx "${g%%.*}" $W/pick && echo "$g" | grep -qE '\.(isra|constprop|part)\.' || echo "$g"; done)
+  [ -z "$bad" ] || { fail "events at unexpected functions: $bad"; return; }
+  pass "$n clone-only functions attached; events at $(sed -nE 's/.* p[0-9]+: \(([^+]+)\+.*/\1/p' $W/out | sort -u | head -3 | tr '\n' ' ')"
+}
+
 # ---- structs passed by value ------------------------------------------------------------
 # timespec64_add_safe(lhs, rhs) takes two 16-byte structs by value: a register pair each
 # (x86_64 %di:%si and %dx:%cx). select() with a 1234 us timeout makes rhs {0, 1234000}.
@@ -402,6 +436,7 @@ run_check st/callsite_ax s_callsite_ax
 run_check st/callsite_fpos s_callsite_fpos
 run_check st/disasm_kcore s_disasm_kcore
 run_check st/byval_struct s_byval_struct
+run_check st/clone_only s_clone_only
 run_check st/skb_readme_refused s_skb_readme_refused
 run_check st/skb_readme s_skb_readme
 run_check st/skb_filter_drop s_skb_filter_drop
