@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	printf("load: %zu functions in %.1f ms\n", st_ksyms_count(k), t1 - t0);
 	for (i = 0; i < rounds; i++) {
 		t0 = now_ms();
-		n = st_list_kfuncs(null, k, NULL, glob, false, &err);
+		n = st_list_kfuncs(null, k, NULL, glob, false, false, &err);
 		fflush(null);
 		t1 = now_ms();
 		if (t1 - t0 < best)

@@ -88,7 +88,8 @@ void surftrace_request_stop(struct surftrace *st);
 /* Events delivered so far, and events the kernel dropped (buffer full). */
 unsigned long long surftrace_delivered(const struct surftrace *st);
 unsigned long long surftrace_lost(struct surftrace *st);
-/* Write "surftrace: lost N events (cpu0: ..)" to f when any were lost. */
+/* Write "surftrace: lost N events (cpu0: ..)" to f when any were lost; with opts.json the
+ * printed stream also gets one {"v":1,"lost":N,"cpu":C} record per CPU that lost events. */
 void surftrace_print_lost(struct surftrace *st, FILE *f);
 
 /* Stop reading and remove everything from tracefs (disable, instance, probes).

@@ -4,9 +4,10 @@ LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
 # Objects live in $(B)/lbc-obj/: $(B)/lbc is the command itself. SHA-256 is shared with
 # the bundles (src/util/sha256.c), process start times with the sweep (src/util/proc.c),
 # strict number options with surftrace (src/util/numarg.c), trusted directories with
-# whoever loads from disk as root (src/util/safedir.c).
+# whoever loads from disk as root (src/util/safedir.c), the JSON string writer
+# (src/util/json.c).
 LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o $(B)/lbc-obj/proc.o \
-            $(B)/lbc-obj/numarg.o $(B)/lbc-obj/safedir.o
+            $(B)/lbc-obj/numarg.o $(B)/lbc-obj/safedir.o $(B)/lbc-obj/json.o
 LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
 LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
 

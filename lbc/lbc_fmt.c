@@ -2,6 +2,7 @@
  * is `name=value ...` (char arrays as quoted strings, nested structs in braces); JSON form
  * is one object. Integer fields that hold stack ids are followed by their symbolized frames. */
 #include "lbc_int.h"
+#include "util/json.h"
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <ctype.h>
@@ -108,10 +109,15 @@ int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
 	return -ENOENT;
 }
 
+/* char arrays: JSON through the project's writer; text C-escaped, valid UTF-8 kept. */
 static void put_str(FILE *f, const char *s, size_t max, bool json)
 {
-	size_t i;
+	size_t i, len;
 
+	if (json) {
+		st_json_strn(f, s, max);
+		return;
+	}
 	fputc('"', f);
 	for (i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -122,8 +128,11 @@ static void put_str(FILE *f, const char *s, size_t max, bool json)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, json ? "\\u%04x" : "\\x%02x", c);
+		else if (c >= 0x80 && (len = st_utf8_len((const unsigned char *)s + i, max - i)) > 1) {
+			fwrite(s + i, 1, len, f);
+			i += len - 1;
+		} else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);
 	}

@@ -3,6 +3,7 @@
  * own trace_pipe, removed on exit. Instances of dead lbc runs (kill -9) are swept, also
  * when their pid has since been reused. */
 #include "lbc_int.h"
+#include "util/json.h"
 #include "util/proc.h"
 #include <dirent.h>
 #include <errno.h>
@@ -102,22 +103,6 @@ int lbc_printk_open(struct lbc *l)
 	return l->printk_fd;
 }
 
-static void json_str(FILE *f, const char *p, size_t n)
-{
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < n && p[i]; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			fputc('\\', f);
-		if ((unsigned char)p[i] < 0x20)
-			fprintf(f, "\\u%04x", p[i]);
-		else
-			fputc(p[i], f);
-	}
-	fputc('"', f);
-}
-
 /* A trace_pipe line: "  comm-123  [001] d..31  12.500: bpf_trace_printk: text". Text
  * output keeps the line; JSON splits it (comm may itself hold '-' or spaces: the pid is
  * after the last '-' before " ["). */
@@ -142,7 +127,7 @@ static void emit(FILE *f, const char *line, bool json)
 	while (dash > line && *dash != '-')
 		dash--;
 	fputs("{\"printk\":", f);
-	json_str(f, msg ? msg + 18 : line, (size_t)-1);
+	st_json_str(f, msg ? msg + 18 : line);
 	if (br && msg && *dash == '-') {
 		pid = strtol(dash + 1, NULL, 10);
 		cpu = strtol(br + 2, &end, 10);
@@ -151,7 +136,7 @@ static void emit(FILE *f, const char *line, bool json)
 			colon--;
 		ts = colon ? strtod(colon, NULL) : 0;
 		fputs(",\"comm\":", f);
-		json_str(f, line, (size_t)(dash - line));
+		st_json_strn(f, line, (size_t)(dash - line));
 		fprintf(f, ",\"pid\":%ld,\"cpu\":%ld,\"time\":%.6f", pid, cpu, ts);
 	}
 	fputs("}\n", f);

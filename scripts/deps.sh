@@ -10,7 +10,7 @@ PKGS=(
   # static linking for the kernel lab (libdw's compressors)
   liblzma-dev libbz2-dev libzstd-dev
   # tests
-  libcmocka-dev libclang-rt-14-dev valgrind tmux python3 bpftool dwarves binutils procps iproute2
+  libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves binutils procps iproute2
   # kernel lab
   qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
   # benchmark peers

@@ -292,8 +292,11 @@ unsigned long long surftrace_lost(struct surftrace *st)
 
 void surftrace_print_lost(struct surftrace *st, FILE *f)
 {
-	if (st->rd)
-		st_output_lost_summary(f, st->rd);
+	if (!st->rd)
+		return;
+	if (st->out)
+		st_output_lost_records(st->out, st->rd);
+	st_output_lost_summary(f, st->rd);
 }
 
 int surftrace_stop(struct surftrace *st, struct surftrace_err *err)

@@ -12,7 +12,7 @@
 #include "types/types.h"
 #include "util/err.h"
 
-static long list_binary(const char *pat, bool verbose, struct st_err *err)
+static long list_binary(const char *pat, bool verbose, bool json, struct st_err *err)
 {
 	char *bin = strdup(pat), *colon;
 	long n;
@@ -21,18 +21,18 @@ static long list_binary(const char *pat, bool verbose, struct st_err *err)
 		return st_err_set(err, 0, "out of memory");
 	colon = strrchr(bin, ':');
 	*colon = '\0';
-	n = st_list_usyms(stdout, bin, *(colon + 1) ? colon + 1 : "*", verbose, err);
+	n = st_list_usyms(stdout, bin, *(colon + 1) ? colon + 1 : "*", verbose, json, err);
 	free(bin);
 	return n;
 }
 
-static long list_events(const char *pat, bool verbose, struct st_err *err)
+static long list_events(const char *pat, bool verbose, bool json, struct st_err *err)
 {
 	struct st_tracefs t;
 
 	if (st_tracefs_open(&t, NULL, err))
 		return -1;
-	return st_list_events(stdout, &t, pat, verbose, err);
+	return st_list_events(stdout, &t, pat, verbose, json, err);
 }
 
 static long list_funcs(const struct st_cli_opts *o, const char *pat, bool verbose,
@@ -48,11 +48,11 @@ static long list_funcs(const struct st_cli_opts *o, const char *pat, bool verbos
 			return -1;
 	}
 	if (o->btf) {
-		n = st_list_btf_funcs(stdout, types, pat, verbose, err);
+		n = st_list_btf_funcs(stdout, types, pat, verbose, o->json, err);
 	} else {
 		k = st_ksyms_load(NULL, err);
 		if (k)
-			n = st_list_kfuncs(stdout, k, types, pat, verbose, err);
+			n = st_list_kfuncs(stdout, k, types, pat, verbose, o->json, err);
 	}
 	st_ksyms_free(k);
 	st_types_free(types);
@@ -67,7 +67,7 @@ int st_cmd_list(const struct st_cli_opts *o, const char *pat, bool verbose)
 
 	if (strchr(pat, ':')) {
 		what = "symbol";
-		n = list_binary(pat, verbose, &err);
+		n = list_binary(pat, verbose, o->json, &err);
 		/* "sched:sched_switch" is ftrace's own spelling of an event: when no binary
 		 * of that name exists, read it as group/event. */
 		if (n < 0 && !strchr(pat, '/') && strchr(pat, ':') == strrchr(pat, ':')) {
@@ -77,7 +77,7 @@ int st_cmd_list(const struct st_cli_opts *o, const char *pat, bool verbose)
 
 			if (ev) {
 				*strchr(ev, ':') = '/';
-				m = list_events(ev, verbose, &e2);
+				m = list_events(ev, verbose, o->json, &e2);
 				if (m > 0) {
 					n = m;
 					what = "event";
@@ -87,7 +87,7 @@ int st_cmd_list(const struct st_cli_opts *o, const char *pat, bool verbose)
 		}
 	} else if (strchr(pat, '/')) {
 		what = "event";
-		n = list_events(pat, verbose, &err);
+		n = list_events(pat, verbose, o->json, &err);
 	} else {
 		what = "function";
 		n = list_funcs(o, pat, verbose, &err);

@@ -18,7 +18,7 @@ void st_cli_show_probe(const struct st_probe *p, bool json)
 		fxpr = buf;
 	}
 	if (json) {
-		printf("{\"type\":\"%c\",\"fxpr\":", p->type);
+		printf("{\"v\":%d,\"type\":\"%c\",\"fxpr\":", ST_JSON_V, p->type);
 		st_json_str(stdout, fxpr);
 		printf(",\"filter\":");
 		st_json_str(stdout, p->filter ? p->filter : "");

@@ -15,7 +15,7 @@ int st_cmd_struct(const struct st_cli_opts *o, const char *name)
 		fprintf(stderr, "surftrace: error: %s\n", err.msg);
 		return 1;
 	}
-	rc = st_layout_print(stdout, st_types_btf_for(t, name), name, &err);
+	rc = st_layout_print(stdout, st_types_btf_for(t, name), name, o->json, &err);
 	st_types_free(t);
 	if (rc) {
 		fprintf(stderr, "surftrace: error: %s\n", err.msg);

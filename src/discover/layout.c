@@ -3,12 +3,23 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "discover/declfmt.h"
+#include "util/json.h"
 
 struct lay {
 	FILE *out;
 	const struct btf *btf;
 	struct st_declfmt *fmt;
+	bool json;                /* JSON objects instead of pahole's text */
+	bool first;               /* JSON: no comma before the next array element */
 };
+
+/* JSON: the comma between array elements. */
+static void sep(struct lay *l)
+{
+	if (!l->first)
+		fputc(',', l->out);
+	l->first = false;
+}
 
 /* Type id with typedef/const/volatile/restrict/type_tag removed, 0 on failure. */
 static __u32 bare(const struct btf *btf, __u32 id)
@@ -37,6 +48,22 @@ static void print_leaf(struct lay *l, __u32 type, const char *name, __u64 off_bi
 	long long size = btf__resolve_size(l->btf, type);
 	size_t start = 0, tlen = (size_t)-1;
 
+	if (l->json) {
+		sep(l);
+		fputs("{\"name\":", l->out);
+		st_json_str(l->out, name);
+		if (decl) {
+			fputs(",\"decl\":", l->out);
+			st_json_str(l->out, decl);
+		}
+		fprintf(l->out, ",\"offset\":%llu,\"size\":%lld", (unsigned long long)(off_bits / 8),
+			size);
+		if (bitsz)
+			fprintf(l->out, ",\"bit_offset\":%u,\"bit_size\":%u",
+				(unsigned)(off_bits % 8), bitsz);
+		fputc('}', l->out);
+		return;
+	}
 	indent(l->out, ind);
 	if (decl && *name)
 		tlen = st_decl_split(decl, name, &start);
@@ -57,7 +84,7 @@ static void print_hole(struct lay *l, __u64 end_bits, __u64 off_bits, int ind)
 {
 	__u64 end = (end_bits + 7) / 8, off = off_bits / 8;
 
-	if (off > end) {
+	if (off > end && !l->json) {
 		indent(l->out, ind);
 		fprintf(l->out, "/* XXX %llu byte%s hole */\n", (unsigned long long)(off - end),
 			off - end == 1 ? "" : "s");
@@ -87,12 +114,25 @@ static __u64 print_members(struct lay *l, __u32 id, __u64 base_bits, int ind)
 			print_hole(l, end, off, ind);
 		if (is_composite(mt) && mt->name_off == 0) {
 			/* Anonymous type: expand in place, offsets stay absolute. */
-			indent(l->out, ind);
-			fprintf(l->out, "%s {\n", btf_is_union(mt) ? "union" : "struct");
-			print_members(l, mid, off, ind + 1);
-			indent(l->out, ind);
-			fprintf(l->out, "}%s%s;\t/* %5llu %5u */\n", *name ? " " : "", name,
-				(unsigned long long)(off / 8), mt->size);
+			if (l->json) {
+				sep(l);
+				fputs("{\"name\":", l->out);
+				st_json_str(l->out, name);
+				fprintf(l->out, ",\"kind\":\"%s\",\"offset\":%llu,\"size\":%u,"
+					"\"members\":[", btf_is_union(mt) ? "union" : "struct",
+					(unsigned long long)(off / 8), mt->size);
+				l->first = true;
+				print_members(l, mid, off, ind + 1);
+				fputs("]}", l->out);
+				l->first = false;
+			} else {
+				indent(l->out, ind);
+				fprintf(l->out, "%s {\n", btf_is_union(mt) ? "union" : "struct");
+				print_members(l, mid, off, ind + 1);
+				indent(l->out, ind);
+				fprintf(l->out, "}%s%s;\t/* %5llu %5u */\n", *name ? " " : "", name,
+					(unsigned long long)(off / 8), mt->size);
+			}
 			e = off + (__u64)mt->size * 8;
 		} else {
 			long long sz = btf__resolve_size(l->btf, m->type);
@@ -213,6 +253,17 @@ static void print_composite(struct lay *l, __u32 shown, __u32 id, __u64 base)
 	const char *tn = btf__name_by_offset(l->btf, t->name_off);
 	__u64 end;
 
+	if (l->json) {
+		/* the caller opened the object ({"v":1,... ) */
+		fprintf(l->out, "\"kind\":\"%s\",\"name\":", kind_word(t));
+		st_json_str(l->out, tn && *tn ? tn : btf__name_by_offset(l->btf, st->name_off));
+		fprintf(l->out, ",\"typedef\":%s,\"size\":%u,\"members\":[",
+			tn && *tn ? "false" : "true", t->size);
+		l->first = true;
+		print_members(l, id, base, 1);
+		fputs("]}\n", l->out);
+		return;
+	}
 	if (tn && *tn)
 		fprintf(l->out, "%s %s {\n", kind_word(t), tn);
 	else
@@ -275,9 +326,31 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 			}
 		}
 	}
+	if (l->json) {
+		fprintf(l->out, "{\"v\":%d,\"spec\":", ST_JSON_V);
+		st_json_str(l->out, spec);
+		fputs(",\"object\":", l->out);
+		st_json_str(l->out, obj);
+		if (via_ptr) {
+			fputs(",\"via_pointer\":", l->out);
+			st_json_str(l->out, via_ptr);
+		}
+	}
 	if (!is_composite(btf__type_by_id(l->btf, cur))) {
+		if (l->json) {
+			fputs(",\"member\":", l->out);
+			l->first = true;
+			print_leaf(l, type, last, off, bitsz, 0);
+			fputs("}\n", l->out);
+			return 0;
+		}
 		fprintf(l->out, "/* %s: offsets from the start of %s */\n", spec, obj);
 		print_leaf(l, type, last, off, bitsz, 0);
+		return 0;
+	}
+	if (l->json) {
+		fprintf(l->out, ",\"offset\":%llu,", (unsigned long long)(base / 8));
+		print_composite(l, cur, cur, base);
 		return 0;
 	}
 	if (via_ptr)
@@ -290,9 +363,10 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 	return 0;
 }
 
-int st_layout_print(FILE *out, const struct btf *btf, const char *spec, struct st_err *err)
+int st_layout_print(FILE *out, const struct btf *btf, const char *spec, bool json,
+		    struct st_err *err)
 {
-	struct lay l = { .out = out, .btf = btf };
+	struct lay l = { .out = out, .btf = btf, .json = json };
 	char *copy = strdup(spec), *dot;
 	const char *label;
 	__u32 root;
@@ -322,6 +396,8 @@ int st_layout_print(FILE *out, const struct btf *btf, const char *spec, struct s
 	if (dot) {
 		rc = print_path(&l, root, label, spec, dot + 1, err);
 	} else {
+		if (json)
+			fprintf(out, "{\"v\":%d,", ST_JSON_V);
 		print_composite(&l, root, bare(btf, root), 0);
 		rc = 0;
 	}

@@ -8,6 +8,7 @@
  * ("task_struct.mm") starts a new base at the pointee. */
 #ifndef ST_DISCOVER_LAYOUT_H
 #define ST_DISCOVER_LAYOUT_H
+#include <stdbool.h>
 #include <stdio.h>
 #include "util/err.h"
 
@@ -15,7 +16,12 @@ struct btf;
 
 /* spec: "task_struct", "struct file", "union bpf_attr", "atomic_t" (typedef), or a
  * dotted path from one of those. Returns 0, or -1 with err (unknown names get a
- * "did you mean" suggestion). */
-int st_layout_print(FILE *out, const struct btf *btf, const char *spec, struct st_err *err);
+ * "did you mean" suggestion).
+ * json: one object instead (docs/JSON.md): {"v":1,"kind":"struct","name":..,"typedef":..,
+ * "size":..,"members":[{"name","decl","offset","size"[,"bit_offset","bit_size"]} or
+ * anonymous {"name","kind","offset","size","members":[..]}]}; a path adds "spec", "object",
+ * "offset" ("via_pointer" when it followed one), a leaf path has "member":{..} instead. */
+int st_layout_print(FILE *out, const struct btf *btf, const char *spec, bool json,
+		    struct st_err *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include "discover/glob.h"
 #include "discover/list.h"
 #include "session/tracefs.h"
+#include "util/json.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -37,18 +38,23 @@ static long format_value(const char *line, const char *key)
 
 /* The event's own fields (common_* are in every event and say nothing new), printed as
  * "\t<C declaration>;\t(* offset:N size:N signed:N *)" with real comment markers. */
+/* The event's own fields (not common_*): text lines under the name, or a JSON array. */
 static void print_fields(FILE *out, const struct st_tracefs *t, const char *group,
-			 const char *event)
+			 const char *event, bool json)
 {
 	char rel[512], *text, *line, *save = NULL;
+	int n = 0;
 
 	if (snprintf(rel, sizeof(rel), "events/%s/%s/format", group, event) >= (int)sizeof(rel))
 		return;
 	text = st_tracefs_read(t, rel);
 	if (!text) {
-		fprintf(out, "\t/* format not readable */\n");
+		if (!json)
+			fprintf(out, "\t/* format not readable */\n");
 		return;
 	}
+	if (json)
+		fputs(",\"fields\":[", out);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *decl = strstr(line, "field:"), *semi;
 		const char *name;
@@ -61,15 +67,27 @@ static void print_fields(FILE *out, const struct st_tracefs *t, const char *grou
 		name = field_name(decl, &nlen);
 		if (nlen >= 7 && !strncmp(name, "common_", 7))
 			continue;
+		if (json) {
+			fputs(n++ ? ",{\"name\":" : "{\"name\":", out);
+			st_json_strn(out, name, nlen);
+			fputs(",\"decl\":", out);
+			st_json_str(out, decl);
+			fprintf(out, ",\"offset\":%ld,\"size\":%ld,\"signed\":%s}",
+				format_value(semi + 1, "offset:"), format_value(semi + 1, "size:"),
+				format_value(semi + 1, "signed:") ? "true" : "false");
+			continue;
+		}
 		fprintf(out, "\t%s;\t/* offset:%ld size:%ld signed:%ld */\n", decl,
 			format_value(semi + 1, "offset:"), format_value(semi + 1, "size:"),
 			format_value(semi + 1, "signed:"));
 	}
+	if (json)
+		fputs("]", out);
 	free(text);
 }
 
 long st_list_events(FILE *out, const struct st_tracefs *t, const char *pattern,
-		    bool fields, struct st_err *err)
+		    bool fields, bool json, struct st_err *err)
 {
 	char *gpat = strdup(pattern), *epat, *text, *line, *save = NULL;
 	char **hits = NULL;
@@ -110,14 +128,21 @@ long st_list_events(FILE *out, const struct st_tracefs *t, const char *pattern,
 	}
 	qsort(hits, n, sizeof(*hits), cmp_str);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "%s\n", hits[i]);
+		if (json) {
+			fprintf(out, "{\"v\":%d,\"kind\":\"event\",\"name\":", ST_JSON_V);
+			st_json_str(out, hits[i]);
+		} else {
+			fprintf(out, "%s\n", hits[i]);
+		}
 		if (fields) {
 			char *slash = strchr(hits[i], '/');
 
 			*slash = '\0';
-			print_fields(out, t, hits[i], slash + 1);
+			print_fields(out, t, hits[i], slash + 1, json);
 			*slash = '/';
 		}
+		if (json)
+			fputs("}\n", out);
 		count++;
 	}
 	free(hits);

@@ -8,6 +8,7 @@
 #include "discover/list.h"
 #include "types/ksyms.h"
 #include "types/types.h"
+#include "util/json.h"
 
 /* Prototype printers, one per BTF object (vmlinux and each module's split BTF), and an
  * index of vmlinux's functions: btf__find_by_name_kind is a linear scan, which for
@@ -95,10 +96,13 @@ static void protos_free(struct protos *p)
 	free(p->ix);
 }
 
-/* One line: "proto [module]" or "name [module]" with a note when BTF lacks it. */
-static void print_func(FILE *out, struct protos *p, const char *name, const char *module)
+/* One line: "proto [module]" or "name [module]" with a note when BTF lacks it; or one
+ * JSON record. */
+static void print_func(FILE *out, struct protos *p, const char *name, const char *module,
+		       bool json)
 {
 	const char *decl = NULL;
+	char *vdecl = NULL;
 
 	if (p) {
 		struct st_tref proto = { 0 };
@@ -116,18 +120,32 @@ static void print_func(FILE *out, struct protos *p, const char *name, const char
 		size_t l = strlen(decl);
 
 		/* BTF has no "void" parameter: an empty list is C's "(void)". */
-		if (l > 2 && !strcmp(decl + l - 2, "()"))
-			fprintf(out, "%.*s(void)", (int)(l - 2), decl);
-		else
-			fputs(decl, out);
-	} else {
-		fputs(name, out);
+		if (l > 2 && !strcmp(decl + l - 2, "()") &&
+		    asprintf(&vdecl, "%.*s(void)", (int)(l - 2), decl) > 0)
+			decl = vdecl;
 	}
+	if (json) {
+		fprintf(out, "{\"v\":%d,\"kind\":\"function\",\"name\":", ST_JSON_V);
+		st_json_str(out, name);
+		if (decl) {
+			fputs(",\"proto\":", out);
+			st_json_str(out, decl);
+		}
+		if (module) {
+			fputs(",\"module\":", out);
+			st_json_str(out, module);
+		}
+		fputs("}\n", out);
+		free(vdecl);
+		return;
+	}
+	fputs(decl ? decl : name, out);
 	if (p && !decl)
 		fputs("\t/* no BTF prototype */", out);
 	if (module)
 		fprintf(out, " [%s]", module);
 	fputc('\n', out);
+	free(vdecl);
 }
 
 /* Literal text before the first glob metacharacter: the sorted list is searched from
@@ -158,7 +176,7 @@ static size_t first_at_or_after(const struct st_ksyms *k, const char *key, size_
 }
 
 long st_list_kfuncs(FILE *out, const struct st_ksyms *k, struct st_types *types,
-		    const char *glob, bool protos, struct st_err *err)
+		    const char *glob, bool protos, bool json, struct st_err *err)
 {
 	struct protos p = { .types = types };
 	size_t n = st_ksyms_count(k), plen = literal_prefix(glob), i;
@@ -191,12 +209,12 @@ long st_list_kfuncs(FILE *out, const struct st_ksyms *k, struct st_types *types,
 		     (prev->module && s->module && !strcmp(prev->module, s->module))))
 			continue;
 		prev = s;
-		if (!protos && !s->module) {
+		if (!protos && !s->module && !json) {
 			/* the common case, 100k+ lines for "*": no stdio locking per call */
 			fputs_unlocked(s->name, out);
 			putc_unlocked('\n', out);
 		} else {
-			print_func(out, protos ? &p : NULL, s->name, s->module);
+			print_func(out, protos ? &p : NULL, s->name, s->module, json);
 		}
 		count++;
 	}
@@ -211,7 +229,7 @@ static int cmp_name(const void *a, const void *b)
 }
 
 long st_list_btf_funcs(FILE *out, struct st_types *types, const char *glob, bool protos,
-		       struct st_err *err)
+		       bool json, struct st_err *err)
 {
 	const struct btf *btf = st_types_btf(types);
 	__u32 nt = btf__type_cnt(btf), i;
@@ -236,7 +254,7 @@ long st_list_btf_funcs(FILE *out, struct st_types *types, const char *glob, bool
 	for (j = 0; j < k; j++) {
 		if (j && !strcmp(names[j], names[j - 1]))
 			continue;
-		print_func(out, protos ? &p : NULL, names[j], NULL);
+		print_func(out, protos ? &p : NULL, names[j], NULL, json);
 		count++;
 	}
 	protos_free(&p);

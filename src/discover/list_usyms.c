@@ -6,9 +6,10 @@
 #include "discover/declfmt.h"
 #include "discover/list.h"
 #include "types/usym.h"
+#include "util/json.h"
 
 long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
-		   struct st_err *err)
+		   bool json, struct st_err *err)
 {
 	char path[PATH_MAX], **names = NULL;
 	struct btf *btf = NULL;
@@ -36,8 +37,20 @@ long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
 			if (id > 0)
 				decl = st_declfmt_decl(fmt, btf__type_by_id(btf, id)->type, names[i]);
 		}
-		fprintf(out, "%s%s\n", decl ? decl : names[i],
-			protos && !decl ? "\t/* no debug info */" : "");
+		if (json) {
+			fprintf(out, "{\"v\":%d,\"kind\":\"symbol\",\"binary\":", ST_JSON_V);
+			st_json_str(out, path);
+			fputs(",\"name\":", out);
+			st_json_str(out, names[i]);
+			if (decl) {
+				fputs(",\"proto\":", out);
+				st_json_str(out, decl);
+			}
+			fputs("}\n", out);
+		} else {
+			fprintf(out, "%s%s\n", decl ? decl : names[i],
+				protos && !decl ? "\t/* no debug info */" : "");
+		}
 		free(names[i]);
 	}
 	free(names);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <event-parse.h>
 #include "output/output_int.h"
+#include "util/json.h"
 
 struct st_addrsyms *st_output_syms(struct st_output *out)
 {
@@ -164,8 +165,8 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	struct st_sb *b = &out->sb;
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
-	st_sb_printf(b, "{\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
-		  sec, usec, ev->cpu, ev->pid);
+	st_sb_printf(b, "{\"v\":%d,\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
+		     ST_JSON_V, sec, usec, ev->cpu, ev->pid);
 	st_sb_json_str(b, ev->comm, strlen(ev->comm));
 	st_sb_puts(b, ",\"event\":");
 	st_sb_json_str(b, ev->name, strlen(ev->name));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <event-parse.h>
 #include "output/output_int.h"
+#include "util/json.h"
 
 #define LINE_MAX_BYTES 65536
 #define BLOCK_BYTES (1 << 18)
@@ -110,6 +111,8 @@ static struct st_oevent *oevent(struct st_output *out, const struct st_event *ev
 	return oe;
 }
 
+static int put_line(struct st_output *out);
+
 int st_output_event(struct st_output *out, const struct st_event *ev)
 {
 	const struct st_oevent *oe = oevent(out, ev);
@@ -125,11 +128,19 @@ int st_output_event(struct st_output *out, const struct st_event *ev)
 		if (out->mode == ST_OUT_JSON) {
 			out->sb.len = 0;
 			out->sb.trunc = false;
-			st_sb_printf(&out->sb, "{\"event\":\"%s\",\"truncated\":true}\n", ev->name);
+			st_sb_printf(&out->sb, "{\"v\":%d,\"event\":", ST_JSON_V);
+			st_sb_json_str(&out->sb, ev->name, strlen(ev->name));
+			st_sb_puts(&out->sb, ",\"truncated\":true}\n");
 		} else {
 			out->sb.p[out->sb.len++] = '\n';
 		}
 	}
+	return put_line(out);
+}
+
+/* Append the line in out->sb to the block (flushing first when it would not fit). */
+static int put_line(struct st_output *out)
+{
 	if (out->failed)
 		return -1;
 	if (out->blen + out->sb.len > BLOCK_BYTES && st_output_flush(out))
@@ -144,6 +155,26 @@ int st_output_event(struct st_output *out, const struct st_event *ev)
 int st_output_cb(const struct st_event *ev, void *ctx)
 {
 	return st_output_event(ctx, ev) ? 1 : 0;
+}
+
+int st_output_lost_records(struct st_output *out, struct st_reader *r)
+{
+	int n = st_reader_ncpus(r);
+
+	if (out->mode != ST_OUT_JSON)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		unsigned long long l = st_reader_lost(r, i);
+
+		if (!l)
+			continue;
+		out->sb.len = 0;
+		out->sb.trunc = false;
+		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%llu,\"cpu\":%d}\n", ST_JSON_V, l, i);
+		if (put_line(out))
+			return -1;
+	}
+	return st_output_flush(out);
 }
 
 unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r)

@@ -48,6 +48,10 @@ int st_output_flush(struct st_output *out);
 /* st_reader_opts.on_idle adapter: ctx is the st_output; flushes. */
 void st_output_idle(void *ctx);
 
+/* JSON mode: one {"v":1,"lost":N,"cpu":C} record per CPU that lost events, into the same
+ * stream as the events (text mode writes nothing: the summary below says it). */
+int st_output_lost_records(struct st_output *out, struct st_reader *r);
+
 /* "surftrace: lost 12 events (cpu0: 12, cpu1: 0)" when any were lost; nothing otherwise.
  * Returns the total. */
 unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r);

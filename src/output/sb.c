@@ -1,9 +1,10 @@
 /* The line builder: appends into one preallocated buffer and marks (never overruns) when
- * a line is longer than it. JSON escaping lives here because it writes into it. */
+ * a line is longer than it. JSON strings go through the project's one writer (util/json). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "output/output_int.h"
+#include "util/json.h"
 
 void st_sb_put(struct st_sb *b, const char *s, size_t n)
 {
@@ -39,31 +40,14 @@ void st_sb_printf(struct st_sb *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+static void put_sb(void *ctx, const char *s, size_t n)
+{
+	st_sb_put(ctx, s, n);
+}
+
 void st_sb_json_str(struct st_sb *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	st_sb_put(b, "\"", 1);
-	for (size_t i = 0; i < n && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': st_sb_put(b, "\\\"", 2); break;
-		case '\\': st_sb_put(b, "\\\\", 2); break;
-		case '\n': st_sb_put(b, "\\n", 2); break;
-		case '\t': st_sb_put(b, "\\t", 2); break;
-		case '\r': st_sb_put(b, "\\r", 2); break;
-		default:
-			if (c < 0x20 || c >= 0x7f) {
-				/* Kernel strings are bytes, not guaranteed UTF-8: escape every
-				 * non-ASCII byte as its Latin-1 code point, so the line is
-				 * always valid JSON. */
-				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				st_sb_put(b, u, 6);
-			} else {
-				st_sb_put(b, (const char *)&c, 1);
-			}
-		}
-	}
-	st_sb_put(b, "\"", 1);
+	st_json_escape(put_sb, b, s, n);
 }
 
 /* Decimal digits of v into the end of tmp; returns the start. */

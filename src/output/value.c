@@ -167,8 +167,9 @@ static void put_num(struct st_sb *b, enum st_kind k, enum st_conv conv, unsigned
 		st_sb_printf(b, "%lld", (long long)(v << sh) >> sh);
 	} else if (k == K_SIGNED) {
 		st_sb_printf(b, "%lld", (long long)v);
-	} else if (k == K_HEX && !json) {
-		st_sb_printf(b, "0x%llx", v);
+	} else if (k == K_HEX) {
+		/* JSON: a string, so that 64-bit addresses keep every bit in jq/JavaScript */
+		st_sb_printf(b, json ? "\"0x%llx\"" : "0x%llx", v);
 	} else if (k == K_CHAR && !json) {
 		char c = (char)v;
 		if (c >= 0x20 && c < 0x7f)
@@ -266,7 +267,8 @@ void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_h
 	if ((f->flags & TEP_FIELD_IS_DYNAMIC) || ((f->flags & TEP_FIELD_IS_ARRAY) && chars)) {
 		a.kind = K_STRING;
 	} else {
-		a.kind = f->flags & TEP_FIELD_IS_SIGNED ? K_SIGNED : K_UNSIGNED;
+		a.kind = f->flags & TEP_FIELD_IS_POINTER ? K_HEX
+		       : f->flags & TEP_FIELD_IS_SIGNED ? K_SIGNED : K_UNSIGNED;
 		if (f->flags & TEP_FIELD_IS_ARRAY) {
 			a.array = true;
 			a.elem = f->elementsize > 0 && f->elementsize <= 8 ? (int)f->elementsize

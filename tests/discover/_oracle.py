@@ -7,7 +7,7 @@ usage: _oracle.py layout RAW SURFTRACE_OUTPUT SPEC [SURFTRACE_OUTPUT SPEC ...]
        _oracle.py protos RAW SURFTRACE_OUTPUT      (output of surftrace -L)
        _oracle.py funcs RAW GLOB                    (prints the FUNC names matching GLOB)
 """
-import fnmatch, re, sys
+import fnmatch, json, re, sys
 
 def load(path):
     T = {0: {'kind': 'VOID', 'name': 'void'}}
@@ -79,7 +79,23 @@ def leaves(T, sid, base, out):
 
 LINE = re.compile(r'^(.*?)/\*\s*(\d+)(?::(\d+))?\s+(-?\d+)\s*\*/\s*$')
 
+def json_leaves(members, out):
+    """Our --struct --json members, flattened the way leaves() flattens the oracle."""
+    for m in members:
+        if 'members' in m:
+            json_leaves(m['members'], out)
+            if m['name']:
+                out.append((m['name'], m['offset'] * 8, 0, m['size']))
+            continue
+        out.append((m['name'], m['offset'] * 8 + m.get('bit_offset', 0),
+                    m.get('bit_size', 0), m['size']))
+    return out
+
 def parse_layout(text):
+    if text.startswith('{'):                 # --json: one object
+        o = json.loads(text)
+        assert o['v'] == 1
+        return json_leaves([o['member']] if 'member' in o else o['members'], [])
     got = []
     for line in text.splitlines():
         m = LINE.match(line)

@@ -34,6 +34,12 @@ for g in 'vfs_rea*' 'tcp_v[46]_*' '*_openat*' 'do_filp_open' 'sched_?lock*'; do
     fail "-l '$g' (rc $rc): $(diff "$T/l" "$T/w" | head -3 | tr '\n' ' ')"
   fi
 done
+# --json: the same names (and modules) as records, against the same oracle
+g='*_openat*'
+"$ST" --json -l "$g" >"$T/lj" 2>"$T/e"; rc=$?
+jq -r 'select(.v == 1 and .kind == "function") | .name + (if .module then " [" + .module + "]" else "" end)' "$T/lj" >"$T/l" 2>/dev/null
+kfuncs_oracle "$g" >"$T/w"
+expect "-l --json '$g': one record per function of the kernel's list" '[ $rc = 0 ] && [ -s "$T/w" ] && diff -q "$T/l" "$T/w" && [ "$(wc -l <"$T/lj")" = "$(wc -l <"$T/w")" ]'
 "$ST" -l 'no_such_function_*' >/dev/null 2>"$T/e"; rc=$?
 expect "-l with no match exits 1 with a message" '[ $rc = 1 ] && grep -q "no function matches" "$T/e"'
 if ! can_nobody; then
@@ -81,6 +87,8 @@ if need_root_tracefs; then
     $TRACEFS/events/sched/sched_switch/format | grep -v ' common_' >"$T/w"
   sed -n 's/^\t\(.*\);\t\/\* offset:\([0-9]*\) size:\([0-9]*\) signed:\([0-9]*\) \*\/$/\1|\2|\3|\4/p' "$T/l" >"$T/g"
   expect "-L sched/sched_switch shows the format's fields" '[ -s "$T/w" ] && diff -q "$T/g" "$T/w"'
+  "$ST" --json -L 'sched/sched_switch' 2>&1 | jq -r 'select(.v == 1 and .kind == "event" and .name == "sched/sched_switch") | .fields[] | "\(.decl)|\(.offset)|\(.size)|\(if .signed then 1 else 0 end)"' >"$T/g"
+  expect "-L --json sched/sched_switch: the format's fields as records" '[ -s "$T/w" ] && diff -q "$T/g" "$T/w"'
   "$ST" -l 'sched:sched_s*' >"$T/l" 2>&1
   ls -d $TRACEFS/events/sched/sched_s*/ | xargs -n1 basename | sed 's|^|sched/|' | sort >"$T/w"
   check "-l 'sched:sched_s*' (ftrace's spelling) lists those events" diff -q "$T/l" "$T/w"
@@ -107,8 +115,10 @@ if cc -g -O1 -o "$T/prog" "$T/prog.c"; then
   printf '%s\n' 'int foo_alpha(int a, long int b)' 'char *foo_beta(const char *s)' \
     'void foo_gamma(struct pt *p)' >"$T/w"
   check "-L BINARY:foo_* prints the source's prototypes (DWARF)" diff -q "$T/l" "$T/w"
+  "$ST" --json -L "$T/prog:foo_*" 2>&1 | jq -r 'select(.v == 1 and .kind == "symbol" and .binary == "'"$T/prog"'") | .proto' >"$T/l"
+  check "-L --json BINARY:foo_* has the prototypes as \"proto\"" diff -q "$T/l" "$T/w"
 else
-  skip "no C compiler"; skip "no C compiler"
+  skip "no C compiler"; skip "no C compiler"; skip "no C compiler"
 fi
 libc=$(ldconfig -p | awk '/libc.so.6 .*x86-64/ {print $NF; exit}')
 if [ -n "$libc" ]; then

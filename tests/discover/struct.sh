@@ -14,6 +14,15 @@ for s in "${specs[@]}"; do
   else fail "--struct $s exits 0: $(head -1 "$T/e$i")"; fi
 done
 oracle_tap < <(python3 "$ORACLE" layout "$T/raw" "${args[@]}")
+# --json: the same layouts as one JSON object each, against the same oracle
+args=()
+i=0
+for s in "${specs[@]}"; do
+  i=$((i+1))
+  if "$ST" --json --struct "$s" >"$T/j$i" 2>"$T/e$i" && [ "$(wc -l <"$T/j$i")" = 1 ]; then args+=("$T/j$i" "$s")
+  else fail "--json --struct $s exits 0 with one line: $(head -1 "$T/e$i")"; fi
+done
+oracle_tap < <(python3 "$ORACLE" layout "$T/raw" "${args[@]}" | sed 's/^\(PASS\|FAIL\) layout/\1 --json layout/')
 
 # Bitfields print as name:width with byte:bit offsets; check one against the dump directly.
 line=$(grep -P '\tpkt_type:3;' "$T/s2" | head -1)

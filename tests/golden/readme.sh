@@ -62,11 +62,11 @@ json=$("$ST" -S --json 'p wake_up_new_task comm=%0->comm f:comm=="bash"' 'e sche
 if python3 - "$json" <<'PY'
 import json, sys
 objs = [json.loads(l) for l in sys.argv[1].splitlines()]
-assert [sorted(o) for o in objs] == [["filter", "fxpr", "type"]] * 3, objs
+assert [sorted(o) for o in objs] == [["filter", "fxpr", "type", "v"]] * 3, objs
 assert [o["type"] for o in objs] == ["p", "e", "r"], objs
 assert objs[0]["fxpr"].startswith("p:p0 wake_up_new_task comm=+0x") and objs[0]["fxpr"].endswith("(%di):string"), objs[0]
 assert objs[0]["filter"] == 'comm=="bash"', objs[0]
-assert objs[1] == {"type": "e", "fxpr": "sched/sched_switch", "filter": ""}, objs[1]
+assert objs[1] == {"v": 1, "type": "e", "fxpr": "sched/sched_switch", "filter": ""}, objs[1]
 assert objs[2]["fxpr"].startswith("r:r2 do_filp_open pos=+0x") and objs[2]["fxpr"].endswith("($retval):s64"), objs[2]
 PY
 then ok "-S --json show format"; else fail "-S --json show format: $json"; fi

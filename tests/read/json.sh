@@ -42,7 +42,7 @@ path, pid, n, nr, comm = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sy
 bad = 0; good = 0; last = {}
 for line in open(path, encoding="utf-8"):
     o = json.loads(line)                        # raises on any malformed line
-    ok = (isinstance(o["time"], float) and isinstance(o["cpu"], int) and o["pid"] == pid
+    ok = (o["v"] == 1 and isinstance(o["time"], float) and isinstance(o["cpu"], int) and o["pid"] == pid
           and o["comm"] == comm and o["event"] == "sys_enter_getppid"
           and o["args"] == {"__syscall_nr": nr} and "stack" not in o)
     good += ok; bad += not ok
@@ -67,8 +67,8 @@ hits = 0
 for line in open(path, encoding="utf-8"):
     o = json.loads(line)
     if o["args"].get("pid") == pid:
-        # the kernel stores bytes; non-ASCII bytes come back as \u00XX code points
-        want = exe.encode("utf-8").decode("latin-1")
+        # valid UTF-8 passes through unchanged
+        want = exe
         hits += o["args"]["filename"] == want and o["pid"] == pid
 print(hits)
 PY

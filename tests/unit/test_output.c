@@ -220,7 +220,7 @@ static void test_kprobe_json(void **state)
 	unsigned long long stack[] = { 0xffffffff81200010ULL };
 	char *s = render_fake(KP_FMT, d, n, 3000, ST_OUT_JSON, stack, 1);
 	assert_string_equal(s,
-		"{\"time\":2375.809655,\"cpu\":1,\"pid\":2392,\"comm\":\"bash\",\"event\":\"p0\","
+		"{\"v\":1,\"time\":2375.809655,\"cpu\":1,\"pid\":2392,\"comm\":\"bash\",\"event\":\"p0\","
 		"\"args\":{\"comm\":\"bash\",\"ip_src\":\"10.0.0.1\",\"b16_port\":8080,\"dfd\":-100,"
 		"\"fn\":\"after_clone+0x8/0x1ffc20\"},"
 		"\"stack\":[\"kernel_clone+0x10/0x3e0\"]}\n");
@@ -509,9 +509,9 @@ static void test_uprobe_json(void **state)
 	char expect[256];
 	snprintf(expect, sizeof(expect), "\"pid\":%d,\"comm\":\"", getpid());
 	assert_non_null(strstr(s, expect));
-	assert_non_null(strstr(s, "\"event\":\"p0\",\"args\":{\"a\":3735928559,\"b\":-42,"
+	assert_non_null(strstr(s, "\"event\":\"p0\",\"args\":{\"a\":\"0xdeadbeef\",\"b\":-42,"
 			       "\"ip_x\":\"10.20.30.40\",\"s\":\"hello \\\"world\\\"\"}}\n"));
-	assert_int_equal(strncmp(s, "{\"time\":", 8), 0);
+	assert_int_equal(strncmp(s, "{\"v\":1,\"time\":", 14), 0);
 	free(s);
 }
 
