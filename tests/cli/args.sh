@@ -5,7 +5,6 @@
 . "$(dirname "$0")/../lib.sh"
 [ -x "$ST" ] || { skip "needs $ST"; tap_done; exit 0; }
 T=$(mktemp -d /tmp/st_cli.XXXXXX); trap 'rm -rf "$T"' EXIT
-before=$(tracefs_state)
 E='e sched/sched_switch'
 
 # refused NAME ERE ARGS...: rc 2, exactly one stderr line matching ERE, nothing on stdout.
@@ -52,5 +51,14 @@ refused "-f FILE with a NUL byte" "holds a NUL byte" -S -f "$T/nul.surf"
 IN=$T/nul.surf refused "-f - with a NUL byte" "<stdin>.* holds a NUL byte" -S -f -
 refused "-f missing" "cannot read '$T/none'" -S -f "$T/none"
 
-check "tracefs untouched" [ "$(tracefs_state)" = "$before" ]
+# refused runs leave nothing (checked on their own names: other suites may run meanwhile)
+if need_root_tracefs; then
+	. "$(dirname "$0")/../live/lib_live.sh"
+	pids=()
+	"$ST" -t nan 'e sched/sched_switch' 2>/dev/null & pids+=($!)
+	"$ST" -n 0 'e sched/sched_switch' 2>/dev/null & pids+=($!)
+	"$ST" -S --cleanup 2>/dev/null & pids+=($!)
+	wait
+	run_gone "refused runs leave nothing in tracefs" "${pids[@]}"
+fi
 tap_done
