@@ -3,7 +3,7 @@
 # Fragments (lbc/lbc.mk, guide/guide.mk, tests/lab/lab.mk, tests/tests.mk, bench/bench.mk)
 # add their own targets.
 CC      ?= cc
-PKGS    := libbpf libtraceevent libdw
+PKGS    := libbpf libtraceevent libdw libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz
 WARN    := -Wall -Wextra -Werror
@@ -17,7 +17,7 @@ override CFLAGS += $(CPPFLAGS) -std=gnu11 $(WARN) -fPIC -D_GNU_SOURCE -Iinclude 
 	-I$(B)/gen $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 override LDFLAGS += $(EXTRA_LDFLAGS)
 
-LIB_SRCS := $(sort $(wildcard src/expr/*.c src/types/*.c src/compile/*.c src/session/*.c \
+LIB_SRCS := $(sort $(wildcard src/expr/*.c src/types/*.c src/hive/*.c src/compile/*.c src/session/*.c \
               src/read/*.c src/output/*.c src/discover/*.c src/util/*.c src/api/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.

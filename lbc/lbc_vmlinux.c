@@ -1,6 +1,7 @@
 /* vmlinux.h from kernel BTF through libbpf's btf_dump API (no bpftool), written with
  * lbc.h into each compile's private directory. */
 #include "lbc_int.h"
+#include "types/btf_header.h"
 #include "util/sha256.h"
 #include <bpf/btf.h>
 #include <errno.h>
@@ -52,44 +53,22 @@ int lbc_btf_identity(struct lbc *l, char out[65])
 	return 0;
 }
 
-static void dump_printf(void *ctx, const char *fmt, va_list ap)
-{
-	vfprintf(ctx, fmt, ap);
-}
-
 int lbc_vmlinux_dump(struct lbc *l, FILE *f)
 {
 	struct btf *btf;
-	struct btf_dump *d;
-	uint32_t i, n;
-	int err = 0;
+	unsigned bad = 0;
+	int err;
 
 	btf = l->o.btf_path ? btf__parse(l->o.btf_path, NULL) : btf__load_vmlinux_btf();
 	if (!btf)
 		return lbc_fail(l, errno, "cannot read BTF %s: %s",
 				l->o.btf_path ? l->o.btf_path : SYS_BTF, strerror(errno));
-	d = btf_dump__new(btf, dump_printf, f, NULL);
-	if (!d) {
-		err = errno;
-		btf__free(btf);
-		return lbc_fail(l, err, "btf_dump__new: %s", strerror(err));
-	}
-	/* Same preamble as bpftool's, so CO-RE relocations apply to every struct. */
-	fprintf(f, "#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n"
-		   "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
-		   "#pragma clang attribute push (__attribute__((preserve_access_index)), "
-		   "apply_to = record)\n#endif\n\n");
-	n = btf__type_cnt(btf);
-	for (i = 1; i < n && !err; i++)
-		err = btf_dump__dump_type(d, i);
-	fprintf(f, "\n#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n"
-		   "#endif\n\n#endif /* __VMLINUX_H__ */\n");
-	btf_dump__free(d);
+	err = st_btf_write_header(btf, f, &bad);
 	btf__free(btf);
-	if (err)
-		return lbc_fail(l, -err, "btf_dump failed at type %u: %s", i, strerror(-err));
-	if (fflush(f) || ferror(f))
+	if (err == -EIO)
 		return lbc_fail(l, EIO, "writing vmlinux.h failed");
+	if (err)
+		return lbc_fail(l, -err, "btf_dump failed at type %u: %s", bad, strerror(-err));
 	return 0;
 }
 

@@ -6,11 +6,12 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(
   # build
   make gcc clang llvm pkg-config libbpf-dev libtraceevent-dev libtracefs-dev libdw-dev
-  libelf-dev zlib1g-dev libreadline-dev libcapstone-dev
+  libelf-dev zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev
   # static linking for the kernel lab (libdw's compressors)
   liblzma-dev libbz2-dev libzstd-dev
   # tests
   libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves binutils procps iproute2
+  rpm   # rpmbuild: the hive tests package a synthetic kernel-debuginfo rpm
   # kernel lab
   qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
   # benchmark peers

@@ -37,6 +37,7 @@ int st_cmd_disasm(const struct st_cli_opts *o, const char *func);  /* -F       c
 int st_cmd_bundle(const struct st_cli_opts *o);               /* --bundle(-out) cmd_bundle.c */
 int st_cmd_guide(const struct st_cli_opts *o);                /* -i           guide/ */
 int st_cmd_btfgen(int argc, char **argv);                     /* btfgen       cmd_btfgen.c */
+int st_cmd_hive(int argc, char **argv);                       /* hive         cmd_hive.c   */
 
 /* Print one translated probe the way -S does (text or --json); used by -S and bundles. */
 struct st_probe;

@@ -15,6 +15,7 @@
 #include "discover/bundle.h"
 #include "discover/bundle_run.h"
 #include "session/script.h"
+#include "types/kident.h"
 #include "types/types.h"
 #include "util/json.h"
 

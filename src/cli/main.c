@@ -40,6 +40,7 @@ static const char usage_text[] =
 "      --bundle-out FILE   translate EXPRs for this kernel and every --btf into FILE\n"
 "      --bundle FILE       run the entry of FILE that matches this kernel (--list: list)\n"
 "  btfgen VMLINUX_OR_KO -o FILE.btf   make a BTF file from DWARF debug info\n"
+"  hive add|list|rm DIR ...            a local hive of many kernels' types (docs/HIVE.md)\n"
 "\n"
 "examples:\n"
 "  surftrace 'p wake_up_new_task comm=%0->comm f:comm==\"bash\"'\n"
@@ -168,6 +169,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
 		return st_cmd_btfgen(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "hive"))
+		return st_cmd_hive(argc - 1, argv + 1);
 
 	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:i", long_opts, NULL)) != -1) {
 		switch (c) {

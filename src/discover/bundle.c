@@ -462,41 +462,6 @@ struct st_bundle *st_bundle_load(const char *path, struct st_err *err)
 
 /* ------------------------------------------------------------------ selecting */
 
-int st_release_from_image(const char *path, char *out, size_t n)
-{
-	static const char banner[] = "Linux version ";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	const char *map, *hit, *end;
-	size_t l;
-	int rc = -1;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) || st.st_size < 64) {
-		close(fd);
-		return -1;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return -1;
-	if (!memcmp(map, "\177ELF", 4) &&
-	    (hit = memmem(map, (size_t)st.st_size, banner, sizeof(banner) - 1))) {
-		hit += sizeof(banner) - 1;
-		end = map + st.st_size;
-		for (l = 0; hit + l < end && isgraph((unsigned char)hit[l]) && l + 1 < n; l++)
-			;
-		if (l && hit + l < end && hit[l] == ' ') {
-			memcpy(out, hit, l);
-			out[l] = '\0';
-			rc = 0;
-		}
-	}
-	munmap((void *)map, (size_t)st.st_size);
-	return rc;
-}
-
 int st_kernel_id_running(struct st_kernel_id *k, struct st_err *err)
 {
 	const struct st_arch *a;

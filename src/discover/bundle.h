@@ -35,10 +35,6 @@ struct st_bundle {
 	size_t n;
 };
 
-/* Kernel release named by a vmlinux ELF's banner ("Linux version 6.1.0-56-cloud-amd64
- * ..."); 0, or -1 when path is not such an image (a raw BTF file has no release). */
-int st_release_from_image(const char *path, char *out, size_t n);
-
 /* The kernel surftrace runs on; identity is "" when it has no readable BTF. */
 struct st_kernel_id {
 	char release[128];

@@ -1,0 +1,351 @@
+/* `hive add`: one source (package, vmlinux, BTF file) becomes one entry: raw BTF (from
+ * DWARF through btfgen, or the image's own .BTF), vmlinux.h, the function list, and an
+ * index record. */
+#include "hive/hive_int.h"
+#include <bpf/btf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "discover/declfmt.h"
+#include "types/btf_header.h"
+#include "types/kident.h"
+#include "types/usym.h"
+#include "util/sha256.h"
+
+static void report(const struct st_hive_add_opts *o, const char *phase,
+		   unsigned long long done, unsigned long long total)
+{
+	if (o && o->progress.fn)
+		o->progress.fn(o->progress.ctx, phase, done, total);
+}
+
+static int file_sha256(const char *path, char out[65], const struct st_hive_add_opts *o,
+		       struct st_err *err)
+{
+	struct st_sha256 s;
+	unsigned long long done = 0;
+	struct stat st;
+	uint8_t d[32];
+	ssize_t n;
+	char *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return st_err_set(err, 0, "cannot open %s: %s", path, strerror(errno));
+	}
+	buf = malloc(1 << 20);
+	if (!buf) {
+		close(fd);
+		return st_err_set(err, 0, "out of memory");
+	}
+	st_sha256_init(&s);
+	while ((n = read(fd, buf, 1 << 20)) > 0) {
+		st_sha256_update(&s, buf, (size_t)n);
+		done += (unsigned long long)n;
+		report(o, "hash", done, (unsigned long long)st.st_size);
+	}
+	free(buf);
+	close(fd);
+	if (n < 0)
+		return st_err_set(err, 0, "reading %s: %s", path, strerror(errno));
+	st_sha256_final(&s, d);
+	st_sha256_hex(d, out);
+	return 0;
+}
+
+/* Names become path components: refuse what could leave the hive. */
+static int check_name(const char *what, const char *v, struct st_err *err)
+{
+	const char *p;
+
+	if (!*v || v[0] == '.' || strlen(v) > 120)
+		return st_err_set(err, 0, "bad %s '%s'", what, v);
+	for (p = v; *p; p++)
+		if (*p == '/' || *p <= ' ' || *p == 0x7f)
+			return st_err_set(err, 0, "bad %s '%s' (no '/', spaces or control "
+					  "characters)", what, v);
+	return 0;
+}
+
+static int mkdirs(const char *path, struct st_err *err)
+{
+	char tmp[4096];
+	char *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return st_err_set(err, 0, "cannot create %s: %s", tmp, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return st_err_set(err, 0, "cannot create %s: %s", tmp, strerror(errno));
+	return 0;
+}
+
+struct fn {
+	const char *name;
+	__u32 proto;
+};
+
+static int cmp_fn(const void *a, const void *b)
+{
+	return strcmp(((const struct fn *)a)->name, ((const struct fn *)b)->name);
+}
+
+/* "name<TAB>prototype" for every BTF function, sorted by name. */
+static int write_funcs(const struct btf *btf, FILE *f)
+{
+	__u32 n = btf__type_cnt(btf), i;
+	struct st_declfmt *fmt = st_declfmt_new(btf);
+	struct fn *v = malloc(sizeof(*v) * n);
+	size_t k = 0, j;
+
+	if (!fmt || !v) {
+		st_declfmt_free(fmt);
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (btf_is_func(t))
+			v[k++] = (struct fn){ btf__name_by_offset(btf, t->name_off), t->type };
+	}
+	qsort(v, k, sizeof(*v), cmp_fn);
+	for (j = 0; j < k; j++) {
+		const char *decl;
+
+		if (j && !strcmp(v[j].name, v[j - 1].name))
+			continue;
+		decl = st_declfmt_decl(fmt, v[j].proto, v[j].name);
+		fprintf(f, "%s\t%s\n", v[j].name, decl ? decl : "?");
+	}
+	st_declfmt_free(fmt);
+	free(v);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int write_raw(const struct btf *btf, FILE *f)
+{
+	__u32 size;
+	const void *raw = btf__raw_data(btf, &size);
+
+	if (!raw)
+		return -ENOMEM;
+	return fwrite(raw, 1, size, f) == size ? 0 : -EIO;
+}
+
+static int write_header(const struct btf *btf, FILE *f)
+{
+	return st_btf_write_header(btf, f, NULL);
+}
+
+/* One entry file through a temporary name, renamed into place. */
+static int write_kind(const char *dir, const struct st_hive_entry *e, const char *kind,
+		      const struct btf *btf, int (*gen)(const struct btf *, FILE *),
+		      struct st_err *err)
+{
+	char path[4096], tmp[4200], *slash;
+	FILE *f;
+	int rc;
+
+	if (st_hive_path(dir, e, kind, path, sizeof(path)))
+		return st_err_set(err, 0, "path too long under %s", dir);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	rc = mkdirs(path, err);
+	*slash = '/';
+	if (rc)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		return st_err_set(err, 0, "cannot write %s: %s", tmp, strerror(errno));
+	rc = gen(btf, f);
+	if (fclose(f) && !rc)
+		rc = -EIO;
+	if (rc || rename(tmp, path)) {
+		unlink(tmp);
+		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(rc ? -rc : errno));
+	}
+	return 0;
+}
+
+static const char *host_arch(void)
+{
+	static struct utsname u;
+
+	if (uname(&u))
+		return "x86_64";
+	return !strcmp(u.machine, "arm64") ? "aarch64" : u.machine;
+}
+
+/* Already in the hive: the same source bytes, or the same build id on the same arch. */
+static bool known(const char *dir, const char *sha, const char *arch, const char *build_id,
+		  struct st_hive_entry *out)
+{
+	struct st_hive_entry *v;
+	size_t n, i;
+	bool hit = false;
+
+	if (st_hive_load(dir, &v, &n, NULL))
+		return false;
+	for (i = 0; i < n && !hit; i++) {
+		if ((sha && !strcmp(v[i].sha256, sha)) ||
+		    (build_id && *build_id && !strcmp(v[i].arch, arch) &&
+		     !strcmp(v[i].build_id, build_id))) {
+			*out = v[i];
+			hit = true;
+		}
+	}
+	free(v);
+	return hit;
+}
+
+enum src_kind { SRC_ELF, SRC_BTF, SRC_PACKAGE };
+
+static int source_kind(const char *path, enum src_kind *k, struct st_err *err)
+{
+	unsigned char m[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return st_err_set(err, 0, "cannot open %s: %s", path, strerror(errno));
+	n = read(fd, m, sizeof(m));
+	close(fd);
+	if (n == 4 && !memcmp(m, "\177ELF", 4))
+		*k = SRC_ELF;
+	else if (n >= 2 && ((m[0] == 0x9f && m[1] == 0xeb) || (m[0] == 0xeb && m[1] == 0x9f)))
+		*k = SRC_BTF;
+	else
+		*k = SRC_PACKAGE;
+	return 0;
+}
+
+/* The BTF of an image: its own .BTF unless DWARF is asked for (or there is no .BTF). */
+static struct btf *image_btf(const char *image, const struct st_kident *id, bool dwarf,
+			     const char *source, struct st_err *err)
+{
+	struct btf *btf;
+
+	if (id->has_btf && (!dwarf || !id->has_dwarf)) {
+		btf = btf__parse_elf(image, NULL);
+		if (!btf)
+			st_err_set(err, 0, "cannot read .BTF of %s: %s", source, strerror(errno));
+		return btf;
+	}
+	if (!id->has_dwarf) {
+		st_err_set(err, 0, "%s has neither DWARF nor .BTF (a stripped image? add the "
+			   "kernel's -dbg or debuginfo package instead)", source);
+		return NULL;
+	}
+	return st_dwarf_to_btf(image, err);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+int st_hive_add(const char *dir, const char *source, const struct st_hive_add_opts *o,
+		struct st_hive_entry *out, struct st_err *err)
+{
+	struct st_hive_add_opts none = { 0 };
+	char tmpdir[4096], image[4200] = "", pkg_release[128] = "";
+	const char *kind = NULL, *distro;
+	struct st_kident id = { 0 };
+	struct btf *btf = NULL;
+	enum src_kind sk = SRC_PACKAGE;
+	int rc = -1;
+
+	if (!o)
+		o = &none;
+	memset(out, 0, sizeof(*out));
+	if (source_kind(source, &sk, err) || mkdirs(dir, err))
+		return -1;
+	if (file_sha256(source, out->sha256, o, err))
+		return -1;
+	if (known(dir, out->sha256, NULL, NULL, out))
+		return ST_HIVE_SKIPPED;
+	snprintf(out->source, sizeof(out->source), "%s", base_name(source));
+	for (char *p = out->source; *p; p++)
+		if (*p == '\n')
+			*p = '?';
+
+	if (sk == SRC_PACKAGE) {
+		snprintf(tmpdir, sizeof(tmpdir), "%s/.tmp", dir);
+		if (mkdirs(tmpdir, err) ||
+		    st_hive_pkg_extract(source, tmpdir, image, sizeof(image), pkg_release,
+					sizeof(pkg_release), &kind, &o->progress, err))
+			return -1;
+	} else if (sk == SRC_ELF) {
+		snprintf(image, sizeof(image), "%s", source);
+		st_hive_image_name(source, pkg_release, sizeof(pkg_release));
+	}
+	if (sk != SRC_BTF && st_kident_read(image, &id, err))
+		goto out;
+
+	snprintf(out->release, sizeof(out->release), "%s", o->release ? o->release :
+		 pkg_release[0] ? pkg_release : id.release);
+	if (!out->release[0]) {
+		st_err_set(err, 0, "%s does not say which kernel it is: pass --release RELEASE",
+			   source);
+		goto out;
+	}
+	snprintf(out->arch, sizeof(out->arch), "%.15s", sk == SRC_BTF ?
+		 (o->arch ? o->arch : host_arch()) : id.arch);
+	snprintf(out->build_id, sizeof(out->build_id), "%s", id.build_id);
+	distro = o->distro ? o->distro : st_kernel_distro(id.banner, out->release);
+	if (!distro)
+		distro = kind && !strcmp(kind, "deb") ? "debian" : "linux";
+	snprintf(out->distro, sizeof(out->distro), "%s", distro);
+	if (check_name("release", out->release, err) || check_name("arch", out->arch, err) ||
+	    check_name("distro", out->distro, err))
+		goto out;
+	if (strcmp(out->arch, "x86_64") && strcmp(out->arch, "aarch64")) {
+		st_err_set(err, 0, "%s: architecture '%s' is not supported (x86_64, aarch64)",
+			   source, out->arch);
+		goto out;
+	}
+	if (known(dir, NULL, out->arch, out->build_id, out)) {
+		rc = ST_HIVE_SKIPPED;
+		goto out;
+	}
+
+	report(o, "convert", 0, 0);
+	if (sk == SRC_BTF) {
+		btf = btf__parse_raw(source);
+		if (!btf)
+			st_err_set(err, 0, "cannot read BTF %s: %s", source, strerror(errno));
+	} else {
+		btf = image_btf(image, &id, o->dwarf, source, err);
+	}
+	if (!btf)
+		goto out;
+	report(o, "write", 0, 0);
+	if (write_kind(dir, out, "btf", btf, write_raw, err) ||
+	    write_kind(dir, out, "head", btf, write_header, err) ||
+	    write_kind(dir, out, "funcs", btf, write_funcs, err) ||
+	    st_hive_index_put(dir, out, err))
+		goto out;
+	rc = ST_HIVE_ADDED;
+out:
+	btf__free(btf);
+	if (sk == SRC_PACKAGE && image[0])
+		unlink(image);
+	return rc;
+}

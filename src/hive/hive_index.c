@@ -1,0 +1,251 @@
+/* The hive's index and layout: read, find, put, remove. libc only (lbc links it). */
+#include "hive/hive.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *kinds[] = { "btf", "head", "funcs" };
+
+int st_hive_path(const char *dir, const struct st_hive_entry *e, const char *kind,
+		 char *out, size_t n)
+{
+	int w = snprintf(out, n, "%s/%s/%s/%s/%s", dir, e->arch, kind, e->distro, e->release);
+
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* One index line into e; -1 when malformed. */
+static int parse_line(char *line, struct st_hive_entry *e)
+{
+	char *f[6], *save = NULL, *p = line;
+	int i;
+
+	memset(e, 0, sizeof(*e));
+	for (i = 0; i < 5; i++) {
+		f[i] = strtok_r(p, " \t\n", &save);
+		p = NULL;
+		if (!f[i])
+			return -1;
+	}
+	f[5] = save ? save + strspn(save, " \t") : NULL;
+	if (!f[5] || !*f[5])
+		return -1;
+	f[5][strcspn(f[5], "\n")] = '\0';
+	if (strlen(f[0]) >= sizeof(e->release) || strlen(f[1]) >= sizeof(e->arch) ||
+	    strlen(f[2]) >= sizeof(e->distro) || strlen(f[3]) >= sizeof(e->build_id) ||
+	    strlen(f[4]) >= sizeof(e->sha256))
+		return -1;
+	strcpy(e->release, f[0]);
+	strcpy(e->arch, f[1]);
+	strcpy(e->distro, f[2]);
+	if (strcmp(f[3], "-"))
+		strcpy(e->build_id, f[3]);
+	strcpy(e->sha256, f[4]);
+	snprintf(e->source, sizeof(e->source), "%s", f[5]);
+	return 0;
+}
+
+int st_hive_load(const char *dir, struct st_hive_entry **v, size_t *n, struct st_err *err)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0, len = 0, vcap = 0, lineno = 0;
+	struct st_hive_entry *out = NULL;
+	struct stat st;
+	FILE *f;
+
+	*v = NULL;
+	*n = 0;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return st_err_set(err, 0, "no hive at %s (make one with 'surftrace hive add %s "
+				  "SOURCE')", dir, dir);
+	snprintf(path, sizeof(path), "%s/index", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : st_err_set(err, 0, "cannot read %s: %s", path,
+							 strerror(errno));
+	while (getline(&line, &cap, f) > 0) {
+		struct st_hive_entry e, *nv;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (parse_line(line, &e)) {
+			fclose(f);
+			free(line);
+			free(out);
+			return st_err_set(err, 0, "%s:%zu: malformed index line", path, lineno);
+		}
+		if (len == vcap) {
+			vcap = vcap ? vcap * 2 : 16;
+			nv = realloc(out, vcap * sizeof(*nv));
+			if (!nv) {
+				fclose(f);
+				free(line);
+				free(out);
+				return st_err_set(err, 0, "out of memory");
+			}
+			out = nv;
+		}
+		out[len++] = e;
+	}
+	fclose(f);
+	free(line);
+	*v = out;
+	*n = len;
+	return 0;
+}
+
+int st_hive_find(const char *dir, const char *arch, const char *build_id, const char *release,
+		 struct st_hive_entry *out, struct st_err *err)
+{
+	struct st_hive_entry *v;
+	size_t n, i;
+	int pass;
+
+	if (st_hive_load(dir, &v, &n, err))
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			if (arch && *arch && strcmp(v[i].arch, arch))
+				continue;
+			if (pass == 0 ? (build_id && *build_id && !strcmp(v[i].build_id, build_id))
+				      : (release && !strcmp(v[i].release, release))) {
+				*out = v[i];
+				free(v);
+				return 0;
+			}
+		}
+	}
+	free(v);
+	return st_err_set(err, 0, "the hive %s has no entry for kernel %s%s%s%s%s", dir,
+			  release ? release : "?", arch && *arch ? " " : "", arch ? arch : "",
+			  build_id && *build_id ? " build id " : "", build_id ? build_id : "");
+}
+
+static void write_line(FILE *f, const struct st_hive_entry *e)
+{
+	fprintf(f, "%s %s %s %s %s %s\n", e->release, e->arch, e->distro,
+		e->build_id[0] ? e->build_id : "-", e->sha256, e->source);
+}
+
+/* Rewrite the index with v[0..n) (temporary file + rename). */
+static int save_index(const char *dir, const struct st_hive_entry *v, size_t n,
+		      struct st_err *err)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+	size_t i;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/index", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		return st_err_set(err, 0, "cannot write %s: %s", tmp, strerror(errno));
+	fprintf(f, "# surftrace hive 1: release arch distro build-id sha256 source\n");
+	for (i = 0; i < n; i++)
+		write_line(f, &v[i]);
+	ok = !ferror(f);
+	ok = !fclose(f) && ok;
+	if (!ok || rename(tmp, path)) {
+		unlink(tmp);
+		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+static int lock_hive(const char *dir, struct st_err *err)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/index.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		if (fd >= 0)
+			close(fd);
+		return st_err_set(err, 0, "cannot lock %s: %s", path, strerror(errno));
+	}
+	return fd;
+}
+
+static bool same_slot(const struct st_hive_entry *a, const struct st_hive_entry *b)
+{
+	return !strcmp(a->arch, b->arch) && !strcmp(a->distro, b->distro) &&
+	       !strcmp(a->release, b->release);
+}
+
+int st_hive_index_put(const char *dir, const struct st_hive_entry *e, struct st_err *err)
+{
+	struct st_hive_entry *v, *nv;
+	size_t n, i, k = 0;
+	int fd, rc;
+
+	fd = lock_hive(dir, err);
+	if (fd < 0)
+		return -1;
+	if (st_hive_load(dir, &v, &n, err)) {
+		close(fd);
+		return -1;
+	}
+	nv = realloc(v, (n + 1) * sizeof(*nv));
+	if (!nv) {
+		free(v);
+		close(fd);
+		return st_err_set(err, 0, "out of memory");
+	}
+	for (i = 0; i < n; i++)
+		if (!same_slot(&nv[i], e))
+			nv[k++] = nv[i];
+	nv[k++] = *e;
+	rc = save_index(dir, nv, k, err);
+	free(nv);
+	close(fd);
+	return rc;
+}
+
+static bool matches_key(const struct st_hive_entry *e, const char *key)
+{
+	size_t l = strlen(key);
+
+	if (!strcmp(e->release, key))
+		return true;
+	return e->build_id[0] && l >= 8 && !strncmp(e->build_id, key, l);
+}
+
+int st_hive_rm(const char *dir, const char *key, struct st_err *err)
+{
+	struct st_hive_entry *v;
+	size_t n, i, k = 0;
+	int fd, removed = 0, rc;
+	char path[4096];
+
+	fd = lock_hive(dir, err);
+	if (fd < 0)
+		return -1;
+	if (st_hive_load(dir, &v, &n, err)) {
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		size_t j;
+
+		if (!matches_key(&v[i], key)) {
+			v[k++] = v[i];
+			continue;
+		}
+		removed++;
+		for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
+			if (!st_hive_path(dir, &v[i], kinds[j], path, sizeof(path)))
+				unlink(path);
+	}
+	rc = removed ? save_index(dir, v, k, err) : 0;
+	free(v);
+	close(fd);
+	return rc ? -1 : removed;
+}

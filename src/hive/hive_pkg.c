@@ -1,0 +1,233 @@
+/* Kernel images out of packages with libarchive: a .deb is an ar archive whose data.tar.*
+ * is read as a nested archive straight from the outer stream; an .rpm is a cpio payload
+ * behind the rpm header (libarchive's rpm filter); tar and cpio archives are read as they
+ * are. Nothing is shelled out and only the image itself touches the disk. */
+#include "hive/hive_int.h"
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK (1 << 20)
+
+struct walk {
+	struct archive *root;      /* the file's own archive, for progress in bytes */
+	unsigned long long size;   /* of the file */
+	const char *tmpdir;
+	char *image;
+	size_t n;
+	char *release;
+	size_t rn;
+	const struct st_hive_progress *p;
+	struct st_err *err;
+	char *buf;
+	bool found;
+};
+
+int st_hive_image_name(const char *name, char *out, size_t n)
+{
+	const char *base = strrchr(name, '/'), *mods;
+	size_t l;
+
+	base = base ? base + 1 : name;
+	out[0] = '\0';
+	l = strlen(base);
+	if (l > 6 && !strcmp(base + l - 6, ".debug"))
+		l -= 6;
+	if (l == 7 && !strncmp(base, "vmlinux", 7)) {
+		mods = strstr(name, "lib/modules/");
+		if (mods) {
+			mods += strlen("lib/modules/");
+			l = strcspn(mods, "/");
+			if (l && l < n && mods[l] == '/') {
+				memcpy(out, mods, l);
+				out[l] = '\0';
+			}
+		}
+		return 1;
+	}
+	if (l > 8 && !strncmp(base, "vmlinux-", 8) && memcmp(base + l - 3, ".py", 3)) {
+		l -= 8;
+		if (l >= n)
+			return 0;
+		memcpy(out, base + 8, l);
+		out[l] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static void progress(struct walk *w, const char *phase)
+{
+	if (w->p && w->p->fn)
+		w->p->fn(w->p->ctx, phase, (unsigned long long)archive_filter_bytes(w->root, -1),
+			 w->size);
+}
+
+static int arc_fail(struct walk *w, struct archive *a, const char *what)
+{
+	return st_err_set(w->err, 0, "%s: %s", what, archive_error_string(a) ?
+			  archive_error_string(a) : "archive error");
+}
+
+/* Copy the current entry to a temporary file when it is an ELF image. 1 copied, 0 not an
+ * ELF (skipped), -1 error. */
+static int copy_image(struct walk *w, struct archive *a, const char *rel)
+{
+	la_ssize_t got;
+	int fd = -1;
+	bool first = true;
+
+	while ((got = archive_read_data(a, w->buf, CHUNK)) > 0) {
+		if (first) {
+			first = false;
+			if (got < 4 || memcmp(w->buf, "\177ELF", 4))
+				return 0;
+			snprintf(w->image, w->n, "%s/vmlinux.XXXXXX", w->tmpdir);
+			fd = mkstemp(w->image);
+			if (fd < 0)
+				return st_err_set(w->err, 0, "cannot create %s: %s", w->image,
+						  strerror(errno));
+		}
+		if (write(fd, w->buf, (size_t)got) != got) {
+			st_err_set(w->err, 0, "writing %s: %s", w->image, strerror(errno));
+			close(fd);
+			unlink(w->image);
+			return -1;
+		}
+		progress(w, "extract");
+	}
+	if (got < 0) {
+		arc_fail(w, a, "reading the package");
+		if (fd >= 0) {
+			close(fd);
+			unlink(w->image);
+		}
+		return -1;
+	}
+	if (fd < 0)
+		return 0;
+	if (close(fd)) {
+		unlink(w->image);
+		return st_err_set(w->err, 0, "writing %s: %s", w->image, strerror(errno));
+	}
+	snprintf(w->release, w->rn, "%s", rel);
+	return 1;
+}
+
+struct nested {
+	struct archive *outer;
+	char chunk[65536];
+};
+
+static la_ssize_t nested_read(struct archive *inner, void *ctx, const void **buf)
+{
+	struct nested *nc = ctx;
+
+	(void)inner;
+	*buf = nc->chunk;
+	return archive_read_data(nc->outer, nc->chunk, sizeof(nc->chunk));
+}
+
+static int walk(struct walk *w, struct archive *a, int depth);
+
+/* A .deb member holding the files: read it as an archive of its own. */
+static int walk_nested(struct walk *w, struct archive *outer, int depth)
+{
+	struct archive *in = archive_read_new();
+	struct nested *nc = malloc(sizeof(*nc));
+	int rc;
+
+	if (!in || !nc) {
+		archive_read_free(in);
+		free(nc);
+		return st_err_set(w->err, 0, "out of memory");
+	}
+	nc->outer = outer;
+	archive_read_support_filter_all(in);
+	archive_read_support_format_all(in);
+	if (archive_read_open(in, nc, NULL, nested_read, NULL) != ARCHIVE_OK)
+		rc = arc_fail(w, in, "reading the package's data member");
+	else
+		rc = walk(w, in, depth + 1);
+	archive_read_free(in);
+	free(nc);
+	return rc;
+}
+
+static int walk(struct walk *w, struct archive *a, int depth)
+{
+	struct archive_entry *e;
+	char rel[128];
+	int r;
+
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+
+		if (!name || archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		progress(w, "read");
+		if (depth == 0 && !strncmp(name, "data.tar", 8)) {
+			if (walk_nested(w, a, depth))
+				return -1;
+		} else if (st_hive_image_name(name, rel, sizeof(rel))) {
+			int c = copy_image(w, a, rel);
+
+			if (c < 0)
+				return -1;
+			w->found = c == 1;
+		}
+		if (w->found)
+			return 0;
+	}
+	if (r != ARCHIVE_EOF)
+		return arc_fail(w, a, "reading the package");
+	return 0;
+}
+
+int st_hive_pkg_extract(const char *pkg, const char *tmpdir, char *image, size_t n,
+			char *release, size_t rn, const char **kind,
+			const struct st_hive_progress *p, struct st_err *err)
+{
+	struct walk w = { .tmpdir = tmpdir, .image = image, .n = n, .release = release,
+			  .rn = rn, .p = p, .err = err };
+	struct stat st;
+	int rc;
+
+	if (stat(pkg, &st))
+		return st_err_set(err, 0, "cannot open %s: %s", pkg, strerror(errno));
+	w.size = (unsigned long long)st.st_size;
+	w.root = archive_read_new();
+	w.buf = malloc(CHUNK);
+	if (!w.root || !w.buf) {
+		archive_read_free(w.root);
+		free(w.buf);
+		return st_err_set(err, 0, "out of memory");
+	}
+	archive_read_support_filter_all(w.root);
+	archive_read_support_format_all(w.root);
+	if (archive_read_open_filename(w.root, pkg, 1 << 16) != ARCHIVE_OK) {
+		rc = st_err_set(err, 0, "%s is not a package, archive, ELF image or BTF file (%s)",
+				pkg, archive_error_string(w.root));
+		goto out;
+	}
+	rc = walk(&w, w.root, 0);
+	*kind = (archive_format(w.root) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR ?
+		"deb" : "archive";
+	for (int i = 0; i < archive_filter_count(w.root); i++)
+		if (archive_filter_code(w.root, i) == ARCHIVE_FILTER_RPM)
+			*kind = "rpm";
+	if (!rc && !w.found)
+		rc = st_err_set(err, 0, "%s holds no kernel image with debug info (looked for "
+				"usr/lib/debug/boot/vmlinux-RELEASE and lib/modules/RELEASE/vmlinux)",
+				pkg);
+out:
+	archive_read_free(w.root);
+	free(w.buf);
+	return rc;
+}
