@@ -15,6 +15,7 @@
 #include "types/btf_header.h"
 #include "types/kident.h"
 #include "types/usym.h"
+#include "util/file.h"
 #include "util/sha256.h"
 
 static void report(const struct st_hive_add_opts *o, const char *phase,
@@ -76,21 +77,8 @@ static int check_name(const char *what, const char *v, struct st_err *err)
 
 static int mkdirs(const char *path, struct st_err *err)
 {
-	char tmp[4096];
-	char *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return st_err_set(err, 0, "cannot create %s: %s", tmp, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return st_err_set(err, 0, "cannot create %s: %s", tmp, strerror(errno));
-	return 0;
+	return st_mkdir_p(path, 0755) ? st_err_set(err, 0, "cannot create %s: %s", path,
+						   strerror(errno)) : 0;
 }
 
 struct fn {

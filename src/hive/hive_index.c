@@ -174,6 +174,21 @@ static int lock_hive(const char *dir, struct st_err *err)
 	return fd;
 }
 
+/* Lock the hive and read its index: the lock fd (close it to unlock), or -1. */
+static int lock_and_load(const char *dir, struct st_hive_entry **v, size_t *n,
+			 struct st_err *err)
+{
+	int fd = lock_hive(dir, err);
+
+	if (fd < 0)
+		return -1;
+	if (st_hive_load(dir, v, n, err)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static bool same_slot(const struct st_hive_entry *a, const struct st_hive_entry *b)
 {
 	return !strcmp(a->arch, b->arch) && !strcmp(a->distro, b->distro) &&
@@ -186,13 +201,9 @@ int st_hive_index_put(const char *dir, const struct st_hive_entry *e, struct st_
 	size_t n, i, k = 0;
 	int fd, rc;
 
-	fd = lock_hive(dir, err);
+	fd = lock_and_load(dir, &v, &n, err);
 	if (fd < 0)
 		return -1;
-	if (st_hive_load(dir, &v, &n, err)) {
-		close(fd);
-		return -1;
-	}
 	nv = realloc(v, (n + 1) * sizeof(*nv));
 	if (!nv) {
 		free(v);
@@ -225,13 +236,9 @@ int st_hive_rm(const char *dir, const char *key, struct st_err *err)
 	int fd, removed = 0, rc;
 	char path[4096];
 
-	fd = lock_hive(dir, err);
+	fd = lock_and_load(dir, &v, &n, err);
 	if (fd < 0)
 		return -1;
-	if (st_hive_load(dir, &v, &n, err)) {
-		close(fd);
-		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		size_t j;
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "util/file.h"
 
 char *st_slurp_stream(FILE *f)
@@ -55,4 +56,26 @@ char *st_slurp(const char *path)
 	fclose(f);
 	errno = saved;
 	return buf;
+}
+
+int st_mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[4096];
+	char *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) && errno != EEXIST)
+		return -1;
+	return 0;
 }

@@ -11,4 +11,8 @@ char *st_slurp(const char *path);
 /* The same for an open stream (stdin for "-f -"), read to its end. */
 char *st_slurp_stream(FILE *f);
 
+#include <sys/types.h>
+/* mkdir -p: parents 0755, the last component `mode`. 0, or -1 with errno. */
+int st_mkdir_p(const char *path, mode_t mode);
+
 #endif
