@@ -53,7 +53,7 @@ struct st_translator *g_xlate_translator(struct g_xlate *x)
 
 static char *probe_text(const struct st_probe *p)
 {
-	char *def = p->type == 'e' ? NULL : st_probe_definition(p, NULL);
+	char *def = p->type == 'e' ? NULL : st_probe_definition(p, NULL, NULL);
 	char *out = NULL;
 	char head[512];
 

@@ -8,7 +8,7 @@
 
 void st_cli_show_probe(const struct st_probe *p, bool json)
 {
-	char *def = st_probe_definition(p, NULL);
+	char *def = p->type == 'e' ? NULL : st_probe_definition(p, NULL, NULL);
 	char buf[512];
 	const char *fxpr = def;
 

@@ -45,9 +45,10 @@ struct st_probe {
 };
 
 /* The line written to kprobe_events/uprobe_events, e.g.
- * "p:surftrace_42/p0 wake_up_new_task comm=+0xae0(%di):string". NULL for 'e'.
- * Caller frees. */
-char *st_probe_definition(const struct st_probe *p, const char *group);
+ * "p:surftrace_42/p0 wake_up_new_task comm=+0xae0(%di):string" (group NULL: "p:p0 ...").
+ * Built only after the strict checks of compile/kdef.h pass on every field and on the
+ * text: NULL with err for anything else (and for 'e'). Caller frees. */
+char *st_probe_definition(const struct st_probe *p, const char *group, struct st_err *err);
 void st_probe_free(struct st_probe *p);
 
 struct st_arch;

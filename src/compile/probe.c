@@ -4,15 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compile/compile.h"
+#include "compile/kdef.h"
 
-char *st_probe_definition(const struct st_probe *p, const char *group)
+static char *build_definition(const struct st_probe *p, const char *group)
 {
 	char *buf = NULL;
 	size_t len = 0, i;
 	FILE *f;
 
-	if (p->type == 'e')
-		return NULL;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
@@ -25,8 +24,35 @@ char *st_probe_definition(const struct st_probe *p, const char *group)
 		if (p->args[i].ktype)
 			fprintf(f, ":%s", p->args[i].ktype);
 	}
-	fclose(f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
+}
+
+/* The one place a definition is made: what is not exactly what surftrace produces
+ * (a path with a newline, a hostile argument) never leaves this function. */
+char *st_probe_definition(const struct st_probe *p, const char *group, struct st_err *err)
+{
+	char *def;
+
+	if (p->type == 'e') {
+		st_err_set(err, 0, "a trace event has no definition");
+		return NULL;
+	}
+	if (st_kdef_check_fields(p, err))
+		return NULL;
+	def = build_definition(p, group);
+	if (!def) {
+		st_err_set(err, 0, "out of memory");
+		return NULL;
+	}
+	if (st_kdef_check_definition(def, group, err)) {
+		free(def);
+		return NULL;
+	}
+	return def;
 }
 
 void st_probe_free(struct st_probe *p)

@@ -15,6 +15,7 @@
 #include "types/ksyms.h"
 #include "types/types.h"
 #include "types/usym.h"
+#include "compile/kdef.h"
 
 struct ubin {
 	char *path;
@@ -289,6 +290,18 @@ static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
 		err->col = l->target_col;
 		return -1;
 	}
+	/* The resolved name is what uprobe_events gets: a link may hide a newline in it. */
+	if (st_kdef_check_path(path, err)) {
+		if (strcmp(path, l->binary)) {
+			struct st_err e = *err;
+			char q[120];
+
+			st_err_set(err, 0, "%s (resolved from %s)", e.msg,
+				   st_span_desc(l->binary, strlen(l->binary), q, sizeof(q)));
+		}
+		err->col = l->target_col;
+		return -1;
+	}
 	if (st_usym_offset(path, l->func, l->uaddr, l->off, &p->uoffset, err)) {
 		err->col = l->target_col;
 		return -1;
@@ -460,6 +473,14 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 		goto fail;
 	if (c.clone)
 		note_clone_args(l, &c, &p->notice);
+	{
+		/* What cannot become a definition fails here, at translation (-S too). */
+		char *def = st_probe_definition(p, NULL, err);
+
+		if (!def)
+			goto fail;
+		free(def);
+	}
 done:
 	st_line_free(l);
 	*out = p;

@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "compile/compile.h"
-#include "discover/kdef.h"
+#include "compile/kdef.h"
 #include "util/sha256.h"
 #include "types/types.h"
 

@@ -28,8 +28,7 @@ size_t st_ident_len(const char *p);
 
 /* Quote the token at p for a message: "'comm'", "'->'", "end of line". buf >= 48. */
 const char *st_tok_desc(const char *p, char *buf, size_t n);
-/* The same for an exact span (truncated to fit). */
-const char *st_span_desc(const char *p, size_t len, char *buf, size_t n);
+/* The same for an exact span: st_span_desc() in util/err.h. */
 
 /* Unsigned decimal or 0x hex at p (a leading 0 is still decimal: offsets are written the
  * way objdump/gdb print them). Returns 1 and sets *v and *len, 0 when p holds no number,

@@ -97,33 +97,6 @@ int st_oom(struct st_err *err)
 	return st_err_set(err, 0, "out of memory");
 }
 
-const char *st_span_desc(const char *p, size_t len, char *buf, size_t n)
-{
-	size_t i, o = 0, max = n > 8 ? n - 8 : 0;
-
-	if (n == 0)
-		return "";
-	buf[o++] = '\'';
-	for (i = 0; i < len && o < max; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (ch >= 0x20 && ch < 0x7f) {
-			buf[o++] = (char)ch;
-		} else {
-			if (o + 4 >= max)
-				break;
-			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", ch);
-		}
-	}
-	if (i < len && o + 3 < n) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o++] = '\'';
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Two-character operators are described whole so messages say '->' rather than '-'. */
 static const char *const two_char_ops[] = { "->", "==", "!=", "<=", ">=", "&&", "||" };
 

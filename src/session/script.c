@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Marks where the group goes in a definition, replaced by "$G" in the script. */
-#define GROUP_MARK "@SURFTRACE_GROUP@"
-
 /* Single-quoted shell word: ' becomes '\''. */
 static void sq(FILE *f, const char *s, size_t len)
 {
@@ -28,18 +25,22 @@ static void sqs(FILE *f, const char *s)
 	sq(f, s, strlen(s));
 }
 
-/* A definition with "$G" spliced in where GROUP_MARK is. */
+/* printf's argument for a definition built without a group ("p:p0 TARGET ..."): the
+ * group "$G" goes in after "p:"; the rest is one single-quoted word. */
 static void emit_def(FILE *f, const char *def)
 {
-	const char *m = strstr(def, GROUP_MARK);
+	sq(f, def, 2);
+	fputs("\"$G\"/", f);
+	sqs(f, def + 2);
+}
 
-	if (!m) {
-		sqs(f, def);
-		return;
-	}
-	sq(f, def, (size_t)(m - def));
-	fputs("\"$G\"", f);
-	sqs(f, m + strlen(GROUP_MARK));
+/* Text into a tracefs file: printf, never echo (dash's echo expands backslashes). */
+static void emit_write(FILE *f, const char *ind, const char *text, const char *op,
+		       const char *file)
+{
+	fprintf(f, "%sprintf '%%s\\n' ", ind);
+	sqs(f, text);
+	fprintf(f, " %s %s\n", op, file);
 }
 
 /* A path part that may hold glob wildcards: left unquoted only when it is plain. */
@@ -118,8 +119,8 @@ static void emit_teardown(FILE *f, const struct st_probe *const *probes, size_t 
 		const char *defs = st_session_defs_file(probes[i]->type);
 
 		if (defs)
-			fprintf(f, "\techo \"-:$G/%s\" >> \"$T/%s\" 2>/dev/null\n", probes[i]->event,
-				defs);
+			fprintf(f, "\tprintf '%%s\\n' \"-:$G/%s\" >> \"$T/%s\" 2>/dev/null\n",
+				probes[i]->event, defs);
 	}
 	fputs("}\n"
 	      "trap teardown EXIT\n"
@@ -144,27 +145,26 @@ static int emit_setup(FILE *f, const struct st_probe *const *probes, size_t n,
 		if (p->type == 'e') {
 			fputs("n=0\n", f);
 			emit_event_for(f, p, "");
-			if (p->filter && *p->filter) {
-				fputs("\techo ", f);
-				sqs(f, p->filter);
-				fputs(" > \"$d/filter\"\n", f);
-			}
+			if (p->filter && *p->filter)
+				emit_write(f, "\t", p->filter, ">", "\"$d/filter\"");
 			fputs("\techo 1 > \"$d/enable\"\n\tn=$((n + 1))\ndone\n", f);
 			fputs("[ \"$n\" -gt 0 ] || { echo 'no trace event matches ", f);
 			fprintf(f, "%s/%s' >&2; exit 1; }\n", p->group ? p->group : "*", p->event);
 			continue;
 		}
-		def = st_probe_definition(p, GROUP_MARK);
+		/* checked like every definition; "$G" is spliced in after "p:" */
+		def = st_probe_definition(p, NULL, err);
 		if (!def)
-			return st_err_set(err, 0, "out of memory");
-		fputs("echo ", f);
+			return -1;
+		fputs("printf '%s\\n' ", f);
 		emit_def(f, def);
 		fprintf(f, " >> \"$T/%s\"\n", st_session_defs_file(p->type));
 		free(def);
 		if (p->filter && *p->filter) {
-			fputs("echo ", f);
-			sqs(f, p->filter);
-			fprintf(f, " > \"$I/events/$G/%s/filter\"\n", p->event);
+			char file[300];
+
+			snprintf(file, sizeof(file), "\"$I/events/$G/%s/filter\"", p->event);
+			emit_write(f, "", p->filter, ">", file);
 		}
 		fprintf(f, "echo 1 > \"$I/events/$G/%s/enable\"\n", p->event);
 	}

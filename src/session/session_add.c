@@ -55,9 +55,9 @@ static int add_dynamic(struct st_session *s, const struct st_probe *p, struct st
 		return st_err_set(err, 0, "this kernel has no %s/%s (%s are not enabled)",
 				  s->tfs.root, defs, p->type == 'p' || p->type == 'r' ?
 				  "kprobe events" : "uprobe events");
-	def = st_probe_definition(p, s->name);
+	def = st_probe_definition(p, s->name, err);
 	if (!def)
-		return st_err_set(err, 0, "out of memory");
+		return -1;
 	rc = st_tracefs_write(&s->tfs, defs, def, true, NULL, &e);
 	if (rc < 0) {
 		st_err_set(err, 0, "kernel rejected '%s': %s", def, e.msg);

@@ -21,6 +21,33 @@ int st_err_set(struct st_err *err, int col, const char *fmt, ...)
 	return -1;
 }
 
+const char *st_span_desc(const char *p, size_t len, char *buf, size_t n)
+{
+	size_t i, o = 0, max = n > 8 ? n - 8 : 0;
+
+	if (n == 0)
+		return "";
+	buf[o++] = '\'';
+	for (i = 0; i < len && o < max; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch >= 0x20 && ch < 0x7f) {
+			buf[o++] = (char)ch;
+		} else {
+			if (o + 4 >= max)
+				break;
+			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", ch);
+		}
+	}
+	if (i < len && o + 3 < n) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Damerau-free Levenshtein distance with one rolling row; words here are short. */
 static size_t edit_distance(const char *a, const char *b)
 {

@@ -13,6 +13,10 @@ struct st_err {
 int st_err_set(struct st_err *err, int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Quote len bytes at p for a message: "'text'", bytes outside printable ASCII as \xNN,
+ * "..." when truncated to fit buf (n >= 16). Returns buf. */
+const char *st_span_desc(const char *p, size_t len, char *buf, size_t n);
+
 /* Nearest candidate to `word` by edit distance, or NULL when nothing is close enough.
  * `cands` is an array of n strings (NULL entries skipped). */
 const char *st_suggest(const char *word, const char *const *cands, size_t n);

@@ -47,7 +47,7 @@ static char *xlate(struct st_translator *tr, const char *expr, struct st_err *er
 
 	if (st_translate(tr, expr, 0, &p, err))
 		return NULL;
-	def = st_probe_definition(p, NULL);
+	def = p->type == 'e' ? NULL : st_probe_definition(p, NULL, err);
 	if (asprintf(&out, "%s%s%s", def ? def : "", p->filter ? "\n" : "",
 		     p->filter ? p->filter : "") < 0)
 		out = NULL;

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include "compile/compile.h"
 #include "discover/bundle.h"
-#include "discover/kdef.h"
+#include "compile/kdef.h"
 #include "util/sha256.h"
 
 static void hexof(const void *data, size_t n, char hex[65])
@@ -52,8 +52,16 @@ static void test_definitions(void **state)
 		"p:surftrace_1/p3 /usr/bin/bash:0xc6c20 line=+0($retval):string",
 		"p:surftrace_1/p0 /usr/lib/x86_64-linux-gnu/libc.so.6:0x98c30 mac=+0(%di):u8[6]",
 		"p:surftrace_1/p0 f",
+		"p:surftrace_1/p0 /tmp/a:b/prog:0x10 g=@+0x4010:u32",
+		"p:surftrace_1/p0 /tmp/o'$(x);\"`%s`~!&|<>=,/t:0x10",
 	};
 	static const char *const bad[] = {
+		"p:surftrace_1/p0 /tmp/q:0x10\np:evil/x /tmp/t:0x10",
+		"p:surftrace_1/p0 /tmp/q:0x10 #/t:0x10",
+		"p:surftrace_1/p0 /tmp/a\\b/t:0x10",
+		"p:surftrace_1/p0 /tmp/a\xa0" "b/t:0x10",
+		"p:surftrace_1/p0 /tmp/a\tb/t:0x10",
+		"p:surftrace_1/p0 f g=@+x:u32",
 		"p:surftrace_1/p0 f x=%di\n-:kprobes/other",
 		"p:surftrace_1/p0 f x=%di -:kprobes/other",
 		"-:surftrace_1/p0",
@@ -80,6 +88,44 @@ static void test_definitions(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (!st_kdef_check_definition(bad[i], "surftrace_1", &err))
 			fail_msg("accepted '%s'", bad[i]);
+}
+
+/* Every definition is built through the checks: a probe whose resolved binary path could
+ * split the line, comment out its rest or be misread by a shell is never turned into text,
+ * and the error names the path escaped, on one line. */
+static void test_hostile_binary_paths(void **state)
+{
+	static const char *const hostile[] = {
+		"/tmp/q:0x1129\np:evil/x /tmp/t:0x1129 #/t", "/tmp/a b/t", "/tmp/a\tb/t",
+		"/tmp/a#b/t", "/tmp/a\\b/t", "/tmp/a\rb", "/tmp/a\x01" "b", "/tmp/a\x7f" "b",
+		"/tmp/a\xff" "b", "/tmp/a\xa0" "b", "/tmp/caf\xc3\xa9", "relative/t", "/tmp/../etc/t", "",
+	};
+	struct st_probe p = { .type = 'P', .event = "p0", .uoffset = 0x10 };
+	struct st_err err;
+	char target[128], *def;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		snprintf(target, sizeof(target), "%s:0x10", hostile[i]);
+		p.binary = (char *)hostile[i];
+		p.target = target;
+		memset(&err, 0, sizeof(err));
+		if (!st_kdef_check_path(hostile[i], &err))
+			fail_msg("path check accepted '%s'", hostile[i]);
+		def = st_probe_definition(&p, "surftrace_1", &err);
+		if (def)
+			fail_msg("built '%s'", def);
+		if (strchr(err.msg, '\n') || !strstr(err.msg, "binary path"))
+			fail_msg("error for '%s' is not one line naming the path: %s", hostile[i],
+				 err.msg);
+	}
+	p.binary = "/tmp/a:b/o'$;\"`~=,/t";
+	p.target = "/tmp/a:b/o'$;\"`~=,/t:0x10";
+	def = st_probe_definition(&p, "surftrace_1", &err);
+	assert_non_null(def);
+	assert_string_equal(def, "p:surftrace_1/p0 /tmp/a:b/o'$;\"`~=,/t:0x10");
+	free(def);
 }
 
 static void test_filters(void **state)
@@ -228,6 +274,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_definitions),
+		cmocka_unit_test(test_hostile_binary_paths),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_roundtrip_and_damage),
 		cmocka_unit_test(test_hostile_but_summed),

@@ -108,6 +108,8 @@ static struct st_probe *mk(char type, const char *event, const char *group,
 	p->group = group ? strdup(group) : NULL;
 	p->target = target ? strdup(target) : NULL;
 	p->filter = filter ? strdup(filter) : NULL;
+	if ((type == 'P' || type == 'R') && target)      /* binary:0xOFF */
+		p->binary = strndup(target, (size_t)(strrchr(target, ':') - target));
 	return p;
 }
 

@@ -1,14 +1,16 @@
 /* Hand-written recursive-descent checks; every accept path is listed explicitly so that
  * anything surprising is refused rather than passed to the kernel. */
-#include "discover/kdef.h"
+#include "compile/kdef.h"
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "compile/compile.h"
+#include "util/err.h"
 
 #define MAX_LINE 4096
 #define MAX_DEPTH 8
+#define MAX_PATH 2048
 
 static bool is_ident_start(char c)
 {
@@ -95,9 +97,13 @@ static bool fetch(const char **p, int depth)
 			return false;
 	} else if (*s == '@') {                  /* @ADDR, @SYM[+|-OFF] */
 		s++;
+		if (*s == '+')                      /* uprobes: @+FILE_OFFSET */
+			s++;
 		if (isdigit((unsigned char)*s)) {
 			if (!number(&s))
 				return false;
+		} else if (s[-1] == '+') {
+			return false;
 		} else {
 			if (!symbol(&s))
 				return false;
@@ -190,23 +196,53 @@ int st_kdef_check_type(const char *type, struct st_err *err)
 	return st_err_set(err, 0, "invalid type '%s'", type);
 }
 
-/* Absolute path of a uprobe binary: no "..", no blanks or shell/tracefs specials. */
-static bool safe_path(const char *s, size_t n)
+/* Why a uprobe binary path cannot go into uprobe_events or a script, or NULL when it can.
+ * The kernel splits a definition on whitespace (its isspace() also takes 0xa0, so no byte
+ * above 0x7e), ends a command at a newline and a comment at '#'; dash's echo expands '\'.
+ * Whatever resolved to such a name, it is refused, never escaped. */
+static const char *path_problem(const char *s, size_t n)
 {
 	size_t i;
 
-	if (!n || s[0] != '/' || n > 1024)
-		return false;
+	if (!n || s[0] != '/')
+		return "is not absolute";
+	if (n > MAX_PATH)
+		return "is too long";
 	for (i = 0; i < n; i++) {
-		char c = s[i];
+		unsigned char c = (unsigned char)s[i];
 
-		if (!(isalnum((unsigned char)c) || strchr("/._+-@", c)))
-			return false;
-		if (c == '.' && s[i + 1] == '.' && (i + 2 == n || s[i + 2] == '/') &&
-		    s[i - 1] == '/')
-			return false;
+		if (c == '\n')
+			return "holds a newline";
+		if (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r')
+			return "holds whitespace";
+		if (c < 0x20 || c == 0x7f)
+			return "holds a control character";
+		if (c > 0x7f)
+			return "holds a non-ASCII byte";
+		if (c == '#')
+			return "holds '#'";
+		if (c == '\\')
+			return "holds '\\'";
+		if (c == '.' && s[i - 1] == '/' && s[i + 1] == '.' && (i + 2 == n || s[i + 2] == '/'))
+			return "holds a '..' component";
 	}
-	return true;
+	return NULL;
+}
+
+int st_kdef_check_path(const char *path, struct st_err *err)
+{
+	const char *why;
+	char q[200];
+
+	if (!path)
+		return st_err_set(err, 0, "a uprobe without a binary path");
+	why = path_problem(path, strlen(path));
+	if (!why)
+		return 0;
+	return st_err_set(err, 0, "binary path %s %s: a uprobe cannot name it safely (no "
+			  "whitespace, control characters, non-ASCII bytes, '#' or '\\' allowed); "
+			  "copy or link the binary to a plain path",
+			  st_span_desc(path, strlen(path), q, sizeof(q)), why);
 }
 
 int st_kdef_check_definition(const char *def, const char *group, struct st_err *err)
@@ -232,8 +268,12 @@ int st_kdef_check_definition(const char *def, const char *group, struct st_err *
 		return st_err_set(err, 0, "bad event name in '%s'", def);
 	/* target: /path:0xOFF (uprobe) or SYM[+OFF] (kprobe) */
 	if (*p == '/') {
-		q = strchr(p, ':');
-		if (!q || !safe_path(p, (size_t)(q - p)))
+		const char *end = p + strcspn(p, " ");
+
+		/* the kernel splits at the last ':' of the target, as we do */
+		for (q = end; q > p && *q != ':'; q--)
+			;
+		if (q == p || path_problem(p, (size_t)(q - p)))
 			return st_err_set(err, 0, "bad uprobe binary path in '%s'", def);
 		p = q + 1;
 		if (!number(&p))
@@ -324,16 +364,12 @@ static bool event_glob(const char *s)
 	return true;
 }
 
-int st_kdef_check_probe(const struct st_probe *p, const char *group, struct st_err *err)
+int st_kdef_check_fields(const struct st_probe *p, struct st_err *err)
 {
-	char *def;
 	size_t i;
-	int rc;
 
-	if (!strchr("prePR", p->type) || !p->type)
+	if (!p->type || !strchr("prePR", p->type))
 		return st_err_set(err, 0, "unknown probe type '%c'", p->type);
-	if (p->filter && st_kdef_check_filter(p->filter, err))
-		return -1;
 	if (p->type == 'e') {
 		if (!event_glob(p->group) || !event_glob(p->event))
 			return st_err_set(err, 0, "bad trace event name");
@@ -353,13 +389,20 @@ int st_kdef_check_probe(const struct st_probe *p, const char *group, struct st_e
 		if ((unsigned)p->args[i].conv > ST_CONV_BX64)
 			return st_err_set(err, 0, "bad conversion for '%s'", p->args[i].name);
 	}
-	if ((p->type == 'P' || p->type == 'R') &&
-	    (!p->binary || !safe_path(p->binary, strlen(p->binary))))
-		return st_err_set(err, 0, "bad uprobe binary path");
-	def = st_probe_definition(p, group);
-	if (!def)
-		return st_err_set(err, 0, "cannot build the probe definition");
-	rc = st_kdef_check_definition(def, group, err);
+	if (p->type == 'P' || p->type == 'R')
+		return st_kdef_check_path(p->binary, err);
+	return 0;
+}
+
+int st_kdef_check_probe(const struct st_probe *p, const char *group, struct st_err *err)
+{
+	char *def;
+
+	if (p->filter && st_kdef_check_filter(p->filter, err))
+		return -1;
+	if (p->type == 'e')
+		return st_kdef_check_fields(p, err);
+	def = st_probe_definition(p, group, err);   /* checks fields and the text */
 	free(def);
-	return rc;
+	return def ? 0 : -1;
 }
