@@ -25,6 +25,7 @@ struct st_cli_opts {
 	long buffer_kb;          /* --buffer-kb, 0 = kernel default */
 	char **exprs;            /* expressions (argv and -f lines) */
 	int nexprs;
+	struct st_cli_src *srcs; /* where each came from (nexprs entries) */
 };
 
 /* Each returns the process exit status: 0 ok, 1 runtime failure, 2 bad input. */
@@ -43,10 +44,25 @@ int st_cmd_hive(int argc, char **argv);                       /* hive         cm
 struct st_probe;
 void st_cli_show_probe(const struct st_probe *p, bool json);
 
-/* Print "surftrace: error: ..." for an expression error (used by every command). */
+/* Errors like a compiler (errors.c): position, then the expression with a caret under
+ * the column; FILE:LINE:COL: for expressions read with -f; JSON objects on stderr with
+ * --json. st_cli_errors_init says where each expression came from (srcs may be NULL). */
+struct st_cli_src {
+	const char *file;        /* -f FILE ("<stdin>" for -f -); NULL = command line */
+	int line;                /* 1-based line in the file */
+	int coloff;              /* bytes before the expression on that line */
+};
+void st_cli_errors_init(bool json, bool quiet, const char *const *exprs,
+			const struct st_cli_src *srcs, int n);
+bool st_cli_errors_json(void);
 struct st_err;
+/* An error at err->col of expression `index` (expr NULL: the registered text). */
 void st_cli_expr_error(int index, const char *expr, const struct st_err *err);
-/* "surftrace: note: expression N: ..." on stderr. */
+/* A note about expression `index` (a setup message: -q silences it). */
 void st_cli_expr_notice(int index, const char *msg);
+/* "surftrace: error: MSG" (or a JSON object). */
+void st_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "surftrace: MSG; see 'surftrace --help'" (or a JSON object); returns 2. */
+int st_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

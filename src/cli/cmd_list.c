@@ -95,7 +95,7 @@ int st_cmd_list(const struct st_cli_opts *o, const char *pat, bool verbose)
 	if (fflush(stdout) != 0 && n >= 0)
 		n = st_err_set(&err, 0, "cannot write the listing");
 	if (n < 0) {
-		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		st_cli_error("%s", err.msg);
 		return 1;
 	}
 	if (n == 0) {

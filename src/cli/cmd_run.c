@@ -48,10 +48,14 @@ static void arm_timeout(double seconds)
 
 static void print_err(const struct surftrace_err *e)
 {
-	if (e->expr >= 0)
-		fprintf(stderr, "surftrace: error: expression %d: %s\n", e->expr + 1, e->msg);
-	else
-		fprintf(stderr, "surftrace: error: %s\n", e->msg);
+	struct st_err se = { .col = e->col };
+
+	if (e->expr < 0) {
+		st_cli_error("%s", e->msg);
+		return;
+	}
+	snprintf(se.msg, sizeof(se.msg), "%s", e->msg);
+	st_cli_expr_error(e->expr, NULL, &se);
 }
 
 /* A terminal gets every line at once; pipes and files are flushed whenever the reader
@@ -68,7 +72,7 @@ static int write_script(struct surftrace *st, const char *path)
 	int rc;
 
 	if (!f) {
-		fprintf(stderr, "surftrace: error: cannot write '%s': %s\n", path, strerror(errno));
+		st_cli_error("cannot write '%s': %s", path, strerror(errno));
 		return 1;
 	}
 	rc = surftrace_write_script(st, f, &err);
@@ -127,8 +131,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 	int i, rc;
 
 	if (!o->nexprs) {
-		fprintf(stderr, "surftrace: no expression given; see 'surftrace --help'\n");
-		return 2;
+		return st_cli_usage_error("no expression given");
 	}
 	st = surftrace_new(&so, &err);
 	if (!st) {

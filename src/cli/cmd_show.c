@@ -40,7 +40,7 @@ int st_cmd_show(const struct st_cli_opts *o)
 
 	tr = st_translator_new(&to, &err);
 	if (!tr) {
-		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		st_cli_error("%s", err.msg);
 		return 2;
 	}
 	for (i = 0; i < o->nexprs; i++) {

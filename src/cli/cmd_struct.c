@@ -12,13 +12,13 @@ int st_cmd_struct(const struct st_cli_opts *o, const char *name)
 	int rc;
 
 	if (!t) {
-		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		st_cli_error("%s", err.msg);
 		return 1;
 	}
 	rc = st_layout_print(stdout, st_types_btf_for(t, name), name, o->json, &err);
 	st_types_free(t);
 	if (rc) {
-		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		st_cli_error("%s", err.msg);
 		return 2;
 	}
 	return fflush(stdout) ? 1 : 0;

@@ -79,34 +79,17 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-void st_cli_expr_error(int index, const char *expr, const struct st_err *err)
-{
-	(void)expr;
-	if (err->col > 0)
-		fprintf(stderr, "surftrace: error: expression %d, column %d: %s\n",
-			index + 1, err->col, err->msg);
-	else
-		fprintf(stderr, "surftrace: error: expression %d: %s\n", index + 1, err->msg);
-}
-
-void st_cli_expr_notice(int index, const char *msg)
-{
-	fprintf(stderr, "surftrace: note: expression %d: %s\n", index + 1, msg);
-}
-
 static int bad_usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "surftrace: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "; see 'surftrace --help'\n");
-	return 2;
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return st_cli_usage_error("%s", msg);
 }
 
 static int bad_number(const char *opt, const char *arg, const char *why, const char *want)
 {
-	fprintf(stderr, "surftrace: %s '%s': %s (%s); see 'surftrace --help'\n", opt, arg,
-		why, want);
-	return 2;
+	return st_cli_usage_error("%s '%s': %s (%s)", opt, arg, why, want);
 }
 
 /* The primary modes: at most one per run. -S and -o also qualify --bundle/--bundle-out. */
@@ -126,34 +109,49 @@ static void pick_mode(struct mode_pick *m, bool on, const char *name)
 		m->name = name;
 }
 
-/* Append the expressions of FILE (one per line) to the list. */
-static int read_expr_file(const char *path, char ***list, int *n, char ***owned, int *nowned)
+/* Append the expressions of FILE (one per line) to the list, with where each starts. */
+static int read_expr_file(const char *path, char ***list, struct st_cli_src **srcs, int *n,
+			  char ***owned, int *nowned)
 {
 	bool in = !strcmp(path, "-");
+	const char *label = in ? "<stdin>" : path;
 	char *text = in ? st_slurp_stream(stdin) : st_slurp(path), **lines = NULL;
+	struct st_line_pos *pos = NULL;
 	int cnt, i;
 
 	if (!text) {
 		if (errno == EILSEQ)
-			fprintf(stderr, "surftrace: '%s' holds a NUL byte: not an expression file\n",
-				in ? "<stdin>" : path);
+			st_cli_usage_error("'%s' holds a NUL byte: not an expression file", label);
 		else
-			fprintf(stderr, "surftrace: cannot read '%s': %s\n", in ? "<stdin>" : path,
-				strerror(errno));
+			st_cli_usage_error("cannot read '%s': %s", label, strerror(errno));
 		return -1;
 	}
-	cnt = st_split_lines(text, &lines);
+	cnt = st_split_lines_pos(text, &lines, &pos);
 	free(text);
 	if (cnt < 0)
 		return -1;
 	*list = realloc(*list, (size_t)(*n + cnt + 1) * sizeof(**list));
+	*srcs = realloc(*srcs, (size_t)(*n + cnt + 1) * sizeof(**srcs));
 	*owned = realloc(*owned, (size_t)(*nowned + cnt + 1) * sizeof(**owned));
+	if (!*list || !*srcs || !*owned)
+		return -1;
 	for (i = 0; i < cnt; i++) {
+		(*srcs)[*n] = (struct st_cli_src){ label, pos[i].line, pos[i].col };
 		(*list)[(*n)++] = lines[i];
 		(*owned)[(*nowned)++] = lines[i];
 	}
 	free(lines);
+	free(pos);
 	return 0;
+}
+
+/* --json anywhere before "--": errors found while parsing options are JSON too. */
+static bool wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -162,6 +160,7 @@ int main(int argc, char **argv)
 	const char *list_pat = NULL, *struct_name = NULL, *disasm = NULL;
 	bool list_verbose = false, cleanup = false, guide = false;
 	char **exprs = NULL, **owned = NULL;
+	struct st_cli_src *srcs = NULL;
 	int nexprs = 0, nowned = 0, c, rc, i;
 	struct mode_pick mode = { 0 };
 	unsigned long num;
@@ -171,6 +170,7 @@ int main(int argc, char **argv)
 		return st_cmd_btfgen(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "hive"))
 		return st_cmd_hive(argc - 1, argv + 1);
+	st_cli_errors_init(wants_json(argc, argv), false, NULL, NULL, 0);
 
 	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:i", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -234,25 +234,28 @@ int main(int argc, char **argv)
 		pick_mode(&mode, o.show, "-S");
 		pick_mode(&mode, o.output != NULL, "-o");
 	}
-	if (mode.n > 1) {
-		fprintf(stderr, "surftrace: %s and %s cannot be used together; run them one at a "
-			"time\n", mode.first, mode.name);
-		return 2;
-	}
+	if (mode.n > 1)
+		return st_cli_usage_error("%s and %s cannot be used together; run them one at a "
+					  "time", mode.first, mode.name);
 	if (o.list_only && !o.bundle_in)
 		return bad_usage("--list goes with --bundle FILE%s", "");
 
 	exprs = calloc((size_t)argc + 1, sizeof(*exprs));
-	if (!exprs)
-		return 1;
+	srcs = calloc((size_t)argc + 1, sizeof(*srcs));
+	if (!exprs || !srcs) {
+		rc = 1;
+		goto out;
+	}
 	for (i = optind; i < argc; i++)
 		exprs[nexprs++] = argv[i];
-	if (o.file && read_expr_file(o.file, &exprs, &nexprs, &owned, &nowned)) {
+	if (o.file && read_expr_file(o.file, &exprs, &srcs, &nexprs, &owned, &nowned)) {
 		rc = 2;
 		goto out;
 	}
 	o.exprs = exprs;
 	o.nexprs = nexprs;
+	o.srcs = srcs;
+	st_cli_errors_init(o.json, o.quiet, (const char *const *)exprs, srcs, nexprs);
 
 	if (cleanup)
 		rc = st_cmd_cleanup(&o);
@@ -278,5 +281,6 @@ out:
 		free(owned[i]);
 	free(owned);
 	free(exprs);
+	free(srcs);
 	return rc;
 }

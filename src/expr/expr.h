@@ -15,5 +15,12 @@ void st_line_free(struct st_line *line);
  * lines are dropped, surrounding whitespace trimmed. Returns the count, fills *lines
  * (array of heap strings, free each then the array), -1 on allocation failure. */
 int st_split_lines(const char *text, char ***lines);
+/* The same, and where each expression starts: 1-based line, 0-based byte offset in it
+ * (*pos: malloc'ed, one per expression; free it). */
+struct st_line_pos {
+	int line;
+	int col;
+};
+int st_split_lines_pos(const char *text, char ***lines, struct st_line_pos **pos);
 
 #endif

@@ -35,16 +35,26 @@ static void free_lines(char **v, size_t n)
 
 int st_split_lines(const char *text, char ***lines)
 {
+	return st_split_lines_pos(text, lines, NULL);
+}
+
+int st_split_lines_pos(const char *text, char ***lines, struct st_line_pos **pos)
+{
 	char **v = NULL, **nv;
+	struct st_line_pos *ps = NULL, *np;
 	size_t n = 0;
+	int lineno = 0;
 	const char *p = text ? text : "";
 
 	*lines = NULL;
+	if (pos)
+		*pos = NULL;
 	for (;;) {
 		const char *nl = strchr(p, '\n');
 		const char *e = nl ? nl : p + strlen(p);
 		const char *s = p;
 
+		lineno++;
 		e = code_end(s, e);
 		while (s < e && st_is_space((unsigned char)*s))
 			s++;
@@ -56,6 +66,14 @@ int st_split_lines(const char *text, char ***lines)
 			if (!nv)
 				goto fail;
 			v = nv;
+			if (pos) {
+				np = realloc(ps, (n + 1) * sizeof(*ps));
+				if (!np)
+					goto fail;
+				ps = np;
+				ps[n].line = lineno;
+				ps[n].col = (int)(s - p);
+			}
 			v[n] = st_strndup(s, (size_t)(e - s));
 			if (!v[n])
 				goto fail;
@@ -71,8 +89,11 @@ int st_split_lines(const char *text, char ***lines)
 			return -1;
 	}
 	*lines = v;
+	if (pos)
+		*pos = ps;
 	return (int)n;
 fail:
 	free_lines(v, n);
+	free(ps);
 	return -1;
 }

@@ -51,6 +51,42 @@ refused "-f FILE with a NUL byte" "holds a NUL byte" -S -f "$T/nul.surf"
 IN=$T/nul.surf refused "-f - with a NUL byte" "<stdin>.* holds a NUL byte" -S -f -
 refused "-f missing" "cannot read '$T/none'" -S -f "$T/none"
 
+# Errors like a compiler. The column is where the bad token starts in the text the user
+# wrote, computed here from the text itself.
+bad='e sched/sched_switch f:prev_pidd>0'
+pre=${bad%%prev_pidd*}; col=$(( ${#pre} + 1 ))
+"$ST" -S "$E" "$bad" >/dev/null 2>"$T/err"; rc=$?
+check "argv: 'expression 2, column $col:' then the expression then a caret under column $col" \
+	[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 3 ] && grep -q "^surftrace: error: expression 2, column $col: .*did you mean 'prev_pid'" "$T/err" && \
+	[ "$(sed -n 2p "$T/err")" = "$bad" ] && [ "$(sed -n 3p "$T/err")" = "$(printf '%*s^' $((col - 1)) '')" ]
+printf '# a comment\n\n%s\n   \t%s   # trailing\n' "$E" "$bad" >"$T/bad.surf"
+fcol=$(awk 'NR == 4 { print index($0, "prev_pidd") }' "$T/bad.surf")
+"$ST" -S -f "$T/bad.surf" >/dev/null 2>"$T/err"; rc=$?
+check "-f FILE: '$T/bad.surf:4:$fcol: error: ...' (file line and column)" \
+	[ $rc = 2 ] && grep -q "^$T/bad.surf:4:$fcol: error: unknown variable 'prev_pidd'" "$T/err"
+check "-f FILE: the caret sits under column $fcol of the echoed line" \
+	[ "$(sed -n 3p "$T/err" | awk '{ print index($0, "^") }')" = "$fcol" ]
+"$ST" -S -f - <"$T/bad.surf" >/dev/null 2>"$T/err"
+check "-f -: '<stdin>:4:$fcol: error: ...'" grep -q "^<stdin>:4:$fcol: error: " "$T/err"
+if command -v jq >/dev/null; then
+	"$ST" -S --json "$E" "$bad" >/dev/null 2>"$T/err"; rc=$?
+	check "--json: the error is one JSON object on stderr with v, error, expr, index, col" \
+		[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && \
+		[ "$(jq -r '[.v, .expr, .index, .col] | map(tostring) | join("|")' "$T/err")" = "1|$bad|1|$col" ] && \
+		jq -e '.error | test("did you mean .prev_pid.")' "$T/err" >/dev/null
+	"$ST" -S --json -f "$T/bad.surf" >/dev/null 2>"$T/err"
+	check "--json -f FILE: file, line, file_col" \
+		[ "$(jq -r '[.file, .line, .file_col, .col] | map(tostring) | join("|")' "$T/err")" = "$T/bad.surf|4|$fcol|$col" ]
+	"$ST" --json -t nan -S "$E" >/dev/null 2>"$T/err"; rc=$?
+	check "--json: option errors are JSON too" [ $rc = 2 ] && \
+		[ "$(jq -r '[.v, .error] | map(tostring) | join("|")' "$T/err")" = "1|-t 'nan': not a number (seconds, e.g. 5 or 0.5, at most a year)" ]
+	"$ST" --json -S --cleanup >/dev/null 2>"$T/err"
+	check "--json: mode conflicts are JSON too" \
+		[ "$(jq -r '[.v, (.error | test("cannot be used together"))] | map(tostring) | join("|")' "$T/err")" = "1|true" ]
+else
+	skip "jq not installed"; skip "jq"; skip "jq"; skip "jq"
+fi
+
 # refused runs leave nothing (checked on their own names: other suites may run meanwhile)
 if need_root_tracefs; then
 	. "$(dirname "$0")/../live/lib_live.sh"

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Bad input: each line must fail with exit status 2, a single line on stderr naming the
-# column of the offending token and the expected message, and leave tracefs untouched.
+# Bad input: each line must fail with exit status 2, one message line on stderr naming the
+# column of the offending token and the expected message, followed by the expression and a
+# caret under that column (as clang and bpftrace do), and leave tracefs untouched.
 source "$(dirname "$0")/../lib.sh"
 before=$(tracefs_state)
 n=0
@@ -9,10 +10,14 @@ while IFS='|' read -r expr col re; do
   n=$((n+1))
   err=$("$ST" -S "$expr" 2>&1 >/dev/null); rc=$?
   lines=$(printf '%s\n' "$err" | wc -l)
-  if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -q "column $col:" <<<"$err" && grep -Eq -- "$re" <<<"$err"; then
-    ok "$expr -> $err"
+  first=$(head -1 <<<"$err")
+  # like a compiler: the message, the expression echoed, a caret under the column
+  echo_ok=0; cpos=$(sed -n 3p <<<"$err" | awk '{ print index($0, "^") }')
+  [ "$(sed -n 2p <<<"$err")" = "$expr" ] && [ "$cpos" = "$col" ] && echo_ok=1
+  if [ $rc -eq 2 ] && [ "$lines" -eq 3 ] && [ $echo_ok = 1 ] && grep -q "column $col:" <<<"$first" && grep -Eq -- "$re" <<<"$first"; then
+    ok "$expr -> $first"
   else
-    fail "$expr: rc=$rc lines=$lines err=[$err] wanted column $col /$re/"
+    fail "$expr: rc=$rc lines=$lines err=[$err] wanted column $col /$re/ and a caret at $col"
   fi
 done <<'CASES'
 x wake_up_new_task|1|unknown probe type 'x'

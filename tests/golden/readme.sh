@@ -21,7 +21,10 @@ expect_err() {
   local label=$1 expr=$2 re=$3; shift 3
   local out rc
   out=$("$ST" -S "$@" "$expr" 2>&1 >/dev/null); rc=$?
-  if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq -- "$re" <<<"$out"; then
+  # one message line (then the expression and a caret when the error has a column)
+  local n; n=$(wc -l <<<"$out")
+  [ "$n" -eq 3 ] && [ "$(sed -n 2p <<<"$out")" = "$expr" ] && n=1 && out=$(head -1 <<<"$out")
+  if [ $rc -eq 2 ] && [ "$n" -eq 1 ] && grep -Eq -- "$re" <<<"$out"; then
     ok "$label: $out"
   else
     fail "$label: rc=$rc out=$out (wanted /$re/)"
