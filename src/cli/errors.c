@@ -116,31 +116,33 @@ void st_cli_expr_notice(int index, const char *msg)
 	}
 }
 
-void st_cli_error(const char *fmt, ...)
+/* MSG as a JSON object, or as text with `pre` and `post` around it. */
+static void verror(const char *pre, const char *post, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (E.json)
 		json_error(msg, -1, NULL, 0);
 	else
-		fprintf(stderr, "surftrace: error: %s\n", msg);
+		fprintf(stderr, "surftrace: %s%s%s\n", pre, msg, post);
+}
+
+void st_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror("error: ", "", fmt, ap);
+	va_end(ap);
 }
 
 int st_cli_usage_error(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	verror("", "; see 'surftrace --help'", fmt, ap);
 	va_end(ap);
-	if (E.json)
-		json_error(msg, -1, NULL, 0);
-	else
-		fprintf(stderr, "surftrace: %s; see 'surftrace --help'\n", msg);
 	return 2;
 }
