@@ -42,6 +42,8 @@ struct surftrace_opts {
 	bool line_buffered;     /* flush `print` after every event (a terminal, a pipe) */
 	double timeout;         /* surftrace_write_script only: stop after SECONDS; a live
 	                           caller arms its own timer and calls request_stop */
+	const char *vmlinux;    /* debuginfo vmlinux for arguments at func+off (DWARF location
+	                           lists); NULL = the installed one of the running kernel */
 };
 
 /* One decoded event; valid only during the callback. */

@@ -41,6 +41,7 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 	st->o.sz = sizeof(st->o);
 	to.arch = st->o.arch;
 	to.btf_path = st->o.btf;
+	to.vmlinux = st->o.vmlinux;
 	to.tracefs = st->o.tracefs;
 	st->tr = st_translator_new(&to, &e);
 	if (!st->tr) {

@@ -2,32 +2,11 @@
  * from the running kernel through /proc/kcore and /proc/kallsyms, else from the running
  * kernel's vmlinux where distributions install it (debug packages, /boot). */
 #include <stdio.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 #include "cli/cli.h"
 #include "discover/disasm.h"
 #include "discover/kimage.h"
+#include "types/dwarf_loc.h"
 #include "util/err.h"
-
-/* The running kernel's vmlinux in the usual places, or NULL. */
-static const char *installed_vmlinux(char *buf, size_t n)
-{
-	static const char *const fmt[] = {
-		"/usr/lib/debug/boot/vmlinux-%s", "/usr/lib/debug/lib/modules/%s/vmlinux",
-		"/boot/vmlinux-%s", "/lib/modules/%s/build/vmlinux",
-	};
-	struct utsname u;
-	size_t i;
-
-	if (uname(&u))
-		return NULL;
-	for (i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
-		snprintf(buf, n, fmt[i], u.release);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return NULL;
-}
 
 static struct st_kimage *open_image(const struct st_cli_opts *o, struct st_err *err)
 {
@@ -38,7 +17,7 @@ static struct st_kimage *open_image(const struct st_cli_opts *o, struct st_err *
 	if (o->vmlinux)
 		return st_kimage_open_file(o->vmlinux, err);
 	k = st_kimage_open_kcore(NULL, NULL, err);
-	if (k || !(vm = installed_vmlinux(path, sizeof(path))))
+	if (k || !(vm = st_kernel_vmlinux(path, sizeof(path), false)))
 		return k;
 	if (!o->quiet)
 		fprintf(stderr, "surftrace: no usable /proc/kcore, using %s\n", vm);
@@ -56,7 +35,12 @@ int st_cmd_disasm(const struct st_cli_opts *o, const char *func)
 		fprintf(stderr, "surftrace: error: %s\n", err.msg);
 		return 1;
 	}
-	if (func)
+	/* --line needs DWARF: say so before printing anything */
+	if (o->line && !st_kimage_dwarf(k))
+		n = st_err_set(&err, 0, "--line needs DWARF line information, which %s lacks: pass "
+			       "a vmlinux with debug info (-v), e.g. from the -dbg package",
+			       o->vmlinux ? o->vmlinux : "the running kernel's image");
+	if (func && n >= 0)
 		n = st_disasm_func(stdout, k, func, &err);
 	if (n >= 0 && o->line)
 		n = st_disasm_srcline(stdout, k, o->line, &err);

@@ -121,7 +121,7 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
 int st_cmd_run(const struct st_cli_opts *o)
 {
 	struct surftrace_opts so = {
-		.sz = sizeof(so), .btf = o->btf, .arch = o->arch, .stack = o->stack,
+		.sz = sizeof(so), .btf = o->btf, .vmlinux = o->vmlinux, .arch = o->arch, .stack = o->stack,
 		.buffer_kb = o->buffer_kb, .print = stdout, .json = o->json,
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = wants_lines(stdout),

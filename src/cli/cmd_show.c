@@ -33,7 +33,8 @@ void st_cli_show_probe(const struct st_probe *p, bool json)
 
 int st_cmd_show(const struct st_cli_opts *o)
 {
-	struct st_translator_opts to = { .arch = o->arch, .btf_path = o->btf };
+	struct st_translator_opts to = { .arch = o->arch, .btf_path = o->btf,
+					 .vmlinux = o->vmlinux };
 	struct st_translator *tr;
 	struct st_err err = { 0 };
 	int i, rc = 0;

@@ -35,6 +35,7 @@ static const char usage_text[] =
 "  -L PATTERN      like -l with prototypes and event fields\n"
 "      --struct NAME[.member]   print a struct layout\n"
 "  -F FUNC         disassemble a kernel function (-v VMLINUX, --line FILE:LINE)\n"
+"  -v, --vmlinux FILE  debuginfo vmlinux: -F's code, and DWARF for %N/$name at FUNC+off\n"
 "  -i, --guide     interactive guide\n"
 "  -V, --version   print the version and exit\n"
 "      --bundle-out FILE   translate EXPRs for this kernel and every --btf into FILE\n"

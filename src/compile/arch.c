@@ -17,10 +17,23 @@ static const char *const arm64_regs[] = {
 	"x25", "x26", "x27", "x28", "x29", "x30", "sp", "pc", "pstate", "lr", "fp",
 };
 
+/* DWARF register numbers: x86_64 psABI 3.38, AAPCS64 DWARF (x0-x30, sp). */
+static const char *const x86_dwarf[] = {
+	"ax", "dx", "cx", "bx", "si", "di", "bp", "sp", "r8", "r9", "r10", "r11", "r12", "r13",
+	"r14", "r15",
+};
+static const char *const arm64_dwarf[] = {
+	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+	"x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24",
+	"x25", "x26", "x27", "x28", "x29", "x30", "sp",
+};
+#define N(a) (int)(sizeof(a) / sizeof(a[0]))
+
 static const struct st_arch arches[] = {
-	{ "x86_64", x86_args, 6, x86_regs, sizeof(x86_regs) / sizeof(x86_regs[0]), 1, false, "dx" },
+	{ "x86_64", x86_args, 6, x86_regs, sizeof(x86_regs) / sizeof(x86_regs[0]), 1, false, "dx",
+	  x86_dwarf, N(x86_dwarf) },
 	{ "aarch64", arm64_args, 8, arm64_regs, sizeof(arm64_regs) / sizeof(arm64_regs[0]), 0, true,
-	  "x1" },
+	  "x1", arm64_dwarf, N(arm64_dwarf) },
 };
 
 const struct st_arch *st_arch_find(const char *name)

@@ -13,6 +13,8 @@ struct st_arch {
 	int stack_first;              /* $stackN of the first stack-passed argument at entry */
 	bool aapcs64;                 /* arm64's calling convention, else x86_64 SysV */
 	const char *ret2;             /* bytes 8-15 of a struct returned in a register pair */
+	const char *const *dwarf_regs;/* fetch names by DWARF register number (psABI order) */
+	int ndwarf_regs;
 };
 
 /* One parameter as the calling convention sees it (kernel code passes no floats; user code

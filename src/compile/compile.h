@@ -61,6 +61,8 @@ struct st_translator_opts {
 	const char *btf_path;  /* NULL = running kernel BTF */
 	const char *ksyms_path;/* NULL = running kernel's traceable list; "" = do not check */
 	const char *tracefs;   /* NULL = find it; used read-only for event formats */
+	const char *vmlinux;   /* DWARF for arguments at func+off; NULL = the running kernel's
+	                          debuginfo vmlinux where installed (not with btf_path) */
 };
 
 struct st_translator;

@@ -12,6 +12,7 @@
 #include "compile/filter.h"
 #include "compile/value.h"
 #include "expr/expr.h"
+#include "types/dwarf_loc.h"
 #include "types/ksyms.h"
 #include "types/types.h"
 #include "types/usym.h"
@@ -20,6 +21,8 @@
 struct ubin {
 	char *path;
 	struct st_types *types;   /* NULL: no DWARF */
+	struct st_dwarf_file *dwarf;  /* argument locations (opened on first func+off) */
+	char *nodwarf;            /* why there is none */
 };
 
 struct st_translator {
@@ -34,6 +37,9 @@ struct st_translator {
 	struct ubin *ubins;
 	int nubins;
 	struct st_types *basic;   /* C base types, for binaries without DWARF */
+	char *vmlinux;            /* --vmlinux */
+	struct st_dwarf_file *kdwarf;  /* kernel argument locations (first p func+off) */
+	char *nokdwarf;           /* why there is none (set once tried) */
 };
 
 struct st_translator *st_translator_new(const struct st_translator_opts *o, struct st_err *err)
@@ -52,6 +58,8 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 	tr->arch = a;
 	if (o && o->btf_path)
 		tr->btf_path = strdup(o->btf_path);
+	if (o && o->vmlinux)
+		tr->vmlinux = strdup(o->vmlinux);
 	if (o && o->ksyms_path && *o->ksyms_path)
 		tr->ksyms_path = strdup(o->ksyms_path);
 	/* The running kernel's function list only describes the running kernel. */
@@ -77,6 +85,8 @@ void st_translator_free(struct st_translator *tr)
 	for (i = 0; i < tr->nubins; i++) {
 		free(tr->ubins[i].path);
 		st_types_free(tr->ubins[i].types);
+		st_dwarf_file_close(tr->ubins[i].dwarf);
+		free(tr->ubins[i].nodwarf);
 	}
 	free(tr->ubins);
 	st_types_free(tr->basic);
@@ -84,6 +94,9 @@ void st_translator_free(struct st_translator *tr)
 	st_ksyms_free(tr->ksyms);
 	free(tr->btf_path);
 	free(tr->ksyms_path);
+	free(tr->vmlinux);
+	st_dwarf_file_close(tr->kdwarf);
+	free(tr->nokdwarf);
 	free(tr);
 }
 
@@ -132,7 +145,62 @@ static struct st_types *user_types(struct st_translator *tr, const char *path)
 	btf = st_dwarf_to_btf(path, &e);
 	nb[tr->nubins].path = strdup(path);
 	nb[tr->nubins].types = btf ? st_types_from_btf(btf) : NULL;
+	nb[tr->nubins].dwarf = NULL;
+	nb[tr->nubins].nodwarf = NULL;
 	return nb[tr->nubins++].types;
+}
+
+static struct ubin *find_ubin(struct st_translator *tr, const char *path)
+{
+	int i;
+
+	for (i = 0; i < tr->nubins; i++)
+		if (!strcmp(tr->ubins[i].path, path))
+			return &tr->ubins[i];
+	return NULL;
+}
+
+/* Where a probe at func+off finds the arguments: the kernel's debuginfo vmlinux (--vmlinux,
+ * else the installed one, as perf probe looks for it) or the user binary's DWARF. */
+static void offset_dwarf(struct st_translator *tr, const struct st_probe *p, struct st_vctx *c,
+			 char *disasm, size_t n)
+{
+	struct st_err e = { 0 };
+	char buf[512];
+
+	if (p->type == 'p') {
+		const char *path = tr->vmlinux;
+
+		if (!path && !tr->btf_path)
+			path = st_kernel_vmlinux(buf, sizeof(buf), true);
+		if (!tr->kdwarf && !tr->nokdwarf) {
+			if (!path)
+				tr->nokdwarf = strdup("there is no DWARF to locate them (give a "
+						      "debuginfo vmlinux with --vmlinux FILE)");
+			else if (!(tr->kdwarf = st_dwarf_file_open(path, &e))) {
+				char why[600];
+
+				snprintf(why, sizeof(why), "there is no DWARF to locate them (%s)",
+					 e.msg);
+				tr->nokdwarf = strdup(why);
+			}
+		}
+		c->dwarf = tr->kdwarf;
+		c->nodwarf = tr->nokdwarf;
+		snprintf(disasm, n, "surftrace -F %s", p->func);
+	} else {
+		struct ubin *ub = find_ubin(tr, p->binary);
+
+		if (ub && !ub->dwarf && !ub->nodwarf) {
+			ub->dwarf = st_dwarf_file_open(p->binary, &e);
+			if (!ub->dwarf)
+				ub->nodwarf = strdup("the binary has no DWARF to locate them");
+		}
+		c->dwarf = ub ? ub->dwarf : NULL;
+		c->nodwarf = ub ? ub->nodwarf : NULL;
+		snprintf(disasm, n, "objdump -d --disassemble=%s %s", p->func, p->binary);
+	}
+	c->dwarf_func = p->func;
 }
 
 static char *xstrdup(const char *s)
@@ -416,7 +484,7 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 	struct st_line *l = NULL;
 	struct st_probe *p;
 	struct st_vctx c = { 0 };
-	char buf[4400];
+	char buf[4400], disasm[4200] = "";
 	size_t i;
 
 	*out = NULL;
@@ -459,6 +527,16 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 		break;
 	}
 	c.func = p->func ? p->func : "the probed address";
+	if (l->off && p->func && (p->type == 'p' || p->type == 'P')) {
+		for (i = 0; i < l->nargs; i++)
+			if (l->args[i].expr.base == ST_BASE_ARGN ||
+			    l->args[i].expr.base == ST_BASE_ARGNAME)
+				break;
+		c.off = l->off;
+		c.disasm = disasm;
+		if (i < l->nargs)
+			offset_dwarf(tr, p, &c, disasm, sizeof(disasm));
+	}
 	snprintf(buf, sizeof(buf), "%c%d", (l->type == 'r' || l->type == 'R') ? 'r' : 'p', index);
 	p->event = strdup(buf);
 	p->args = calloc(l->nargs ? l->nargs : 1, sizeof(*p->args));

@@ -8,6 +8,7 @@
 #include "compile/arch.h"
 #include "compile/compile.h"
 #include "compile/value.h"
+#include "types/dwarf_loc.h"
 #include "types/types.h"
 #include "types/usym.h"
 
@@ -549,6 +550,39 @@ static int place_arg(const struct st_vctx *c, int n, int col, struct st_val *v,
 	return 0;
 }
 
+/* Argument n at func+off: where the function's DWARF says it is at that address (the entry
+ * registers are reused as soon as the function needs them). */
+static int arg_at_offset(const struct st_vctx *c, long n, int col, bool composite,
+			 struct st_val *v, struct st_err *err)
+{
+	struct st_dwarf_loc loc;
+	struct st_err e = { 0 };
+	const char *reg;
+
+	if (!c->dwarf)
+		return st_err_set(err, col, "at %s+%ld the arguments are no longer in their entry "
+				  "registers and %s; read a register (%%%s, %%%s, ...) and see '%s'",
+				  c->func, c->off, c->nodwarf ? c->nodwarf : "there is no DWARF to "
+				  "locate them", c->arch->regs[0], c->arch->regs[1], c->disasm);
+	if (st_dwarf_arg_at(c->dwarf, c->dwarf_func, c->off, (int)n, &loc, &e))
+		return st_err_set(err, col, "%s; read a register and see '%s'", e.msg, c->disasm);
+	if (loc.dwreg < 0 || loc.dwreg >= c->arch->ndwarf_regs)
+		return st_err_set(err, col, "%%%ld at +%ld is in DWARF register %d, which probes "
+				  "cannot read on %s", n, c->off, loc.dwreg, c->arch->name);
+	reg = c->arch->dwarf_regs[loc.dwreg];
+	if (loc.kind == ST_DLOC_REG && composite)
+		return st_err_set(err, col, "%%%ld at +%ld is a struct held in registers; read "
+				  "%%%s", n, c->off, reg);
+	snprintf(v->fetch, sizeof(v->fetch), "%%%s", reg);
+	if (loc.kind == ST_DLOC_MEM) {
+		v->loc = ST_LOC_MEM;
+		v->off = loc.off;
+	} else {
+		v->loc = ST_LOC_RVALUE;
+	}
+	return 0;
+}
+
 static int arg_fetch(const struct st_vctx *c, long n, int col, struct st_val *v,
 		     struct st_err *err)
 {
@@ -564,7 +598,14 @@ static int arg_fetch(const struct st_vctx *c, long n, int col, struct st_val *v,
 				  "read a raw register with %%reg", n, c->func, np, np - 1);
 	if (np < 0 && n >= c->arch->nargregs + 16)
 		return st_err_set(err, col, "%%%ld is too far up the stack", n);
-	if (np >= 0 && !variadic && n < 64) {
+	if (c->off) {
+		const struct btf_type *pt = NULL;
+
+		if (np >= 0 && !proto_param(c, (int)n, &type))
+			pt = tof(c->proto_btf, st_btf_skip_mods(c->proto_btf, type));
+		if (arg_at_offset(c, n, col, pt && btf_is_composite(pt), v, err))
+			return -1;
+	} else if (np >= 0 && !variadic && n < 64) {
 		if (place_arg(c, (int)n, col, v, err))
 			return -1;
 	} else if (n < c->arch->nargregs) {

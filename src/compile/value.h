@@ -10,6 +10,7 @@
 struct btf;
 struct st_arch;
 struct st_types;
+struct st_dwarf_file;
 
 enum st_loc {
 	ST_LOC_RVALUE,  /* the value is `fetch` itself (a register, $retval, $stackN...) */
@@ -54,6 +55,11 @@ struct st_vctx {
 	bool syscall;                 /* char * arguments are user pointers */
 	bool nodebug;                 /* a user binary without DWARF (base types only) */
 	const char *binary;           /* P/R: the binary (for @symbol file offsets) */
+	long off;                     /* the probe is at func+off (p/P); 0 = entry */
+	struct st_dwarf_file *dwarf;  /* where arguments are at off, or NULL (see nodwarf) */
+	const char *dwarf_func;       /* the function's symbol in that file */
+	const char *nodwarf;          /* off && !dwarf: why, for the message */
+	const char *disasm;           /* how to see the code: "surftrace -F foo" */
 	const char *clone;            /* traced as a clone whose arguments may differ from the
 	                                 prototype (foo.isra.0): %N/$name get a notice */
 };

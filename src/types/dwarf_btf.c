@@ -3,6 +3,7 @@
  * unit, plan ids for its types and functions, write them, then btf__dedup the whole. */
 #include "types/usym.h"
 #include "types/dwarf_btf_int.h"
+#include "types/dwarf_loc.h"
 #include <bpf/btf.h>
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
@@ -181,25 +182,17 @@ static int convert_all(struct dwarf_conv *c, Dwarf *dw)
  * ranges cover it. Returns 0 and *cudie, or -1. */
 static int find_func_unit(Dwfl_Module *mod, const char *func, Dwarf_Die *cudie)
 {
-	int n = dwfl_module_getsymtab(mod), i;
+	GElf_Addr addr;
+	Dwarf_Addr bias;
+	Dwarf_Die *cu;
 
-	for (i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		Dwarf_Addr bias;
-		Dwarf_Die *cu;
-		const char *nm = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
-
-		if (!nm || strcmp(nm, func) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-		    sym.st_shndx == SHN_UNDEF)
-			continue;
-		cu = dwfl_module_addrdie(mod, addr, &bias);
-		if (cu) {
-			*cudie = *cu;
-			return 0;
-		}
-	}
-	return -1;
+	if (st_dwfl_func_addr(mod, func, &addr))
+		return -1;
+	cu = dwfl_module_addrdie(mod, addr, &bias);
+	if (!cu)
+		return -1;
+	*cudie = *cu;
+	return 0;
 }
 
 static int convert_some(struct dwarf_conv *c, Dwfl_Module *mod, Dwarf *dw, const char *func)
@@ -219,13 +212,6 @@ static bool elf_big_endian(Dwfl_Module *mod)
 
 	return ident && ident[EI_DATA] == ELFDATA2MSB;
 }
-
-static char *debuginfo_path;
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
-};
 
 static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char *func,
 				  struct st_err *err)
@@ -266,19 +252,13 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 
 static struct btf *dwarf_to_btf(const char *path, const char *func, struct st_err *err)
 {
-	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
 	Dwfl_Module *mod;
-	struct btf *btf = NULL;
+	Dwfl *dwfl = st_dwfl_open_offline(path, &mod, err);
+	struct btf *btf;
 
-	if (!dwfl) {
-		st_err_set(err, 0, "libdwfl: %s", dwfl_errmsg(-1));
+	if (!dwfl)
 		return NULL;
-	}
-	mod = dwfl_report_offline(dwfl, "", path, -1);
-	if (!mod || dwfl_report_end(dwfl, NULL, NULL))
-		st_err_set(err, 0, "cannot read '%s': %s", path, dwfl_errmsg(-1));
-	else
-		btf = convert_module(mod, path, func, err);
+	btf = convert_module(mod, path, func, err);
 	dwfl_end(dwfl);
 	return btf;
 }

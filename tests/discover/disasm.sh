@@ -60,6 +60,10 @@ for ver in 6.1 6.12; do
   expect "$ver -F unknown function: exit 2 with a message" '[ $rc = 2 ] && grep -q "no function" "$T/e"'
   "$ST" --line fs/namei.c:100 -v "$vm" >/dev/null 2>"$T/e"; rc=$?
   expect "$ver --line without DWARF: exit 2, says DWARF is needed" '[ $rc = 2 ] && grep -q DWARF "$T/e"'
+  # with -F too: refused before anything is printed (no listing, then an error)
+  "$ST" -F do_filp_open --line fs/namei.c:100 -v "$vm" >"$T/o" 2>"$T/e"; rc=$?
+  expect "$ver -F FUNC --line without DWARF: exit 2, nothing on stdout" \
+    '[ $rc = 2 ] && [ ! -s "$T/o" ] && [ "$(wc -l <"$T/e")" = 1 ] && grep -q DWARF "$T/e"'
 done
 
 # --- a binary with symbols and DWARF: source lines ----------------------------------------

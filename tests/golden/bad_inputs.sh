@@ -70,6 +70,8 @@ p wake_up_new_task a=%0->pid f:a~1|33|'a' is a number: ~ \(glob\) is for strings
 p wake_up_new_task ip_c=%0->comm f:ip_c==1.2.3.4|42|'ip_c' is a string; an address \(1.2.3.4\) compares with a 32-bit number
 e sched/sched_switch f:prev_comm>="x"|33|'prev_comm' is a string: it takes ==, != or ~
 e sched/sched_switch f:prev_pid~"x*"|32|'prev_pid' is a number: ~ \(glob\) is for strings
+p do_filp_open+121 n=$pathname->name|22|at do_filp_open\+121 the arguments are no longer in their entry registers and there is no DWARF to locate them \(give a debuginfo vmlinux with --vmlinux FILE\); read a register \(%ax, %bx, ...\) and see 'surftrace -F do_filp_open'
+p do_filp_open+121 d=%0|22|at do_filp_open\+121 the arguments are no longer in their entry registers
 CASES
 after=$(tracefs_state)
 check "tracefs unchanged after $n bad inputs" [ "$before" = "$after" ]
