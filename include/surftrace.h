@@ -58,6 +58,7 @@ struct surftrace_event {
 	const unsigned long long *stack;  /* kernel return addresses with opts.stack */
 	int nstack;
 	const void *priv;       /* library internal */
+	unsigned long long ts_ns; /* the ring-buffer clock in ns (time without rounding) */
 };
 
 typedef int (*surftrace_event_fn)(const struct surftrace_event *ev, void *ctx);
@@ -80,6 +81,10 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 /* Deliver events until surftrace_request_stop(), the callback or max_events stops it.
  * Returns 0 (stopped), -1 on a read error. */
 int surftrace_run(struct surftrace *st, struct surftrace_err *err);
+
+/* surftrace_run for at most SECONDS: returns 1 when the time is up (call again to go
+ * on: an interval), 0 when stopped, -1 on a read error. */
+int surftrace_run_for(struct surftrace *st, double seconds, struct surftrace_err *err);
 
 /* Deliver what is buffered now, without waiting. Returns 0, 1 when a stop was asked. */
 int surftrace_poll(struct surftrace *st, struct surftrace_err *err);

@@ -12,6 +12,7 @@ PKGS=(
   # tests
   libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves binutils procps iproute2
   rpm   # rpmbuild: the hive tests package a synthetic kernel-debuginfo rpm
+  librsvg2-bin   # rsvg-convert renders the SVG flame graphs in tests/answers
   # kernel lab
   qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
   # benchmark peers

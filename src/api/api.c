@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bool runtime)
 {
@@ -231,7 +232,7 @@ static int on_record(const struct st_event *ev, void *ctx)
 			.time = (double)ev->ts / 1e9, .cpu = ev->cpu, .pid = ev->pid,
 			.comm = ev->comm, .system = ev->system, .event = ev->name,
 			.expr = expr_of(st, ev), .stack = ev->stack, .nstack = ev->nstack,
-			.priv = &priv,
+			.priv = &priv, .ts_ns = ev->ts,
 		};
 
 		if (st->cb(&pub, st->cb_ctx))
@@ -241,14 +242,16 @@ static int on_record(const struct st_event *ev, void *ctx)
 	return st->o.max_events > 0 && st->delivered >= (unsigned long long)st->o.max_events;
 }
 
-static int read_with(struct surftrace *st, bool wait, struct surftrace_err *err)
+/* wait: block until stopped (or until deadline_ns, CLOCK_MONOTONIC, when not 0). */
+static int read_with(struct surftrace *st, bool wait, long long deadline_ns,
+		     struct surftrace_err *err)
 {
 	struct st_err e = { 0 };
 	int rc;
 
 	if (!st->rd)
 		return fail(err, false, "not started");
-	rc = wait ? st_reader_run(st->rd, on_record, st, &e)
+	rc = wait ? st_reader_run_until(st->rd, deadline_ns, on_record, st, &e)
 		  : st_reader_drain(st->rd, on_record, st, &e);
 	if (st->out)
 		st_output_flush(st->out);
@@ -261,12 +264,24 @@ static int read_with(struct surftrace *st, bool wait, struct surftrace_err *err)
 
 int surftrace_run(struct surftrace *st, struct surftrace_err *err)
 {
-	return read_with(st, true, err) < 0 ? -1 : 0;
+	return read_with(st, true, 0, err) < 0 ? -1 : 0;
+}
+
+int surftrace_run_for(struct surftrace *st, double seconds, struct surftrace_err *err)
+{
+	struct timespec t;
+	long long deadline;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	deadline = t.tv_sec * 1000000000LL + t.tv_nsec + (long long)(seconds * 1e9);
+	rc = read_with(st, true, deadline ? deadline : 1, err);
+	return rc < 0 ? -1 : rc == 2 ? 1 : 0;
 }
 
 int surftrace_poll(struct surftrace *st, struct surftrace_err *err)
 {
-	int rc = read_with(st, false, err);
+	int rc = read_with(st, false, 0, err);
 
 	return rc < 0 ? -1 : (rc > 0 || st->stop) ? 1 : 0;
 }

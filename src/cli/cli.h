@@ -23,6 +23,19 @@ struct st_cli_opts {
 	double timeout;          /* -t SECONDS, 0 = none */
 	long count;              /* -n COUNT, 0 = unlimited */
 	long buffer_kb;          /* --buffer-kb, 0 = kernel default */
+	/* answers (cmd_agg.c): --count/--hist/--lhist/--sum/--min/--max/--avg in order */
+	struct st_cli_agg {
+		int kind;                /* enum st_agg_kind */
+		const char *arg;         /* KEYS for --count, FIELD[,MIN,MAX,STEP] otherwise */
+	} aggs[16];
+	int naggs;
+	const char *by;          /* --by KEYS */
+	long top;                /* --top N, 0 = all */
+	double interval;         /* -i SECONDS, 0 = print at the end only */
+	bool latency;            /* --latency START END */
+	const char *match;       /* --match KEYS (latency; default pid) */
+	bool folded;             /* --folded */
+	const char *svg;         /* --svg FILE */
 	char **exprs;            /* expressions (argv and -f lines) */
 	int nexprs;
 	struct st_cli_src *srcs; /* where each came from (nexprs entries) */
@@ -39,6 +52,19 @@ int st_cmd_bundle(const struct st_cli_opts *o);               /* --bundle(-out) 
 int st_cmd_guide(const struct st_cli_opts *o);                /* -i           guide/ */
 int st_cmd_btfgen(int argc, char **argv);                     /* btfgen       cmd_btfgen.c */
 int st_cmd_hive(int argc, char **argv);                       /* hive         cmd_hive.c   */
+
+/* Answers instead of event lines (cmd_agg.c): true when any aggregation option is set. */
+bool st_cli_aggregating(const struct st_cli_opts *o);
+bool st_cli_agg_needs_stack(const struct st_cli_opts *o);
+struct surftrace;
+/* Run the started-to-be session st (expressions added) and print the aggregates. */
+int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o);
+
+/* Shared by the live commands (cmd_run.c): signals ask st to stop, -t arms SIGALRM. */
+void st_cli_catch_signals(struct surftrace *st);
+void st_cli_arm_timeout(double seconds);
+struct surftrace_err;
+void st_cli_print_err(const struct surftrace_err *e);
 
 /* Print one translated probe the way -S does (text or --json); used by -S and bundles. */
 struct st_probe;

@@ -22,12 +22,13 @@ static void on_stop_signal(int sig)
 }
 
 /* No SA_RESTART: a blocked poll/read must return so the stop flag is seen. */
-static void catch_signals(void)
+void st_cli_catch_signals(struct surftrace *st)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM };
 	struct sigaction sa;
 	size_t i;
 
+	run_st = st;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -35,7 +36,7 @@ static void catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static void arm_timeout(double seconds)
+void st_cli_arm_timeout(double seconds)
 {
 	struct itimerval it = { { 0, 0 }, { 0, 0 } };
 
@@ -46,7 +47,7 @@ static void arm_timeout(double seconds)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-static void print_err(const struct surftrace_err *e)
+void st_cli_print_err(const struct surftrace_err *e)
 {
 	struct st_err se = { .col = e->col };
 
@@ -82,7 +83,7 @@ static int write_script(struct surftrace *st, const char *path)
 		rc = -1;
 	}
 	if (rc < 0) {
-		print_err(&err);
+		st_cli_print_err(&err);
 		return 1;
 	}
 	chmod(path, 0755);
@@ -94,22 +95,21 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
 	struct surftrace_err err = { 0 };
 	int rc = 0;
 
-	run_st = st;
-	catch_signals();
+	st_cli_catch_signals(st);
 	if (surftrace_start(st, NULL, NULL, &err) < 0) {
-		print_err(&err);
+		st_cli_print_err(&err);
 		return 1;
 	}
 	if (!o->quiet)
 		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
 	if (o->timeout > 0)
-		arm_timeout(o->timeout);
+		st_cli_arm_timeout(o->timeout);
 	if (surftrace_run(st, &err) < 0) {
-		print_err(&err);
+		st_cli_print_err(&err);
 		rc = 1;
 	}
-	arm_timeout(0);
+	st_cli_arm_timeout(0);
 	surftrace_print_lost(st, stderr);
 	if (surftrace_stop(st, &err) < 0) {
 		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
@@ -133,9 +133,18 @@ int st_cmd_run(const struct st_cli_opts *o)
 	if (!o->nexprs) {
 		return st_cli_usage_error("no expression given");
 	}
+	if (st_cli_aggregating(o)) {
+		/* answers instead of lines: nothing printed per event */
+		so.print = NULL;
+		so.stack = o->stack || st_cli_agg_needs_stack(o);
+		/* Exact answers need every event: a deeper buffer than a live trace's
+		 * default absorbs bursts while the maps are printed. */
+		if (!so.buffer_kb)
+			so.buffer_kb = 4096;
+	}
 	st = surftrace_new(&so, &err);
 	if (!st) {
-		print_err(&err);
+		st_cli_print_err(&err);
 		return err.runtime ? 1 : 2;
 	}
 	/* Translate everything first: a bad expression writes nothing at all. */
@@ -151,7 +160,10 @@ int st_cmd_run(const struct st_cli_opts *o)
 		if (surftrace_notice(st, i))
 			st_cli_expr_notice(i, surftrace_notice(st, i));
 	}
-	rc = o->output ? write_script(st, o->output) : trace_live(st, o);
+	if (o->output)
+		rc = write_script(st, o->output);
+	else
+		rc = st_cli_aggregating(o) ? st_cmd_aggregate(st, o) : trace_live(st, o);
 	run_st = NULL;
 	surftrace_free(st);
 	return rc;
@@ -171,7 +183,7 @@ int st_cmd_cleanup(const struct st_cli_opts *o)
 	(void)o;
 	rc = surftrace_cleanup(NULL, report_removed, &n, &err);
 	if (rc < 0) {
-		print_err(&err);
+		st_cli_print_err(&err);
 		return 1;
 	}
 	if (!n)

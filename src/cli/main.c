@@ -52,6 +52,8 @@ static const char usage_text[] =
 enum {
 	OPT_JSON = 256, OPT_BTF, OPT_BUFKB, OPT_CLEANUP, OPT_STRUCT, OPT_LINE,
 	OPT_BUNDLE, OPT_BUNDLE_OUT, OPT_LIST,
+	OPT_AGG_COUNT, OPT_AGG_HIST, OPT_AGG_LHIST, OPT_AGG_SUM, OPT_AGG_MIN, OPT_AGG_MAX,
+	OPT_AGG_AVG, OPT_BY, OPT_TOP, OPT_INTERVAL, OPT_LATENCY, OPT_MATCH, OPT_FOLDED, OPT_SVG,
 };
 
 static const struct option long_opts[] = {
@@ -64,7 +66,6 @@ static const struct option long_opts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "stack", no_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "count", required_argument, NULL, 'n' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "buffer-kb", required_argument, NULL, OPT_BUFKB },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -77,6 +78,20 @@ static const struct option long_opts[] = {
 	{ "bundle", required_argument, NULL, OPT_BUNDLE },
 	{ "bundle-out", required_argument, NULL, OPT_BUNDLE_OUT },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "count", required_argument, NULL, OPT_AGG_COUNT },
+	{ "hist", required_argument, NULL, OPT_AGG_HIST },
+	{ "lhist", required_argument, NULL, OPT_AGG_LHIST },
+	{ "sum", required_argument, NULL, OPT_AGG_SUM },
+	{ "min", required_argument, NULL, OPT_AGG_MIN },
+	{ "max", required_argument, NULL, OPT_AGG_MAX },
+	{ "avg", required_argument, NULL, OPT_AGG_AVG },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "latency", no_argument, NULL, OPT_LATENCY },
+	{ "match", required_argument, NULL, OPT_MATCH },
+	{ "folded", no_argument, NULL, OPT_FOLDED },
+	{ "svg", required_argument, NULL, OPT_SVG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -214,10 +229,42 @@ int main(int argc, char **argv)
 		case 'v': o.vmlinux = optarg; break;
 		case 'F': disasm = optarg; break;
 		case OPT_LINE: o.line = optarg; break;
-		case 'i': guide = true; break;
+		case 'i':
+			/* -i SECONDS: the aggregation interval; -i alone: the guide */
+			if (optind < argc && parse_number(argv[optind], &num) == 0 && num > 0) {
+				o.interval = num;
+				optind++;
+			} else {
+				guide = true;
+			}
+			break;
 		case OPT_BUNDLE: o.bundle_in = optarg; break;
 		case OPT_BUNDLE_OUT: o.bundle_out = optarg; break;
 		case OPT_LIST: o.list_only = true; break;
+		case OPT_AGG_COUNT: case OPT_AGG_HIST: case OPT_AGG_LHIST: case OPT_AGG_SUM:
+		case OPT_AGG_MIN: case OPT_AGG_MAX: case OPT_AGG_AVG:
+			if (o.naggs >= (int)(sizeof(o.aggs) / sizeof(o.aggs[0])))
+				return bad_usage("too many aggregations (%s)", optarg);
+			/* enum st_agg_kind follows the option order */
+			o.aggs[o.naggs].kind = c - OPT_AGG_COUNT;
+			o.aggs[o.naggs++].arg = optarg;
+			break;
+		case OPT_BY: o.by = optarg; break;
+		case OPT_TOP:
+			if (parse_number(optarg, &num) || num < 1 || num != (long)num)
+				return bad_usage("--top needs a positive whole number, not '%s'", optarg);
+			o.top = (long)num;
+			break;
+		case OPT_INTERVAL:
+			if (parse_number(optarg, &num) || num <= 0)
+				return bad_usage("--interval needs a positive number of seconds, not '%s'",
+						 optarg);
+			o.interval = num;
+			break;
+		case OPT_LATENCY: o.latency = true; break;
+		case OPT_MATCH: o.match = optarg; break;
+		case OPT_FOLDED: o.folded = true; break;
+		case OPT_SVG: o.svg = optarg; break;
 		default:
 			fprintf(stderr, "see 'surftrace --help'\n");
 			return 2;
@@ -266,7 +313,7 @@ int main(int argc, char **argv)
 		rc = st_cmd_struct(&o, struct_name);
 	else if (disasm || o.line)
 		rc = st_cmd_disasm(&o, disasm);
-	else if (guide)
+	else if (guide && !o.naggs && !o.latency && !o.folded && !o.svg)
 		rc = st_cmd_guide(&o);
 	else if (o.bundle_in || o.bundle_out)
 		rc = st_cmd_bundle(&o);

@@ -56,6 +56,16 @@ int st_output_lost_records(struct st_output *out, struct st_reader *r);
  * Returns the total. */
 unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r);
 
+/* Kernel address -> symbol from /proc/kallsyms (path NULL), loaded on first use (ksym.c);
+ * also what stack keys of aggregations print with. */
+struct st_addrsyms;
+struct st_addrsyms *st_addrsyms_new(const char *path);
+void st_addrsyms_free(struct st_addrsyms *s);
+/* Symbol containing addr: name, start and size (to the next symbol). False when unknown
+ * (including kallsyms hidden by kptr_restrict). */
+bool st_addrsyms_find(struct st_addrsyms *s, unsigned long long addr, const char **name,
+		      unsigned long long *start, unsigned long long *size);
+
 /* The value conversions, exposed for tests and the filter side:
  * writes the converted text of `v` (a raw field value of `size` bytes) into buf.
  * ST_CONV_IP: dotted quad of a network-order u32 ("127.0.0.1");

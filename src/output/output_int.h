@@ -25,15 +25,7 @@ void st_sb_pad_str(struct st_sb *b, const char *s, int width);
 /* s (n bytes, stops at NUL) as a JSON string literal with quotes. */
 void st_sb_json_str(struct st_sb *b, const char *s, size_t n);
 
-/* Address -> "sym+0xoff/0xsize" from /proc/kallsyms, loaded on first use (ksym.c). */
-struct st_addrsyms;
-struct st_addrsyms *st_addrsyms_new(const char *path);
-void st_addrsyms_free(struct st_addrsyms *s);
-/* Symbol containing addr: name, start and size (to the next symbol). False when unknown
- * (including kallsyms hidden by kptr_restrict). */
-bool st_addrsyms_find(struct st_addrsyms *s, unsigned long long addr, const char **name,
-		      unsigned long long *start, unsigned long long *size);
-/* Append "sym+0xoff/0xsize" (with_off) or "sym", else "0x<addr>". */
+/* Append "sym+0xoff/0xsize" (with_off) or "sym", else "0x<addr>" (ksym.c). */
 void st_addrsyms_put(struct st_addrsyms *s, struct st_sb *b, unsigned long long addr,
 		     bool with_off);
 

@@ -222,15 +222,29 @@ int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_e
 
 int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
 {
+	return st_reader_run_until(r, 0, cb, ctx, err);
+}
+
+int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
+			void *ctx, struct st_err *err)
+{
 	for (;;) {
 		if (r->stop && *r->stop)
 			return st_reader_drain(r, cb, ctx, err);
+		int wait_ms = r->idle_ms;
+		if (deadline_ns) {
+			long long left = deadline_ns - now_ns();
+			if (left <= 0)
+				return 2;
+			if (left / 1000000 < wait_ms)
+				wait_ms = (int)((left + 999999) / 1000000);
+		}
 		st_comms_new_round(r->comms);
 		/* Nothing ready right now? Then flush, and only then sleep. */
 		int n = poll(r->pfds, (nfds_t)r->ncpus, 0);
 		if (n == 0) {
 			idle(r, ctx);
-			n = poll(r->pfds, (nfds_t)r->ncpus, r->idle_ms);
+			n = poll(r->pfds, (nfds_t)r->ncpus, wait_ms);
 		}
 		if (n < 0 && errno == EINTR)
 			continue;

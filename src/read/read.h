@@ -77,6 +77,11 @@ int st_reader_add_event(struct st_reader *r, const char *system, const char *nam
  * Returns 0 (stopped by flag, drained), 1 (stopped by callback), -1 with err. */
 int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err);
 
+/* st_reader_run that also returns 2 once CLOCK_MONOTONIC reaches deadline_ns (0 = never),
+ * after delivering what it had read: the caller prints an interval and calls again. */
+int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
+			void *ctx, struct st_err *err);
+
 /* Read once whatever is buffered now, without waiting (tests, benches). Same returns. */
 int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err);
 

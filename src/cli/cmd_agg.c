@@ -1,0 +1,333 @@
+/* surftrace --count/--hist/--lhist/--sum/--min/--max/--avg/--latency/--folded/--svg:
+ * answers instead of event lines. The run's events feed the aggregation maps of
+ * src/aggregate (user-space engine, every delivered event counted); the maps print at the
+ * end, and every -i SECONDS (then cleared, like bpftrace's interval + clear). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "surftrace.h"
+#include "aggregate/agg.h"
+#include "aggregate/feed.h"
+#include "aggregate/flame.h"
+#include "cli/cli.h"
+#include "output/output.h"
+
+#define MAX_FEEDS 18
+
+struct agg_run {
+	const struct st_cli_opts *o;
+	struct st_feed *feeds[MAX_FEEDS];
+	int nfeeds;
+	struct st_latency *lat;
+	struct st_addrsyms *syms;
+	struct st_err err;
+	bool failed;
+	int interval;
+	int implicit;          /* the feed --folded/--svg added (count by stack), -1 = none */
+};
+
+static const char *const opt_names[] = { "count", "hist", "lhist", "sum", "min", "max", "avg" };
+
+bool st_cli_aggregating(const struct st_cli_opts *o)
+{
+	return o->naggs || o->latency || o->folded || o->svg;
+}
+
+static bool has_stack_key(const char *keys)
+{
+	const char *p = keys;
+	size_t n = strlen("stack");
+
+	while (p && (p = strstr(p, "stack"))) {
+		if ((p == keys || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+bool st_cli_agg_needs_stack(const struct st_cli_opts *o)
+{
+	int i;
+
+	if (o->folded || o->svg || has_stack_key(o->by))
+		return true;
+	for (i = 0; i < o->naggs; i++)
+		if (o->aggs[i].kind == ST_AGG_COUNT && has_stack_key(o->aggs[i].arg))
+			return true;
+	return false;
+}
+
+static int bad(const char *opt, const char *arg, const struct st_err *e)
+{
+	if (e->col > 0)
+		fprintf(stderr, "surftrace: --%s '%s', column %d: %s\n", opt, arg, e->col, e->msg);
+	else
+		fprintf(stderr, "surftrace: --%s '%s': %s\n", opt, arg, e->msg);
+	return 2;
+}
+
+/* "FIELD,MIN,MAX,STEP" */
+static int parse_lhist(const char *arg, struct st_feed_spec *s, char *field, size_t n,
+		       struct st_err *e)
+{
+	const char *c = strchr(arg, ',');
+	long long *dst[3] = { &s->lmin, &s->lmax, &s->lstep };
+	const char *p;
+	char *end;
+	int i;
+
+	if (!c || (size_t)(c - arg) >= n || c == arg)
+		return st_err_set(e, 1, "expected FIELD,MIN,MAX,STEP (e.g. --lhist len,0,1000,100)");
+	snprintf(field, n, "%.*s", (int)(c - arg), arg);
+	p = c + 1;
+	for (i = 0; i < 3; i++) {
+		errno = 0;
+		*dst[i] = strtoll(p, &end, 0);
+		if (errno || end == p || (i < 2 && *end != ',') || (i == 2 && *end))
+			return st_err_set(e, (int)(p - arg) + 1, "expected a whole number here "
+					  "(FIELD,MIN,MAX,STEP)");
+		p = end + 1;
+	}
+	if (s->lmax <= s->lmin || s->lstep <= 0)
+		return st_err_set(e, (int)(c - arg) + 2, "needs MIN < MAX and STEP > 0");
+	if ((s->lmax - s->lmin) / s->lstep > 100000)
+		return st_err_set(e, (int)(c - arg) + 2, "more than 100000 buckets: use a larger "
+				  "STEP");
+	return 0;
+}
+
+/* KEYS and --by joined: "comm" + "pid" -> "comm,pid". */
+static void join_keys(char *buf, size_t n, const char *a, const char *b)
+{
+	snprintf(buf, n, "%s%s%s", a ? a : "", a && *a && b && *b ? "," : "", b ? b : "");
+}
+
+static int add_feed(struct agg_run *r, const struct st_cli_agg *ca)
+{
+	const struct st_cli_opts *o = r->o;
+	struct st_feed_spec s = { .kind = (enum st_agg_kind)ca->kind };
+	struct st_err e = { 0 };
+	char keys[512], field[128];
+
+	if (s.kind == ST_AGG_COUNT) {
+		join_keys(keys, sizeof(keys), ca->arg, o->by);
+	} else {
+		join_keys(keys, sizeof(keys), NULL, o->by);
+		if (s.kind == ST_AGG_LHIST) {
+			if (parse_lhist(ca->arg, &s, field, sizeof(field), &e))
+				return bad(opt_names[s.kind], ca->arg, &e);
+			s.field = field;
+		} else {
+			s.field = ca->arg;
+		}
+	}
+	s.keys = keys;
+	r->feeds[r->nfeeds] = st_feed_new(&s, &e);
+	if (!r->feeds[r->nfeeds])
+		return bad(opt_names[s.kind], ca->arg, &e);
+	r->nfeeds++;
+	return 0;
+}
+
+static int setup(struct agg_run *r)
+{
+	const struct st_cli_opts *o = r->o;
+	struct st_cli_agg stacks = { ST_AGG_COUNT, "stack" };
+	struct st_err e = { 0 };
+	bool have_stack = false;
+	int i, rc;
+
+	for (i = 0; i < o->naggs; i++) {
+		if ((rc = add_feed(r, &o->aggs[i])))
+			return rc;
+		have_stack |= st_feed_wants_stack(r->feeds[r->nfeeds - 1]);
+	}
+	r->implicit = -1;
+	if ((o->folded || o->svg) && !have_stack) {
+		if ((rc = add_feed(r, &stacks)))
+			return rc;
+		r->implicit = r->nfeeds - 1;
+	}
+	if (o->latency) {
+		if (o->nexprs != 2) {
+			fprintf(stderr, "surftrace: --latency takes exactly two expressions, START "
+				"and END (e.g. 'P /bin/bash:readline' 'R /bin/bash:readline'), "
+				"got %d\n", o->nexprs);
+			return 2;
+		}
+		r->lat = st_latency_new(0, 1, o->match, o->by, &e);
+		if (!r->lat)
+			return bad(o->match ? "match" : "by", o->match ? o->match : o->by, &e);
+	}
+	return 0;
+}
+
+static int on_event(const struct surftrace_event *ev, void *ctx)
+{
+	struct agg_run *r = ctx;
+	int i;
+
+	for (i = 0; i < r->nfeeds; i++) {
+		if (st_feed_event(r->feeds[i], ev, &r->err) < 0)
+			goto fail;
+	}
+	if (r->lat && st_latency_event(r->lat, ev, &r->err) < 0)
+		goto fail;
+	return 0;
+fail:
+	r->failed = true;
+	return 1;
+}
+
+static void name_frame(unsigned long long pc, bool with_off, char *buf, size_t n, void *ctx)
+{
+	struct agg_run *r = ctx;
+	unsigned long long start, size;
+	const char *name;
+
+	if (!r->syms)
+		r->syms = st_addrsyms_new(NULL);
+	if (!r->syms || !st_addrsyms_find(r->syms, pc, &name, &start, &size))
+		snprintf(buf, n, "0x%llx", pc);
+	else if (with_off)
+		snprintf(buf, n, "%s+0x%llx", name, pc - start);
+	else
+		snprintf(buf, n, "%s", name);
+}
+
+static int write_svg(struct agg_run *r, struct st_agg *a, const struct st_agg_print *p)
+{
+	const char *path = r->o->svg;
+	struct st_folded *v;
+	int n = st_agg_folded(a, p, &v), rc = 0;
+	FILE *f;
+
+	if (n < 0)
+		return -1;
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "surftrace: cannot write '%s': %s\n", path, strerror(errno));
+		st_folded_free(v, n);
+		return -1;
+	}
+	struct st_flame_opts fo = { .title = "surftrace flame graph" };
+	if (st_flame_svg(f, v, n, &fo) < 0)
+		rc = -1;
+	if (fclose(f) && !rc)
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "surftrace: cannot write '%s': %s\n", path, strerror(errno));
+	else if (!r->o->quiet)
+		fprintf(stderr, "surftrace: wrote %s (%d stacks)\n", path, n);
+	st_folded_free(v, n);
+	return rc;
+}
+
+/* Print every map (text, or one JSON object for the interval), then clear them. */
+static int print_all(struct agg_run *r, struct surftrace *st, bool last)
+{
+	const struct st_cli_opts *o = r->o;
+	struct st_agg_print p = { .f = stdout, .top = (size_t)o->top, .sym = name_frame,
+				  .sym_ctx = r };
+	struct st_agg *maps[MAX_FEEDS + 1];
+	int i, n = 0, rc = 0;
+
+	for (i = 0; i < r->nfeeds; i++)
+		maps[n++] = st_feed_agg(r->feeds[i]);
+	if (r->lat)
+		maps[n++] = st_latency_agg(r->lat);
+	if (o->json) {
+		printf("{\"interval\":%d,\"time\":%.6f,\"final\":%s,\"lost\":%llu,\"aggregates\":[",
+		       r->interval, (double)time(NULL), last ? "true" : "false",
+		       surftrace_lost(st));
+		for (i = 0; i < n; i++) {
+			if (i)
+				putchar(',');
+			rc |= st_agg_print_json(maps[i], &p);
+		}
+		puts("]}");
+	} else {
+		for (i = 0; i < n; i++) {
+			bool stacks = i < r->nfeeds && st_feed_wants_stack(r->feeds[i]);
+
+			if (o->folded && stacks)
+				rc |= st_agg_print_folded(maps[i], &p) < 0;
+			else if (i != r->implicit)
+				rc |= st_agg_print_text(maps[i], &p);
+		}
+	}
+	for (i = 0; last && o->svg && i < r->nfeeds; i++) {
+		if (st_feed_wants_stack(r->feeds[i])) {
+			rc |= write_svg(r, maps[i], &p);
+			break;
+		}
+	}
+	fflush(stdout);
+	for (i = 0; i < n; i++)
+		st_agg_clear(maps[i]);
+	r->interval++;
+	return rc ? -1 : 0;
+}
+
+static int run(struct agg_run *r, struct surftrace *st)
+{
+	const struct st_cli_opts *o = r->o;
+	struct surftrace_err err = { 0 };
+	int rc = 0, k;
+
+	st_cli_catch_signals(st);
+	if (surftrace_start(st, on_event, r, &err) < 0) {
+		st_cli_print_err(&err);
+		return 1;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "surftrace: aggregating %s; Ctrl-C to stop\n",
+			o->interval > 0 ? "(printed every interval)" : "until the end");
+	if (o->timeout > 0)
+		st_cli_arm_timeout(o->timeout);
+	for (;;) {
+		k = o->interval > 0 ? surftrace_run_for(st, o->interval, &err)
+				    : surftrace_run(st, &err);
+		if (k < 0) {
+			st_cli_print_err(&err);
+			rc = 1;
+			break;
+		}
+		if (k == 0 || r->failed)
+			break;
+		if (print_all(r, st, false) < 0)
+			break;
+	}
+	st_cli_arm_timeout(0);
+	if (r->failed) {
+		fprintf(stderr, "surftrace: error: %s\n", r->err.msg);
+		rc = 2;
+	} else if (print_all(r, st, true) < 0) {
+		rc = 1;
+	}
+	surftrace_print_lost(st, stderr);
+	if (surftrace_stop(st, &err) < 0) {
+		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+		rc = 1;
+	}
+	st_cli_catch_signals(NULL);
+	return rc;
+}
+
+int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o)
+{
+	struct agg_run r = { .o = o };
+	int rc, i;
+
+	rc = setup(&r);
+	if (!rc)
+		rc = run(&r, st);
+	for (i = 0; i < r.nfeeds; i++)
+		st_feed_free(r.feeds[i]);
+	st_latency_free(r.lat);
+	st_addrsyms_free(r.syms);
+	return rc;
+}
