@@ -284,8 +284,8 @@ static int run(struct agg_run *r, struct surftrace *st)
 		return 1;
 	}
 	if (!o->quiet)
-		fprintf(stderr, "surftrace: aggregating %s; Ctrl-C to stop\n",
-			o->interval > 0 ? "(printed every interval)" : "until the end");
+		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
+			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
 	for (;;) {

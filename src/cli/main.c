@@ -231,8 +231,8 @@ int main(int argc, char **argv)
 		case OPT_LINE: o.line = optarg; break;
 		case 'i':
 			/* -i SECONDS: the aggregation interval; -i alone: the guide */
-			if (optind < argc && parse_number(argv[optind], &num) == 0 && num > 0) {
-				o.interval = num;
+			if (optind < argc &&
+			    !st_numarg_seconds(argv[optind], 366.0 * 86400, &o.interval, &why)) {
 				optind++;
 			} else {
 				guide = true;
@@ -251,15 +251,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BY: o.by = optarg; break;
 		case OPT_TOP:
-			if (parse_number(optarg, &num) || num < 1 || num != (long)num)
-				return bad_usage("--top needs a positive whole number, not '%s'", optarg);
+			if (st_numarg_ulong(optarg, 1, LONG_MAX, &num, &why))
+				return bad_number("--top", optarg, why, "a whole number of entries");
 			o.top = (long)num;
 			break;
 		case OPT_INTERVAL:
-			if (parse_number(optarg, &num) || num <= 0)
-				return bad_usage("--interval needs a positive number of seconds, not '%s'",
-						 optarg);
-			o.interval = num;
+			if (st_numarg_seconds(optarg, 366.0 * 86400, &o.interval, &why))
+				return bad_number("--interval", optarg, why, "seconds, e.g. 1 or 0.5");
 			break;
 		case OPT_LATENCY: o.latency = true; break;
 		case OPT_MATCH: o.match = optarg; break;
@@ -276,11 +274,13 @@ int main(int argc, char **argv)
 	pick_mode(&mode, list_pat != NULL, list_verbose ? "-L" : "-l");
 	pick_mode(&mode, struct_name != NULL, "--struct");
 	pick_mode(&mode, disasm || o.line, disasm ? "-F" : "--line");
-	pick_mode(&mode, guide, "-i");
+	pick_mode(&mode, guide && !st_cli_aggregating(&o), "-i");
 	pick_mode(&mode, o.bundle_in || o.bundle_out, o.bundle_in ? "--bundle" : "--bundle-out");
 	if (!o.bundle_in && !o.bundle_out) {
 		pick_mode(&mode, o.show, "-S");
 		pick_mode(&mode, o.output != NULL, "-o");
+		pick_mode(&mode, st_cli_aggregating(&o), o.latency ? "--latency" :
+			  o.naggs ? "aggregation (--count/--hist/...)" : o.svg ? "--svg" : "--folded");
 	}
 	if (mode.n > 1)
 		return st_cli_usage_error("%s and %s cannot be used together; run them one at a "
