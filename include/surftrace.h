@@ -44,6 +44,9 @@ struct surftrace_opts {
 	                           caller arms its own timer and calls request_stop */
 	const char *vmlinux;    /* debuginfo vmlinux for arguments at func+off (DWARF location
 	                           lists); NULL = the installed one of the running kernel */
+	bool kernel_comm;       /* p/r/P/R also fetch the task's comm in the kernel (an
+	                           argument named __comm) and surftrace_event.comm is that:
+	                           exact even for tasks that exited before being read */
 };
 
 /* One decoded event; valid only during the callback. */

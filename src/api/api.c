@@ -2,6 +2,7 @@
 #include "api/api_int.h"
 #include "session/script.h"
 #include "session/sweep.h"
+#include <event-parse.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,35 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 	return st;
 }
 
+#define KERNEL_COMM_ARG "__comm"
+
+/* opts.kernel_comm: one more fetch argument, $comm, unless the probe has it already. */
+static int add_comm_arg(struct st_probe *p)
+{
+	struct st_probe_arg *na;
+	size_t i;
+
+	if (!strchr("prPR", p->type))
+		return 0;
+	for (i = 0; i < p->nargs; i++)
+		if (!strcmp(p->args[i].name, KERNEL_COMM_ARG))
+			return 0;
+	na = realloc(p->args, (p->nargs + 1) * sizeof(*na));
+	if (!na)
+		return -1;
+	p->args = na;
+	memset(&na[p->nargs], 0, sizeof(*na));
+	na[p->nargs].name = strdup(KERNEL_COMM_ARG);
+	na[p->nargs].fetch = strdup("$comm");
+	if (!na[p->nargs].name || !na[p->nargs].fetch) {
+		free(na[p->nargs].name);
+		free(na[p->nargs].fetch);
+		return -1;
+	}
+	p->nargs++;
+	return 0;
+}
+
 int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *err)
 {
 	struct st_probe *p = NULL, **np;
@@ -80,6 +110,10 @@ int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *
 		st_api_err(err, &e, idx, false);
 		return -1;
 	}
+	if (st->o.kernel_comm && add_comm_arg(p) < 0) {
+		st_probe_free(p);
+		return fail(err, true, "out of memory");
+	}
 	st->exprs[st->nprobes] = strdup(expr);
 	if (!st->exprs[st->nprobes]) {
 		st_probe_free(p);
@@ -90,6 +124,25 @@ int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *
 }
 
 static int on_record(const struct st_event *ev, void *ctx);
+
+/* The comm the kernel fetched with the event (opts.kernel_comm), else the reader's. */
+static const char *event_comm(const struct surftrace *st, const struct st_event *ev,
+			      char *buf, size_t n)
+{
+	const char *data;
+	int len = 0;
+
+	if (!st->o.kernel_comm || !ev->tev || !tep_find_field(ev->tev, KERNEL_COMM_ARG))
+		return ev->comm;
+	data = tep_get_field_raw(NULL, ev->tev, KERNEL_COMM_ARG, ev->rec, &len, 0);
+	if (!data || len <= 0)
+		return ev->comm;
+	if ((size_t)len >= n)
+		len = (int)n - 1;
+	memcpy(buf, data, (size_t)len);
+	buf[len] = '\0';
+	return buf;
+}
 
 /* The reader ran dry: write out what the output stage collected, so a pipe reader sees
  * events promptly without a write per line at high rates. */
@@ -228,9 +281,10 @@ static int on_record(const struct st_event *ev, void *ctx)
 		return 1;   /* the stream is gone (EPIPE): stop like a signal would */
 	if (st->cb) {
 		struct st_api_event priv = { st, ev };
+		char comm[32];
 		struct surftrace_event pub = {
 			.time = (double)ev->ts / 1e9, .cpu = ev->cpu, .pid = ev->pid,
-			.comm = ev->comm, .system = ev->system, .event = ev->name,
+			.comm = event_comm(st, ev, comm, sizeof(comm)), .system = ev->system, .event = ev->name,
 			.expr = expr_of(st, ev), .stack = ev->stack, .nstack = ev->nstack,
 			.priv = &priv, .ts_ns = ev->ts,
 		};

@@ -2,6 +2,7 @@
  * a second: from /proc/<pid>/comm while the task lives (pids are recycled, so what
  * saved_cmdlines held before this run may name an older task), else from saved_cmdlines
  * re-read after the events (the kernel records a traced task's comm at its next switch),
+ * else the name it had when last resolved (it exited while its events were being read),
  * else "<...>" as ftrace prints it. A small fixed table: no allocation per event. */
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +179,11 @@ const char *st_comms_get(struct st_comms *c, int pid)
 	struct slot *s = find_slot(c, pid, false);
 	if (s && c->now - s->sec < 1)
 		return s->comm;
+	/* What it was called when last resolved: a task that has exited since (its events
+	 * still being read) keeps that name rather than becoming "<...>". */
+	char last[sizeof(s->comm)] = "";
+	if (s)
+		memcpy(last, s->comm, sizeof(last));
 	if (from_proc(c, pid))
 		return find_slot(c, pid, false)->comm;
 	if (!c->reloaded) {
@@ -187,7 +193,10 @@ const char *st_comms_get(struct st_comms *c, int pid)
 	s = find_slot(c, pid, false);
 	if (s && c->now - s->sec < 1)
 		return s->comm;
-	put(c, pid, "<...>", 5);  /* the task is gone and unrecorded: as ftrace prints it */
+	if (last[0] && strcmp(last, "<...>"))
+		put(c, pid, last, strlen(last));
+	else
+		put(c, pid, "<...>", 5);  /* the task is gone and unrecorded: as ftrace prints it */
 	s = find_slot(c, pid, false);
 	return s ? s->comm : "<...>";
 }

@@ -44,6 +44,7 @@ if start --count comm 'e syscalls/sys_enter_getppid'; then
 	finish
 	got=$(awk -v k="@count[$WNAME]:" '$1 == k { print $2 }' "$LIVE_TMP/out")
 	check "count: getppid x $N shows exactly $N for comm $WNAME (got '$got')" [ "$got" = "$N" ]
+	[ "$got" = "$N" ] || grep -v '^$' "$LIVE_TMP/out" | tail -5 | sed 's/^/# /'
 	check "count: exit status 0 and nothing lost" \
 		[ "$ST_RC" = 0 ] && ! grep -q lost "$LIVE_TMP/err"
 	if have_bpftrace; then
@@ -109,8 +110,8 @@ if start --sum v --by comm "P $WL:agg_value v=%0"; then
 	"$WL" values 100
 	"$WL" values 10
 	finish
-	check "--sum v --by comm adds both runs: 5050 + 55" grep -qx "@sum_v\[$WNAME\]: 5105" "$LIVE_TMP/out"
-	grep "^@" "$LIVE_TMP/out" | sed "s/^/# /"
+	check "--sum v --by comm adds both runs: 5050 + 55" grep -qx "@sum_v\[$WNAME\]: 5105" "$LIVE_TMP/out" ||
+		grep "^@" "$LIVE_TMP/out" | sed "s/^/# /"
 else
 	fail "surftrace --by never became ready"
 fi
