@@ -3,6 +3,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "discover/declfmt.h"
+#include "discover/glob.h"
 #include "util/json.h"
 
 struct lay {
@@ -363,6 +364,61 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 	return 0;
 }
 
+struct named { const char *name, *kind; };
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->kind, y->kind);
+}
+
+/* NAME is a glob: print the struct, union and typedef-of-composite names it matches, one
+ * per line, sorted (for shell completion and for finding a type). */
+static int list_names(FILE *out, const struct btf *btf, const char *pat, bool json,
+		      struct st_err *err)
+{
+	struct st_glob *g = st_glob_new(pat);
+	__u32 id, n = btf__type_cnt(btf), cnt = 0, i;
+	struct named *names = calloc(n, sizeof(*names));
+
+	if (!g || !names) {
+		st_glob_free(g);
+		free(names);
+		return st_err_set(err, 0, "out of memory");
+	}
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		if (!name || !*name || !(btf_is_composite(t) || btf_is_typedef(t)))
+			continue;
+		if (btf_is_typedef(t) && !is_composite(btf__type_by_id(btf, bare(btf, id))))
+			continue;
+		if (st_glob_test(g, name))
+			names[cnt++] = (struct named){ name, btf_is_typedef(t) ? "typedef" :
+						       btf_is_union(t) ? "union" : "struct" };
+	}
+	qsort(names, cnt, sizeof(*names), cmp_named);
+	for (i = 0; i < cnt; i++) {
+		if (!json && i && !strcmp(names[i].name, names[i - 1].name))
+			continue;
+		if (json) {
+			fprintf(out, "{\"v\":%d,\"kind\":\"%s\",\"name\":", ST_JSON_V, names[i].kind);
+			st_json_str(out, names[i].name);
+			fputs("}\n", out);
+		} else {
+			fprintf(out, "%s\n", names[i].name);
+		}
+	}
+	st_glob_free(g);
+	free(names);
+	if (!cnt)
+		return st_err_set(err, 0, "no struct, union or typedef matches '%s'", pat);
+	return 0;
+}
+
 int st_layout_print(FILE *out, const struct btf *btf, const char *spec, bool json,
 		    struct st_err *err)
 {
@@ -377,6 +433,10 @@ int st_layout_print(FILE *out, const struct btf *btf, const char *spec, bool jso
 	dot = strchr(copy, '.');
 	if (dot)
 		*dot = '\0';
+	if (!dot && st_glob_has_meta(copy)) {
+		rc = list_names(out, btf, copy, json, err);
+		goto out;
+	}
 	root = find_root(btf, copy, &label);
 	if (!root) {
 		const char *s = suggest_type(btf, label);

@@ -15,8 +15,9 @@
 struct btf;
 
 /* spec: "task_struct", "struct file", "union bpf_attr", "atomic_t" (typedef), or a
- * dotted path from one of those. Returns 0, or -1 with err (unknown names get a
- * "did you mean" suggestion).
+ * dotted path from one of those; a glob ("task_*") prints the matching type names
+ * instead (with json: {"v":1,"kind":"struct"|"union"|"typedef","name":..} per line).
+ * Returns 0, or -1 with err (unknown names get a "did you mean" suggestion).
  * json: one object instead (docs/JSON.md): {"v":1,"kind":"struct","name":..,"typedef":..,
  * "size":..,"members":[{"name","decl","offset","size"[,"bit_offset","bit_size"]} or
  * anonymous {"name","kind","offset","size","members":[..]}]}; a path adds "spec", "object",

@@ -16,15 +16,20 @@ missing=
 for f in usr/bin/surftrace usr/bin/surfguide usr/bin/lbc \
     usr/include/surftrace.h usr/include/lbc.h usr/include/liblbc.h \
     $LIBDIR/libsurftrace.a $LIBDIR/liblbc.a $LIBDIR/libsurftrace.so.$rel $LIBDIR/liblbc.so.$rel \
-    $LIBDIR/pkgconfig/libsurftrace.pc $LIBDIR/pkgconfig/liblbc.pc; do
+    $LIBDIR/pkgconfig/libsurftrace.pc $LIBDIR/pkgconfig/liblbc.pc \
+    usr/share/man/man1/surftrace.1 usr/share/man/man1/surfguide.1 usr/share/man/man1/lbc.1 \
+    usr/share/man/man7/surftrace-expressions.7 usr/share/man/man7/lbc.h.7 \
+    usr/share/bash-completion/completions/surftrace usr/share/bash-completion/completions/surfguide \
+    usr/share/bash-completion/completions/lbc; do
   [ -e "$D/${f#/}" ] || missing="$missing $f"
 done
-check "installed: commands, headers in <prefix>/include, .a, .so, .pc${missing:+ (missing:$missing)}" [ -z "$missing" ]
+check "installed: commands, headers in <prefix>/include, .a, .so, .pc, man pages, completion${missing:+ (missing:$missing)}" [ -z "$missing" ]
 for l in libsurftrace liblbc; do
   so=$D$LIBDIR/$l.so
   soname=$(readelf -d "$so.$rel" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-  check "$l: soname $soname, $l.so.0 -> $l.so.$rel, $l.so -> $l.so.0" \
-    [ "$soname" = "$l.so.0" ] && [ "$(readlink "$so.0")" = "$l.so.$rel" ] && [ "$(readlink "$so")" = "$l.so.0" ]
+  if [ "$soname" = "$l.so.0" ] && [ "$(readlink "$so.0")" = "$l.so.$rel" ] && [ "$(readlink "$so")" = "$l.so.0" ]
+  then ok "$l: soname $soname, $l.so.0 -> $l.so.$rel, $l.so -> $l.so.0"
+  else fail "$l: soname '$soname', links $(readlink "$so.0") $(readlink "$so")"; fi
 done
 # Exported names: exactly the functions the public header declares.
 exports() { nm -D --defined-only "$1" | awk '{print $NF}' | sed 's/@.*//' | grep -v '^LIB' | sort; }
@@ -45,8 +50,9 @@ done
 pc() { PKG_CONFIG_PATH=$D$LIBDIR/pkgconfig PKG_CONFIG_LIBDIR=$D$LIBDIR/pkgconfig:/usr/lib/$(gcc -print-multiarch)/pkgconfig:/usr/share/pkgconfig \
        PKG_CONFIG_SYSROOT_DIR=$D pkg-config "$@"; }
 flags=$(pc --cflags --libs libsurftrace)
-check "pkg-config libsurftrace: version $(pc --modversion libsurftrace), flags point into the tree ($flags)" \
-  [ "$(pc --modversion libsurftrace)" = "$rel" ] && [[ $flags == *"-I$D/usr/include"* && $flags == *"-L$D$LIBDIR"* ]]
+if [ "$(pc --modversion libsurftrace)" = "$rel" ] && [[ $flags == *"-I$D/usr/include"* && $flags == *"-L$D$LIBDIR"* ]]
+then ok "pkg-config libsurftrace: version $rel, flags point into the tree ($flags)"
+else fail "pkg-config libsurftrace: version '$(pc --modversion libsurftrace)', flags '$flags'"; fi
 if cc -o "$t/api_translate" "$ROOT/tests/packaging/api_translate.c" $flags 2>"$t/cc"; then
   ok "a C program builds with \`pkg-config --cflags --libs libsurftrace\` alone"
 else
