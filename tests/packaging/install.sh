@@ -63,7 +63,10 @@ check "it runs on the installed libsurftrace.so.0 ($so)" [ "$so" = "$D$LIBDIR/li
 exprs=('p wake_up_new_task comm=%0->comm f:comm=="bash"' 'r do_filp_open pos=$retval->f_pos'
        'P /bin/bash:main argc=%0' 'e sched/sched_process_exec')
 LD_LIBRARY_PATH=$D$LIBDIR "$t/api_translate" "${exprs[@]}" >"$t/script" 2>"$t/err"
-sed -n "s/^echo '\([pr]\):'\"\$G\"'\/\(.*\)' >> \"\$T\/[a-z]*_events\"$/\1:\2/p" "$t/script" >"$t/api"
+# The script's definition lines, run with the redirection cut off and G set: whatever
+# quoting the script uses, what it would append to *probe_events comes out.
+grep -E '^[^#-].* >> "\$T/[ku]probe_events"$' "$t/script" | grep -v '"-:' |
+  while IFS= read -r l; do (G=GRP; eval "${l% >> *}"); done | sed 's|^\([pr]\):GRP/|\1:|' >"$t/api"
 "$ROOT/$B/surftrace" -S "${exprs[@]}" 2>&1 | grep -E '^[pr]:' >"$t/cli"
 if [ -s "$t/api" ] && cmp -s "$t/api" "$t/cli"; then
   ok "public API translations equal surftrace -S ($(wc -l <"$t/api") probe lines: $(head -1 "$t/api"))"
