@@ -47,6 +47,14 @@ struct surftrace_opts {
 	bool kernel_comm;       /* p/r/P/R also fetch the task's comm in the kernel (an
 	                           argument named __comm) and surftrace_event.comm is that:
 	                           exact even for tasks that exited before being read */
+	/* Scoping (perf's -p and --cpu). pids: record only events of these processes (all
+	 * their threads); follow: and of every task they fork after start. cpus: record and
+	 * read only these CPUs. NULL/0 = everything. Arrays are copied at surftrace_new. */
+	const int *pids;
+	size_t npids;
+	bool follow;
+	const unsigned long *cpus;
+	size_t ncpus;
 };
 
 /* One decoded event; valid only during the callback. */

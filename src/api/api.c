@@ -27,6 +27,32 @@ static int fail(struct surftrace_err *out, bool runtime, const char *msg)
 	return -1;
 }
 
+/* The caller's pid and CPU arrays may go away after surftrace_new: keep copies. */
+static int copy_scope(struct surftrace *st)
+{
+	if (st->o.npids && st->o.pids) {
+		st->pids = malloc(st->o.npids * sizeof(*st->pids));
+		if (!st->pids)
+			return -1;
+		memcpy(st->pids, st->o.pids, st->o.npids * sizeof(*st->pids));
+	} else {
+		st->o.npids = 0;
+	}
+	st->o.pids = st->pids;
+	if (st->o.ncpus && st->o.cpus) {
+		st->cpus = malloc(st->o.ncpus * sizeof(*st->cpus));
+		if (!st->cpus) {
+			free(st->pids);
+			return -1;
+		}
+		memcpy(st->cpus, st->o.cpus, st->o.ncpus * sizeof(*st->cpus));
+	} else {
+		st->o.ncpus = 0;
+	}
+	st->o.cpus = st->cpus;
+	return 0;
+}
+
 struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftrace_err *err)
 {
 	struct st_translator_opts to = { 0 };
@@ -41,6 +67,11 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 	if (opts)
 		memcpy(&st->o, opts, opts->sz && opts->sz < sizeof(st->o) ? opts->sz : sizeof(st->o));
 	st->o.sz = sizeof(st->o);
+	if (copy_scope(st) < 0) {
+		fail(err, true, "out of memory");
+		free(st);
+		return NULL;
+	}
 	to.arch = st->o.arch;
 	to.btf_path = st->o.btf;
 	to.vmlinux = st->o.vmlinux;
@@ -48,6 +79,8 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 	st->tr = st_translator_new(&to, &e);
 	if (!st->tr) {
 		st_api_err(err, &e, -1, false);
+		free(st->pids);
+		free(st->cpus);
 		free(st);
 		return NULL;
 	}
@@ -163,6 +196,7 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.stop = &st->stop,
 		.wake_percent = 0,
 		.on_idle = flush_idle,
+		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 	};
 	size_t i;
 
@@ -208,6 +242,8 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 {
 	struct st_session_opts so = {
 		.tracefs = st->o.tracefs, .stack = st->o.stack, .buffer_kb = st->o.buffer_kb,
+		.pids = st->o.pids, .npids = st->o.npids, .follow = st->o.follow,
+		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 	};
 	struct st_err e = { 0 };
 	size_t i;
@@ -356,7 +392,7 @@ unsigned long long surftrace_lost(struct surftrace *st)
 	int cpu;
 
 	for (cpu = 0; st->rd && cpu < st_reader_ncpus(st->rd); cpu++)
-		n += st_reader_lost(st->rd, cpu);
+		n += st_reader_lost(st->rd, st_reader_cpu_at(st->rd, cpu));
 	return n;
 }
 
@@ -409,6 +445,8 @@ void surftrace_free(struct surftrace *st)
 	free(st->exprs);
 	free(st->expr_by_id);
 	st_translator_free(st->tr);
+	free(st->pids);
+	free(st->cpus);
 	free(st);
 }
 

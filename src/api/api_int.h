@@ -9,7 +9,9 @@
 #include "session/session.h"
 
 struct surftrace {
-	struct surftrace_opts o;
+	struct surftrace_opts o;         /* o.pids / o.cpus point to the copies below */
+	int *pids;
+	unsigned long *cpus;
 	struct st_translator *tr;
 	struct st_probe **probes;
 	char **exprs;                    /* the text of each probe's expression */

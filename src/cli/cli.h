@@ -36,6 +36,12 @@ struct st_cli_opts {
 	const char *match;       /* --match KEYS (latency; default pid) */
 	bool folded;             /* --folded */
 	const char *svg;         /* --svg FILE */
+	int *pids;               /* -p PID[,PID...] */
+	int npids;
+	bool follow;             /* --follow: and their children */
+	const char *command;     /* -c 'CMD ARGS' */
+	unsigned long *cpus;     /* --cpu LIST */
+	size_t ncpus;
 	char **exprs;            /* expressions (argv and -f lines) */
 	int nexprs;
 	struct st_cli_src *srcs; /* where each came from (nexprs entries) */
@@ -69,6 +75,25 @@ void st_cli_print_err(const struct surftrace_err *e);
 /* Print one translated probe the way -S does (text or --json); used by -S and bundles. */
 struct st_probe;
 void st_cli_show_probe(const struct st_probe *p, bool json);
+
+/* -c CMD (child.c): forked and held before setup, released when every probe is live. */
+struct st_cli_child {
+	int pid;                 /* -1 when none */
+	int go_fd, ex_fd;        /* release pipe, exec-error pipe */
+	bool done;               /* reaped: status is valid */
+	int status;              /* exit code, or 128 + signal, as a shell reports it */
+	char name[256];
+};
+/* Split CMD into words (no shell), fork it held. 0, or an exit status after one line. */
+int st_cli_child_fork(const char *cmd, struct st_cli_child *c);
+/* Let it exec. 0, or -1 (one line said why) when the exec failed. */
+int st_cli_child_release(struct st_cli_child *c);
+/* Setup failed: kill and reap the held child. */
+void st_cli_child_abort(struct st_cli_child *c);
+/* Reaped already or now (no wait)? */
+bool st_cli_child_exited(struct st_cli_child *c);
+/* Wait for it; its status. */
+int st_cli_child_wait(struct st_cli_child *c);
 
 /* Errors like a compiler (errors.c): position, then the expression with a caret under
  * the column; FILE:LINE:COL: for expressions read with -f; JSON objects on stderr with

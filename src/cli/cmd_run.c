@@ -3,6 +3,7 @@
  * what the run created; signals only ask the reader to stop. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,12 +91,27 @@ static int write_script(struct surftrace *st, const char *path)
 	return 0;
 }
 
-static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
+/* -c: the command's end ends the run. */
+static void stop_when_child_exits(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
+		      struct st_cli_child *child)
 {
 	struct surftrace_err err = { 0 };
 	int rc = 0;
 
 	st_cli_catch_signals(st);
+	if (child)
+		stop_when_child_exits();
 	if (surftrace_start(st, NULL, NULL, &err) < 0) {
 		st_cli_print_err(&err);
 		return 1;
@@ -103,6 +119,12 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
 	if (!o->quiet)
 		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
+	if (child && st_cli_child_release(child) < 0) {
+		child->status = 127;      /* as a shell says for a command it cannot run */
+		surftrace_request_stop(st);
+	}
+	if (child && st_cli_child_exited(child))
+		surftrace_request_stop(st);
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
 	if (surftrace_run(st, &err) < 0) {
@@ -118,6 +140,25 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o)
 	return rc;
 }
 
+/* -c: once tracing is over, the command's status is the run's. A command still running
+ * then (the run ended by -t, -n or a signal to surftrace alone) gets SIGTERM, as perf
+ * record does with its workload. */
+static int finish_child(struct st_cli_child *c, int rc)
+{
+	int status;
+
+	if (c->pid <= 0)
+		return rc;
+	if (c->go_fd >= 0) {          /* never released: setup failed */
+		st_cli_child_abort(c);
+		return rc;
+	}
+	if (!st_cli_child_exited(c))
+		kill(c->pid, SIGTERM);
+	status = st_cli_child_wait(c);
+	return rc ? rc : status;
+}
+
 int st_cmd_run(const struct st_cli_opts *o)
 {
 	struct surftrace_opts so = {
@@ -125,13 +166,29 @@ int st_cmd_run(const struct st_cli_opts *o)
 		.buffer_kb = o->buffer_kb, .print = stdout, .json = o->json,
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = wants_lines(stdout),
+		.follow = o->follow || o->command, .cpus = o->cpus, .ncpus = o->ncpus,
 	};
+	struct st_cli_child child = { .pid = -1, .go_fd = -1, .ex_fd = -1 };
 	struct surftrace_err err = { 0 };
 	struct surftrace *st;
-	int i, rc;
+	int *pids, npids = 0, i, rc;
 
-	if (!o->nexprs) {
+	if (!o->nexprs)
 		return st_cli_usage_error("no expression given");
+	pids = calloc((size_t)o->npids + 1, sizeof(*pids));
+	if (!pids)
+		return 1;
+	for (i = 0; i < o->npids; i++)
+		pids[npids++] = o->pids[i];
+	if (o->command && st_cli_aggregating(o)) {
+		free(pids);
+		return st_cli_usage_error("-c does not go with aggregations yet; start the command "
+					  "yourself and use -p PID --follow");
+	}
+	/* -c: forked (held) first, so that its pid is in the scope from the start */
+	if (o->command && (rc = st_cli_child_fork(o->command, &child)) != 0) {
+		free(pids);
+		return rc;
 	}
 	if (st_cli_aggregating(o)) {
 		/* answers instead of lines: nothing printed per event */
@@ -143,9 +200,15 @@ int st_cmd_run(const struct st_cli_opts *o)
 		if (!so.buffer_kb)
 			so.buffer_kb = 4096;
 	}
+	if (o->command)
+		pids[npids++] = child.pid;
+	so.pids = npids ? pids : NULL;
+	so.npids = (size_t)npids;
 	st = surftrace_new(&so, &err);
+	free(pids);
 	if (!st) {
 		st_cli_print_err(&err);
+		finish_child(&child, 1);
 		return err.runtime ? 1 : 2;
 	}
 	/* Translate everything first: a bad expression writes nothing at all. */
@@ -156,6 +219,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
 			st_cli_expr_error(i, o->exprs[i], &e);
 			surftrace_free(st);
+			finish_child(&child, 2);
 			return 2;
 		}
 		if (surftrace_notice(st, i))
@@ -163,11 +227,13 @@ int st_cmd_run(const struct st_cli_opts *o)
 	}
 	if (o->output)
 		rc = write_script(st, o->output);
+	else if (st_cli_aggregating(o))
+		rc = st_cmd_aggregate(st, o);
 	else
-		rc = st_cli_aggregating(o) ? st_cmd_aggregate(st, o) : trace_live(st, o);
+		rc = trace_live(st, o, o->command ? &child : NULL);
 	run_st = NULL;
 	surftrace_free(st);
-	return rc;
+	return finish_child(&child, rc);
 }
 
 static void report_removed(const char *kind, const char *name, void *ctx)

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "expr/expr.h"
 #include "util/err.h"
@@ -30,6 +32,11 @@ static const char usage_text[] =
 "  -o FILE         write an equivalent shell script to FILE instead of tracing\n"
 "      --buffer-kb N   per-CPU buffer size of the trace instance\n"
 "  -q, --quiet     no start line ('Tracing N probes...') and no setup messages\n"
+"  -p PID[,PID]    only events of these processes (all their threads)\n"
+"      --follow    with -p: and of the tasks they fork from then on\n"
+"  -c 'CMD ARGS'   run CMD once every probe is live, trace it and its children, stop\n"
+"                  when it exits and exit with its status (runs as the caller)\n"
+"      --cpu LIST  only these CPUs (e.g. 0-3,6)\n"
 "      --cleanup   remove probes and instances left behind by dead surftrace runs\n"
 "  -l PATTERN      list traceable functions (glob), events (group/event), BIN:PATTERN symbols\n"
 "  -L PATTERN      like -l with prototypes and event fields\n"
@@ -54,6 +61,7 @@ enum {
 	OPT_BUNDLE, OPT_BUNDLE_OUT, OPT_LIST,
 	OPT_AGG_COUNT, OPT_AGG_HIST, OPT_AGG_LHIST, OPT_AGG_SUM, OPT_AGG_MIN, OPT_AGG_MAX,
 	OPT_AGG_AVG, OPT_BY, OPT_TOP, OPT_INTERVAL, OPT_LATENCY, OPT_MATCH, OPT_FOLDED, OPT_SVG,
+	OPT_FOLLOW, OPT_CPU,
 };
 
 static const struct option long_opts[] = {
@@ -92,6 +100,10 @@ static const struct option long_opts[] = {
 	{ "match", required_argument, NULL, OPT_MATCH },
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "command", required_argument, NULL, 'c' },
+	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -161,6 +173,40 @@ static int read_expr_file(const char *path, char ***list, struct st_cli_src **sr
 	return 0;
 }
 
+/* -p PID[,PID...]: processes that exist now. */
+static int parse_pids(const char *arg, struct st_cli_opts *o)
+{
+	unsigned long *v;
+	const char *why;
+	size_t n, i;
+
+	o->pids = NULL;
+	o->npids = 0;
+	if (st_numarg_list(arg, 4194304, 0, &v, &n, &why)) {
+		bad_number("-p", arg, why, "process ids, e.g. 1234,5678");
+		return -1;
+	}
+	o->pids = malloc(n * sizeof(*o->pids));
+	for (i = 0; o->pids && i < n; i++) {
+		if (!v[i] || (kill((pid_t)v[i], 0) < 0 && errno == ESRCH)) {
+			st_cli_usage_error("-p: no process %lu", v[i]);
+			free(v);
+			return -1;
+		}
+		o->pids[o->npids++] = (int)v[i];
+	}
+	free(v);
+	return o->pids ? 0 : -1;
+}
+
+/* The highest CPU number this machine can have. */
+static unsigned long cpu_max(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (unsigned long)n - 1 : 0;
+}
+
 /* --json anywhere before "--": errors found while parsing options are JSON too. */
 static bool wants_json(int argc, char **argv)
 {
@@ -188,7 +234,7 @@ int main(int argc, char **argv)
 		return st_cmd_hive(argc - 1, argv + 1);
 	st_cli_errors_init(wants_json(argc, argv), false, NULL, NULL, 0);
 
-	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:i", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:ip:c:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': puts("surftrace " ST_VERSION); return 0;
@@ -263,6 +309,18 @@ int main(int argc, char **argv)
 		case OPT_MATCH: o.match = optarg; break;
 		case OPT_FOLDED: o.folded = true; break;
 		case OPT_SVG: o.svg = optarg; break;
+		case 'p':
+			free(o.pids);
+			if (parse_pids(optarg, &o))
+				return 2;
+			break;
+		case OPT_FOLLOW: o.follow = true; break;
+		case 'c': o.command = optarg; break;
+		case OPT_CPU:
+			free(o.cpus);
+			if (st_numarg_list(optarg, cpu_max(), 1, &o.cpus, &o.ncpus, &why))
+				return bad_number("--cpu", optarg, why, "CPU numbers and ranges, e.g. 0-3,6");
+			break;
 		default:
 			fprintf(stderr, "see 'surftrace --help'\n");
 			return 2;
@@ -285,6 +343,12 @@ int main(int argc, char **argv)
 	if (mode.n > 1)
 		return st_cli_usage_error("%s and %s cannot be used together; run them one at a "
 					  "time", mode.first, mode.name);
+	if ((o.npids || o.command || o.ncpus || o.follow) && mode.n)
+		return st_cli_usage_error("%s scopes a live trace: it does not go with %s",
+					  o.command ? "-c" : o.npids ? "-p" : o.ncpus ? "--cpu" :
+					  "--follow", mode.first);
+	if (o.follow && !o.npids)
+		return st_cli_usage_error("--follow goes with -p PID (-c follows its command anyway)");
 	if (o.list_only && !o.bundle_in)
 		return bad_usage("--list goes with --bundle FILE%s", "");
 
@@ -330,5 +394,7 @@ out:
 	free(owned);
 	free(exprs);
 	free(srcs);
+	free(o.pids);
+	free(o.cpus);
 	return rc;
 }

@@ -164,13 +164,14 @@ int st_output_lost_records(struct st_output *out, struct st_reader *r)
 	if (out->mode != ST_OUT_JSON)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		unsigned long long l = st_reader_lost(r, i);
+		int cpu = st_reader_cpu_at(r, i);
+		unsigned long long l = st_reader_lost(r, cpu);
 
 		if (!l)
 			continue;
 		out->sb.len = 0;
 		out->sb.trunc = false;
-		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%llu,\"cpu\":%d}\n", ST_JSON_V, l, i);
+		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%llu,\"cpu\":%d}\n", ST_JSON_V, l, cpu);
 		if (put_line(out))
 			return -1;
 	}
@@ -182,16 +183,16 @@ unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r)
 	unsigned long long total = 0;
 	int n = st_reader_ncpus(r);
 	for (int i = 0; i < n; i++)
-		total += st_reader_lost(r, i);
+		total += st_reader_lost(r, st_reader_cpu_at(r, i));
 	if (!total)
 		return 0;
 	fprintf(f, "surftrace: lost %llu events (", total);
 	bool first = true;
 	for (int i = 0; i < n; i++) {
-		unsigned long long l = st_reader_lost(r, i);
+		unsigned long long l = st_reader_lost(r, st_reader_cpu_at(r, i));
 		if (!l)
 			continue;
-		fprintf(f, "%scpu%d: %llu", first ? "" : ", ", i, l);
+		fprintf(f, "%scpu%d: %llu", first ? "" : ", ", st_reader_cpu_at(r, i), l);
 		first = false;
 	}
 	fprintf(f, "); enlarge the buffer with --buffer-kb\n");

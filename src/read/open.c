@@ -105,6 +105,21 @@ static int open_cpus(struct st_reader *r, struct st_err *err)
 	int n = list_cpus(r->dir, &ids);
 	if (n <= 0)
 		return st_err_set(err, 0, "%s/per_cpu: no CPU buffers", r->dir);
+	if (r->want_cpus) {
+		int k = 0;
+
+		for (int i = 0; i < n; i++)
+			for (size_t j = 0; j < r->nwant_cpus; j++)
+				if (r->want_cpus[j] == (unsigned long)ids[i]) {
+					ids[k++] = ids[i];
+					break;
+				}
+		if (k < (int)r->nwant_cpus) {
+			free(ids);
+			return st_err_set(err, 0, "--cpu names a CPU this machine does not have");
+		}
+		n = k;
+	}
 	r->cpus = calloc((size_t)n, sizeof(*r->cpus));
 	r->pfds = calloc((size_t)n, sizeof(*r->pfds));
 	if (!r->cpus || !r->pfds) {
@@ -189,6 +204,8 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	snprintf(r->dir, sizeof(r->dir), "%s", o->instance_dir);
 	set_root(r, o);
 	r->stacks = o->stacks;
+	r->want_cpus = o->cpus;
+	r->nwant_cpus = o->ncpus;
 	r->stop = o->stop;
 	r->on_idle = o->on_idle;
 	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
@@ -256,6 +273,11 @@ struct tep_handle *st_reader_tep(const struct st_reader *r)
 int st_reader_ncpus(const struct st_reader *r)
 {
 	return r->ncpus;
+}
+
+int st_reader_cpu_at(const struct st_reader *r, int i)
+{
+	return i >= 0 && i < r->ncpus ? r->cpus[i].cpu : -1;
 }
 
 unsigned long long st_reader_lost(struct st_reader *r, int cpu)

@@ -35,6 +35,9 @@ struct st_reader_opts {
 	 * been delivered and the reader is about to wait: the moment to flush output
 	 * (st_output_idle). Only after at least one record was delivered. May be NULL. */
 	void (*on_idle)(void *ctx);
+	/* Read only these CPUs' buffers (--cpu); NULL = every CPU of the instance. */
+	const unsigned long *cpus;
+	size_t ncpus;
 };
 
 /* One decoded record, valid only during the callback (it points into the page). */
@@ -87,6 +90,8 @@ int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_e
 
 struct tep_handle *st_reader_tep(const struct st_reader *r);
 int st_reader_ncpus(const struct st_reader *r);
+/* The CPU number of the i-th buffer read (0 <= i < st_reader_ncpus). */
+int st_reader_cpu_at(const struct st_reader *r, int i);
 
 /* Events lost on `cpu`: the larger of the pages' missed-events counts and the kernel's
  * per_cpu/cpuN/stats (overrun + dropped events) since st_reader_new. Stats are re-read on

@@ -61,6 +61,8 @@ struct st_reader {
 	struct pollfd *pfds;
 	size_t subbuf;
 	bool stacks;
+	const unsigned long *want_cpus;  /* --cpu: only these (borrowed during open) */
+	size_t nwant_cpus;
 	volatile sig_atomic_t *stop;
 	int idle_ms;
 	struct st_comms *comms;

@@ -1,6 +1,7 @@
 /* Session lifetime: create the instance, start, tear down in the safe order. */
 #include "session/session_int.h"
 #include "session/sweep.h"
+#include "util/proc.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,77 @@ static int make_instance(struct st_session *s, struct st_err *err)
 	return 0;
 }
 
+/* tracing_cpumask: comma-separated 32-bit hex words, most significant first. */
+static int set_cpumask(struct st_session *s, const unsigned long *cpus, size_t n,
+		       struct st_err *err)
+{
+	unsigned long max = 0;
+	unsigned int *words;
+	size_t nw, i, len = 0;
+	char *text;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		max = cpus[i] > max ? cpus[i] : max;
+	nw = max / 32 + 1;
+	words = calloc(nw, sizeof(*words));
+	text = malloc(nw * 9 + 1);
+	if (!words || !text) {
+		free(words);
+		free(text);
+		return st_err_set(err, 0, "out of memory");
+	}
+	for (i = 0; i < n; i++)
+		words[cpus[i] / 32] |= 1u << (cpus[i] % 32);
+	for (i = nw; i-- > 0;)
+		len += (size_t)sprintf(text + len, i == nw - 1 ? "%x" : ",%08x", words[i]);
+	rc = inst_write(s, "tracing_cpumask", text, err);
+	free(words);
+	free(text);
+	return rc;
+}
+
+/* set_event_pid with every thread of every process; event-fork first, so that no child
+ * forked in between is missed. */
+static int set_pids(struct st_session *s, const struct st_session_opts *o, struct st_err *err)
+{
+	size_t len = 0, cap = 64, i;
+	char *text = malloc(cap), *nt;
+	int *tids, n, j, rc;
+
+	if (!text)
+		return st_err_set(err, 0, "out of memory");
+	if (o->follow && inst_write(s, "options/event-fork", "1", err) < 0) {
+		free(text);
+		return -1;
+	}
+	text[0] = '\0';
+	for (i = 0; i < o->npids; i++) {
+		n = st_proc_threads(o->pids[i], &tids);
+		if (n < 0) {
+			free(text);
+			return st_err_set(err, 0, "no process %d: %s", o->pids[i],
+					  errno == ESRCH ? "it does not exist (any more)" : strerror(errno));
+		}
+		for (j = 0; j < n; j++) {
+			if (cap - len < 16) {
+				nt = realloc(text, cap *= 2);
+				if (!nt) {
+					free(tids);
+					free(text);
+					return st_err_set(err, 0, "out of memory");
+				}
+				text = nt;
+			}
+			len += (size_t)snprintf(text + len, cap - len, "%s%d", len ? " " : "", tids[j]);
+		}
+		free(tids);
+	}
+	rc = inst_write(s, "set_event_pid", text, err);
+	free(text);
+	return rc;
+}
+
 struct st_session *st_session_new(const struct st_session_opts *opts, struct st_err *err)
 {
 	struct st_session *s = calloc(1, sizeof(*s));
@@ -83,6 +155,10 @@ struct st_session *st_session_new(const struct st_session_opts *opts, struct st_
 		if (inst_write(s, "buffer_size_kb", num, err) < 0)
 			goto fail;
 	}
+	if (opts && opts->ncpus && set_cpumask(s, opts->cpus, opts->ncpus, err) < 0)
+		goto fail;
+	if (opts && opts->npids && set_pids(s, opts, err) < 0)
+		goto fail;
 	return s;
 fail:
 	st_session_teardown(s, NULL);

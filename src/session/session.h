@@ -19,6 +19,16 @@ struct st_session_opts {
 	bool stack;            /* instance options/stacktrace */
 	long buffer_kb;        /* instance buffer_size_kb, 0 = kernel default */
 	int pid;               /* name tag, 0 = getpid() */
+	/* -p: record only events of these processes (every thread of each, through the
+	 * instance's set_event_pid); follow: and of the tasks they fork from now on
+	 * (options/event-fork). Applies to every event of the instance: trace events,
+	 * kprobes and uprobes alike. */
+	const int *pids;
+	size_t npids;
+	bool follow;
+	/* --cpu: record only on these CPUs (the instance's tracing_cpumask); NULL = all. */
+	const unsigned long *cpus;
+	size_t ncpus;
 };
 
 /* One event enabled in our instance: a probe we defined or an existing trace event. */
@@ -33,7 +43,8 @@ struct st_session_event {
 
 struct st_session;
 
-/* Open tracefs and create the instance (tracing_on 0, stacktrace, buffer size). */
+/* Open tracefs and create the instance (tracing_on 0, stacktrace, buffer size, pid and
+ * CPU scoping). */
 struct st_session *st_session_new(const struct st_session_opts *opts, struct st_err *err);
 
 /* Define (p/r: kprobe_events, P/R: uprobe_events), filter and enable one probe; `e`

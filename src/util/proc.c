@@ -1,6 +1,9 @@
 /* Facts about other processes from /proc. */
 #include "util/proc.h"
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,4 +48,41 @@ bool st_proc_started_after(int pid, const char *path)
 		return false;
 	started = st_proc_start(pid);
 	return started > 0 && started > (double)st.st_mtime + 60;
+}
+
+int st_proc_threads(int pid, int **tids)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0, cap = 0, *v = NULL, *nv;
+	DIR *d;
+
+	*tids = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d) {
+		errno = errno == ENOENT ? ESRCH : errno;
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		int tid = atoi(de->d_name);
+
+		if (tid <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = realloc(v, (size_t)cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				errno = ENOMEM;
+				return -1;
+			}
+			v = nv;
+		}
+		v[n++] = tid;
+	}
+	closedir(d);
+	*tids = v;
+	return n;
 }

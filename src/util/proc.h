@@ -14,4 +14,8 @@ double st_proc_start(int pid);
  * making a live owner look recycled. False when either time is unknown. */
 bool st_proc_started_after(int pid, const char *path);
 
+/* The thread ids of process pid (/proc/PID/task), malloc'ed into *tids. Returns the count,
+ * or -1 with errno (ESRCH: no such process). */
+int st_proc_threads(int pid, int **tids);
+
 #endif

@@ -28,6 +28,25 @@ done
 for v in 0 -4 4.5 nan 9999999999999999; do
 	refused "--buffer-kb '$v'" "^surftrace: --buffer-kb '$v': " --buffer-kb "$v" -S "$E"
 done
+# scoping options
+refused "-p abc" "^surftrace: -p 'abc': " -p abc "$E"
+refused "-p 1,,2" "^surftrace: -p '1,,2': malformed list" -p 1,,2 "$E"
+refused "-p -5" "^surftrace: -p '-5': " -p -5 "$E"
+refused "-p 0" "^surftrace: -p: no process 0" -p 0 "$E"
+refused "-p 99999999" "^surftrace: -p '99999999': too large" -p 99999999 "$E"
+dead=4194303; while kill -0 $dead 2>/dev/null; do dead=$((dead - 1)); done
+refused "-p of a pid that does not exist" "^surftrace: -p: no process $dead" -p $dead "$E"
+refused "--cpu 4096" "^surftrace: --cpu '4096': too large" --cpu 4096 "$E"
+refused "--cpu 1-0" "^surftrace: --cpu '1-0': range goes backwards" --cpu 1-0 "$E"
+refused "--cpu x" "^surftrace: --cpu 'x': " --cpu x "$E"
+refused "-S -p" "-p scopes a live trace: it does not go with -S" -S -p $$ "$E"
+refused "-o -c" "-c scopes a live trace: it does not go with -o" -o "$T/y.sh" -c true "$E"
+refused "--cpu -l" "--cpu scopes a live trace: it does not go with -l" --cpu 0 -l 'vfs_*'
+refused "--follow without -p" "--follow goes with -p" --follow "$E"
+refused "-c ''" "-c needs a command" -c '' "$E"
+refused "-c with a pipe" "shell syntax .* needs -c 'sh -c" -c 'ls | wc' "$E"
+refused "-c unbalanced quote" "unbalanced quotes" -c "ls 'x" "$E"
+
 # good numbers still pass
 out=$("$ST" -t 0.5 -n 3 --buffer-kb 64 -S "$E" 2>&1); check "-t 0.5 -n 3 --buffer-kb 64 accepted" [ "$out" = "$E" ]
 

@@ -3,7 +3,7 @@
 # Readiness is observed in tracefs (see wait_ready), never guessed with sleeps.
 LIVE_TMP=$(mktemp -d /tmp/st_live.XXXXXX)
 TARGET=$LIVE_TMP/target
-live_cleanup() { rm -rf "$LIVE_TMP"; }
+live_cleanup() { [ -n "$KEEP" ] || rm -rf "$LIVE_TMP"; }
 trap live_cleanup EXIT
 
 build_target() {
