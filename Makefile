@@ -23,7 +23,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.
 CLI_SRCS := $(sort $(wildcard src/cli/*.c) $(filter-out guide/surfguide.c,$(wildcard guide/*.c)))
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
-# capstone is dlopen()ed by src/discover/capstone_dl.c (only -F needs it)
+# capstone is dlopen()ed by src/util/capstone_dl.c (only -F needs it)
 CLI_LIBS := $(PKG_LIBS) -lreadline -lpthread -ldl
 
 .PHONY: all clean test unit asan

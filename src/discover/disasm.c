@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "discover/capstone_dl.h"
+#include "util/capstone_dl.h"
 #include <elfutils/libdw.h>
 #include "discover/disasm.h"
 #include "discover/kimage.h"
@@ -15,9 +15,7 @@
 
 static int open_capstone(struct st_kimage *k, csh *h)
 {
-	cs_arch arch = CS_ARCH_X86;
-	cs_mode mode = CS_MODE_64;
-	int machine = 0;
+	int machine = EM_X86_64;
 	GElf_Ehdr eh;
 
 	if (k->elf && gelf_getehdr(k->elf, &eh))
@@ -26,13 +24,9 @@ static int open_capstone(struct st_kimage *k, csh *h)
 	if (!k->elf)
 		machine = EM_AARCH64;
 #endif
-	if (machine == EM_AARCH64) {
-		arch = CS_ARCH_ARM64;
-		mode = CS_MODE_ARM;
-	}
-	if (st_cs_load() || st_cs_open(arch, mode, h) != CS_ERR_OK)
+	if (st_cs_open_elf(machine, h))
 		return -1;
-	if (arch == CS_ARCH_X86)
+	if (machine != EM_AARCH64)
 		st_cs_option(*h, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);   /* as objdump prints it */
 	/* Undecodable bytes (data in text, newer opcodes) become ".byte": the listing goes
 	 * on instead of stopping half way. */

@@ -14,7 +14,9 @@ int st_usym_find_binary(const char *name, char *path, size_t n, struct st_err *e
 
 /* File offset for a uprobe: symbol value (or vaddr when sym is NULL) minus the vaddr of
  * the PT_LOAD segment holding it plus that segment's file offset; plus off. Searches
- * .symtab then .dynsym. */
+ * .symtab then .dynsym. With a symbol, a non-zero off must be inside it (st_size) and
+ * where an instruction starts, decoding from the symbol's start with capstone; the
+ * error names the nearest valid offsets. A vaddr (sym NULL) is taken as it is. */
 int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, long off,
 		   unsigned long long *file_off, struct st_err *err);
 

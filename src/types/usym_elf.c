@@ -1,5 +1,6 @@
 /* Symbols of a user binary (libelf): uprobe file offsets and function lists. */
 #include "types/usym.h"
+#include "util/capstone_dl.h"
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <gelf.h>
@@ -7,6 +8,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <unistd.h>
 
 struct elf_file {
@@ -65,7 +68,8 @@ static bool name_eq(const char *have, const char *want)
 /* Value of a defined symbol in one symbol table. Functions win over data symbols, and
  * global over local ones (a local static of the same name in another file is a worse
  * guess than the exported one). Returns 0 and *value, or -1. */
-static int lookup_in(Elf *elf, Elf64_Word type, const char *sym, GElf_Addr *value)
+static int lookup_in(Elf *elf, Elf64_Word type, const char *sym, GElf_Addr *value,
+		     GElf_Xword *size)
 {
 	GElf_Shdr sh;
 	Elf_Scn *scn = find_symtab(elf, type, &sh);
@@ -90,13 +94,14 @@ static int lookup_in(Elf *elf, Elf64_Word type, const char *sym, GElf_Addr *valu
 		if (rank > best) {
 			best = rank;
 			*value = s.st_value;
+			*size = s.st_size;
 		}
 	}
 	return best ? 0 : -1;
 }
 
-/* File offset of a virtual address: the PT_LOAD segment that maps it. */
-static int vaddr_to_off(Elf *elf, GElf_Addr v, unsigned long long *off)
+/* File offset of a virtual address: the PT_LOAD segment that maps it from the file. */
+static int vaddr_to_off(Elf *elf, GElf_Addr v, unsigned long long *off, GElf_Xword *infile)
 {
 	size_t i, n;
 
@@ -109,10 +114,76 @@ static int vaddr_to_off(Elf *elf, GElf_Addr v, unsigned long long *off)
 			continue;
 		if (v >= ph.p_vaddr && v < ph.p_vaddr + ph.p_memsz) {
 			*off = v - ph.p_vaddr + ph.p_offset;
+			*infile = v - ph.p_vaddr < ph.p_filesz ? ph.p_filesz - (v - ph.p_vaddr) : 0;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+/* Largest function we decode to check an offset (a bogus st_size must not make us read
+ * a whole library). */
+#define MAX_FUNC_BYTES (4u << 20)
+
+
+/* off must be inside sym (st_size) and where an instruction starts, decoding from the
+ * symbol's first byte: a uprobe in the middle of an instruction corrupts the traced
+ * program (SIGSEGV, or silently wrong code). The error names the nearest valid offsets. */
+static int check_boundary(struct elf_file *f, const char *sym, unsigned long long fo,
+			  GElf_Xword size, GElf_Xword infile, long off, struct st_err *err)
+{
+	unsigned long long prev = 0, next = 0;
+	const uint8_t *code;
+	unsigned char *buf;
+	size_t left;
+	uint64_t addr = 0;
+	cs_insn *insn;
+	GElf_Ehdr eh;
+	csh h;
+	int rc = -1;
+
+	if (off < 0)
+		return st_err_set(err, 0, "%s%ld is before the start of %s", sym, off, sym);
+	if (!size)
+		return st_err_set(err, 0, "the size of %s is unknown (st_size 0), so %s+%ld cannot be "
+				  "checked to be inside it", sym, sym, off);
+	if ((unsigned long)off >= size)
+		return st_err_set(err, 0, "%s+%ld is outside %s (%llu bytes: %s+0 to %s+%llu)"
+				 , sym, off, sym, (unsigned long long)size, sym, sym,
+				  (unsigned long long)size - 1);
+	if (size > MAX_FUNC_BYTES || size > infile)
+		return st_err_set(err, 0, "the code of %s (%llu bytes) cannot be read to check "
+				  "%s+%ld", sym, (unsigned long long)size, sym, off);
+	if (!gelf_getehdr(f->elf, &eh) || st_cs_open_elf(eh.e_machine, &h))
+		return st_err_set(err, 0, "cannot check that %s+%ld starts an instruction: needs "
+				  "capstone (libcapstone4) for this machine", sym, off);
+	buf = malloc(size);
+	insn = st_cs_malloc(h);
+	if (!buf || !insn || pread(f->fd, buf, size, (off_t)fo) != (ssize_t)size) {
+		st_err_set(err, 0, "cannot read the code of %s", sym);
+		goto out;
+	}
+	code = buf;
+	left = size;
+	while (addr <= (uint64_t)off && st_cs_disasm_iter(h, &code, &left, &addr, insn)) {
+		prev = insn->address;
+		next = addr;
+	}
+	if (prev == (unsigned long long)off) {
+		rc = 0;
+	} else if (addr <= (uint64_t)off) {
+		st_err_set(err, 0, "cannot decode %s past %s+%llu to check %s+%ld", sym,
+			   sym, (unsigned long long)addr, sym, off);
+	} else {
+		st_err_set(err, 0, "%s+%ld is inside an instruction: the nearest instructions start "
+			   "at %s+%llu and %s+%llu", sym, off, sym, prev, sym, next);
+	}
+out:
+	if (insn)
+		st_cs_free(insn, 1);
+	st_cs_close(&h);
+	free(buf);
+	return rc;
 }
 
 int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, long off,
@@ -120,18 +191,27 @@ int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, 
 {
 	struct elf_file f;
 	GElf_Addr v = vaddr;
+	GElf_Xword size = 0, infile = 0;
 	unsigned long long fo;
 	int ret = 0;
 
 	if (elf_file_open(&f, path, err))
 		return -1;
-	if (sym && lookup_in(f.elf, SHT_SYMTAB, sym, &v) && lookup_in(f.elf, SHT_DYNSYM, sym, &v)) {
+	if (sym && lookup_in(f.elf, SHT_SYMTAB, sym, &v, &size) &&
+	    lookup_in(f.elf, SHT_DYNSYM, sym, &v, &size)) {
 		ret = st_err_set(err, 0, "no symbol '%s' in %s", sym, path);
 		goto out;
 	}
-	if (vaddr_to_off(f.elf, v, &fo)) {
+	if (vaddr_to_off(f.elf, v, &fo, &infile)) {
 		ret = st_err_set(err, 0, "address 0x%llx of '%s' is in no loadable segment of %s",
 				 (unsigned long long)v, sym ? sym : "?", path);
+		goto out;
+	}
+	if (sym && off && check_boundary(&f, sym, fo, size, infile, off, err)) {
+		struct st_err e = *err;
+
+		ret = st_err_set(err, 0, "%s; to probe that address anyway, name it raw: "
+				 "BINARY:0x%llx", e.msg, (unsigned long long)(v + (GElf_Addr)off));
 		goto out;
 	}
 	*file_off = fo + (unsigned long long)off;

@@ -105,15 +105,52 @@ static void test_offset_nopie(void **state)
 	assert_true(got < 0x400000 && got == want);
 }
 
+/* Oracle for instruction starts: objdump -d over [value, value + size) of sym (readelf -s).
+ * Returns the first start at or after min (relative to sym), or -1. */
+static long objdump_start_from(const char *path, const char *sym, long min)
+{
+	char line[512];
+	unsigned long long v, n;
+	long at = -1;
+	FILE *p;
+
+	assert_int_equal(sh_line(line, sizeof(line),
+		"readelf -sW '%s' | awk '$4==\"FUNC\" && $7!=\"UND\" { n=$8; sub(/@.*/, \"\", n); "
+		"if (n==\"%s\") { print $2, $3; exit } }'", path, sym), 0);
+	assert_int_equal(sscanf(line, "%llx %llu", &v, &n), 2);
+	snprintf(line, sizeof(line), "objdump -d --no-show-raw-insn --start-address=0x%llx "
+		 "--stop-address=0x%llx '%s'", v, v + n, path);
+	p = popen(line, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		unsigned long long a;
+
+		if (at < 0 && sscanf(line, " %llx:", &a) == 1 && strchr(line, '\t') &&
+		    (long)(a - v) >= min)
+			at = (long)(a - v);
+	}
+	pclose(p);
+	return at;
+}
+
 static void test_offset_libc_malloc(void **state)
 {
 	char libc[PATH_MAX];
 	struct st_err err = {0};
+	unsigned long long got;
+	long at;
 
 	(void)state;
 	assert_int_equal(st_usym_find_binary("libc", libc, sizeof(libc), &err), 0);
 	check_offset(libc, "malloc", 0);
-	check_offset(libc, "malloc", 8);
+	/* the first instruction start at or after +5, and the byte after it */
+	at = objdump_start_from(libc, "malloc", 5);
+	assert_true(at >= 5);
+	check_offset(libc, "malloc", at);
+	if (objdump_start_from(libc, "malloc", at + 1) != at + 1) {
+		assert_int_equal(st_usym_offset(libc, "malloc", 0, at + 1, &got, &err), -1);
+		assert_non_null(strstr(err.msg, "is inside an instruction"));
+	}
 	check_offset(libc, "free", 0);
 }
 

@@ -1,6 +1,7 @@
 #include <dlfcn.h>
+#include <elf.h>
 #include <stddef.h>
-#include "discover/capstone_dl.h"
+#include "util/capstone_dl.h"
 
 static struct {
 	void *lib;
@@ -57,3 +58,19 @@ bool st_cs_disasm_iter(csh h, const uint8_t **code, size_t *size, uint64_t *addr
 }
 void st_cs_free(cs_insn *insn, size_t count) { cs.free(insn, count); }
 cs_err st_cs_close(csh *h) { return cs.close(h); }
+
+int st_cs_open_elf(int e_machine, csh *h)
+{
+	cs_arch arch;
+	cs_mode mode;
+
+	switch (e_machine) {
+	case EM_X86_64: arch = CS_ARCH_X86; mode = CS_MODE_64; break;
+	case EM_386: arch = CS_ARCH_X86; mode = CS_MODE_32; break;
+	case EM_AARCH64: arch = CS_ARCH_ARM64; mode = CS_MODE_ARM; break;
+	default: return -1;
+	}
+	if (st_cs_load() || st_cs_open(arch, mode, h) != CS_ERR_OK)
+		return -1;
+	return 0;
+}
