@@ -36,9 +36,10 @@ refused() {
 	local name=$1 link=$2 rc lines
 	timeout 10 "$ST" -t 0.5 "P $link:st_target a=%0" >"$LIVE_TMP/o" 2>"$LIVE_TMP/e"
 	rc=$?
-	lines=$(wc -l <"$LIVE_TMP/e")
+	# one error line (a caret line under the expression may follow), the path escaped
+	lines=$(grep -c "error:" "$LIVE_TMP/e")
 	checkx "$name: live run refused (rc $rc) with one line naming the path" \
-		'[ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$lines" -eq 1 ] && grep -q "binary path .$LIVE_TMP/" "$LIVE_TMP/e"'
+		'[ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$lines" -eq 1 ] && grep -q "error: .*binary path .$LIVE_TMP/" "$LIVE_TMP/e" && ! grep -q "^p:$EVIL" "$LIVE_TMP/e"'
 	"$ST" -S "P $link:st_target" >/dev/null 2>"$LIVE_TMP/e"
 	rc=$?
 	checkx "$name: -S refused" '[ $rc -ne 0 ] && grep -q "binary path" "$LIVE_TMP/e"'
