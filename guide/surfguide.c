@@ -9,10 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "guide.h"
+#include "types/hive.h"
 #include "version.h"
 
 static const char usage[] =
-	"usage: surfguide [-a ARCH] [--btf FILE] [FILE.surf]   (--version: print the version)\n"
+	"usage: surfguide [-a ARCH] [--btf FILE | --kernel RELEASE] [--hive DIR] [FILE.surf]\n"
+	"       (--version: print the version; --hive or SURFTRACE_HIVE: types of kernels\n"
+	"       without BTF, docs/HIVE.md)\n"
 	"Interactive guide for surftrace expressions: Tab completion of functions, events,\n"
 	"arguments and struct members, the translated probe line as you type, Enter runs.\n"
 	"Type :help inside for the commands. Example:\n"
@@ -41,21 +44,35 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "btf", required_argument, NULL, 'B' },
+		{ "hive", required_argument, NULL, 'H' },
+		{ "kernel", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct g_opts o = { .surftrace = find_surftrace() };
+	const char *kernel = NULL;
+	static char kbtf[4096];
+	struct st_err err = { 0 };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "a:hV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o.arch = optarg; break;
 		case 'B': o.btf = optarg; break;
+		case 'H': setenv("SURFTRACE_HIVE", optarg, 1); break;
+		case 'K': kernel = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': puts("surfguide " ST_VERSION); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
+	}
+	if (kernel) {
+		if (st_hive_resolve(o.btf, kernel, o.arch, kbtf, sizeof(kbtf), &err)) {
+			fprintf(stderr, "surfguide: error: %s\n", err.msg);
+			return 1;
+		}
+		o.btf = kbtf;
 	}
 	if (optind < argc)
 		o.load = argv[optind++];

@@ -53,7 +53,13 @@ struct lbc {
 	int printk_fd;
 	char *pkbuf;             /* partial printk line */
 	size_t pklen;
+	char hive_btf[PATH_MAX]; /* the hive's BTF of this kernel when it has no sysfs BTF */
 };
+
+/* The kernel BTF file lbc uses: --btf, else NULL for /sys/kernel/btf/vmlinux, else the
+ * hive's entry of the running kernel (SURFTRACE_HIVE; types/hive.h decides). Sets the
+ * error and returns "" when the kernel has no BTF anywhere. */
+const char *lbc_kernel_btf(struct lbc *l);
 
 /* snprintf for paths: truncation is checked by the callers that care (returns the length
  * snprintf would have written); a plain function keeps gcc's truncation guesses quiet. */

@@ -1,6 +1,7 @@
 /* The lbc command: run, build, vmlinux. One small function per command; the work is in
  * liblbc. Exit status: 0 ok, 1 runtime failure (load, verifier, attach), 2 bad input
  * (usage, compile error, unknown section). */
+#include "types/hive.h"
 #include "liblbc.h"
 #include "util/numarg.h"
 #include <bpf/libbpf.h>
@@ -53,6 +54,8 @@ static void usage(FILE *f)
 	      "  --no-maps         do not print maps on exit\n"
 	      "  --attach-only     exit right after attaching (benchmarks, checks)\n"
 	      "  --btf FILE        kernel BTF for vmlinux.h    --cache-dir DIR   compile cache\n"
+	      "  --hive DIR        types of a kernel without BTF (also SURFTRACE_HIVE=DIR)\n"
+	      "  --kernel RELEASE  that kernel's types from the hive (lbc vmlinux, build)\n"
 	      "  --no-cache        always run clang    -I DIR   include dir    --cflag FLAG\n"
 	      "  --freq HZ         SEC(\"perf_event\") sampling rate (default 49)\n"
 	      "  -q                no status lines on stderr\n"
@@ -70,10 +73,11 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		{ "attach-only", no_argument, NULL, 'A' }, { "btf", required_argument, NULL, 'b' },
 		{ "cache-dir", required_argument, NULL, 'c' }, { "no-cache", no_argument, NULL, 'N' },
 		{ "cflag", required_argument, NULL, 'f' }, { "freq", required_argument, NULL, 'F' },
+		{ "hive", required_argument, NULL, 'H' }, { "kernel", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	unsigned long num;
-	const char *why;
+	const char *why, *kernel = NULL;
 	int c;
 
 	optind = 1;
@@ -112,6 +116,8 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'M': o->no_maps = true; break;
 		case 'A': o->attach_only = true; break;
 		case 'b': o->lo.btf_path = optarg; break;
+		case 'H': setenv("SURFTRACE_HIVE", optarg, 1); break;
+		case 'K': kernel = optarg; break;
 		case 'c': o->lo.cache_dir = optarg; break;
 		case 'N': o->lo.no_cache = true; break;
 		case 'F':
@@ -123,6 +129,14 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
+	}
+	if (kernel) {
+		static char kbtf[PATH_MAX];
+		struct st_err err = { 0 };
+
+		if (st_hive_resolve(o->lo.btf_path, kernel, NULL, kbtf, sizeof(kbtf), &err))
+			return fprintf(stderr, "lbc: error: %s\n", err.msg), -1;
+		o->lo.btf_path = kbtf;
 	}
 	o->lo.incdirs = o->incs;
 	o->lo.cflags = o->cflags;

@@ -175,6 +175,9 @@ static int open_mem(struct lbc *l, const char *name)
 
 	obj_name(name, oname, sizeof(oname));
 	oo.object_name = oname;
+	/* A kernel without /sys/kernel/btf: CO-RE relocates against the hive's BTF. */
+	if (!l->o.btf_path && lbc_kernel_btf(l) && *lbc_kernel_btf(l))
+		oo.btf_custom_path = lbc_kernel_btf(l);
 	log_owner = l;
 	l->obj = bpf_object__open_mem(l->objbuf, l->objsz, &oo);
 	log_owner = NULL;

@@ -2,6 +2,8 @@
  * lbc.h into each compile's private directory. */
 #include "lbc_int.h"
 #include "types/btf_header.h"
+#include "types/hive.h"
+#include "types/kident.h"
 #include "util/sha256.h"
 #include <bpf/btf.h>
 #include <errno.h>
@@ -18,20 +20,43 @@
 /* The running kernel's BTF is named by its release, build string and BTF size: hashing
  * the 6 MB blob on every start would cost more than the whole cached start. A --btf file
  * is hashed by content (it is the user's and may change under the same name). */
+const char *lbc_kernel_btf(struct lbc *l)
+{
+	struct st_err err = { 0 };
+	char sys[PATH_MAX];
+
+	if (l->o.btf_path)
+		return l->o.btf_path;
+	if (l->hive_btf[0])
+		return l->hive_btf;
+	lbc_pathf(sys, sizeof(sys), "%s/vmlinux", st_sysfs_btf_dir());
+	if (!access(sys, F_OK))
+		return NULL;
+	if (st_hive_running_btf(st_hive_dir(NULL), l->hive_btf, sizeof(l->hive_btf), &err)) {
+		l->hive_btf[0] = '\0';
+		lbc_fail(l, ENOENT, "%s", err.msg);
+		return "";
+	}
+	return l->hive_btf;
+}
+
 int lbc_btf_identity(struct lbc *l, char out[65])
 {
+	const char *btf_path = lbc_kernel_btf(l);
 	struct st_sha256 s;
 	uint8_t d[32];
 	struct stat st;
 
+	if (btf_path && !*btf_path)
+		return -ENOENT;
 	st_sha256_init(&s);
-	if (l->o.btf_path) {
+	if (btf_path) {
 		char buf[65536];
 		ssize_t n;
-		int fd = open(l->o.btf_path, O_RDONLY | O_CLOEXEC);
+		int fd = open(btf_path, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
-			return lbc_fail(l, errno, "cannot open BTF %s: %s", l->o.btf_path,
+			return lbc_fail(l, errno, "cannot open BTF %s: %s", btf_path,
 					strerror(errno));
 		st_sha256_update(&s, "file", 4);
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
@@ -59,10 +84,14 @@ int lbc_vmlinux_dump(struct lbc *l, FILE *f)
 	unsigned bad = 0;
 	int err;
 
-	btf = l->o.btf_path ? btf__parse(l->o.btf_path, NULL) : btf__load_vmlinux_btf();
+	const char *btf_path = lbc_kernel_btf(l);
+
+	if (btf_path && !*btf_path)
+		return -ENOENT;
+	btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (!btf)
-		return lbc_fail(l, errno, "cannot read BTF %s: %s",
-				l->o.btf_path ? l->o.btf_path : SYS_BTF, strerror(errno));
+		return lbc_fail(l, errno, "cannot read BTF %s: %s", btf_path ? btf_path : SYS_BTF,
+				strerror(errno));
 	err = st_btf_write_header(btf, f, &bad);
 	btf__free(btf);
 	if (err == -EIO)

@@ -14,7 +14,7 @@ void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bo
 		return;
 	out->expr = expr;
 	out->col = in ? in->col : 0;
-	out->runtime = runtime;
+	out->runtime = runtime || (in && in->env);
 	snprintf(out->msg, sizeof(out->msg), "%s", in ? in->msg : "unknown error");
 }
 

@@ -9,6 +9,8 @@ struct st_cli_opts {
 	const char *btf;         /* --btf (first one; bundles take all of btfs[]) */
 	const char *btfs[16];    /* every --btf given, for --bundle-out */
 	int nbtfs;
+	const char *kernel;      /* --kernel RELEASE (a GLOB with --bundle-out): hive entries */
+	char kernel_btf[4096];   /* the hive's BTF file for --kernel (then also in btf) */
 	const char *file;        /* -f */
 	const char *output;      /* -o FILE: write a shell script */
 	const char *vmlinux;     /* -v */

@@ -214,13 +214,13 @@ int st_cmd_run(const struct st_cli_opts *o)
 	/* Translate everything first: a bad expression writes nothing at all. */
 	for (i = 0; i < o->nexprs; i++) {
 		if (surftrace_add(st, o->exprs[i], &err) < 0) {
-			struct st_err e = { .col = err.col };
+			struct st_err e = { .col = err.col, .env = err.runtime };
 
 			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
 			st_cli_expr_error(i, o->exprs[i], &e);
 			surftrace_free(st);
 			finish_child(&child, 2);
-			return 2;
+			return err.runtime ? 1 : 2;
 		}
 		if (surftrace_notice(st, i))
 			st_cli_expr_notice(i, surftrace_notice(st, i));

@@ -49,7 +49,7 @@ int st_cmd_show(const struct st_cli_opts *o)
 
 		if (st_translate(tr, o->exprs[i], i, &p, &err)) {
 			st_cli_expr_error(i, o->exprs[i], &err);
-			rc = 2;
+			rc = err.env ? 1 : 2;
 			break;
 		}
 		if (p->notice)

@@ -85,7 +85,9 @@ void st_cli_expr_error(int index, const char *expr, const struct st_err *err)
 		json_error(err->msg, index, expr ? expr : "", err->col);
 		return;
 	}
-	if (s && err->col > 0)
+	if (err->env)      /* the kernel's types are missing: not this expression's fault */
+		fprintf(stderr, "surftrace: error: %s\n", err->msg);
+	else if (s && err->col > 0)
 		fprintf(stderr, "%s:%d:%d: error: %s\n", s->file, s->line, s->coloff + err->col,
 			err->msg);
 	else if (s)

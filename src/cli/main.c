@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "types/hive.h"
 #include "expr/expr.h"
 #include "util/err.h"
 #include "util/file.h"
@@ -28,6 +29,8 @@ static const char usage_text[] =
 "  -f FILE         read expressions from FILE, one per line ('#' comments; '-': stdin)\n"
 "  -a ARCH         target architecture: x86_64 or aarch64 (default: host)\n"
 "      --btf FILE  types from FILE (raw BTF or ELF with .BTF) instead of the running kernel\n"
+"      --hive DIR  types of kernels without BTF from a hive (also SURFTRACE_HIVE=DIR)\n"
+"      --kernel R  types of kernel R from the hive (-S, -l/-L, --struct; a glob for bundles)\n"
 "  -s, --stack     print a kernel stack with every event\n"
 "  -t SECONDS      stop after SECONDS\n"
 "  -n COUNT        stop after COUNT events\n"
@@ -60,7 +63,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_JSON = 256, OPT_BTF, OPT_BUFKB, OPT_CLEANUP, OPT_STRUCT, OPT_LINE,
-	OPT_BUNDLE, OPT_BUNDLE_OUT, OPT_LIST,
+	OPT_BUNDLE, OPT_BUNDLE_OUT, OPT_LIST, OPT_HIVE, OPT_KERNEL,
 	OPT_AGG_COUNT, OPT_AGG_HIST, OPT_AGG_LHIST, OPT_AGG_SUM, OPT_AGG_MIN, OPT_AGG_MAX,
 	OPT_AGG_AVG, OPT_BY, OPT_TOP, OPT_INTERVAL, OPT_LATENCY, OPT_MATCH, OPT_FOLDED, OPT_SVG,
 	OPT_FOLLOW, OPT_CPU,
@@ -71,6 +74,8 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "show", no_argument, NULL, 'S' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "hive", required_argument, NULL, OPT_HIVE },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "file", required_argument, NULL, 'f' },
 	{ "arch", required_argument, NULL, 'a' },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -251,6 +256,11 @@ int main(int argc, char **argv)
 				o.btf = optarg;
 			o.btfs[o.nbtfs++] = optarg;
 			break;
+		case OPT_HIVE:
+			/* The types stage reads it (types/hive.h): one setting for every path. */
+			setenv("SURFTRACE_HIVE", optarg, 1);
+			break;
+		case OPT_KERNEL: o.kernel = optarg; break;
 		case 's': o.stack = true; break;
 		case 't':
 			/* setitimer takes the seconds as time_t: a year is plenty */
@@ -353,6 +363,19 @@ int main(int argc, char **argv)
 		return st_cli_usage_error("--follow goes with -p PID (-c follows its command anyway)");
 	if (o.list_only && !o.bundle_in)
 		return bad_usage("--list goes with --bundle FILE%s", "");
+
+	/* --kernel R: that kernel's BTF from the hive, as if given with --btf (bundles expand
+	 * a glob themselves). */
+	if (o.kernel && !o.bundle_out) {
+		struct st_err err = { 0 };
+
+		if (st_hive_resolve(o.btf, o.kernel, o.arch, o.kernel_btf, sizeof(o.kernel_btf),
+				    &err)) {
+			fprintf(stderr, "surftrace: error: %s\n", err.msg);
+			return 1;
+		}
+		o.btf = o.kernel_btf;
+	}
 
 	exprs = calloc((size_t)argc + 1, sizeof(*exprs));
 	srcs = calloc((size_t)argc + 1, sizeof(*srcs));

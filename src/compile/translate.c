@@ -102,8 +102,11 @@ void st_translator_free(struct st_translator *tr)
 
 static struct st_types *kernel_types(struct st_translator *tr, struct st_err *err)
 {
-	if (!tr->types)
+	if (!tr->types) {
 		tr->types = st_types_open(tr->btf_path, err);
+		if (!tr->types && err)
+			err->env = true;
+	}
 	return tr->types;
 }
 

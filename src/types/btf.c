@@ -10,6 +10,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/btf.h>
+#include "types/hive.h"
+#include "types/kident.h"
 #include "types/types.h"
 
 struct st_types {
@@ -36,9 +38,8 @@ struct st_types *st_types_from_btf(struct btf *btf)
 
 /* The running kernel's BTF through mmap (kernels >= 6.16 allow it): libbpf then makes the
  * only copy, instead of libelf and libbpf each reading the 5 MB file first. */
-static struct btf *load_vmlinux_mapped(void)
+static struct btf *load_vmlinux_mapped(const char *path)
 {
-	const char *path = "/sys/kernel/btf/vmlinux";
 	struct btf *btf = NULL;
 	struct stat st;
 	void *map;
@@ -57,23 +58,50 @@ static struct btf *load_vmlinux_mapped(void)
 	return btf;
 }
 
+/* The running kernel without /sys/kernel/btf: its hive entry. */
+static struct btf *load_from_hive(struct st_err *err)
+{
+	char path[4096];
+	struct btf *btf;
+
+	if (st_hive_running_btf(st_hive_dir(NULL), path, sizeof(path), err))
+		return NULL;
+	btf = btf__parse_raw(path);
+	if (!btf)
+		st_err_set(err, 0, "cannot read the hive's BTF %s: %s", path, strerror(errno));
+	return btf;
+}
+
+/* Where the types come from, decided here for every front end (surftrace, surfguide, the
+ * bundles; lbc asks st_types_kernel_btf_path): --btf FILE; else the running kernel's
+ * /sys/kernel/btf/vmlinux; else the hive's entry for the running kernel. */
 struct st_types *st_types_open(const char *path, struct st_err *err)
 {
 	struct st_types *t;
 	struct btf *btf;
+	char sys[4096];
 
 	if (path) {
 		btf = btf__parse(path, NULL);
+		if (!btf) {
+			st_err_set(err, 0, "cannot read BTF from %s: %s", path, strerror(errno));
+			return NULL;
+		}
 	} else {
-		btf = load_vmlinux_mapped();
-		if (!btf)
+		snprintf(sys, sizeof(sys), "%s/vmlinux", st_sysfs_btf_dir());
+		btf = load_vmlinux_mapped(sys);
+		if (!btf && !access(sys, F_OK))
+			btf = btf__parse_raw(sys);
+		/* libbpf's other places (/boot/vmlinux-R... with .BTF), unless a test
+		 * simulates a kernel without BTF. */
+		if (!btf && access(sys, F_OK) && !getenv("SURFTRACE_SYSFS_BTF"))
 			btf = btf__load_vmlinux_btf();
-	}
-	if (!btf) {
-		st_err_set(err, 0, "cannot read BTF from %s: %s%s", path ? path : "the running kernel",
-			   strerror(errno), path ? "" :
-			   " (kernel without CONFIG_DEBUG_INFO_BTF? pass --btf FILE, see 'surftrace btfgen')");
-		return NULL;
+		if (!btf && access(sys, F_OK))
+			btf = load_from_hive(err);
+		else if (!btf)
+			st_err_set(err, 0, "cannot read BTF from %s: %s", sys, strerror(errno));
+		if (!btf)
+			return NULL;
 	}
 	t = st_types_from_btf(btf);
 	if (t)
@@ -151,7 +179,7 @@ static void load_modules(struct st_types *t)
 	t->mods_loaded = true;
 	if (!t->kernel)
 		return;
-	d = opendir("/sys/kernel/btf");
+	d = opendir(st_sysfs_btf_dir());
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
@@ -161,7 +189,7 @@ static void load_modules(struct st_types *t)
 
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
 			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", st_sysfs_btf_dir(), de->d_name);
 		m = btf__parse_split(path, t->base);
 		if (!m)
 			continue;

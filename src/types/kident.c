@@ -58,6 +58,13 @@ int st_kernel_build_id(char out[41])
 	return n > 0 ? st_notes_build_id(buf, (size_t)n, out) : -1;
 }
 
+const char *st_sysfs_btf_dir(void)
+{
+	const char *env = getenv("SURFTRACE_SYSFS_BTF");
+
+	return env && *env ? env : "/sys/kernel/btf";
+}
+
 /* "Linux version 6.1.0-13-amd64 (...) ..." -> the word after the prefix. */
 static void release_of_banner(const char *banner, char *out, size_t n)
 {

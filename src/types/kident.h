@@ -28,6 +28,10 @@ int st_notes_build_id(const void *notes, size_t len, char out[41]);
  * $SURFTRACE_KERNEL_NOTES (tests simulate another kernel with it). 0 or -1. */
 int st_kernel_build_id(char out[41]);
 
+/* Where the running kernel's BTF is: /sys/kernel/btf, or $SURFTRACE_SYSFS_BTF (tests point
+ * it at an empty directory to simulate a kernel built without BTF). */
+const char *st_sysfs_btf_dir(void);
+
 /* Kernel release named by a vmlinux ELF's banner ("Linux version 6.1.0-56-cloud-amd64
  * ..."); 0, or -1 when path is not such an image (a raw BTF file has no release). */
 int st_release_from_image(const char *path, char *out, size_t n);

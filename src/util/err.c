@@ -11,6 +11,7 @@ int st_err_set(struct st_err *err, int col, const char *fmt, ...)
 	if (!err)
 		return -1;
 	err->col = col;
+	err->env = false;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);

@@ -2,11 +2,14 @@
  * offending token in the expression (0 when it is not tied to a position). */
 #ifndef ST_UTIL_ERR_H
 #define ST_UTIL_ERR_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct st_err {
 	int col;          /* 1-based column in the expression text, 0 = none */
 	char msg[512];    /* one line, no trailing newline */
+	bool env;         /* the system lacks something (the kernel's types...), not the
+	                     expression's fault: front ends exit 1 instead of 2 */
 };
 
 /* Set the error (printf-style); returns -1 so callers can `return st_err_set(...)`. */

@@ -1,5 +1,6 @@
 /* The hive's index and layout: read, find, put, remove. libc only (lbc links it). */
-#include "hive/hive.h"
+#include "types/hive.h"
+#include "types/kident.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static const char *kinds[] = { "btf", "head", "funcs" };
@@ -255,4 +257,85 @@ int st_hive_rm(const char *dir, const char *key, struct st_err *err)
 	free(v);
 	close(fd);
 	return rc ? -1 : removed;
+}
+
+const char *st_hive_dir(const char *dir)
+{
+	const char *env = getenv("SURFTRACE_HIVE");
+
+	if (dir && *dir)
+		return dir;
+	return env && *env ? env : NULL;
+}
+
+int st_hive_kernel_btf(const char *dir, const char *arch, const char *release, char *path,
+		       size_t n, struct st_err *err)
+{
+	struct st_hive_entry e;
+	struct utsname u;
+
+	if (!arch || !*arch) {
+		if (uname(&u))
+			return st_err_set(err, 0, "uname: %s", strerror(errno));
+		arch = !strcmp(u.machine, "arm64") ? "aarch64" : u.machine;
+	} else if (!strcmp(arch, "arm64")) {
+		arch = "aarch64";
+	} else if (!strcmp(arch, "x86") || !strcmp(arch, "amd64")) {
+		arch = "x86_64";
+	}
+	if (!dir)
+		return st_err_set(err, 0, "--kernel %s needs a hive: --hive DIR or SURFTRACE_HIVE=DIR",
+				  release);
+	if (st_hive_find(dir, arch, release, release, &e, err) &&
+	    st_hive_find(dir, arch, NULL, release, &e, err)) {
+		st_err_set(err, 0, "the hive %s has no %s kernel %s (see 'surftrace hive list %s'; "
+			   "add it with 'surftrace hive add %s PACKAGE')", dir, arch, release, dir, dir);
+		return -1;
+	}
+	if (st_hive_path(dir, &e, "btf", path, n))
+		return st_err_set(err, 0, "path too long under %s", dir);
+	return 0;
+}
+
+static const char *host_arch(struct utsname *u)
+{
+	return !strcmp(u->machine, "arm64") ? "aarch64" : u->machine;
+}
+
+int st_hive_running_btf(const char *dir, char *path, size_t n, struct st_err *err)
+{
+	struct st_hive_entry e;
+	char bid[41] = "";
+	struct utsname u;
+
+	if (uname(&u))
+		return st_err_set(err, 0, "uname: %s", strerror(errno));
+	if (!dir)
+		return st_err_set(err, 0, "kernel %s has no BTF (no %s/vmlinux): make a hive from "
+				  "its debug package, 'surftrace hive add DIR linux-image-%s-dbg*.deb' "
+				  "(or its kernel-debuginfo rpm), and pass --hive DIR or "
+				  "SURFTRACE_HIVE=DIR", u.release, st_sysfs_btf_dir(), u.release);
+	st_kernel_build_id(bid);
+	if (st_hive_find(dir, host_arch(&u), bid, u.release, &e, NULL))
+		return st_err_set(err, 0, "kernel %s (%s%s%s) has no BTF and no entry in the hive "
+				  "%s: add it with 'surftrace hive add %s linux-image-%s-dbg*.deb' "
+				  "(or its kernel-debuginfo rpm)", u.release, host_arch(&u),
+				  bid[0] ? ", build id " : "", bid, dir, dir, u.release);
+	if (st_hive_path(dir, &e, "btf", path, n))
+		return st_err_set(err, 0, "path too long under %s", dir);
+	return 0;
+}
+
+int st_hive_resolve(const char *btf, const char *kernel, const char *arch, char *path,
+		    size_t n, struct st_err *err)
+{
+	path[0] = '\0';
+	if (btf && kernel)
+		return st_err_set(err, 0, "--btf %s and --kernel %s both name the kernel: use one",
+				  btf, kernel);
+	if (kernel)
+		return st_hive_kernel_btf(st_hive_dir(NULL), arch, kernel, path, n, err);
+	if (btf && snprintf(path, n, "%s", btf) >= (int)n)
+		return st_err_set(err, 0, "path too long: %s", btf);
+	return 0;
 }
