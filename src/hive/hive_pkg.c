@@ -3,6 +3,7 @@
  * behind the rpm header (libarchive's rpm filter); tar and cpio archives are read as they
  * are. Nothing is shelled out and only the image itself touches the disk. */
 #include "hive/hive_int.h"
+#ifndef ST_NO_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -231,3 +232,25 @@ out:
 	free(w.buf);
 	return rc;
 }
+#else
+/* The static lab build (tests/lab/lab.mk) links no libarchive: the guest never reads
+ * packages, and static libarchive needs libraries Debian ships only as shared objects. */
+#include <string.h>
+
+int st_hive_image_name(const char *name, char *out, size_t n)
+{
+	(void)name;
+	if (n)
+		out[0] = '\0';
+	return 0;
+}
+
+int st_hive_pkg_extract(const char *pkg, const char *tmpdir, char *image, size_t n,
+			char *release, size_t rn, const char **kind,
+			const struct st_hive_progress *p, struct st_err *err)
+{
+	(void)tmpdir; (void)image; (void)n; (void)release; (void)rn; (void)kind; (void)p;
+	return st_err_set(err, 0, "%s: this build of surftrace reads no packages (built "
+			  "without libarchive); add the vmlinux or a BTF file instead", pkg);
+}
+#endif
