@@ -20,10 +20,10 @@ int st_cmd_guide(const struct st_cli_opts *o)
 		self[n] = '\0';
 		go.surftrace = self;
 	}
-	/* with -f the file's lines arrive in exprs too: load them once, from the file */
-	if (!o->file) {
-		go.exprs = o->exprs;
-		go.nexprs = o->nexprs;
-	}
+	/* with -f the file's lines arrive in exprs too: the guide loads those itself (once,
+	 * from the file) and takes only the command line's (they come first) */
+	go.exprs = o->exprs;
+	while (go.nexprs < o->nexprs && !(o->srcs && o->srcs[go.nexprs].file))
+		go.nexprs++;
 	return g_main(&go);
 }

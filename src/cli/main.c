@@ -7,6 +7,7 @@
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include "cli/cli.h"
 #include "types/hive.h"
 #include "expr/expr.h"
@@ -235,6 +236,8 @@ int main(int argc, char **argv)
 	unsigned long num;
 	const char *why;
 
+	/* every libbpf failure reaches the user as our own one-line error */
+	libbpf_set_print(NULL);
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
 		return st_cmd_btfgen(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "hive"))

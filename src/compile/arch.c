@@ -14,8 +14,10 @@ static const char *const arm64_args[] = { "x0", "x1", "x2", "x3", "x4", "x5", "x
 static const char *const arm64_regs[] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
 	"x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24",
-	"x25", "x26", "x27", "x28", "x29", "x30", "sp", "pc", "pstate", "lr", "fp",
+	"x25", "x26", "x27", "x28", "x29", "x30", "sp", "pc", "pstate",
 };
+/* Names arm64 code uses that the kernel's regs_query_register_offset does not know. */
+static const char *const arm64_alias[] = { "fp", "x29", "lr", "x30", NULL };
 
 /* DWARF register numbers: x86_64 psABI 3.38, AAPCS64 DWARF (x0-x30, sp). */
 static const char *const x86_dwarf[] = {
@@ -31,9 +33,9 @@ static const char *const arm64_dwarf[] = {
 
 static const struct st_arch arches[] = {
 	{ "x86_64", x86_args, 6, x86_regs, sizeof(x86_regs) / sizeof(x86_regs[0]), 1, false, "dx",
-	  x86_dwarf, N(x86_dwarf) },
+	  x86_dwarf, N(x86_dwarf), NULL },
 	{ "aarch64", arm64_args, 8, arm64_regs, sizeof(arm64_regs) / sizeof(arm64_regs[0]), 0, true,
-	  "x1", arm64_dwarf, N(arm64_dwarf) },
+	  "x1", arm64_dwarf, N(arm64_dwarf), arm64_alias },
 };
 
 const struct st_arch *st_arch_find(const char *name)
@@ -55,6 +57,16 @@ const struct st_arch *st_arch_find(const char *name)
 const char *st_arch_name(const struct st_arch *a)
 {
 	return a->name;
+}
+
+const char *st_arch_reg_alias(const struct st_arch *a, const char *reg)
+{
+	const char *const *p;
+
+	for (p = a->aliases; p && *p; p += 2)
+		if (!strcmp(p[0], reg))
+			return p[1];
+	return NULL;
 }
 
 int st_arch_has_reg(const struct st_arch *a, const char *reg)

@@ -15,6 +15,7 @@ struct st_arch {
 	const char *ret2;             /* bytes 8-15 of a struct returned in a register pair */
 	const char *const *dwarf_regs;/* fetch names by DWARF register number (psABI order) */
 	int ndwarf_regs;
+	const char *const *aliases;   /* NULL-ended pairs: a name users write, the kernel's name */
 };
 
 /* One parameter as the calling convention sees it (kernel code passes no floats; user code
@@ -41,6 +42,9 @@ struct st_argloc {
 void st_arch_place(const struct st_arch *a, const struct st_argclass *cls, int n,
 		   bool big_ret, struct st_argloc *out);
 
+
+/* The kernel's name for an alias users write (arm64 "fp" -> "x29", "lr" -> "x30"), or NULL. */
+const char *st_arch_reg_alias(const struct st_arch *a, const char *reg);
 
 /* True when reg (without '%') is a register of the arch. */
 int st_arch_has_reg(const struct st_arch *a, const char *reg);

@@ -56,8 +56,15 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 	if (!tr)
 		return NULL;
 	tr->arch = a;
-	if (o && o->btf_path)
+	if (o && o->btf_path) {
 		tr->btf_path = strdup(o->btf_path);
+		/* a bad --btf is the run's error, not the first kernel expression's */
+		tr->types = st_types_open(o->btf_path, err);
+		if (!tr->types) {
+			st_translator_free(tr);
+			return NULL;
+		}
+	}
 	if (o && o->vmlinux)
 		tr->vmlinux = strdup(o->vmlinux);
 	if (o && o->ksyms_path && *o->ksyms_path)

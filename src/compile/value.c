@@ -228,13 +228,13 @@ static int no_member(const struct btf *btf, __u32 sid, const char *name, int col
 	const char *names[512];
 	size_t n = 0;
 	const char *s;
-	char tn[200];
+	char tn[200], near[200];
 
 	collect_members(btf, sid, names, &n, 512);
-	s = st_suggest(name, names, n);
+	s = st_suggest_list(name, names, n, "", near, sizeof(near));
 	st_type_name(btf, sid, tn, sizeof(tn));
 	if (s)
-		return st_err_set(err, col, "'%s' has no member '%s'; did you mean '%s'?", tn, name, s);
+		return st_err_set(err, col, "'%s' has no member '%s'; did you mean %s?", tn, name, s);
 	return st_err_set(err, col, "'%s' has no member '%s'%s%s%s", tn, name,
 			  n ? " (members: " : "", n ? names[0] : "",
 			  n ? (n > 1 ? ", ...)" : ")") : "");
@@ -281,6 +281,21 @@ static __u32 scalar_of_width(struct st_types *types, int w)
 	return st_types_parse(types, names[w], &r, &nptr, &e) ? 0 : r.id;
 }
 
+/* '.m'/'->m' on a value without a type: say where it came from and how to give it one. */
+static int untyped_member(const struct st_vctx *c, const struct st_access *a,
+			  const struct st_val *v, struct st_err *err)
+{
+	bool arrow = a->kind == ST_ACC_ARROW;
+	const char *op = arrow ? "->" : ".";
+
+	if (v->loc == ST_LOC_SYM && !c->uprobe)
+		return st_err_set(err, a->col, "'@%s' has no type (the kernel's BTF types only "
+				  "per-CPU variables); cast it to its type: !(struct NAME%s)@%s%s%s",
+				  v->sym, arrow ? " *" : "", v->sym, op, a->member);
+	return st_err_set(err, a->col, "cannot use '%s%s' on an untyped value; cast it first, "
+			  "e.g. !(struct NAME%s)", op, a->member, arrow ? " *" : "");
+}
+
 static int access_member(const struct st_vctx *c, const struct st_access *a, struct st_val *v,
 			 struct st_err *err)
 {
@@ -294,9 +309,7 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 				  a->member);
 	if (a->kind == ST_ACC_ARROW) {
 		if (!v->btf)
-			return st_err_set(err, a->col,
-					  "cannot use '->%s' on an untyped value; cast it first, e.g. "
-					  "!(struct task_struct *)", a->member);
+			return untyped_member(c, a, v, err);
 		if (!val_is_pointer(v)) {
 			t = resolved(v, NULL);
 			describe(v, d, sizeof(d));
@@ -323,7 +336,7 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 		if (deref_into(v, 0, err, a->col))
 			return -1;
 	} else if (!v->btf) {
-		return st_err_set(err, a->col, "cannot use '.%s' on an untyped value", a->member);
+		return untyped_member(c, a, v, err);
 	} else if (val_is_pointer(v)) {
 		describe(v, d, sizeof(d));
 		return st_err_set(err, a->col, "%s is a pointer: use '->%s'", d, a->member);
@@ -636,6 +649,7 @@ static int argname_fetch(const struct st_vctx *c, const struct st_expr *e, struc
 {
 	const struct btf_type *p = tof(c->proto_btf, c->proto_id);
 	const char *names[64];
+	char near[200];
 	const struct btf_param *pp;
 	int i, n;
 	const char *s;
@@ -651,9 +665,9 @@ static int argname_fetch(const struct st_vctx *c, const struct st_expr *e, struc
 		if (names[i] && !strcmp(names[i], e->name))
 			return arg_fetch(c, i, e->base_col, v, err);
 	}
-	s = st_suggest(e->name, names, (size_t)(n < 64 ? n : 64));
+	s = st_suggest_list(e->name, names, (size_t)(n < 64 ? n : 64), "$", near, sizeof(near));
 	if (s)
-		return st_err_set(err, e->base_col, "%s has no argument '$%s'; did you mean '$%s'?",
+		return st_err_set(err, e->base_col, "%s has no argument '$%s'; did you mean %s?",
 				  c->func, e->name, s);
 	return st_err_set(err, e->base_col, "%s has no argument '$%s' (arguments: %s%s%s%s)",
 			  c->func, e->name, n > 0 ? names[0] : "none", n > 1 ? ", " : "",
@@ -674,8 +688,12 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 		if (argname_fetch(c, e, v, err))
 			return -1;
 		break;
-	case ST_BASE_REG:
-		if (!st_arch_has_reg(c->arch, e->name)) {
+	case ST_BASE_REG: {
+		const char *reg = st_arch_reg_alias(c->arch, e->name);
+
+		if (!reg)
+			reg = e->name;
+		if (!st_arch_has_reg(c->arch, reg)) {
 			const char *s = st_suggest(e->name, c->arch->regs, c->arch->nregs);
 
 			if (s)
@@ -684,14 +702,18 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 			return st_err_set(err, e->base_col, "'%%%s' is not a register of %s (%%%s, %%%s, ...)",
 					  e->name, c->arch->name, c->arch->regs[0], c->arch->regs[1]);
 		}
-		snprintf(v->fetch, sizeof(v->fetch), "%%%s", e->name);
+		snprintf(v->fetch, sizeof(v->fetch), "%%%s", reg);
 		break;
+	}
 	case ST_BASE_RETVAL: {
 		const struct btf_type *p = tof(c->proto_btf, c->proto_id);
 
 		if (c->line_type != 'r' && c->line_type != 'R')
 			return st_err_set(err, e->base_col, "$retval exists only in return probes "
 					  "(r and R lines)");
+		if (p && !p->type)
+			return st_err_set(err, e->base_col, "%s returns void: there is no $retval to "
+					  "read", c->func);
 		snprintf(v->fetch, sizeof(v->fetch), "$retval");
 		if (p && p->type) {
 			const struct btf_type *r = tof(c->proto_btf,
@@ -758,21 +780,23 @@ int st_val_base(const struct st_vctx *c, const struct st_expr *e, struct st_val 
 		v->abs = e->addr;
 		break;
 	}
-	if (e->cast == ST_CAST_TYPE) {
+	if (e->cast == ST_CAST_TYPE || (e->cast == ST_CAST_SKB && e->base_type)) {
+		const char *type = e->cast == ST_CAST_TYPE ? e->cast_type : e->base_type;
+		int col = e->cast == ST_CAST_TYPE ? e->cast_col : e->base_type_col;
 		struct st_tref r;
 		int nptr;
 
 		if (v->is_comm)
-			return st_err_set(err, e->cast_col, "$comm cannot be cast");
-		if (st_types_parse(c->types, e->cast_type, &r, &nptr, err)) {
-			err->col = e->cast_col;
+			return st_err_set(err, col, "$comm cannot be cast");
+		if (st_types_parse(c->types, type, &r, &nptr, err)) {
+			err->col = col;
 			return -1;
 		}
 		v->btf = r.btf;
 		v->id = r.id;
 		v->nptr = nptr;
 		if (!r.id && !nptr)
-			return st_err_set(err, e->cast_col, "cannot read a value of type void");
+			return st_err_set(err, col, "cannot read a value of type void");
 	}
 	return 0;
 }
@@ -816,10 +840,9 @@ int st_val_skb(const struct st_vctx *c, const struct st_expr *e, struct st_val *
 	if (st_types_parse(c->types, "struct sk_buff", &skb, &nptr, err))
 		return st_err_set(err, e->cast_col, "no struct sk_buff in the type information");
 	if (!v->btf)
-		return st_err_set(err, e->base_col, "no BTF prototype for %s, so this argument cannot "
-				  "be checked to be a 'struct sk_buff *'; cast it first, e.g. "
-				  "@(struct iphdr *)!(struct sk_buff *)%%0 is not possible: probe a "
-				  "function whose prototype is known", c->func);
+		return st_err_set(err, e->base_col, "the skb cast needs a 'struct sk_buff *' and this "
+				  "value has no type; give it one after the layer: "
+				  "@(%s)l%d!(struct sk_buff *)...", e->cast_type, ml);
 	{
 		__u32 id = v->nptr ? v->id : st_btf_skip_mods(v->btf, v->id);
 		const struct btf_type *t = tof(v->btf, id);
@@ -1002,6 +1025,9 @@ int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int c
 
 	*ktype = '\0';
 	if (v->is_comm) {
+		if (fmt)
+			return st_err_set(err, col, "'%c' formats a number, and $comm is a string: "
+					  "drop the '%c'", fmt, fmt);
 		snprintf(fetch, nfetch, "$comm");
 		return 0;
 	}

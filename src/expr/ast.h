@@ -53,6 +53,9 @@ struct st_expr {
 	                     "u64", "struct file *", "struct iphdr *" */
 	int cast_col;     /* column of '!' or '@' */
 	int skb_layer;    /* 2, 3, 4, or 0 when not written (the compiler defaults to 3) */
+	char *base_type;  /* SKB only: "struct sk_buff *" of @(hdr *)lN!(struct sk_buff *)base,
+	                     which types an untyped base (a raw register, a symbol); or NULL */
+	int base_type_col;/* column of that '!' */
 
 	enum st_base_kind base;
 	char *name;       /* REG, ARGNAME, SYMBOL */

@@ -13,6 +13,7 @@ void st_expr_clear(struct st_expr *e)
 	size_t i;
 
 	free(e->cast_type);
+	free(e->base_type);
 	free(e->name);
 	for (i = 0; i < e->nacc; i++)
 		free(e->acc[i].member);
@@ -121,6 +122,16 @@ static int parse_cast(struct st_cur *c, const char **pp, struct st_expr *e)
 		p++;
 		if (parse_cast_type(c, &p, &e->cast_type) || parse_skb_layer(c, &p, &e->skb_layer))
 			return -1;
+		/* optional !(type) typing the base: @(struct iphdr *)l3!(struct sk_buff *)%bx */
+		if (*p == '!') {
+			e->base_type_col = st_col(c, p);
+			p++;
+			if (*p != '(')
+				return st_err_at(c, p, "expected '(' after '!' (a cast is written "
+						 "!(type)), got %s", st_tok_desc(p, d, sizeof(d)));
+			if (parse_cast_type(c, &p, &e->base_type))
+				return -1;
+		}
 	}
 	*pp = p;
 	return 0;

@@ -83,6 +83,13 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 
 	if (path) {
 		btf = btf__parse(path, NULL);
+		if (!btf && errno == ENOENT && access(path, R_OK) == 0) {
+			/* libbpf's ENOENT for a readable file: an ELF without a .BTF section */
+			st_err_set(err, 0, "%s has no BTF (no .BTF section); if it has DWARF debug "
+				   "info, make a BTF file with 'surftrace btfgen %s -o FILE.btf'",
+				   path, path);
+			return NULL;
+		}
 		if (!btf) {
 			st_err_set(err, 0, "cannot read BTF from %s: %s", path, strerror(errno));
 			return NULL;

@@ -21,7 +21,7 @@ static int cmp_sym(const void *a, const void *b)
 }
 
 /* Lines are "name [module]" (available_filter_functions) or "addr t name [module]"
- * (kallsyms, kallsyms=true: only text symbols kept). */
+ * (kallsyms, kallsyms=true: only text symbols kept, weak ones too: W). */
 static int index_lines(struct st_ksyms *k, bool kallsyms)
 {
 	size_t cap = 0;
@@ -40,7 +40,7 @@ static int index_lines(struct st_ksyms *k, bool kallsyms)
 				continue;
 			type = strtok_r(NULL, " \t", &sp);
 			name = strtok_r(NULL, " \t", &sp);
-			if (!type || !name || (type[0] != 't' && type[0] != 'T'))
+			if (!type || !name || !strchr("tTwW", type[0]))
 				continue;
 		} else {
 			name = strtok_r(line, " \t", &sp);

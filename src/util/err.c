@@ -78,13 +78,15 @@ static size_t edit_distance(const char *a, const char *b)
 	return d;
 }
 
-const char *st_suggest(const char *word, const char *const *cands, size_t n)
+size_t st_suggest_n(const char *word, const char *const *cands, size_t n, const char **out,
+		    size_t max)
 {
-	const char *best = NULL;
-	size_t best_d = (size_t)-1, i, limit;
+	size_t dist[ST_SUGGEST_MAX], got = 0, i, j, limit;
 
-	if (!word || !*word)
-		return NULL;
+	if (!word || !*word || !max)
+		return 0;
+	if (max > ST_SUGGEST_MAX)
+		max = ST_SUGGEST_MAX;
 	/* Allow roughly one edit per three characters, at least one, at most four. */
 	limit = strlen(word) / 3 + 1;
 	if (limit > 4)
@@ -95,10 +97,46 @@ const char *st_suggest(const char *word, const char *const *cands, size_t n)
 		if (!cands[i])
 			continue;
 		d = edit_distance(word, cands[i]);
-		if (d < best_d) {
-			best_d = d;
-			best = cands[i];
-		}
+		if (d > limit)
+			continue;
+		for (j = 0; j < got; j++)
+			if (!strcmp(out[j], cands[i]))
+				break;
+		if (j < got)
+			continue;   /* the same name twice (anonymous members, aliases) */
+		/* insertion into the sorted top list; equal distances keep their order */
+		for (j = got; j > 0 && dist[j - 1] > d; j--)
+			;
+		if (j >= max)
+			continue;
+		if (got < max)
+			got++;
+		memmove(&out[j + 1], &out[j], (got - 1 - j) * sizeof(*out));
+		memmove(&dist[j + 1], &dist[j], (got - 1 - j) * sizeof(*dist));
+		out[j] = cands[i];
+		dist[j] = d;
 	}
-	return best_d <= limit ? best : NULL;
+	return got;
+}
+
+const char *st_suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best;
+
+	return st_suggest_n(word, cands, n, &best, 1) ? best : NULL;
+}
+
+const char *st_suggest_list(const char *word, const char *const *cands, size_t n,
+			    const char *quote, char *buf, size_t len)
+{
+	const char *best[3];
+	size_t k = st_suggest_n(word, cands, n, best, 3), i, used = 0;
+
+	if (!k)
+		return NULL;
+	buf[0] = '\0';
+	for (i = 0; i < k && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s'%s%s'",
+					 i == 0 ? "" : i + 1 == k ? " or " : ", ", quote, best[i]);
+	return buf;
 }

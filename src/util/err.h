@@ -24,4 +24,15 @@ const char *st_span_desc(const char *p, size_t len, char *buf, size_t n);
  * `cands` is an array of n strings (NULL entries skipped). */
 const char *st_suggest(const char *word, const char *const *cands, size_t n);
 
+/* The (up to max, at most ST_SUGGEST_MAX) nearest distinct candidates, nearest first, into
+ * out; returns how many. */
+#define ST_SUGGEST_MAX 8
+size_t st_suggest_n(const char *word, const char *const *cands, size_t n, const char **out,
+		    size_t max);
+
+/* Up to three nearest as text for "did you mean X?": "'comm'", "'a' or 'b'",
+ * "'a', 'b' or 'c'", each prefixed with quote ("$" for argument names). NULL if none. */
+const char *st_suggest_list(const char *word, const char *const *cands, size_t n,
+			    const char *quote, char *buf, size_t len);
+
 #endif

@@ -72,6 +72,10 @@ e sched/sched_switch f:prev_comm>="x"|33|'prev_comm' is a string: it takes ==, !
 e sched/sched_switch f:prev_pid~"x*"|32|'prev_pid' is a number: ~ \(glob\) is for strings
 p do_filp_open+121 n=$pathname->name|22|at do_filp_open\+121 the arguments are no longer in their entry registers and there is no DWARF to locate them \(give a debuginfo vmlinux with --vmlinux FILE\); read a register \(%ax, %bx, ...\) and see 'surftrace -F do_filp_open'
 p do_filp_open+121 d=%0|22|at do_filp_open\+121 the arguments are no longer in their entry registers
+p do_filp_open a=X$comm|18|'X' formats a number, and \$comm is a string: drop the 'X'
+r synchronize_rcu a=$retval|21|synchronize_rcu returns void: there is no \$retval
+p do_filp_open a=@init_task.comm|28|'@init_task' has no type .*cast it to its type: !\(struct NAME\)@init_task.comm
+p ip_rcv a=@(struct iphdr *)l3%bx->saddr|31|this value has no type; give it one after the layer: @\(struct iphdr \*\)l3!\(struct sk_buff \*\)
 CASES
 after=$(tracefs_state)
 check "tracefs unchanged after $n bad inputs" [ "$before" = "$after" ]

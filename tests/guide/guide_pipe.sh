@@ -34,6 +34,11 @@ echo "$out" | grep -q "cannot read $TMP/none.surf: No such file" && ok ":load of
 # surfguide FILE loads at start
 out=$(printf ':list\n' | timeout 60 "$SG" "$TMP/y.surf" 2>&1)
 echo "$out" | grep -q '^\[0\] e sched/sched_switch$' && ok "surfguide FILE loads it" || fail "surfguide FILE: $out"
+# surftrace -i -f FILE EXPR: the file's lines and the command line's expression, each once
+out=$(printf ':list\n' | timeout 60 "$ST" -i -f "$TMP/y.surf" 'e sched/sched_wakeup' 2>&1)
+check "-i -f FILE EXPR lists the file's two lines and EXPR, once each" \
+  test "$(echo "$out" | grep -c '^\[1\] p do_filp_open dfd=%0$')" -ge 1 -a \
+  "$(echo "$out" | grep -c '^\[2\] e sched/sched_wakeup$')" = 1 -a "$(echo "$out" | grep -c '^\[3\]')" = 0
 out=$("$SG" --help); check "--help prints usage" grep -q '^usage: surfguide' <<<"$out"
 "$SG" --nosuch >/dev/null 2>&1; check "unknown option exits 2" test $? = 2
 tap_done

@@ -302,6 +302,34 @@ static void test_clones(void **s)
 	unlink(path);
 }
 
+/* Issue 15's smaller items: each input once refused wrongly or accepted silently. */
+static void test_small_fixes(void **s)
+{
+	(void)s;
+	/* arm64: the kernel knows x29/x30, not fp/lr */
+	expect(tr_arm, "p kf_one a=%fp b=%lr c=%x29", "p:p0 kf_one a=%%x29:u64 b=%%x30:u64 c=%%x29:u64");
+	expect_err(tr_arm, "p kf_one a=%f", 12, "is not a register of aarch64");
+	/* an skb cast on an untyped base: typed by a cast after the layer, or told how */
+	expect(tr_x86, "p kf_one t=@(struct iphdr *)l3!(struct sk_buff *)%bx->ttl",
+	       "p:p0 kf_one t=+0x%lx(+0x%lx(%%bx)):u8", OFF(struct iphdr, ttl),
+	       OFF(struct sk_buff, data));
+	expect(tr_x86, "p kf_one t=@(struct iphdr *)!(struct sk_buff *)@kfix_counter->ttl",
+	       "p:p0 kf_one t=+0x%lx(+0x%lx(@kfix_counter)):u8", OFF(struct iphdr, ttl),
+	       OFF(struct sk_buff, data));
+	expect_err(tr_x86, "p kf_one t=@(struct iphdr *)l3%bx->ttl", 31,
+		   "give it one after the layer: @(struct iphdr *)l3!(struct sk_buff *)");
+	expect_err(tr_x86, "p kf_one t=@(struct iphdr *)l3!(struct node *)%bx->ttl", 47,
+		   "needs a 'struct sk_buff *'");
+	/* an untyped kernel symbol: how to type it */
+	expect_err(tr_x86, "p kf_one c=@no_such_sym.comm", 24, "!(struct NAME)@no_such_sym.comm");
+	expect_err(tr_x86, "p kf_one c=@no_such_sym->comm", 24, "!(struct NAME *)@no_such_sym->comm");
+	/* up to three nearest members, nearest first */
+	expect_err(tr_x86, "p kf_one v=%0->val", 16, "did you mean 'vals', 'sval' or 'mac'?");
+	/* a format letter on $comm, $retval of a void function */
+	expect_err(tr_x86, "p kf_one c=X$comm", 12, "'X' formats a number, and $comm is a string");
+	expect_err(tr_x86, "r kf_skb r=$retval", 12, "kf_skb returns void");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_skb),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_clones),
+		cmocka_unit_test(test_small_fixes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -46,6 +46,14 @@ check "... with a message naming DWARF" grep -q "DWARF" "$T/err"
 check "... and writes no file" test ! -e "$T/none.btf"
 "$ST" btfgen "$FIX/app" -o /nonexistent/dir/x.btf >/dev/null 2>&1; check "btfgen to an unwritable path exits 1" test $? = 1
 
+# --btf on a file with DWARF but no BTF: one line, before any expression, naming btfgen
+for mode in -S ""; do
+  "$ST" $mode --btf "$FIX/app" 'p app_work' >/dev/null 2>"$T/err"; rc=$?
+  check "--btf DWARF-only file${mode:+ ($mode)}: exit 2, one line saying no BTF and naming btfgen, no expression blamed" \
+    test $rc = 2 -a "$(wc -l <"$T/err")" = 1 -a -n "$(grep "has no BTF.*surftrace btfgen" "$T/err")" \
+    -a -z "$(grep -i "expression\|No such file" "$T/err")"
+done
+
 # Leak check on the CLI path (valgrind, when present).
 if command -v valgrind >/dev/null; then
   if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
