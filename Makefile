@@ -50,9 +50,13 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Members are named after their stage path (src_compile_value.o, src_output_value.o): two
+# stages have files of the same name, and tools that unpack archives (strip, dh_strip)
+# need plain member names.
 $(B)/libsurftrace.a: $(LIB_OBJS)
-	@rm -f $@
-	ar rcsP $@ $^
+	@rm -rf $@ $(B)/ar-members && mkdir -p $(B)/ar-members
+	@for o in $(^:$(B)/%=%); do ln -f $(B)/$$o $(B)/ar-members/$$(echo $$o | tr / _) || exit 1; done
+	ar rcs $@ $(addprefix $(B)/ar-members/,$(subst /,_,$(^:$(B)/%=%)))
 
 # The shared libraries (make libs): the same -fPIC objects as the archives, a soname of
 # major SO_MAJOR and a version script that exports only the public API. The commands link
@@ -113,7 +117,7 @@ install: all $(MAN_PAGES)
 	  ln -sf $(l).so.$(RELEASE) $(DESTDIR)$(LIBDIR)/$(l).so.$(SO_MAJOR) && \
 	  ln -sf $(l).so.$(SO_MAJOR) $(DESTDIR)$(LIBDIR)/$(l).so && \
 	  sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	      -e 's|@VERSION@|$(RELEASE)|' $(PC_IN_$(l)) >$(DESTDIR)$(PKGCONFIGDIR)/$(l).pc && ) true
+	      -e 's|@VERSION@|$(RELEASE)|; s|@REQUIRES@|$(PKGS)|' $(PC_IN_$(l)) >$(DESTDIR)$(PKGCONFIGDIR)/$(l).pc && ) true
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
 	$(if $(BASH_COMPLETION),install -d $(DESTDIR)$(BASHCOMPDIR) && \

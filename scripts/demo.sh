@@ -4,7 +4,7 @@
 # (bash's `main`), while it starts a few processes itself.
 set -e
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+bash scripts/deps.sh build run   # only what building and running need (no lab, no benchmark peers)
 make -j"$(nproc)"
 echo "== surftrace -S (translation only) of the README's first example:"
 ./build/surftrace -S 'p wake_up_new_task comm=%0->comm f:comm=="bash"' || true

@@ -1,30 +1,45 @@
 #!/bin/bash
-# Installs everything surftrace needs to build, test, run the kernel lab and the benchmarks
-# (Debian 12, as root). Safe to run again.
+# Installs what surftrace needs (Debian 12, as root), by group; safe to run again.
+#   bash scripts/deps.sh                 every group
+#   bash scripts/deps.sh build run       only building and running (scripts/demo.sh)
+# Groups: build (compile, man pages; the README lists it and debian/control's
+# Build-Depends must hold it: tests/packaging/deb.sh checks both), run (what the commands
+# call at run time), test, lab (kernel lab: static linking, QEMU), bench (benchmark peers).
 set -e
 export DEBIAN_FRONTEND=noninteractive
-PKGS=(
-  # build
-  make gcc clang llvm pkg-config libbpf-dev libtraceevent-dev libtracefs-dev libdw-dev
-  libelf-dev zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev
-  # static linking for the kernel lab (libdw's compressors)
-  liblzma-dev libbz2-dev libzstd-dev
-  # tests
-  libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves binutils procps iproute2
-  rpm   # rpmbuild: the hive tests package a synthetic kernel-debuginfo rpm
-  librsvg2-bin   # rsvg-convert renders the SVG flame graphs in tests/answers
-  # kernel lab
-  qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
-  # benchmark peers
-  bpftrace trace-cmd linux-perf hyperfine python3-bpfcc time
-)
+declare -A GROUP
+GROUP[build]="make gcc pkg-config libbpf-dev libtraceevent-dev libdw-dev libelf-dev
+  zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev scdoc"
+# lbc compiles BPF C with clang at run time
+GROUP[run]="clang"
+GROUP[test]="clang llvm libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves
+  binutils procps iproute2 file libtracefs-dev
+  rpm librsvg2-bin
+  debhelper lintian dpkg-dev"
+# llvm: llvm-dwarfdump for the ABI oracle (tests/abi); rpm: rpmbuild packages a synthetic kernel-debuginfo rpm for the hive tests;
+# librsvg2-bin: rsvg-convert renders the SVG flame graphs in tests/answers;
+# debhelper, lintian: tests/packaging/deb.sh builds and checks the .debs
+GROUP[lab]="liblzma-dev libbz2-dev libzstd-dev
+  qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils"
+# liblzma/bz2/zstd: static linking of libdw for the lab's binaries
+GROUP[bench]="bpftrace trace-cmd linux-perf hyperfine python3-bpfcc time"
+
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(build run test lab bench)
+PKGS=()
+for g in "${groups[@]}"; do
+  [ -n "${GROUP[$g]+x}" ] || { echo "deps.sh: unknown group '$g' (build run test lab bench)" >&2; exit 2; }
+  read -r -a p <<<"$(echo ${GROUP[$g]})"
+  PKGS+=("${p[@]}")
+done
+[ "${DEPS_LIST:-}" = 1 ] && { printf '%s\n' "${PKGS[@]}" | sort -u; exit 0; }
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  apt-get install -y -q --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u)
 fi
 # tracefs for live runs
 [ -e /sys/kernel/tracing/README ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
