@@ -77,12 +77,18 @@ fi
 if cc -o "$t/api_example" "$ROOT/examples/api/api_example.c" $flags 2>"$t/cc"; then
   ok "examples/api/api_example.c builds against the installed tree"
   if need_root_tracefs; then
-    ( sleep 0.7; for i in 1 2 3; do /bin/true; done ) &
-    LD_LIBRARY_PATH=$D$LIBDIR timeout 20 "$t/api_example" -t 2 'e sched/sched_process_exec f:filename~"*/true"' \
-      >"$t/ex" 2>&1
-    wait
-    n=$(grep -c 'sched_process_exec:.*filename=/[a-z/]*true' "$t/ex")
-    check "the installed example traced the 3 execs of /bin/true ($n lines)" [ "$n" -ge 3 ]
+    # A binary of our own, run 3 times once the example's instance exists: exactly 3 events.
+    cp /bin/true "$t/st_inst_true_$$"
+    LD_LIBRARY_PATH=$D$LIBDIR "$t/api_example" -t 4 \
+      "e sched/sched_process_exec f:filename~\"*/st_inst_true_$$\"" >"$t/ex" 2>&1 &
+    ex=$!
+    for i in $(seq 100); do [ -d "$TRACEFS/instances/surftrace_$ex" ] && break; sleep 0.05; done
+    sleep 0.2
+    for i in 1 2 3; do "$t/st_inst_true_$$"; done
+    wait $ex
+    n=$(grep -c "sched_process_exec:.*filename=$t/st_inst_true_$$ " "$t/ex")
+    check "the installed example traced our 3 execs ($n events)" [ "$n" = 3 ]
+    check "and removed its instance" [ ! -d "$TRACEFS/instances/surftrace_$ex" ]
   else
     skip "live run of the API example (needs root and tracefs)"
   fi
