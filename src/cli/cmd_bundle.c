@@ -92,7 +92,7 @@ static int add_kernel(struct st_bundle *b, const struct st_cli_opts *o, const st
 	st_translator_free(tr);
 	if (!probes || st_kernel_id_running(&self, &err) ||
 	    st_bundle_add(b, t->running ? self.release : t->release, st_arch_name(arch),
-			  identity, o->exprs, probes, (size_t)o->nexprs, &err)) {
+			  identity, o->exprs, probes, (size_t)o->nexprs, NULL, &err)) {
 		fprintf(stderr, "surftrace: error: %s\n", probes ? err.msg : "out of memory");
 		return 1;
 	}
@@ -157,9 +157,10 @@ static int write_script(const struct st_bundle_entry *e, const struct st_cli_opt
 				     .timeout = o->timeout, .count = o->count,
 				     .exprs = (const char *const *)e->exprs };
 	struct st_err err = { 0 };
-	FILE *f = fopen(o->output, "w");
+	FILE *f;
 	int rc;
 
+	f = fopen(o->output, "w");
 	if (!f) {
 		fprintf(stderr, "surftrace: error: cannot write '%s': %s\n", o->output,
 			strerror(errno));
@@ -238,6 +239,10 @@ static int bundle_in(const struct st_cli_opts *o)
 		rc = 1;
 	} else if (o->show) {
 		show_entry(e, o->json);
+	} else if (st_bundle_check_binaries(e, &err)) {
+		/* (st_bundle_run checks too; here the refusal of the file gets its exit code) */
+		fprintf(stderr, "surftrace: error: %s: %s\n", o->bundle_in, err.msg);
+		rc = 2;
 	} else if (o->output) {
 		rc = write_script(e, o);
 	} else {

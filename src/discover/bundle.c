@@ -12,8 +12,10 @@
 #include <unistd.h>
 #include "compile/compile.h"
 #include "compile/kdef.h"
+#include "util/safedir.h"
 #include "util/sha256.h"
 #include "types/types.h"
+#include "types/usym.h"
 
 static void hex_digest(const void *data, size_t n, char hex[65])
 {
@@ -23,7 +25,9 @@ static void hex_digest(const void *data, size_t n, char hex[65])
 	st_sha256_hex(d, hex);
 }
 
-#define MAGIC "surftrace-bundle 1\n"
+/* Format 2 adds a "binary" line to every uprobe; format 1 is read for kernel probes only. */
+#define MAGIC "surftrace-bundle 2\n"
+#define MAGIC_V1 "surftrace-bundle 1\n"
 #define MAX_BUNDLE (16u << 20)
 #define MAX_PROBES 256
 #define MAX_ARGS 128
@@ -42,7 +46,10 @@ static void entry_free(struct st_bundle_entry *e)
 			free(e->exprs[i]);
 		if (e->probes)
 			st_probe_free(e->probes[i]);
+		if (e->ubin)
+			free(e->ubin[i].identity);
 	}
+	free(e->ubin);
 	free(e->exprs);
 	free(e->probes);
 	free(e->release);
@@ -62,9 +69,31 @@ void st_bundle_free(struct st_bundle *b)
 	free(b);
 }
 
+static bool is_uprobe(const struct st_probe *p)
+{
+	return p->type == 'P' || p->type == 'R';
+}
+
+/* What the uprobe's binary is now: its identity and the probe's offset from its symbol. */
+static int ubin_of(const struct st_probe *p, struct st_bundle_ubin *u, struct st_err *err)
+{
+	char id[ST_USYM_IDENTITY_MAX];
+	unsigned long long base = 0;
+
+	if (st_usym_identity(p->binary, id, sizeof(id), err))
+		return -1;
+	if (p->func && st_usym_offset(p->binary, p->func, 0, 0, &base, err))
+		return -1;
+	if (base > p->uoffset)
+		return st_err_set(err, 0, "%s: %s is after the probed offset", p->binary, p->func);
+	u->symoff = p->func ? p->uoffset - base : 0;
+	u->identity = strdup(id);
+	return u->identity ? 0 : st_err_set(err, 0, "out of memory");
+}
+
 int st_bundle_add(struct st_bundle *b, const char *release, const char *arch,
 		  const char *identity, char *const *exprs, struct st_probe **probes, size_t n,
-		  struct st_err *err)
+		  const struct st_bundle_ubin *ubin, struct st_err *err)
 {
 	struct st_bundle_entry *v = realloc(b->v, (b->n + 1) * sizeof(*v)), *e;
 	size_t i;
@@ -78,14 +107,61 @@ int st_bundle_add(struct st_bundle *b, const char *release, const char *arch,
 	e->arch = strdup(arch);
 	e->identity = strdup(identity);
 	e->exprs = calloc(n ? n : 1, sizeof(*e->exprs));
+	e->ubin = calloc(n ? n : 1, sizeof(*e->ubin));
 	e->probes = probes;
 	e->n = n;
 	b->n++;
-	if (!e->release || !e->arch || !e->identity || !e->exprs)
+	if (!e->release || !e->arch || !e->identity || !e->exprs || !e->ubin)
 		return st_err_set(err, 0, "out of memory");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!(e->exprs[i] = strdup(exprs[i])))
 			return st_err_set(err, 0, "out of memory");
+		if (!is_uprobe(probes[i]))
+			continue;
+		if (!ubin) {
+			if (ubin_of(probes[i], &e->ubin[i], err))
+				return -1;
+			continue;
+		}
+		e->ubin[i].symoff = ubin[i].symoff;
+		if (!ubin[i].identity || !(e->ubin[i].identity = strdup(ubin[i].identity)))
+			return st_err_set(err, 0, "out of memory");
+	}
+	return 0;
+}
+
+int st_bundle_check_binaries(const struct st_bundle_entry *e, struct st_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		const struct st_probe *p = e->probes[i];
+		struct st_bundle_ubin now = { 0 };
+		struct st_err why = { 0 };
+		int same;
+
+		if (!is_uprobe(p))
+			continue;
+		if (!e->ubin || !e->ubin[i].identity)
+			return st_err_set(err, 0, "refusing bundle: no identity for %s", p->binary);
+		if (ubin_of(p, &now, &why)) {
+			st_err_set(err, 0, "refusing bundle: %s is not the build it was made for "
+				   "(bundle: %s; here: %s)", p->binary, e->ubin[i].identity, why.msg);
+			free(now.identity);
+			return -1;
+		}
+		same = !strcmp(now.identity, e->ubin[i].identity);
+		if (!same)
+			st_err_set(err, 0, "refusing bundle: %s is not the build it was made for "
+				   "(bundle: %s, here: %s)", p->binary, e->ubin[i].identity,
+				   now.identity);
+		else if (now.symoff != e->ubin[i].symoff)
+			st_err_set(err, 0, "refusing bundle: %s: %s+%llu is not file offset 0x%llx "
+				   "here", p->binary, p->func, e->ubin[i].symoff, p->uoffset);
+		free(now.identity);
+		if (!same || now.symoff != e->ubin[i].symoff)
+			return -1;
+	}
 	return 0;
 }
 
@@ -108,6 +184,8 @@ static void write_entry(FILE *f, const struct st_bundle_entry *e)
 		fprintf(f, "probe %d %c %s %s %s %s %s %llu %zu\n", p->index, p->type,
 			or_dash(p->event), or_dash(p->group), or_dash(p->func), or_dash(p->target),
 			or_dash(p->binary), p->uoffset, p->nargs);
+		if (is_uprobe(p))
+			fprintf(f, "binary %s %llu\n", e->ubin[i].identity, e->ubin[i].symoff);
 		for (j = 0; j < p->nargs; j++)
 			fprintf(f, "arg %s %s %s %d\n", p->args[j].name, p->args[j].fetch,
 				or_dash(p->args[j].ktype), (int)p->args[j].conv);
@@ -164,9 +242,11 @@ out:
 /* ------------------------------------------------------------------ reading */
 
 struct reader {
+	int version;          /* 1 or 2 */
 	char *text;           /* copy, split into lines in place */
 	char *pos;
 	int lineno;
+	size_t nargs;         /* arg lines announced by the last probe line */
 	struct st_err *err;
 };
 
@@ -255,10 +335,10 @@ static char *dup_field(const char *s)
 	return strcmp(s, "-") ? strdup(s) : NULL;
 }
 
-static int read_probe(struct reader *r, char *line, struct st_probe **out)
+static int read_probe_line(struct reader *r, char *line, struct st_probe **out)
 {
-	char *f[9], *a[4], *l;
-	unsigned long long idx, uoff, nargs, conv;
+	char *f[9];
+	unsigned long long idx, uoff, nargs;
 	struct st_probe *p;
 	size_t i;
 
@@ -287,7 +367,18 @@ static int read_probe(struct reader *r, char *line, struct st_probe **out)
 	p->args = calloc(nargs ? nargs : 1, sizeof(*p->args));
 	if (!p->args)
 		return bad(r, "out of memory");
-	for (i = 0; i < nargs; i++) {
+	r->nargs = (size_t)nargs;
+	return 0;
+}
+
+/* The arg lines and the optional filter line of the probe just read. */
+static int read_probe_rest(struct reader *r, struct st_probe *p)
+{
+	char *a[4], *l;
+	unsigned long long conv;
+	size_t i;
+
+	for (i = 0; i < r->nargs; i++) {
 		l = next_line(r);
 		if (!l || fields(r, l, "arg", a, 4) || word(r, a[0]) || word(r, a[1]) ||
 		    word(r, a[2]) || num(r, a[3], ST_CONV_BX64, &conv))
@@ -310,11 +401,31 @@ static int read_probe(struct reader *r, char *line, struct st_probe **out)
 	return 0;
 }
 
+/* "binary <identity> <offset from the symbol>" after a uprobe's probe line (format 2). */
+static int read_ubin(struct reader *r, const struct st_probe *p, struct st_bundle_ubin *u)
+{
+	char *f[2], *l;
+
+	if (r->version < 2)
+		return st_err_set(r->err, 0, "refusing bundle: line %d: made by an older surftrace "
+				  "(format 1) that did not record which build of %s it was made for; "
+				  "a rebuilt binary would be probed at a wrong offset: make the bundle "
+				  "again with --bundle-out", r->lineno, p->binary);
+	l = next_line(r);
+	if (!l || fields(r, l, "binary", f, 2) || word(r, f[0]) || num(r, f[1], 1ULL << 40, &u->symoff))
+		return l ? -1 : bad(r, "expected a binary line");
+	if (strncmp(f[0], "build-id:", 9) && strncmp(f[0], "sha256:", 7))
+		return bad(r, "unknown binary identity");
+	u->identity = strdup(f[0]);
+	return u->identity ? 0 : bad(r, "out of memory");
+}
+
 static int read_entry(struct reader *r, char *line, struct st_bundle *b)
 {
 	char *k[4], *l;
 	unsigned long long n;
 	struct st_probe **probes;
+	struct st_bundle_ubin *ubin;
 	char **exprs;
 	size_t i;
 	int rc = -1;
@@ -324,9 +435,11 @@ static int read_entry(struct reader *r, char *line, struct st_bundle *b)
 		return -1;
 	probes = calloc(n ? n : 1, sizeof(*probes));
 	exprs = calloc(n ? n : 1, sizeof(*exprs));
-	if (!probes || !exprs) {
+	ubin = calloc(n ? n : 1, sizeof(*ubin));
+	if (!probes || !exprs || !ubin) {
 		free(probes);
 		free(exprs);
+		free(ubin);
 		return bad(r, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
@@ -348,7 +461,9 @@ static int read_entry(struct reader *r, char *line, struct st_bundle *b)
 			bad(r, "expected a probe line");
 			goto out;
 		}
-		if (read_probe(r, l, &probes[i]))
+		if (read_probe_line(r, l, &probes[i]) ||
+		    (is_uprobe(probes[i]) && read_ubin(r, probes[i], &ubin[i])) ||
+		    read_probe_rest(r, probes[i]))
 			goto out;
 		if (probes[i]->index != (int)i) {
 			bad(r, "probe index out of order");
@@ -366,7 +481,7 @@ static int read_entry(struct reader *r, char *line, struct st_bundle *b)
 		bad(r, "expected 'end'");
 		goto out;
 	}
-	rc = st_bundle_add(b, k[0], k[1], k[2], exprs, probes, n, r->err);
+	rc = st_bundle_add(b, k[0], k[1], k[2], exprs, probes, n, ubin, r->err);
 	probes = NULL;
 out:
 	if (probes) {
@@ -374,6 +489,9 @@ out:
 			st_probe_free(probes[i]);
 		free(probes);
 	}
+	for (i = 0; i < n; i++)
+		free(ubin[i].identity);
+	free(ubin);
 	free(exprs);
 	return rc;
 }
@@ -392,7 +510,11 @@ struct st_bundle *st_bundle_parse(const char *text, size_t len, struct st_err *e
 		st_err_set(err, 0, "not a surftrace bundle (or truncated)");
 		return NULL;
 	}
-	if (memcmp(text, MAGIC, strlen(MAGIC))) {
+	if (!memcmp(text, MAGIC, strlen(MAGIC))) {
+		r.version = 2;
+	} else if (!memcmp(text, MAGIC_V1, strlen(MAGIC_V1))) {
+		r.version = 1;
+	} else {
 		st_err_set(err, 0, "not a surftrace bundle (bad header)");
 		return NULL;
 	}
@@ -437,24 +559,35 @@ struct st_bundle *st_bundle_parse(const char *text, size_t len, struct st_err *e
 
 struct st_bundle *st_bundle_load(const char *path, struct st_err *err)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, n;
+	char *buf = NULL, why[600];
+	size_t len = 0;
+	ssize_t n;
 	struct st_bundle *b;
+	int fd;
 
-	if (!f) {
-		st_err_set(err, 0, "cannot open bundle '%s': %s", path, strerror(errno));
-		return NULL;
+	/* Root runs what the file says: nobody else may have been able to write it. */
+	if (geteuid() == 0) {
+		fd = st_safefile_open(path, why, sizeof(why));
+		if (fd < 0) {
+			st_err_set(err, 0, "refusing bundle: %s", why);
+			return NULL;
+		}
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			st_err_set(err, 0, "cannot open bundle '%s': %s", path, strerror(errno));
+			return NULL;
+		}
 	}
 	buf = malloc(MAX_BUNDLE + 1);
 	if (!buf) {
-		fclose(f);
+		close(fd);
 		st_err_set(err, 0, "out of memory");
 		return NULL;
 	}
-	while ((n = fread(buf + len, 1, MAX_BUNDLE + 1 - len, f)) > 0 && len <= MAX_BUNDLE)
-		len += n;
-	fclose(f);
+	while (len <= MAX_BUNDLE && (n = read(fd, buf + len, MAX_BUNDLE + 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
 	b = st_bundle_parse(buf, len, err);
 	free(buf);
 	return b;

@@ -39,6 +39,9 @@ int st_bundle_run(const struct st_bundle_entry *e, const struct st_bundle_run_op
 	size_t i;
 	int rc = -1;
 
+	/* A uprobe offset is only right for the build it was translated for. */
+	if (st_bundle_check_binaries(e, err))
+		return -1;
 	/* Same start as a normal run: leftovers of dead runs go first. */
 	if (st_tracefs_open(&t, o->tracefs, NULL) == 0)
 		st_sweep_dead(&t, NULL, NULL, NULL);

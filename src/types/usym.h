@@ -20,6 +20,11 @@ int st_usym_find_binary(const char *name, char *path, size_t n, struct st_err *e
 int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, long off,
 		   unsigned long long *file_off, struct st_err *err);
 
+/* Which build of a binary this is, for bundles: "build-id:HEX" from its GNU build-id
+ * note, else "sha256:SIZE:HEX" of the whole file. 0, or -1 with err. */
+#define ST_USYM_IDENTITY_MAX 96
+int st_usym_identity(const char *path, char *out, size_t n, struct st_err *err);
+
 /* Function symbols of a binary matching a glob (for -l BINARY:PATTERN and completion).
  * Fills *names (heap array of heap strings), returns the count or -1. */
 int st_usym_list(const char *path, const char *glob, char ***names, struct st_err *err);

@@ -1,6 +1,8 @@
 /* Symbols of a user binary (libelf): uprobe file offsets and function lists. */
 #include "types/usym.h"
+#include "types/kident.h"
 #include "util/capstone_dl.h"
+#include "util/sha256.h"
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <gelf.h>
@@ -215,6 +217,78 @@ int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, 
 		goto out;
 	}
 	*file_off = fo + (unsigned long long)off;
+out:
+	elf_file_close(&f);
+	return ret;
+}
+
+/* GNU build-id note of an ELF file: section notes, else PT_NOTE segments. */
+static int elf_build_id(Elf *elf, char out[41])
+{
+	Elf_Scn *scn = NULL;
+	size_t i, n;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_NOTE &&
+		    (d = elf_getdata(scn, NULL)) && d->d_buf &&
+		    !st_notes_build_id(d->d_buf, d->d_size, out))
+			return 0;
+	}
+	if (elf_getphdrnum(elf, &n))
+		return -1;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_NOTE &&
+		    (d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR)) &&
+		    d->d_buf && !st_notes_build_id(d->d_buf, d->d_size, out))
+			return 0;
+	}
+	return -1;
+}
+
+int st_usym_identity(const char *path, char *out, size_t n, struct st_err *err)
+{
+	struct elf_file f;
+	struct st_sha256 h;
+	uint8_t d[32];
+	char id[41] = "", hex[65];
+	unsigned long long size = 0;
+	unsigned char *buf;
+	ssize_t r;
+	int ret = 0;
+
+	if (elf_file_open(&f, path, err))
+		return -1;
+	if (!elf_build_id(f.elf, id)) {
+		if ((size_t)snprintf(out, n, "build-id:%s", id) >= n)
+			ret = st_err_set(err, 0, "identity buffer too small");
+		goto out;
+	}
+	/* No build id: the whole file's size and SHA-256. */
+	buf = malloc(1 << 20);
+	if (!buf) {
+		ret = st_err_set(err, 0, "out of memory");
+		goto out;
+	}
+	st_sha256_init(&h);
+	while ((r = pread(f.fd, buf, 1 << 20, (off_t)size)) > 0) {
+		st_sha256_update(&h, buf, (size_t)r);
+		size += (unsigned long long)r;
+	}
+	free(buf);
+	if (r < 0) {
+		ret = st_err_set(err, 0, "cannot read '%s'", path);
+		goto out;
+	}
+	st_sha256_final(&h, d);
+	st_sha256_hex(d, hex);
+	if ((size_t)snprintf(out, n, "sha256:%llu:%s", size, hex) >= n)
+		ret = st_err_set(err, 0, "identity buffer too small");
 out:
 	elf_file_close(&f);
 	return ret;

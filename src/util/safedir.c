@@ -68,7 +68,9 @@ static int open_step(int dirfd, const char *name, bool create, mode_t mode, cons
 	return fd;
 }
 
-int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
+/* Walks path from "/"; the last directory is checked as private (own_last) or like an
+ * ancestor (a sticky shared one such as /tmp is fine: the file in it is checked then). */
+static int open_dirs(const char *path, bool create, bool own_last, char *why, size_t whylen)
 {
 	char abs[PATH_MAX], shown[PATH_MAX], *comp, *save = NULL;
 	size_t shown_len = 0;
@@ -92,7 +94,7 @@ int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
 		return snprintf(why, whylen, "/: %s", strerror(errno)), -errno;
 	shown[0] = 0;
 	comp = strtok_r(abs, "/", &save);
-	err = check_dir(fd, "/", !comp, why, whylen);
+	err = check_dir(fd, "/", own_last && !comp, why, whylen);
 	while (!err && comp) {
 		char *next = strtok_r(NULL, "/", &save);
 		int nfd;
@@ -104,7 +106,7 @@ int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
 		if (!strcmp(comp, ".")) {
 			comp = next;
 			if (!comp)
-				err = check_dir(fd, shown, true, why, whylen);
+				err = check_dir(fd, shown, own_last, why, whylen);
 			continue;
 		}
 		nfd = open_step(fd, comp, create, next ? 0755 : 0700, shown, why, whylen);
@@ -112,12 +114,65 @@ int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
 		if (nfd < 0)
 			return nfd;
 		fd = nfd;
-		err = check_dir(fd, shown, !next, why, whylen);
+		err = check_dir(fd, shown, own_last && !next, why, whylen);
 		comp = next;
 	}
 	if (err) {
 		close(fd);
 		return err;
+	}
+	return fd;
+}
+
+int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
+{
+	return open_dirs(path, create, true, why, whylen);
+}
+
+int st_safefile_open(const char *path, char *why, size_t whylen)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	uid_t me = geteuid();
+	struct stat st;
+	int dfd, fd;
+
+	if (!*base)
+		return snprintf(why, whylen, "%s is not a file name", path), -EINVAL;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >= (int)sizeof(dir))
+		return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
+	dfd = open_dirs(dir, false, false, why, whylen);
+	if (dfd < 0)
+		return dfd;
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	close(dfd);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(why, whylen, e == ELOOP ? "%s is a symbolic link: refusing it (give the "
+			 "real path)" : "%s: %s", path, strerror(e));
+		return -e;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s is not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_uid != 0 && st.st_uid != me) {
+		snprintf(why, whylen, "%s is owned by uid %u: another user could change it; "
+			 "refusing", path, (unsigned)st.st_uid);
+		close(fd);
+		return -EPERM;
+	}
+	if (st.st_mode & 022) {
+		snprintf(why, whylen, "%s is writable by group or others (mode %03o): refusing it",
+			 path, (unsigned)(st.st_mode & 0777));
+		close(fd);
+		return -EPERM;
 	}
 	return fd;
 }

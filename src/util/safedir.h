@@ -15,6 +15,12 @@
  * Returns the descriptor, or -errno with one line in why (naming the offending directory). */
 int st_safedir_open(const char *path, bool create, char *why, size_t whylen);
 
+/* A file root may trust (a bundle it runs): every directory from "/" to it checked like
+ * the ancestors above (a sticky /tmp is fine), the file opened O_NOFOLLOW and then checked
+ * on its descriptor: a regular file owned by root or the effective user, not writable by
+ * group or others. Returns the read-only descriptor, or -errno with one line in why. */
+int st_safefile_open(const char *path, char *why, size_t whylen);
+
 /* The same for NAME inside the already trusted directory dirfd (created 0700). */
 int st_safedir_openat(int dirfd, const char *name, bool create, char *why, size_t whylen);
 

@@ -108,4 +108,79 @@ assert a==[41,43] and b=={7} and len(x)==2, (a,b,len(x))" "$T/out"'
 else
   skip "live bundle run needs root, tracefs and a C compiler"
 fi
+
+# Identity of user binaries (issue 15 item 3). A bundle records which build of each uprobe's
+# binary it was made for (readelf -n's build id, else size + sha256sum) and refuses another
+# build: here the rebuilt binary lost a 1-byte function before foo_alpha, so the old offset
+# is foo_alpha+1, inside a 10-byte movabs: run anyway, the program would die.
+if need_root_tracefs && cc -O1 -fno-align-functions -DPAD -o "$T/idb" "$ROOT/tests/discover/idtarget.c"; then
+  "$T/idb" 3 >"$T/id_want"
+  bid1=$(readelf -n "$T/idb" | awk '/Build ID:/ { print $3 }')
+  "$ST" --bundle-out "$T/idbundle" "P $T/idb:foo_alpha a=%0" 2>"$T/e"; rc=$?
+  expect "bundle records the binary's build id (readelf -n) and offset 0 from foo_alpha" \
+    '[ $rc = 0 ] && grep -qx "binary build-id:$bid1 0" "$T/idbundle" && [ "$(head -1 "$T/idbundle")" = "surftrace-bundle 2" ]'
+  "$ST" --bundle "$T/idbundle" -n 3 -t 20 >"$T/id_out" 2>"$T/e" & pid=$!
+  for _ in $(seq 100); do grep -q "surftrace_$pid/p0 $T/idb:" $TRACEFS/uprobe_events 2>/dev/null && break; sleep 0.1; done
+  "$T/idb" 3 >/dev/null; wait $pid; rc=$?
+  expect "same build: the bundle runs and traces a=0,1,2" '[ $rc = 0 ] && [ "$(grep -o "a=[0-9]*" "$T/id_out" | tr "\n" " ")" = "a=0 a=1 a=2 " ]'
+  cc -O1 -fno-align-functions -o "$T/idb" "$ROOT/tests/discover/idtarget.c"
+  bid2=$(readelf -n "$T/idb" | awk '/Build ID:/ { print $3 }')
+  "$ST" --bundle "$T/idbundle" -t 3 >/dev/null 2>"$T/e" & pid=$!
+  for _ in $(seq 30); do kill -0 $pid 2>/dev/null || break; grep -q "surftrace_$pid/p0" $TRACEFS/uprobe_events 2>/dev/null && break; sleep 0.1; done
+  "$T/idb" 3 >"$T/id_got"; prc=$?
+  wait $pid; rc=$?
+  echo "# $(head -1 "$T/e")"
+  expect "rebuilt binary: refused (exit 2) in one line naming it and both build ids" \
+    '[ $rc = 2 ] && [ $(wc -l <"$T/e") = 1 ] && grep -q "$T/idb is not the build it was made for (bundle: build-id:$bid1, here: build-id:$bid2)" "$T/e"'
+  expect "rebuilt binary: the program ran unharmed (exit $prc), output intact" '[ $prc = 0 ] && cmp -s "$T/id_want" "$T/id_got"'
+  expect "rebuilt binary: nothing of the run in tracefs" '! tracefs_state | grep -q "surftrace_$pid"'
+  "$ST" --bundle "$T/idbundle" -o "$T/id.sh" 2>"$T/e"; rc=$?
+  expect "rebuilt binary: --bundle -o refused too, no script" '[ $rc = 2 ] && [ ! -e "$T/id.sh" ]'
+
+  # No build id: size and SHA-256 of the file (stat and sha256sum are the oracle).
+  cc -O1 -Wl,--build-id=none -o "$T/idn" "$ROOT/tests/discover/idtarget.c"
+  "$ST" --bundle-out "$T/idnb" "P $T/idn:foo_alpha" 2>"$T/e"
+  sum1="sha256:$(stat -c %s "$T/idn"):$(sha256sum <"$T/idn" | cut -c1-64)"
+  expect "without a build id: size and sha256 recorded" 'grep -qx "binary $sum1 0" "$T/idnb"'
+  printf 'x' >>"$T/idn"
+  sum2="sha256:$(stat -c %s "$T/idn"):$(sha256sum <"$T/idn" | cut -c1-64)"
+  "$ST" --bundle "$T/idnb" -t 1 >/dev/null 2>"$T/e"; rc=$?
+  expect "without a build id: a changed file is refused naming both" \
+    '[ $rc = 2 ] && grep -q "(bundle: $sum1, here: $sum2)" "$T/e"'
+
+  # A summed bundle whose identity line was edited is refused the same way.
+  cc -O1 -fno-align-functions -DPAD -o "$T/idb" "$ROOT/tests/discover/idtarget.c"
+  sed "s/^binary build-id:$bid1 /binary build-id:$bid2 /" "$T/idbundle" >"$T/idedit"; resum "$T/idedit"
+  "$ST" --bundle "$T/idedit" -t 1 >/dev/null 2>"$T/e"; rc=$?
+  expect "an edited identity is refused" '[ $rc = 2 ] && grep -q "not the build it was made for" "$T/e"'
+
+  # Format 1 (before identities): uprobes refused with the reason, kernel probes still load.
+  sed '1s/.*/surftrace-bundle 1/; /^binary /d' "$T/idbundle" >"$T/idv1"; resum "$T/idv1"
+  "$ST" --bundle "$T/idv1" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "format 1 bundle with a uprobe: refused (exit 2) saying why" \
+    '[ $rc = 2 ] && grep -q "format 1" "$T/e" && grep -q -- "--bundle-out" "$T/e"'
+  sed '1s/.*/surftrace-bundle 1/' "$T/b" >"$T/kv1"; resum "$T/kv1"
+  "$ST" --bundle "$T/kv1" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "format 1 bundle of kernel probes only: still loads" '[ $rc = 0 ]'
+
+  # As root, only files no other user could have written.
+  cp "$T/idbundle" "$T/perm"; chmod 664 "$T/perm"
+  "$ST" --bundle "$T/perm" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "group-writable bundle refused as root" '[ $rc = 2 ] && grep -q "writable by group or others" "$T/e" && [ $(wc -l <"$T/e") = 1 ]'
+  chmod 644 "$T/perm"; chown 65534 "$T/perm"
+  "$ST" --bundle "$T/perm" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "bundle owned by another user refused as root" '[ $rc = 2 ] && grep -q "owned by uid 65534" "$T/e"'
+  chown 0 "$T/perm"
+  mkdir -p "$T/open/sub"; chmod 777 "$T/open"; cp "$T/perm" "$T/open/sub/b"
+  "$ST" --bundle "$T/open/sub/b" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "bundle under a directory others can write refused as root" '[ $rc = 2 ] && grep -q "$T/open" "$T/e"'
+  chmod 1777 "$T/open"
+  "$ST" --bundle "$T/open/sub/b" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "a sticky shared directory (like /tmp) above it is fine" '[ $rc = 0 ]'
+  ln -s "$T/perm" "$T/plink"
+  "$ST" --bundle "$T/plink" -S >/dev/null 2>"$T/e"; rc=$?
+  expect "a bundle reached through a symbolic link is refused as root" '[ $rc = 2 ] && grep -q "symbolic link" "$T/e"'
+else
+  skip "bundle identities need root, tracefs and a C compiler"
+fi
 tap_done

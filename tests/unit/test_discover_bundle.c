@@ -12,7 +12,9 @@
 #include "compile/compile.h"
 #include "discover/bundle.h"
 #include "compile/kdef.h"
+#include "types/usym.h"
 #include "util/sha256.h"
+#include <limits.h>
 
 static void hexof(const void *data, size_t n, char hex[65])
 {
@@ -188,7 +190,7 @@ static void test_roundtrip_and_damage(void **state)
 	probes[0] = mk_probe(0);
 	probes[1] = mk_probe(1);
 	assert_int_equal(st_bundle_add(b, "6.1.0-56-cloud-amd64", "x86_64", "003eddba-aaaa", exprs,
-				       probes, 2, &err), 0);
+				       probes, 2, NULL, &err), 0);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
@@ -227,6 +229,92 @@ static void test_roundtrip_and_damage(void **state)
 	free(text);
 	unlink(path);
 	st_bundle_free(b);
+}
+
+/* A uprobe records its binary's build: the identity (build id of this test program, as
+ * readelf -n prints it) and the offset from its symbol survive a save and load; the check
+ * passes on the same binary and refuses another build, naming the binary and both ids. */
+static void test_uprobe_identity(void **state)
+{
+	char path[] = "/tmp/st_bundle_up.XXXXXX", exe[PATH_MAX], line[PATH_MAX + 64], want[128] = "";
+	char *exprs[1] = { "P self:main" };
+	struct st_probe **probes = calloc(1, sizeof(*probes)), *p;
+	struct st_bundle *b = st_bundle_new(), *r;
+	struct st_err err = { 0 };
+	unsigned long long base;
+	FILE *ro;
+	int fd;
+
+	(void)state;
+	assert_non_null(realpath("/proc/self/exe", exe));
+	snprintf(line, sizeof(line), "readelf -n '%s' | awk '/Build ID:/ { print $3 }'", exe);
+	ro = popen(line, "r");
+	assert_non_null(ro);
+	assert_non_null(fgets(want + 9, sizeof(want) - 9, ro));
+	pclose(ro);
+	memcpy(want, "build-id:", 9);
+	want[strcspn(want, "\n")] = 0;
+	assert_int_equal(st_usym_offset(exe, "main", 0, 0, &base, &err), 0);
+	p = probes[0] = calloc(1, sizeof(*p));
+	p->type = 'P';
+	p->event = strdup("p0");
+	p->func = strdup("main");
+	p->binary = strdup(exe);
+	p->uoffset = base;
+	assert_true(asprintf(&p->target, "%s:0x%llx", exe, base) > 0);
+	p->args = calloc(1, sizeof(*p->args));
+	assert_int_equal(st_bundle_add(b, "6.18", "x86_64", "id", exprs, probes, 1, NULL, &err), 0);
+	assert_string_equal(b->v[0].ubin[0].identity, want);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(st_bundle_save(b, path, &err), 0);
+	r = st_bundle_load(path, &err);
+	if (!r)
+		fail_msg("load: %s", err.msg);
+	assert_string_equal(r->v[0].ubin[0].identity, want);
+	assert_int_equal(r->v[0].ubin[0].symoff, 0);
+	assert_int_equal(st_bundle_check_binaries(&r->v[0], &err), 0);
+	/* another build of the same path */
+	free(r->v[0].ubin[0].identity);
+	r->v[0].ubin[0].identity = strdup("build-id:00112233");
+	assert_int_equal(st_bundle_check_binaries(&r->v[0], &err), -1);
+	if (!strstr(err.msg, exe) || !strstr(err.msg, "build-id:00112233") || !strstr(err.msg, want))
+		fail_msg("error does not name the binary and both ids: %s", err.msg);
+	st_bundle_free(r);
+	unlink(path);
+	st_bundle_free(b);
+}
+
+/* Format 1 (no identities) still loads kernel probes and refuses uprobes by saying so. */
+static void test_format1(void **state)
+{
+	static const char *const bodies[] = {
+		"probe 0 p p0 - f f - 0 0\n",
+		"probe 0 P p0 - f /bin/true:0x10 /bin/true 16 0\n",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		char *text = NULL, hex[65];
+		struct st_err err = { 0 };
+		struct st_bundle *b;
+		int n;
+
+		n = asprintf(&text, "surftrace-bundle 1\nkernel 6.1 x86_64 id 1\nexpr x\n%send\n",
+			     bodies[i]);
+		hexof(text, (size_t)n, hex);
+		text = realloc(text, (size_t)n + 80);
+		n += sprintf(text + n, "sha256 %s\n", hex);
+		b = st_bundle_parse(text, (size_t)n, &err);
+		if (i == 0 && !b)
+			fail_msg("format 1 kernel bundle refused: %s", err.msg);
+		if (i == 1 && (b || !strstr(err.msg, "format 1") || !strstr(err.msg, "/bin/true")))
+			fail_msg("format 1 uprobe bundle not refused clearly: %s", err.msg);
+		st_bundle_free(b);
+		free(text);
+	}
 }
 
 /* A well-formed, correctly summed file whose probe is hostile: the validator refuses. */
@@ -278,6 +366,8 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_roundtrip_and_damage),
 		cmocka_unit_test(test_hostile_but_summed),
+		cmocka_unit_test(test_uprobe_identity),
+		cmocka_unit_test(test_format1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
