@@ -286,6 +286,24 @@ static void test_uprobe_identity(void **state)
 	st_bundle_free(b);
 }
 
+/* A format-1 file of one kernel with one expression whose probe lines are body, correctly
+ * summed, parsed. */
+static struct st_bundle *parse_summed(const char *body, struct st_err *err)
+{
+	char *text = NULL, hex[65];
+	struct st_bundle *b;
+	int n;
+
+	n = asprintf(&text, "surftrace-bundle 1\nkernel 6.1 x86_64 id 1\nexpr p f\n%send\n", body);
+	assert_true(n > 0);
+	hexof(text, (size_t)n, hex);
+	text = realloc(text, (size_t)n + 80);
+	n += sprintf(text + n, "sha256 %s\n", hex);
+	b = st_bundle_parse(text, (size_t)n, err);
+	free(text);
+	return b;
+}
+
 /* Format 1 (no identities) still loads kernel probes and refuses uprobes by saying so. */
 static void test_format1(void **state)
 {
@@ -297,23 +315,14 @@ static void test_format1(void **state)
 
 	(void)state;
 	for (i = 0; i < 2; i++) {
-		char *text = NULL, hex[65];
 		struct st_err err = { 0 };
-		struct st_bundle *b;
-		int n;
+		struct st_bundle *b = parse_summed(bodies[i], &err);
 
-		n = asprintf(&text, "surftrace-bundle 1\nkernel 6.1 x86_64 id 1\nexpr x\n%send\n",
-			     bodies[i]);
-		hexof(text, (size_t)n, hex);
-		text = realloc(text, (size_t)n + 80);
-		n += sprintf(text + n, "sha256 %s\n", hex);
-		b = st_bundle_parse(text, (size_t)n, &err);
 		if (i == 0 && !b)
 			fail_msg("format 1 kernel bundle refused: %s", err.msg);
 		if (i == 1 && (b || !strstr(err.msg, "format 1") || !strstr(err.msg, "/bin/true")))
 			fail_msg("format 1 uprobe bundle not refused clearly: %s", err.msg);
 		st_bundle_free(b);
-		free(text);
 	}
 }
 
@@ -336,24 +345,14 @@ static void test_hostile_but_summed(void **state)
 
 	(void)state;
 	for (i = 0; i < nb; i++) {
-		char *text = NULL, hex[65];
 		struct st_err err = { 0 };
-		struct st_bundle *b;
-		int n;
+		struct st_bundle *b = parse_summed(bodies[i], &err);
 
-		n = asprintf(&text, "surftrace-bundle 1\nkernel 6.1 x86_64 id 1\nexpr p f\n%send\n",
-			     bodies[i]);
-		assert_true(n > 0);
-		hexof(text, (size_t)n, hex);
-		text = realloc(text, (size_t)n + 80);
-		n += sprintf(text + n, "sha256 %s\n", hex);
-		b = st_bundle_parse(text, (size_t)n, &err);
 		if (i < nb - 1 && b)
 			fail_msg("accepted hostile bundle %zu", i);
 		if (i == nb - 1 && !b)
 			fail_msg("refused the benign control: %s", err.msg);
 		st_bundle_free(b);
-		free(text);
 	}
 }
 
