@@ -102,11 +102,21 @@ _surftrace()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 	fi
-	if ((COMP_CWORD == 1)) && [[ btfgen == "$cur"* && -n $cur ]]; then
-		COMPREPLY=(btfgen)
-		return
+	# Subcommands: btfgen FILE -o FILE.btf, hive add|list|rm DIR ...
+	if ((COMP_CWORD == 1)) && [[ -n $cur && $cur != [prePR]' '* ]]; then
+		COMPREPLY=($(compgen -W "btfgen hive" -- "$cur"))
+		[[ ${#COMPREPLY[@]} -gt 0 ]] && return
 	fi
-	[[ ${COMP_WORDS[1]} == btfgen ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; }
+	case ${COMP_WORDS[1]} in
+	btfgen) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	hive)
+		if ((COMP_CWORD == 2)); then
+			COMPREPLY=($(compgen -W "add list rm" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return ;;
+	esac
 	_surftrace_expr "$st" "$cur"
 }
 

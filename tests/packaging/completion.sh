@@ -83,6 +83,12 @@ if command -v bpftool >/dev/null; then
 else
   check "--struct task_st<Tab> includes task_struct" grep -qx task_struct <<<"$got"
 fi
+got=$(comp _surftrace "$ST" hi)
+check "surftrace hi<Tab> -> hive ($got)" [ "$got" = "hive" ]
+got=$(comp _surftrace "$ST" hive "" | tr '\n' ' ')
+check "surftrace hive <Tab>: add list rm ($got)" [ "$got" = "add list rm " ]
+got=$(comp _surftrace "$ST" btfgen "$t/d/pr" | tr '\n' ' ')
+check "surftrace btfgen <Tab>: files ($got)" [ "$got" = "$t/d/prog.bpf.c $t/d/prog.bpf.o " ]
 got=$(comp _surftrace "$ST" "" | tr '\n' ' ')
 check "first word <Tab>: the probe types ($got)" [ "$got" = "P R e p r " ]
 # Real bash, real keys: the quoted expression completes in place.
