@@ -134,6 +134,9 @@ static int emit_setup(FILE *f, const struct st_probe *const *probes, size_t n,
 	size_t i;
 
 	fputs("set -e\nmkdir \"$I\"\necho 0 > \"$I/tracing_on\"\n", f);
+	/* never trace ourselves: this shell and what it forks (the reader, the timer) */
+	fputs("if [ -e \"$I/set_event_notrace_pid\" ]; then\n"
+	      "\techo 1 > \"$I/options/event-fork\"\n\techo $$ > \"$I/set_event_notrace_pid\"\nfi\n", f);
 	if (o && o->stack)
 		fputs("echo 1 > \"$I/options/stacktrace\"\n", f);
 	if (o && o->buffer_kb > 0)

@@ -84,27 +84,25 @@ static int set_cpumask(struct st_session *s, const unsigned long *cpus, size_t n
 	return rc;
 }
 
-/* set_event_pid with every thread of every process; event-fork first, so that no child
- * forked in between is missed. */
-static int set_pids(struct st_session *s, const struct st_session_opts *o, struct st_err *err)
+/* "tid tid ..." of every thread of every process; NULL with err. */
+static char *tids_text(const int *pids, size_t npids, struct st_err *err)
 {
 	size_t len = 0, cap = 64, i;
 	char *text = malloc(cap), *nt;
-	int *tids, n, j, rc;
+	int *tids, n, j;
 
-	if (!text)
-		return st_err_set(err, 0, "out of memory");
-	if (o->follow && inst_write(s, "options/event-fork", "1", err) < 0) {
-		free(text);
-		return -1;
+	if (!text) {
+		st_err_set(err, 0, "out of memory");
+		return NULL;
 	}
 	text[0] = '\0';
-	for (i = 0; i < o->npids; i++) {
-		n = st_proc_threads(o->pids[i], &tids);
+	for (i = 0; i < npids; i++) {
+		n = st_proc_threads(pids[i], &tids);
 		if (n < 0) {
+			st_err_set(err, 0, "no process %d: %s", pids[i],
+				   errno == ESRCH ? "it does not exist (any more)" : strerror(errno));
 			free(text);
-			return st_err_set(err, 0, "no process %d: %s", o->pids[i],
-					  errno == ESRCH ? "it does not exist (any more)" : strerror(errno));
+			return NULL;
 		}
 		for (j = 0; j < n; j++) {
 			if (cap - len < 16) {
@@ -112,7 +110,8 @@ static int set_pids(struct st_session *s, const struct st_session_opts *o, struc
 				if (!nt) {
 					free(tids);
 					free(text);
-					return st_err_set(err, 0, "out of memory");
+					st_err_set(err, 0, "out of memory");
+					return NULL;
 				}
 				text = nt;
 			}
@@ -120,7 +119,48 @@ static int set_pids(struct st_session *s, const struct st_session_opts *o, struc
 		}
 		free(tids);
 	}
+	return text;
+}
+
+/* set_event_pid with every thread of every process; event-fork first, so that no child
+ * forked in between is missed. */
+static int set_pids(struct st_session *s, const struct st_session_opts *o, struct st_err *err)
+{
+	char *text;
+	int rc;
+
+	if (o->follow && inst_write(s, "options/event-fork", "1", err) < 0)
+		return -1;
+	text = tids_text(o->pids, o->npids, err);
+	if (!text)
+		return -1;
 	rc = inst_write(s, "set_event_pid", text, err);
+	free(text);
+	return rc;
+}
+
+/* Never trace ourselves: our threads go into set_event_notrace_pid, so the reader's own
+ * read/write calls never become events of `e syscalls/...` (which would feed themselves
+ * and outlive -t by seconds). Not when -p names us, and not on kernels before 5.8, which
+ * lack the file. No function tracer is used, so set_ftrace_notrace_pid stays as it is. */
+static int exclude_self(struct st_session *s, const struct st_session_opts *o,
+			struct st_err *err)
+{
+	int me = (int)getpid();
+	char rel[160], *text;
+	size_t i;
+	int rc;
+
+	for (i = 0; o && i < o->npids; i++)
+		if (o->pids[i] == me)
+			return 0;
+	snprintf(rel, sizeof(rel), "%s/set_event_notrace_pid", s->inst_rel);
+	if (!st_tracefs_exists(&s->tfs, rel))
+		return 0;
+	text = tids_text(&me, 1, err);
+	if (!text)
+		return -1;
+	rc = inst_write(s, "set_event_notrace_pid", text, err);
 	free(text);
 	return rc;
 }
@@ -158,6 +198,8 @@ struct st_session *st_session_new(const struct st_session_opts *opts, struct st_
 	if (opts && opts->ncpus && set_cpumask(s, opts->cpus, opts->ncpus, err) < 0)
 		goto fail;
 	if (opts && opts->npids && set_pids(s, opts, err) < 0)
+		goto fail;
+	if (!(opts && opts->trace_self) && exclude_self(s, opts, err) < 0)
 		goto fail;
 	return s;
 fail:

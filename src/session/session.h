@@ -29,6 +29,9 @@ struct st_session_opts {
 	/* --cpu: record only on these CPUs (the instance's tracing_cpumask); NULL = all. */
 	const unsigned long *cpus;
 	size_t ncpus;
+	/* false (default): the threads of this process at st_session_new() are never
+	 * recorded (set_event_notrace_pid), so reading and printing events makes none. */
+	bool trace_self;
 };
 
 /* One event enabled in our instance: a probe we defined or an existing trace event. */
