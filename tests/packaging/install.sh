@@ -102,11 +102,12 @@ if cc -o "$t/codeSeparate" "$ROOT/examples/lbc/codeSeparate.c" $lflags 2>"$t/cc"
 else
   fail "liblbc example against the installed tree: $(head -3 "$t/cc" | tr '\n' ' ')"
 fi
-# Static linking from the installed archive.
+# Static linking from the installed archive, with the libraries its .pc names as private.
+priv=$(pc --print-requires-private libsurftrace | awk '{print $1}' | tr '\n' ' ')
 if cc -o "$t/api_static" "$ROOT/tests/packaging/api_translate.c" -I"$D/usr/include" \
-     "$D$LIBDIR/libsurftrace.a" $(pkg-config --libs libbpf libtraceevent libdw) -lelf -lz -lpthread -ldl 2>"$t/cc" &&
+     "$D$LIBDIR/libsurftrace.a" $(pkg-config --libs $priv) -lelf -lz -lpthread -ldl 2>"$t/cc" &&
    "$t/api_static" 'P /bin/bash:main argc=%0' | grep -q "argc=%di"; then
-  ok "the installed libsurftrace.a links and translates"
+  ok "the installed libsurftrace.a links (with Requires.private: $priv) and translates"
 else
   fail "static link: $(head -3 "$t/cc" | tr '\n' ' ')"
 fi
