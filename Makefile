@@ -3,7 +3,7 @@
 # Fragments (lbc/lbc.mk, guide/guide.mk, tests/lab/lab.mk, tests/tests.mk, bench/bench.mk)
 # add their own targets.
 CC      ?= cc
-PKGS    := libbpf libtraceevent libdw libarchive
+PKGS    := libbpf libtraceevent libdw libarchive libtracecmd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz
 WARN    := -Wall -Wextra -Werror
@@ -18,7 +18,7 @@ override CFLAGS += $(CPPFLAGS) -std=gnu11 $(WARN) -fPIC -D_GNU_SOURCE -Iinclude 
 override LDFLAGS += $(EXTRA_LDFLAGS)
 
 LIB_SRCS := $(sort $(wildcard src/expr/*.c src/types/*.c src/hive/*.c src/compile/*.c src/session/*.c \
-              src/read/*.c src/output/*.c src/aggregate/*.c src/discover/*.c src/util/*.c src/api/*.c))
+              src/read/*.c src/record/*.c src/output/*.c src/aggregate/*.c src/discover/*.c src/util/*.c src/api/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.
 CLI_SRCS := $(sort $(wildcard src/cli/*.c) $(filter-out guide/surfguide.c,$(wildcard guide/*.c)))

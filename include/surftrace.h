@@ -50,6 +50,10 @@ struct surftrace_opts {
 	/* Scoping (perf's -p and --cpu). pids: record only events of these processes (all
 	 * their threads); follow: and of every task they fork after start. cpus: record and
 	 * read only these CPUs. NULL/0 = everything. Arrays are copied at surftrace_new. */
+	/* -w: record the raw ring-buffer pages into this trace.dat file (trace-cmd's format,
+	 * written through libtracecmd at stop, with the expressions for surftrace_report).
+	 * Usually with print = NULL: nothing is formatted while tracing. */
+	const char *record;
 	const int *pids;
 	size_t npids;
 	bool follow;
@@ -135,6 +139,13 @@ int surftrace_write_script(struct surftrace *st, FILE *f, struct surftrace_err *
 int surftrace_cleanup(const char *tracefs,
 		      void (*cb)(const char *kind, const char *name, void *ctx), void *ctx,
 		      struct surftrace_err *err);
+
+/* Print a recording made with opts.record as the live run would have printed it (text
+ * or JSON lines, with the name-prefix conversions of its expressions) to out; when events
+ * were lost, the JSON stream gets {"v":1,"lost":N,"cpu":C} records and lost_summary (may
+ * be NULL) the "surftrace: lost ..." line. Returns 0 or -1 with err. */
+int surftrace_report(const char *path, FILE *out, bool json, FILE *lost_summary,
+		     struct surftrace_err *err);
 
 /* Event fields by name (probe arguments, or a trace event's format fields, and the
  * common_* fields), as recorded by the kernel, without name-prefix conversions.

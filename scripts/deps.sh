@@ -8,7 +8,7 @@
 set -e
 export DEBIAN_FRONTEND=noninteractive
 declare -A GROUP
-GROUP[build]="make gcc pkg-config libbpf-dev libtraceevent-dev libdw-dev libelf-dev
+GROUP[build]="make gcc pkg-config libbpf-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev
   zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev scdoc"
 # lbc compiles BPF C with clang at run time
 GROUP[run]="clang"

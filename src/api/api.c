@@ -2,6 +2,7 @@
 #include "api/api_int.h"
 #include "session/script.h"
 #include "session/sweep.h"
+#include "record/meta.h"
 #include <event-parse.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -197,12 +198,15 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.wake_percent = 0,
 		.on_idle = flush_idle,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
+		.on_page = st->rec ? st_recorder_page : NULL, .page_ctx = st->rec,
 	};
 	size_t i;
 
 	st->rd = st_reader_new(&ro, e);
 	if (!st->rd)
 		return -1;
+	if (st->rec)
+		st_recorder_set_page_size(st->rec, st_reader_page_size(st->rd));
 	for (i = 0; i < st_session_nevents(st->sess); i++) {
 		const struct st_session_event *ev = st_session_event_at(st->sess, i);
 
@@ -256,6 +260,10 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 	st->cb_ctx = ctx;
 	if (!st->o.no_sweep)
 		sweep_quietly(&so);
+	if (st->o.record && !(st->rec = st_recorder_new(st->o.record, &e))) {
+		st_api_err(err, &e, -1, true);
+		return -1;
+	}
 	st->sess = st_session_new(&so, &e);
 	if (!st->sess) {
 		st_api_err(err, &e, -1, true);
@@ -272,6 +280,7 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 		st_api_err(err, &e, -1, true);
 		goto undo;
 	}
+	st->started = true;
 	return 0;
 undo:
 	surftrace_stop(st, NULL);
@@ -405,6 +414,29 @@ void surftrace_print_lost(struct surftrace *st, FILE *f)
 	st_output_lost_summary(f, st->rd);
 }
 
+/* What surftrace_report needs to print the recording like this run (record/meta.h). */
+static char *record_meta(struct surftrace *st)
+{
+	int n = st_reader_ncpus(st->rd), max = -1, i;
+	unsigned long long *lost;
+	char *text;
+
+	for (i = 0; i < n; i++)
+		if (st_reader_cpu_at(st->rd, i) > max)
+			max = st_reader_cpu_at(st->rd, i);
+	lost = calloc((size_t)max + 2, sizeof(*lost));
+	if (!lost)
+		return NULL;
+	for (i = 0; i < n; i++)
+		lost[st_reader_cpu_at(st->rd, i)] =
+			st_reader_lost(st->rd, st_reader_cpu_at(st->rd, i));
+	text = st_meta_text(st_session_name(st->sess), (const char *const *)st->exprs,
+			    (const struct st_probe *const *)st->probes, st->nprobes, lost, max + 1,
+			    st->o.stack);
+	free(lost);
+	return text;
+}
+
 int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 {
 	struct st_err e = { 0 };
@@ -414,11 +446,22 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 		return 0;
 	/* The output borrows the reader's tep: it goes first. The reader holds the
 	 * instance's files open: the instance cannot go before it. */
+	char *meta = st->rec && st->rd && st->started ? record_meta(st) : NULL;
+
 	st_output_free(st->out);
 	st->out = NULL;
 	st_api_render_free(st);
 	st_reader_free(st->rd);
 	st->rd = NULL;
+	/* -w: the file is written while our probes (and so their formats) still exist */
+	if (meta && st->sess &&
+	    st_recorder_finish(st->rec, st_session_tracefs(st->sess)->root, meta, &e) < 0) {
+		st_api_err(err, &e, -1, true);
+		rc = -1;
+	}
+	free(meta);
+	st_recorder_free(st->rec);
+	st->rec = NULL;
 	if (st->sess && st_session_teardown(st->sess, &e) < 0) {
 		st_api_err(err, &e, -1, true);
 		rc = -1;

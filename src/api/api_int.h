@@ -6,6 +6,7 @@
 #include "compile/compile.h"
 #include "output/output.h"
 #include "read/read.h"
+#include "record/record.h"
 #include "session/session.h"
 
 struct surftrace {
@@ -19,6 +20,8 @@ struct surftrace {
 	struct st_session *sess;
 	struct st_reader *rd;
 	struct st_output *out;           /* opts.print */
+	struct st_recorder *rec;         /* opts.record */
+	bool started;                    /* tracing went on: a recording has something */
 	surftrace_event_fn cb;
 	void *cb_ctx;
 	volatile sig_atomic_t stop;

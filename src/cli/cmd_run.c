@@ -167,6 +167,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = wants_lines(stdout),
 		.follow = o->follow || o->command, .cpus = o->cpus, .ncpus = o->ncpus,
+		.record = o->record,
 	};
 	struct st_cli_child child = { .pid = -1, .go_fd = -1, .ex_fd = -1 };
 	struct surftrace_err err = { 0 };
@@ -202,6 +203,8 @@ int st_cmd_run(const struct st_cli_opts *o)
 	}
 	if (o->command)
 		pids[npids++] = child.pid;
+	if (o->record && !o->tee)
+		so.print = NULL;           /* -w: raw pages only, nothing formatted */
 	so.pids = npids ? pids : NULL;
 	so.npids = (size_t)npids;
 	st = surftrace_new(&so, &err);

@@ -43,6 +43,9 @@ static const char usage_text[] =
 "  -c 'CMD ARGS'   run CMD once every probe is live, trace it and its children, stop\n"
 "                  when it exits and exit with its status (runs as the caller)\n"
 "      --cpu LIST  only these CPUs (e.g. 0-3,6)\n"
+"  -w FILE         record the raw events into FILE (trace-cmd's trace.dat) instead of\n"
+"                  printing them (--tee: print too); see 'surftrace report FILE'\n"
+"  report FILE [--json]   print a -w recording as the live run would have\n"
 "      --cleanup   remove probes and instances left behind by dead surftrace runs\n"
 "  -l PATTERN      list traceable functions (glob), events (group/event), BIN:PATTERN symbols\n"
 "  -L PATTERN      like -l with prototypes and event fields\n"
@@ -67,7 +70,7 @@ enum {
 	OPT_BUNDLE, OPT_BUNDLE_OUT, OPT_LIST, OPT_HIVE, OPT_KERNEL,
 	OPT_AGG_COUNT, OPT_AGG_HIST, OPT_AGG_LHIST, OPT_AGG_SUM, OPT_AGG_MIN, OPT_AGG_MAX,
 	OPT_AGG_AVG, OPT_BY, OPT_TOP, OPT_INTERVAL, OPT_LATENCY, OPT_MATCH, OPT_FOLDED, OPT_SVG,
-	OPT_FOLLOW, OPT_CPU,
+	OPT_FOLLOW, OPT_CPU, OPT_TEE,
 };
 
 static const struct option long_opts[] = {
@@ -112,6 +115,8 @@ static const struct option long_opts[] = {
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "command", required_argument, NULL, 'c' },
 	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "write", required_argument, NULL, 'w' },
+	{ "tee", no_argument, NULL, OPT_TEE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -240,11 +245,13 @@ int main(int argc, char **argv)
 	libbpf_set_print(NULL);
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
 		return st_cmd_btfgen(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return st_cmd_report(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "hive"))
 		return st_cmd_hive(argc - 1, argv + 1);
 	st_cli_errors_init(wants_json(argc, argv), false, NULL, NULL, 0);
 
-	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:ip:c:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:ip:c:w:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': puts("surftrace " ST_VERSION); return 0;
@@ -331,6 +338,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FOLLOW: o.follow = true; break;
 		case 'c': o.command = optarg; break;
+		case 'w': o.record = optarg; break;
+		case OPT_TEE: o.tee = true; break;
 		case OPT_CPU:
 			free(o.cpus);
 			if (st_numarg_list(optarg, cpu_max(), 1, &o.cpus, &o.ncpus, &why))
@@ -358,10 +367,12 @@ int main(int argc, char **argv)
 	if (mode.n > 1)
 		return st_cli_usage_error("%s and %s cannot be used together; run them one at a "
 					  "time", mode.first, mode.name);
-	if ((o.npids || o.command || o.ncpus || o.follow) && mode.n)
-		return st_cli_usage_error("%s scopes a live trace: it does not go with %s",
-					  o.command ? "-c" : o.npids ? "-p" : o.ncpus ? "--cpu" :
-					  "--follow", mode.first);
+	if ((o.npids || o.command || o.ncpus || o.follow || o.record) && mode.n)
+		return st_cli_usage_error("%s goes with a live trace: not with %s",
+					  o.record ? "-w" : o.command ? "-c" : o.npids ? "-p" :
+					  o.ncpus ? "--cpu" : "--follow", mode.first);
+	if (o.tee && !o.record)
+		return st_cli_usage_error("--tee goes with -w FILE");
 	if (o.follow && !o.npids)
 		return st_cli_usage_error("--follow goes with -p PID (-c follows its command anyway)");
 	if (o.list_only && !o.bundle_in)

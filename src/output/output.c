@@ -157,44 +157,86 @@ int st_output_cb(const struct st_event *ev, void *ctx)
 	return st_output_event(ctx, ev) ? 1 : 0;
 }
 
-int st_output_lost_records(struct st_output *out, struct st_reader *r)
+int st_output_lost_counts(struct st_output *out, const int *cpus,
+			  const unsigned long long *lost, int n)
 {
-	int n = st_reader_ncpus(r);
-
 	if (out->mode != ST_OUT_JSON)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		int cpu = st_reader_cpu_at(r, i);
-		unsigned long long l = st_reader_lost(r, cpu);
-
-		if (!l)
+		if (!lost[i])
 			continue;
 		out->sb.len = 0;
 		out->sb.trunc = false;
-		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%llu,\"cpu\":%d}\n", ST_JSON_V, l, cpu);
+		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%llu,\"cpu\":%d}\n", ST_JSON_V,
+			     lost[i], cpus[i]);
 		if (put_line(out))
 			return -1;
 	}
 	return st_output_flush(out);
 }
 
-unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r)
+unsigned long long st_output_lost_counts_summary(FILE *f, const int *cpus,
+						 const unsigned long long *lost, int n)
 {
 	unsigned long long total = 0;
-	int n = st_reader_ncpus(r);
+	bool first = true;
+
 	for (int i = 0; i < n; i++)
-		total += st_reader_lost(r, st_reader_cpu_at(r, i));
+		total += lost[i];
 	if (!total)
 		return 0;
 	fprintf(f, "surftrace: lost %llu events (", total);
-	bool first = true;
 	for (int i = 0; i < n; i++) {
-		unsigned long long l = st_reader_lost(r, st_reader_cpu_at(r, i));
-		if (!l)
+		if (!lost[i])
 			continue;
-		fprintf(f, "%scpu%d: %llu", first ? "" : ", ", st_reader_cpu_at(r, i), l);
+		fprintf(f, "%scpu%d: %llu", first ? "" : ", ", cpus[i], lost[i]);
 		first = false;
 	}
 	fprintf(f, "); enlarge the buffer with --buffer-kb\n");
+	return total;
+}
+
+/* The reader's per-CPU counts as arrays (NULL when there is nothing to say). */
+static int reader_counts(struct st_reader *r, int **cpus, unsigned long long **lost)
+{
+	int n = st_reader_ncpus(r);
+
+	*cpus = calloc((size_t)(n > 0 ? n : 1), sizeof(**cpus));
+	*lost = calloc((size_t)(n > 0 ? n : 1), sizeof(**lost));
+	if (!*cpus || !*lost) {
+		free(*cpus);
+		free(*lost);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		(*cpus)[i] = st_reader_cpu_at(r, i);
+		(*lost)[i] = st_reader_lost(r, (*cpus)[i]);
+	}
+	return n;
+}
+
+int st_output_lost_records(struct st_output *out, struct st_reader *r)
+{
+	unsigned long long *lost;
+	int *cpus, n = reader_counts(r, &cpus, &lost), rc;
+
+	if (n < 0)
+		return -1;
+	rc = st_output_lost_counts(out, cpus, lost, n);
+	free(cpus);
+	free(lost);
+	return rc;
+}
+
+unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r)
+{
+	unsigned long long *lost, total;
+	int *cpus, n = reader_counts(r, &cpus, &lost);
+
+	if (n < 0)
+		return 0;
+	total = st_output_lost_counts_summary(f, cpus, lost, n);
+	free(cpus);
+	free(lost);
 	return total;
 }

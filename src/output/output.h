@@ -51,6 +51,11 @@ void st_output_idle(void *ctx);
 /* JSON mode: one {"v":1,"lost":N,"cpu":C} record per CPU that lost events, into the same
  * stream as the events (text mode writes nothing: the summary below says it). */
 int st_output_lost_records(struct st_output *out, struct st_reader *r);
+/* The same from counts (n CPUs: cpus[i] lost lost[i]), e.g. those stored in a recording. */
+int st_output_lost_counts(struct st_output *out, const int *cpus,
+			  const unsigned long long *lost, int n);
+unsigned long long st_output_lost_counts_summary(FILE *f, const int *cpus,
+						 const unsigned long long *lost, int n);
 
 /* "surftrace: lost 12 events (cpu0: 12, cpu1: 0)" when any were lost; nothing otherwise.
  * Returns the total. */

@@ -208,6 +208,8 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->nwant_cpus = o->ncpus;
 	r->stop = o->stop;
 	r->on_idle = o->on_idle;
+	r->on_page = o->on_page;
+	r->page_ctx = o->page_ctx;
 	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
 	r->stack_id = -1;
 	char path[PATH_MAX];
@@ -273,6 +275,11 @@ struct tep_handle *st_reader_tep(const struct st_reader *r)
 int st_reader_ncpus(const struct st_reader *r)
 {
 	return r->ncpus;
+}
+
+size_t st_reader_page_size(const struct st_reader *r)
+{
+	return r->subbuf;
 }
 
 int st_reader_cpu_at(const struct st_reader *r, int i)

@@ -124,6 +124,8 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
 		if (n < 0)
 			return st_err_set(err, 0, "cpu%d trace_pipe_raw: %s", c->cpu,
 					  strerror(errno));
+		if (r->on_page)
+			r->on_page(r->page_ctx, c->cpu, c->page, (size_t)n);
 		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
 			continue;
 		int missed = kbuffer_missed_events(c->kb);

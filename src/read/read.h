@@ -35,6 +35,10 @@ struct st_reader_opts {
 	 * been delivered and the reader is about to wait: the moment to flush output
 	 * (st_output_idle). Only after at least one record was delivered. May be NULL. */
 	void (*on_idle)(void *ctx);
+	/* Every ring-buffer page as read from trace_pipe_raw, before decoding (-w records
+	 * them raw): `size` bytes at `page`, a sub-buffer of st_reader_page_size bytes. */
+	void (*on_page)(void *page_ctx, int cpu, const void *page, size_t size);
+	void *page_ctx;
 	/* Read only these CPUs' buffers (--cpu); NULL = every CPU of the instance. */
 	const unsigned long *cpus;
 	size_t ncpus;
@@ -90,6 +94,8 @@ int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_e
 
 struct tep_handle *st_reader_tep(const struct st_reader *r);
 int st_reader_ncpus(const struct st_reader *r);
+/* Size of one ring-buffer sub-buffer (what one read of trace_pipe_raw returns at most). */
+size_t st_reader_page_size(const struct st_reader *r);
 /* The CPU number of the i-th buffer read (0 <= i < st_reader_ncpus). */
 int st_reader_cpu_at(const struct st_reader *r, int i);
 
@@ -100,5 +106,15 @@ unsigned long long st_reader_lost(struct st_reader *r, int cpu);
 /* Records delivered so far, and records skipped because their event was not added. */
 unsigned long long st_reader_delivered(const struct st_reader *r);
 unsigned long long st_reader_unknown(const struct st_reader *r);
+
+/* The events of a trace.dat file (surftrace -w, trace-cmd record), in time order, as the
+ * live reader delivers them (tracedat.c). stacks: attach ftrace/kernel_stack records to
+ * the event before them. run returns 0 (also when cb stopped it) or -1 with err. The
+ * events' tep lives until close: free whatever borrowed it (an st_output) first. */
+struct st_tracedat;
+struct st_tracedat *st_tracedat_open(const char *path, struct st_err *err);
+int st_tracedat_run(struct st_tracedat *td, bool stacks, st_reader_cb cb, void *ctx,
+		    struct st_err *err);
+void st_tracedat_close(struct st_tracedat *td);
 
 #endif

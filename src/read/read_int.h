@@ -75,6 +75,8 @@ struct st_reader {
 	unsigned long long delivered, unknown;
 	unsigned long long idle_mark;   /* delivered at the last on_idle call */
 	void (*on_idle)(void *ctx);
+	void (*on_page)(void *page_ctx, int cpu, const void *page, size_t size);
+	void *page_ctx;
 };
 
 /* formats.c: register one event format file with the reader. */

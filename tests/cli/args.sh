@@ -39,9 +39,9 @@ refused "-p of a pid that does not exist" "^surftrace: -p: no process $dead" -p 
 refused "--cpu 4096" "^surftrace: --cpu '4096': too large" --cpu 4096 "$E"
 refused "--cpu 1-0" "^surftrace: --cpu '1-0': range goes backwards" --cpu 1-0 "$E"
 refused "--cpu x" "^surftrace: --cpu 'x': " --cpu x "$E"
-refused "-S -p" "-p scopes a live trace: it does not go with -S" -S -p $$ "$E"
-refused "-o -c" "-c scopes a live trace: it does not go with -o" -o "$T/y.sh" -c true "$E"
-refused "--cpu -l" "--cpu scopes a live trace: it does not go with -l" --cpu 0 -l 'vfs_*'
+refused "-S -p" "-p goes with a live trace: not with -S" -S -p $$ "$E"
+refused "-o -c" "-c goes with a live trace: not with -o" -o "$T/y.sh" -c true "$E"
+refused "--cpu -l" "--cpu goes with a live trace: not with -l" --cpu 0 -l 'vfs_*'
 refused "--follow without -p" "--follow goes with -p" --follow "$E"
 refused "-c ''" "-c needs a command" -c '' "$E"
 refused "-c with a pipe" "shell syntax .* needs -c 'sh -c" -c 'ls | wc' "$E"

@@ -1,0 +1,77 @@
+#!/bin/bash
+# -w FILE records raw pages into trace-cmd's trace.dat (libtracecmd): trace-cmd report opens
+# it and shows the recorded events; `surftrace report FILE` prints exactly what the same run
+# printed live (--tee), in text and JSON, with the name-prefix conversions and stacks.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../live/lib_live.sh"
+if ! need_root_tracefs || [ ! -x "$ST" ]; then
+	skip "record: needs root, tracefs and $ST"
+	tap_done; exit 0
+fi
+build_target || { fail "cannot build the target"; tap_done; exit 1; }
+N=4
+EXPRS=("P $TARGET:st_target ip_a=%0 b=%1 B32_x=%2->x nm=%2->name"
+       "R $TARGET:st_target ret=\$retval" 'e sched/sched_process_exit')
+pids=()
+
+# run_rec NAME ARGS...: a -c run of the target with -w and --tee; live text in NAME.live
+run_rec() {
+	local name=$1; shift
+	"$ST" -q -w "$LIVE_TMP/$name.dat" --tee "$@" -c "sh -c '\"$TARGET\" $N >\"$LIVE_TMP/$name.prog\"'" \
+		"${EXPRS[@]}" >"$LIVE_TMP/$name.live" 2>"$LIVE_TMP/$name.err" & pids+=($!)
+	wait $!
+}
+
+# 1. text: report == live, byte for byte
+run_rec t; rc=$?
+check "-w --tee run exits with the command's status (0, got $rc)" [ $rc = 0 ]
+n=$(grep -c ' p0: ' "$LIVE_TMP/t.live")
+check "the live run saw the $N calls ($n)" [ "$n" = $N ]
+check "the conversions are in the live text (ip_a dotted, B32_x hex)" \
+	grep -q ' ip_a=0\.0\.0\.0 .* B32_x=0x1000000 ' "$LIVE_TMP/t.live"
+"$ST" report "$LIVE_TMP/t.dat" >"$LIVE_TMP/t.rep" 2>"$LIVE_TMP/t.reperr"; rc=$?
+check "surftrace report exits 0" [ $rc = 0 ]
+if cmp -s "$LIVE_TMP/t.live" "$LIVE_TMP/t.rep"; then ok "report prints exactly the live text ($(wc -l <"$LIVE_TMP/t.rep") lines)"
+else fail "report differs from live"; diff "$LIVE_TMP/t.live" "$LIVE_TMP/t.rep" | head -6 | sed 's/^/# /'; fi
+
+# 2. trace-cmd report opens the file and shows the same events
+if command -v trace-cmd >/dev/null; then
+	trace-cmd report "$LIVE_TMP/t.dat" >"$LIVE_TMP/t.tc" 2>/dev/null; rc=$?
+	check "trace-cmd report opens it (rc $rc)" [ $rc = 0 ]
+	check "trace-cmd report shows the $N uprobe hits and $N returns" \
+		[ "$(grep -c ' p0: ' "$LIVE_TMP/t.tc")" = $N ] && [ "$(grep -c ' r1: ' "$LIVE_TMP/t.tc")" = $N ]
+	# the same timestamps, in the same order
+	ts_live=$(grep -oE ' [0-9]+\.[0-9]{6}: (p0|r1|sched_process_exit):' "$LIVE_TMP/t.live" | tr -d ' ')
+	ts_tc=$(grep -oE ' [0-9]+\.[0-9]{6}: (p0|r1|sched_process_exit):' "$LIVE_TMP/t.tc" | tr -d ' ')
+	check "trace-cmd report: same events at the same timestamps" [ -n "$ts_live" ] && [ "$ts_live" = "$ts_tc" ]
+else
+	skip "trace-cmd not installed"; skip "trace-cmd"; skip "trace-cmd"
+fi
+
+# 3. JSON: report --json == live --json
+run_rec j --json
+"$ST" report --json "$LIVE_TMP/j.dat" >"$LIVE_TMP/j.rep" 2>/dev/null
+check "report --json prints exactly the live JSON ($(wc -l <"$LIVE_TMP/j.rep") records)" \
+	[ -s "$LIVE_TMP/j.rep" ] && cmp -s "$LIVE_TMP/j.live" "$LIVE_TMP/j.rep"
+
+# 4. stacks (-s) come back attached to their events
+run_rec s -s
+"$ST" report "$LIVE_TMP/s.dat" >"$LIVE_TMP/s.rep" 2>/dev/null
+check "-s: report prints the live text with its stack frames ($(grep -c '  => ' "$LIVE_TMP/s.rep") frames)" \
+	[ "$(grep -c '  => ' "$LIVE_TMP/s.live")" -gt 0 ] && cmp -s "$LIVE_TMP/s.live" "$LIVE_TMP/s.rep"
+
+# 5. -w alone prints nothing while tracing, leaves no temporary files
+"$ST" -q -w "$LIVE_TMP/q.dat" -c "$TARGET 2" "${EXPRS[0]}" >"$LIVE_TMP/q.live" 2>&1 & pids+=($!); wait $!
+check "-w without --tee: only the command's own output on stdout" [ "$(grep -c ' p0: ' "$LIVE_TMP/q.live")" = 0 ]
+check "-w: report finds the 2 calls" [ "$("$ST" report "$LIVE_TMP/q.dat" | grep -c ' p0: ')" = 2 ]
+check "-w: no temporary per-CPU files left" [ -z "$(ls "$LIVE_TMP" | grep 'q.dat.cpu')" ]
+
+# 6. bad input: one line, exit 1
+echo junk >"$LIVE_TMP/junk.dat"
+"$ST" report "$LIVE_TMP/junk.dat" >/dev/null 2>"$LIVE_TMP/junk.err"; rc=$?
+check "report of a non-trace.dat file: exit 1, one line" [ $rc = 1 ] && [ "$(wc -l <"$LIVE_TMP/junk.err")" = 1 ]
+"$ST" -w /nonexistent/dir/x.dat 'e sched/sched_process_exit' >/dev/null 2>"$LIVE_TMP/nw.err" & pids+=($!); wait $!; rc=$?
+check "-w into an unwritable path: exit 1 before tracing" [ $rc = 1 ] && grep -q "cannot write '/nonexistent/dir/x.dat'" "$LIVE_TMP/nw.err"
+
+run_gone "nothing left of the runs" "${pids[@]}"
+tap_done
