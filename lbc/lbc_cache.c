@@ -9,6 +9,7 @@
  * key, the object's digest and size match and it is an ELF BPF relocatable object; anything
  * else is removed and rebuilt. */
 #include "lbc_int.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/safedir.h"
 #include <bpf/libbpf_version.h>
@@ -313,22 +314,6 @@ bad:
 	return NULL;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static int cache_store(struct lbc *l, const char *name, const void *obj, size_t sz)
 {
@@ -343,7 +328,7 @@ static int cache_store(struct lbc *l, const char *name, const void *obj, size_t 
 		return lbc_fail(l, -fd, "cannot write a cache entry in %s/obj: %s", l->cache_dir,
 				strerror(-fd));
 	n = snprintf(hdr, sizeof(hdr), "LBCO1 %s %s %zu\n", l->key, sha, sz);
-	if (write_all(fd, hdr, (size_t)n) || write_all(fd, obj, sz) || fsync(fd)) {
+	if (st_write_all(fd, hdr, (size_t)n) || st_write_all(fd, obj, sz) || fsync(fd)) {
 		close(fd);
 		unlinkat(l->obj_fd, tmp, 0);
 		return lbc_fail(l, EIO, "write %s/obj/%s failed", l->cache_dir, tmp);
@@ -401,7 +386,7 @@ static int write_source(struct lbc *l, int dirfd, const char *name, const char *
 		marker[n++] = *p == '\n' ? '?' : *p;
 	}
 	n += (size_t)snprintf(marker + n, sizeof(marker) - n, "\"\n");
-	err = write_all(fd, marker, n) || write_all(fd, text, len) || write_all(fd, "\n", 1);
+	err = st_write_all(fd, marker, n) || st_write_all(fd, text, len) || st_write_all(fd, "\n", 1);
 	close(fd);
 	return err ? lbc_fail(l, EIO, "cannot write the source copy") : 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "record/record.h"
 #include "record/tracecmd_out.h"
+#include "util/file.h"
 
 struct st_recorder {
 	char *path;
@@ -75,22 +76,6 @@ static int cpu_fd(struct st_recorder *r, int cpu)
 	return r->fds[cpu];
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 void st_recorder_page(void *rec, int cpu, const void *page, size_t size)
 {
@@ -101,14 +86,14 @@ void st_recorder_page(void *rec, int cpu, const void *page, size_t size)
 
 	if (r->werr)
 		return;
-	if (fd < 0 || write_all(fd, page, size) < 0) {
+	if (fd < 0 || st_write_all(fd, page, size) < 0) {
 		r->werr = errno ? errno : EIO;
 		return;
 	}
 	while (pad) {
 		size_t k = pad < sizeof(zeros) ? pad : sizeof(zeros);
 
-		if (write_all(fd, zeros, k) < 0) {
+		if (st_write_all(fd, zeros, k) < 0) {
 			r->werr = errno ? errno : EIO;
 			return;
 		}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "util/file.h"
 
@@ -77,5 +78,25 @@ int st_mkdir_p(const char *path, mode_t mode)
 	}
 	if (mkdir(tmp, mode) && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+int st_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!w)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
 	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef ST_UTIL_FILE_H
 #define ST_UTIL_FILE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* The file's contents NUL-terminated (an empty file gives ""), or NULL with errno set;
@@ -10,6 +11,9 @@
 char *st_slurp(const char *path);
 /* The same for an open stream (stdin for "-f -"), read to its end. */
 char *st_slurp_stream(FILE *f);
+
+/* Write all n bytes to fd (retrying short writes and EINTR). 0, or -1 with errno. */
+int st_write_all(int fd, const void *buf, size_t n);
 
 #include <sys/types.h>
 /* mkdir -p: parents 0755, the last component `mode`. 0, or -1 with errno. */
