@@ -2,10 +2,11 @@
  * libtracecmd, delivered as the same st_events the live reader produces, in time order
  * across CPUs: comm from the file's saved cmdlines, latency flags as live, and (stacks)
  * the ftrace/kernel_stack record that follows an event attached to it. */
+#include "read/read_int.h"
+#ifndef ST_NO_LIBTRACECMD
 #include <stdlib.h>
 #include <string.h>
 #include <trace-cmd.h>
-#include "read/read_int.h"
 
 struct pend {
 	bool has;
@@ -192,3 +193,24 @@ int st_tracedat_run(struct st_tracedat *td, bool stacks, st_reader_cb cb, void *
 	free(t.pend);
 	return rc;
 }
+#else
+/* The kernel lab's static build: Debian ships libtracecmd only as a shared object. */
+struct st_tracedat *st_tracedat_open(const char *path, struct st_err *err)
+{
+	st_err_set(err, 0, "%s: this build of surftrace cannot read trace.dat (built without "
+		   "libtracecmd)", path);
+	return NULL;
+}
+
+int st_tracedat_run(struct st_tracedat *td, bool stacks, st_reader_cb cb, void *ctx,
+		    struct st_err *err)
+{
+	(void)td; (void)stacks; (void)cb; (void)ctx;
+	return st_err_set(err, 0, "built without libtracecmd");
+}
+
+void st_tracedat_close(struct st_tracedat *td)
+{
+	(void)td;
+}
+#endif

@@ -1,3 +1,5 @@
+#include "record/record.h"
+#ifndef ST_NO_LIBTRACECMD
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -5,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "record/record.h"
 #include "record/tracecmd_out.h"
 #include "util/file.h"
 
@@ -226,3 +227,41 @@ nometa:
 		   "use trace-cmd report", path);
 	return NULL;
 }
+#else
+/* The kernel lab's static build: Debian ships libtracecmd only as a shared object. */
+struct st_recorder *st_recorder_new(const char *path, struct st_err *err)
+{
+	st_err_set(err, 0, "%s: this build of surftrace cannot record (built without "
+		   "libtracecmd)", path);
+	return NULL;
+}
+
+void st_recorder_page(void *rec, int cpu, const void *page, size_t size)
+{
+	(void)rec; (void)cpu; (void)page; (void)size;
+}
+
+void st_recorder_set_page_size(struct st_recorder *r, size_t page_size)
+{
+	(void)r; (void)page_size;
+}
+
+int st_recorder_finish(struct st_recorder *r, const char *tracefs_root, const char *meta,
+		       struct st_err *err)
+{
+	(void)r; (void)tracefs_root; (void)meta;
+	return st_err_set(err, 0, "built without libtracecmd");
+}
+
+void st_recorder_free(struct st_recorder *r)
+{
+	(void)r;
+}
+
+char *st_recorder_read_meta(const char *path, struct st_err *err)
+{
+	st_err_set(err, 0, "%s: this build of surftrace cannot read recordings (built without "
+		   "libtracecmd)", path);
+	return NULL;
+}
+#endif

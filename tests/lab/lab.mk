@@ -5,7 +5,8 @@
 LAB_STATIC_B := build-static
 # Static link order: every library after the ones that need it (libdw needs bz2/lzma,
 # readline needs tinfo). pkg-config --static lists the private dependencies. No libarchive
-# (Debian has no static libacl/liblz4): the guest's surftrace reads no packages.
+# (Debian has no static libacl/liblz4): the guest's surftrace reads no packages. No
+# libtracecmd (no static archive in Debian): the guest's surftrace does not record (-w).
 LAB_STATIC_LIBS := $(shell pkg-config --static --libs libbpf libtraceevent libdw 2>/dev/null) \
   -lelf -lz -llzma -lbz2 $(shell pkg-config --static --libs capstone 2>/dev/null || echo -lcapstone) \
   -lreadline -ltinfo -lpthread
@@ -13,7 +14,7 @@ LAB_STATIC_LIBS := $(shell pkg-config --static --libs libbpf libtraceevent libdw
 .PHONY: lab lab-static lab-fetch
 lab-static:
 	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static \
-	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE" \
+	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE -DST_NO_LIBTRACECMD" \
 	  CLI_LIBS="$(LAB_STATIC_LIBS)" $(LAB_STATIC_B)/surftrace
 	$(MAKE) B=$(LAB_STATIC_B) LBC_STATIC=1 $(LAB_STATIC_B)/lbc || echo "lab: static lbc not built (optional)"
 	@mkdir -p $(LAB_STATIC_B)/lab
