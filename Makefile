@@ -18,7 +18,7 @@ override CFLAGS += $(CPPFLAGS) -std=gnu11 $(WARN) -fPIC -D_GNU_SOURCE -Iinclude 
 override LDFLAGS += $(EXTRA_LDFLAGS)
 
 LIB_SRCS := $(sort $(wildcard src/expr/*.c src/types/*.c src/hive/*.c src/compile/*.c src/session/*.c \
-              src/read/*.c src/record/*.c src/output/*.c src/aggregate/*.c src/discover/*.c src/util/*.c src/api/*.c))
+              src/read/*.c src/record/*.c src/output/*.c src/aggregate/*.c src/graph/*.c src/discover/*.c src/util/*.c src/api/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.
 CLI_SRCS := $(sort $(wildcard src/cli/*.c) $(filter-out guide/surfguide.c,$(wildcard guide/*.c)))

@@ -60,8 +60,9 @@ int st_cmd_struct(const struct st_cli_opts *o, const char *name);  /* --struct c
 int st_cmd_disasm(const struct st_cli_opts *o, const char *func);  /* -F       cmd_disasm.c */
 int st_cmd_bundle(const struct st_cli_opts *o);               /* --bundle(-out) cmd_bundle.c */
 int st_cmd_guide(const struct st_cli_opts *o);                /* -i           guide/ */
-int st_cmd_btfgen(int argc, char **argv);
-int st_cmd_report(int argc, char **argv);                     /* report FILE  cmd_report.c */                     /* btfgen       cmd_btfgen.c */
+int st_cmd_btfgen(int argc, char **argv);                     /* btfgen       cmd_btfgen.c */
+int st_cmd_report(int argc, char **argv);                     /* report FILE  cmd_report.c */
+int st_cmd_graph(int argc, char **argv);                      /* graph        cmd_graph.c */
 int st_cmd_hive(int argc, char **argv);                       /* hive         cmd_hive.c   */
 
 /* Answers instead of event lines (cmd_agg.c): true when any aggregation option is set. */

@@ -56,6 +56,7 @@ static const char usage_text[] =
 "  -V, --version   print the version and exit\n"
 "      --bundle-out FILE   translate EXPRs for this kernel and every --btf into FILE\n"
 "      --bundle FILE       run the entry of FILE that matches this kernel (--list: list)\n"
+"  graph FUNC [--depth N] [-p PID] [-t T] [--svg FILE]   call tree with durations\n"
 "  btfgen VMLINUX_OR_KO -o FILE.btf   make a BTF file from DWARF debug info\n"
 "  hive add|list|rm DIR ...            a local hive of many kernels' types (docs/HIVE.md)\n"
 "\n"
@@ -247,6 +248,8 @@ int main(int argc, char **argv)
 		return st_cmd_btfgen(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return st_cmd_report(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "graph"))
+		return st_cmd_graph(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "hive"))
 		return st_cmd_hive(argc - 1, argv + 1);
 	st_cli_errors_init(wants_json(argc, argv), false, NULL, NULL, 0);
