@@ -123,6 +123,14 @@ void surftrace_free(struct surftrace *st);
 /* Events enabled by a started run (an 'e' glob counts each event it matched). */
 size_t surftrace_nevents(const struct surftrace *st);
 
+/* Event i (< surftrace_nevents) of a started run: its system ("surftrace_<pid>" for
+ * p/r/P/R) and name, and the expression it came from. 0, or -1 when there is none. */
+int surftrace_event_info(const struct surftrace *st, size_t i, const char **system,
+			 const char **event, int *expr);
+/* The started run's instance directory ("/sys/kernel/tracing/instances/surftrace_<pid>"),
+ * where an in-kernel consumer (hist triggers) attaches to its events. NULL before start. */
+const char *surftrace_instance_dir(const struct surftrace *st);
+
 /* A note on how expression idx (surftrace_add's return) was translated, e.g. which of
  * several compiler clones of a function is traced; NULL when there is nothing to say. */
 const char *surftrace_notice(const struct surftrace *st, int idx);

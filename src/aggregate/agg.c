@@ -260,17 +260,37 @@ static int grow(struct st_agg *a)
 	return 0;
 }
 
-static struct st_agg_entry *lookup(struct st_agg *a, const struct st_agg_key *k)
+static struct st_agg_entry *find(struct st_agg *a, const struct st_agg_key *k, uint64_t h,
+				  size_t *slot)
 {
-	uint64_t h = st_agg_key_hash(k);
-	size_t i;
 	struct st_agg_entry *e;
+	size_t i;
 
 	for (i = h & (a->cap - 1); (e = a->tab[i]); i = (i + 1) & (a->cap - 1)) {
 		if (e->hash == h && e->klen == k->len &&
 		    (!k->len || !memcmp(e->key, k->buf, k->len)))
-			return e;
+			break;
 	}
+	*slot = i;
+	return e;
+}
+
+unsigned long long st_agg_count(struct st_agg *a, const struct st_agg_key *k)
+{
+	size_t i;
+	struct st_agg_entry *e = find(a, k, st_agg_key_hash(k), &i);
+
+	return e ? e->count : 0;
+}
+
+static struct st_agg_entry *lookup(struct st_agg *a, const struct st_agg_key *k)
+{
+	uint64_t h = st_agg_key_hash(k);
+	size_t i;
+	struct st_agg_entry *e = find(a, k, h, &i);
+
+	if (e)
+		return e;
 	if ((a->n + 1) * 4 > a->cap * 3) {
 		if (grow(a))
 			return NULL;

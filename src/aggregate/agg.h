@@ -45,6 +45,8 @@ enum st_agg_kind st_agg_kind_of(const struct st_agg *a);
 
 /* n events with value v under key. -1 when out of memory (nothing changed). */
 int st_agg_add(struct st_agg *a, const struct st_agg_key *k, long long v, unsigned long long n);
+/* Events added under key so far (0 when the key is not there). */
+unsigned long long st_agg_count(struct st_agg *a, const struct st_agg_key *k);
 /* Forget every key (bpftrace's clear()). */
 void st_agg_clear(struct st_agg *a);
 size_t st_agg_nkeys(const struct st_agg *a);

@@ -4,10 +4,16 @@
 #include <string.h>
 #include "aggregate/feed.h"
 
-enum key_kind { K_COMM, K_PID, K_CPU, K_EVENT, K_STACK, K_FIELD };
+#define K_COMM ST_KEY_COMM
+#define K_PID ST_KEY_PID
+#define K_CPU ST_KEY_CPU
+#define K_EVENT ST_KEY_EVENT
+#define K_STACK ST_KEY_STACK
+#define K_FIELD ST_KEY_FIELD
+typedef enum st_feed_key_kind key_kind_t;
 
 struct key_part {
-	enum key_kind kind;
+	key_kind_t kind;
 	char *name;
 };
 
@@ -25,7 +31,7 @@ struct st_feed {
 
 static const struct {
 	const char *name;
-	enum key_kind kind;
+	key_kind_t kind;
 } builtin[] = {
 	{ "comm", K_COMM }, { "pid", K_PID }, { "tid", K_PID }, { "cpu", K_CPU },
 	{ "event", K_EVENT }, { "stack", K_STACK },
@@ -188,6 +194,22 @@ static bool keys_have_stack(const struct keys *k)
 		if (k->v[i].kind == K_STACK)
 			return true;
 	return false;
+}
+
+int st_feed_nkeys(const struct st_feed *f)
+{
+	return f->keys.n;
+}
+
+enum st_feed_key_kind st_feed_key(const struct st_feed *f, int i, const char **name)
+{
+	*name = f->keys.v[i].name;
+	return f->keys.v[i].kind;
+}
+
+const char *st_feed_field(const struct st_feed *f)
+{
+	return f->field;
 }
 
 bool st_feed_wants_stack(const struct st_feed *f)

@@ -19,7 +19,15 @@ struct st_feed_spec {
 	long long lmin, lmax, lstep;
 };
 
+/* What a key part is (the kernel engine maps them to hist trigger keys). */
+enum st_feed_key_kind { ST_KEY_COMM, ST_KEY_PID, ST_KEY_CPU, ST_KEY_EVENT, ST_KEY_STACK,
+			ST_KEY_FIELD };
+
 struct st_feed;
+int st_feed_nkeys(const struct st_feed *f);
+enum st_feed_key_kind st_feed_key(const struct st_feed *f, int i, const char **name);
+/* The value field, NULL for counts. */
+const char *st_feed_field(const struct st_feed *f);
 /* NULL with err (the offending key name) on bad input. */
 struct st_feed *st_feed_new(const struct st_feed_spec *s, struct st_err *err);
 void st_feed_free(struct st_feed *f);

@@ -498,6 +498,25 @@ size_t surftrace_nevents(const struct surftrace *st)
 	return st->sess ? st_session_nevents(st->sess) : 0;
 }
 
+int surftrace_event_info(const struct surftrace *st, size_t i, const char **system,
+			 const char **event, int *expr)
+{
+	const struct st_session_event *se;
+
+	if (!st->sess || i >= st_session_nevents(st->sess))
+		return -1;
+	se = st_session_event_at(st->sess, i);
+	*system = se->system;
+	*event = se->event;
+	*expr = se->probe ? se->probe->index : -1;
+	return 0;
+}
+
+const char *surftrace_instance_dir(const struct surftrace *st)
+{
+	return st->sess ? st_session_instance_dir(st->sess) : NULL;
+}
+
 const char *surftrace_notice(const struct surftrace *st, int idx)
 {
 	if (!st || idx < 0 || (size_t)idx >= st->nprobes)

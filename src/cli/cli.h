@@ -46,6 +46,7 @@ struct st_cli_opts {
 	bool tee;                /* --tee: with -w, print live too */
 	unsigned long *cpus;     /* --cpu LIST */
 	size_t ncpus;
+	const char *engine;      /* --engine auto|user|kernel (NULL = auto) */
 	char **exprs;            /* expressions (argv and -f lines) */
 	int nexprs;
 	struct st_cli_src *srcs; /* where each came from (nexprs entries) */

@@ -11,6 +11,7 @@
 #include "aggregate/agg.h"
 #include "aggregate/feed.h"
 #include "aggregate/flame.h"
+#include "aggregate/khist.h"
 #include "cli/cli.h"
 #include "output/output.h"
 
@@ -26,6 +27,7 @@ struct agg_run {
 	bool failed;
 	int interval;
 	int implicit;          /* the feed --folded/--svg added (count by stack), -1 = none */
+	struct st_khist *kernel; /* the kernel engine (hist triggers), NULL = user space */
 };
 
 static const char *const opt_names[] = { "count", "hist", "lhist", "sum", "min", "max", "avg" };
@@ -170,6 +172,8 @@ static int on_event(const struct surftrace_event *ev, void *ctx)
 	struct agg_run *r = ctx;
 	int i;
 
+	if (r->kernel)
+		return 0;   /* the hist triggers count; records before them are not counted */
 	for (i = 0; i < r->nfeeds; i++) {
 		if (st_feed_event(r->feeds[i], ev, &r->err) < 0)
 			goto fail;
@@ -272,6 +276,68 @@ static int print_all(struct agg_run *r, struct surftrace *st, bool last)
 	return rc ? -1 : 0;
 }
 
+/* Can the kernel count all of it? NULL = yes, else why not. */
+static const char *kernel_refusal(struct agg_run *r, struct surftrace *st, struct st_err *e)
+{
+	const char *sys, *ev, *name = surftrace_name(st);
+	size_t i;
+	int f, expr;
+
+	if (r->o->latency)
+		return "--latency is paired in user space";
+	if (!st_khist_available(NULL))
+		return "this kernel has no hist triggers";
+	for (i = 0; surftrace_event_info(st, i, &sys, &ev, &expr) == 0; i++)
+		for (f = 0; f < r->nfeeds; f++)
+			if (!st_khist_supports(r->feeds[f], !strcmp(sys, name), e))
+				return e->msg;
+	return NULL;
+}
+
+/* --engine: kernel (hist triggers) where it can, else user space. -1 when the kernel
+ * engine was demanded and cannot be had (or failed to start). */
+static int pick_engine(struct agg_run *r, struct surftrace *st)
+{
+	const char *eng = r->o->engine ? r->o->engine : "auto", *why, *sys, *ev;
+	struct st_err e = { 0 };
+	size_t i;
+	int f, expr;
+
+	if (!strcmp(eng, "user"))
+		return 0;
+	why = kernel_refusal(r, st, &e);
+	if (why) {
+		if (!strcmp(eng, "kernel")) {
+			fprintf(stderr, "surftrace: --engine kernel: %s\n", why);
+			return -1;
+		}
+		return 0;
+	}
+	r->kernel = st_khist_new(surftrace_instance_dir(st), &e);
+	for (i = 0; r->kernel && surftrace_event_info(st, i, &sys, &ev, &expr) == 0; i++)
+		for (f = 0; f < r->nfeeds; f++)
+			if (st_khist_add(r->kernel, r->feeds[f], sys, ev, &e) < 0)
+				goto fail;
+	if (r->kernel && st_khist_start(r->kernel, &e) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "surftrace: hist triggers: %s\n", e.msg);
+	st_khist_free(r->kernel);
+	r->kernel = NULL;
+	return !strcmp(eng, "kernel") ? -1 : 0;
+}
+
+static int collect(struct agg_run *r)
+{
+	struct st_err e = { 0 };
+
+	if (r->kernel && st_khist_collect(r->kernel, &e) < 0) {
+		fprintf(stderr, "surftrace: hist triggers: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int run(struct agg_run *r, struct surftrace *st)
 {
 	const struct st_cli_opts *o = r->o;
@@ -283,9 +349,14 @@ static int run(struct agg_run *r, struct surftrace *st)
 		st_cli_print_err(&err);
 		return 1;
 	}
+	if (pick_engine(r, st) < 0) {
+		surftrace_stop(st, &err);
+		return 1;
+	}
 	if (!o->quiet)
-		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
-			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
+		fprintf(stderr, "Tracing %zu probe%s (%s)... Hit Ctrl-C to end.\n",
+			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s",
+			r->kernel ? "counted by the kernel's hist triggers" : "counted in user space");
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
 	for (;;) {
@@ -298,15 +369,24 @@ static int run(struct agg_run *r, struct surftrace *st)
 		}
 		if (k == 0 || r->failed)
 			break;
-		if (print_all(r, st, false) < 0)
+		if (collect(r) < 0 || print_all(r, st, false) < 0)
 			break;
 	}
 	st_cli_arm_timeout(0);
 	if (r->failed) {
 		fprintf(stderr, "surftrace: error: %s\n", r->err.msg);
 		rc = 2;
-	} else if (print_all(r, st, true) < 0) {
+	} else if (collect(r) < 0 || print_all(r, st, true) < 0) {
 		rc = 1;
+	}
+	if (r->kernel && st_khist_dropped(r->kernel))
+		fprintf(stderr, "surftrace: lost %llu events (the kernel's hist table was full)\n",
+			st_khist_dropped(r->kernel));
+	if (r->kernel) {
+		struct st_err e = { 0 };
+
+		if (st_khist_stop(r->kernel, &e) < 0)
+			fprintf(stderr, "surftrace: cleanup: %s\n", e.msg);
 	}
 	surftrace_print_lost(st, stderr);
 	if (surftrace_stop(st, &err) < 0) {
@@ -328,6 +408,7 @@ int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o)
 	for (i = 0; i < r.nfeeds; i++)
 		st_feed_free(r.feeds[i]);
 	st_latency_free(r.lat);
+	st_khist_free(r.kernel);
 	st_addrsyms_free(r.syms);
 	return rc;
 }

@@ -54,6 +54,17 @@ static const char usage_text[] =
 "  -v, --vmlinux FILE  debuginfo vmlinux: -F's code, and DWARF for %N/$name at FUNC+off\n"
 "  -i, --guide     interactive guide\n"
 "  -V, --version   print the version and exit\n"
+"answers (exact, from every event; printed at the end and every -i SECONDS, then cleared):\n"
+"      --count KEYS        count events by KEYS: comm,pid,cpu,event,stack or fields\n"
+"      --hist FIELD        power-of-two histogram    --lhist FIELD,MIN,MAX,STEP  linear\n"
+"      --sum/--min/--max/--avg FIELD     per --by KEYS (all of them)\n"
+"      --top N             only the N largest entries\n"
+"  -i, --interval SECONDS  print and clear every SECONDS (--json: one object each)\n"
+"      --latency START END histogram of the ns from START to END (--match KEYS: pid)\n"
+"      --folded            folded stacks (with -s: 'root;..;leaf count')\n"
+"      --svg FILE          an interactive SVG flame graph of the stacks\n"
+"      --engine E          auto (the kernel's hist triggers where it has them, else\n"
+"                          user space), user or kernel\n"
 "      --bundle-out FILE   translate EXPRs for this kernel and every --btf into FILE\n"
 "      --bundle FILE       run the entry of FILE that matches this kernel (--list: list)\n"
 "  graph FUNC [--depth N] [-p PID] [-t T] [--svg FILE]   call tree with durations\n"
@@ -64,7 +75,10 @@ static const char usage_text[] =
 "  surftrace 'p wake_up_new_task comm=%0->comm f:comm==\"bash\"'\n"
 "  surftrace 'r do_filp_open pos=$retval->f_pos'\n"
 "  surftrace 'e sched/sched_stat_wait f:delay>1000000'\n"
-"  surftrace 'P /bin/bash:readline' 'R /bin/bash:readline line=!(char *)$retval'\n";
+"  surftrace 'P /bin/bash:readline' 'R /bin/bash:readline line=!(char *)$retval'\n"
+"  surftrace --count comm -t 5 'e syscalls/sys_enter_getppid'\n"
+"  surftrace --latency 'P /bin/bash:readline' 'R /bin/bash:readline'\n"
+"  surftrace graph vfs_read --depth 2 -t 3\n";
 
 enum {
 	OPT_JSON = 256, OPT_BTF, OPT_BUFKB, OPT_CLEANUP, OPT_STRUCT, OPT_LINE,
@@ -72,6 +86,7 @@ enum {
 	OPT_AGG_COUNT, OPT_AGG_HIST, OPT_AGG_LHIST, OPT_AGG_SUM, OPT_AGG_MIN, OPT_AGG_MAX,
 	OPT_AGG_AVG, OPT_BY, OPT_TOP, OPT_INTERVAL, OPT_LATENCY, OPT_MATCH, OPT_FOLDED, OPT_SVG,
 	OPT_FOLLOW, OPT_CPU, OPT_TEE,
+	OPT_ENGINE,
 };
 
 static const struct option long_opts[] = {
@@ -118,6 +133,7 @@ static const struct option long_opts[] = {
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "write", required_argument, NULL, 'w' },
 	{ "tee", no_argument, NULL, OPT_TEE },
+	{ "engine", required_argument, NULL, OPT_ENGINE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -347,6 +363,11 @@ int main(int argc, char **argv)
 			free(o.cpus);
 			if (st_numarg_list(optarg, cpu_max(), 1, &o.cpus, &o.ncpus, &why))
 				return bad_number("--cpu", optarg, why, "CPU numbers and ranges, e.g. 0-3,6");
+			break;
+		case OPT_ENGINE:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "user") && strcmp(optarg, "kernel"))
+				return bad_usage("--engine is auto, user or kernel, not '%s'", optarg);
+			o.engine = optarg;
 			break;
 		default:
 			fprintf(stderr, "see 'surftrace --help'\n");

@@ -60,7 +60,7 @@ make_payload() {
   rm -rf "$d"; mkdir -p "$d/lab/bin"
   cp tests/lab/guest/init "$d/init"
   cp tests/lab/guest/lib.sh tests/lab/guest/[0-9][0-9]_*.sh "$d/lab/"
-  for n in labtool lab_fork lab_open lab_udp lab_sel; do cp "$LABTOOL" "$d/lab/bin/$n"; done
+  for n in labtool lab_fork lab_open lab_udp lab_sel lab_loop lab_write; do cp "$LABTOOL" "$d/lab/bin/$n"; done
   if [ -s "$C/$ver/mod/veth.ko" ]; then mkdir -p "$d/lab/mod"; cp "$C/$ver/mod/veth.ko" "$d/lab/mod/"; fi
   if [ -x "$LAB_ST" ]; then
     if file -L "$LAB_ST" | grep -q 'statically linked'; then cp "$LAB_ST" "$d/lab/bin/surftrace"

@@ -184,6 +184,34 @@ static int do_sigdfl(char **argv)
 	return 127;
 }
 
+/* getppid(2) n times (exact counts), write(2) of 1..n bytes to /dev/null (known value
+ * distribution); both print the pid. */
+static int do_loop(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		getppid();
+	printf("%d\n", (int)getpid());
+	return 0;
+}
+
+static int do_writes(long n)
+{
+	static char buf[4096];
+	int fd = open("/dev/null", O_WRONLY);
+	long i;
+
+	if (fd < 0 || n > (long)sizeof(buf))
+		return 1;
+	for (i = 1; i <= n; i++)
+		if (write(fd, buf, (size_t)i) != i)
+			return 1;
+	close(fd);
+	printf("%d\n", (int)getpid());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -200,8 +228,12 @@ int main(int argc, char **argv)
 		return do_callsite(argv[2], argv[3]);
 	if (!strcmp(cmd, "sigdfl") && argc > 2)
 		return do_sigdfl(argv + 2);
+	if (!strcmp(cmd, "loop") && argc > 2)
+		return do_loop(atol(argv[2]));
+	if (!strcmp(cmd, "writes") && argc > 2)
+		return do_writes(atol(argv[2]));
 	if (!strcmp(cmd, "exit"))
 		return do_exit(argc > 2 ? atoi(argv[2]) : 0);
-	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | select USEC | callsite FN CALLEE | exit CODE | sigdfl CMD...\n");
+	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | select USEC | callsite FN CALLEE | loop N | writes N | exit CODE | sigdfl CMD...\n");
 	return 2;
 }
