@@ -130,9 +130,10 @@ static int top_idle(struct st_graph *g, struct st_err *err)
 	bool idle = cur && !strncmp(cur, "nop", 3) && gf && (gf[0] == '#' || !gf[0]);
 
 	if (!idle)
-		st_err_set(err, 0, "function_graph is not allowed in instances on this kernel and "
-			   "the top-level tracer is in use (current_tracer %.*s): try again when "
-			   "it is free", cur ? (int)strcspn(cur, "\n") : 1, cur ? cur : "?");
+		st_err_set(err, 0, "function_graph cannot be confined to an instance on this kernel "
+			   "and the top level is in use (current_tracer %.*s%s): try again when "
+			   "it is free", cur ? (int)strcspn(cur, "\n") : 1, cur ? cur : "?",
+			   gf && gf[0] != '#' && gf[0] ? ", set_graph_function set" : "");
 	free(cur);
 	free(gf);
 	return idle ? 0 : -1;
@@ -206,6 +207,7 @@ struct st_graph *st_graph_new(const struct st_graph_opts *o, bool *runtime,
 {
 	struct st_session_opts so = { .tracefs = o->tracefs };
 	struct st_graph *g = calloc(1, sizeof(*g));
+	char rel[256];
 
 	*runtime = true;
 	if (!g) {
@@ -231,7 +233,9 @@ struct st_graph *st_graph_new(const struct st_graph_opts *o, bool *runtime,
 	if (!g->sess)
 		goto fail;
 	snprintf(g->base, sizeof(g->base), "instances/%s/", st_session_name(g->sess));
-	if (has_tracer(&g->t, g->base)) {
+	snprintf(rel, sizeof(rel), "%sset_graph_function", g->base);
+	/* 6.12 allows function_graph in instances but has no set_graph_function there */
+	if (has_tracer(&g->t, g->base) && st_tracefs_exists(&g->t, rel)) {
 		snprintf(g->where, sizeof(g->where), "instance %s", st_session_name(g->sess));
 	} else {
 		/* 6.1: function_graph only at the top level */
@@ -245,7 +249,9 @@ struct st_graph *st_graph_new(const struct st_graph_opts *o, bool *runtime,
 		    st_tracefs_write(&g->t, "trace", "", false, NULL, err) < 0)
 			goto fail;
 	}
-	if (open_reader(g, err) || configure(g, err) || put(g, "tracing_on", "1", err))
+	/* The tracer is set before the reader opens trace_pipe_raw: the kernel refuses to
+	 * change it (EBUSY) while a pipe reader holds the buffer. */
+	if (configure(g, err) || open_reader(g, err) || put(g, "tracing_on", "1", err))
 		goto fail;
 	return g;
 fail:
@@ -393,14 +399,14 @@ int st_graph_stop(struct st_graph *g, struct st_err *err)
 	struct st_err e = { 0 };
 	int rc = 0;
 
-	if (g->started) {
+	if (g->started)
 		put(g, "tracing_on", "0", &e);
-		if (g->top)
-			st_tracefs_write(&g->t, "current_tracer", "nop", false, NULL, &e);
-		g->started = false;
-	}
+	/* the pipe readers go before the tracer can change back (EBUSY otherwise) */
 	st_reader_free(g->rd);
 	g->rd = NULL;
+	if (g->started && g->top)
+		st_tracefs_write(&g->t, "current_tracer", "nop", false, NULL, &e);
+	g->started = false;
 	if (g->top && restore(g, &e) < 0) {
 		*err = e;
 		rc = -1;
