@@ -255,6 +255,29 @@ if start --hist nosuch "P $WL:agg_value v=%0"; then
 else
 	fail "surftrace --hist nosuch never became ready"
 fi
+# 8. Where the kernel lacks function_graph / hist triggers (this machine): one line, exit 1,
+# nothing created; --engine user works everywhere, --engine kernel says why it cannot.
+if ! grep -qw function_graph $TRACEFS/available_tracers; then
+	"$ST" graph vfs_read -t 1 >"$LIVE_TMP/o8" 2>"$LIVE_TMP/e8" & gp=$!
+	wait $gp; rc=$?
+	check "graph without function_graph: exit 1, one line naming it" \
+		[ $rc = 1 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q function_graph "$LIVE_TMP/e8"
+	check "graph without function_graph: no instance made" [ ! -e $TRACEFS/instances/surftrace_$gp ]
+else
+	skip "this kernel has function_graph (the lab checks it)"
+fi
+"$ST" graph >/dev/null 2>"$LIVE_TMP/e8"; rc=$?
+check "graph without a function: exit 2, one line" [ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ]
+if ! grep -q 'hist:keys' $TRACEFS/README; then
+	"$ST" -q --engine kernel --count comm -t 1 "P $WL:agg_value" >"$LIVE_TMP/o9" 2>"$LIVE_TMP/e9"; rc=$?
+	check "--engine kernel without hist triggers: exit 1, says so" \
+		[ $rc = 1 ] && grep -q "no hist triggers" "$LIVE_TMP/e9"
+else
+	skip "this kernel has hist triggers (the lab compares the engines)"
+fi
+"$ST" --engine gpu --count comm "P $WL:agg_value" >/dev/null 2>"$LIVE_TMP/e9"; rc=$?
+check "--engine gpu: exit 2, one line" [ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e9")" = 1 ]
+
 # Only our own runs' state is looked at (other suites run at the same time).
 left=
 for p in $RUNS; do
