@@ -1,4 +1,5 @@
 /* The read-eval loop: an expression runs, a line starting with ':' is a command. */
+#include <limits.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "guide.h"
 #include "rlcomp.h"
 #include "status.h"
+#include "util/numarg.h"
 
 #define PROMPT "surfguide> "
 
@@ -131,7 +133,9 @@ static int command(const char *cmd)
 		else
 			printf("usage: :add EXPR\n");
 	} else if ((a = arg_of(cmd, ":del"))) {
-		if (!*a || g_list_del(&R.list, atoi(a)))
+		unsigned long k;
+
+		if (!*a || st_numarg_ulong(a, 0, INT_MAX, &k, NULL) || g_list_del(&R.list, (int)k))
 			printf("no expression [%s]\n", a);
 	} else if ((a = arg_of(cmd, ":save"))) {
 		if (!*a)

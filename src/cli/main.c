@@ -248,7 +248,8 @@ static bool wants_json(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct st_cli_opts o = { 0 };
+	/* static: what the options allocate stays reachable on every early exit */
+	static struct st_cli_opts o;
 	const char *list_pat = NULL, *struct_name = NULL, *disasm = NULL;
 	bool list_verbose = false, cleanup = false, guide = false;
 	char **exprs = NULL, **owned = NULL;
