@@ -344,15 +344,19 @@ void lbc_print_event(struct lbc *l, const struct lbc_event *ev, FILE *f, bool js
 		/* No type hint (or a short record): say so instead of guessing. */
 		size_t i;
 
-		fprintf(f, json ? "{\"map\":\"%s\",\"size\":%zu,\"hex\":\"" : "%s: size=%zu hex=",
-			ev->map, ev->size);
+		if (json)
+			fprintf(f, "{\"v\":%d,\"map\":\"%s\",\"size\":%zu,\"hex\":\"", ST_JSON_V,
+				ev->map, ev->size);
+		else
+			fprintf(f, "%s: size=%zu hex=", ev->map, ev->size);
 		for (i = 0; i < ev->size && i < 256; i++)
 			fprintf(f, "%02x", ((const uint8_t *)ev->data)[i]);
 		fputs(json ? "\"}\n" : "\n", f);
 		return;
 	}
 	if (json) {
-		fprintf(f, "{\"map\":\"%s\",\"cpu\":%d,\"event\":", ev->map, ev->cpu);
+		fprintf(f, "{\"v\":%d,\"map\":\"%s\",\"cpu\":%d,\"event\":", ST_JSON_V, ev->map,
+			ev->cpu);
 		lbc_fmt_fields(l, f, ev->type_id, ev->data, true, -1);
 		stack_fields(l, f, ev->type_id, ev->data, true);
 		fputs("}\n", f);

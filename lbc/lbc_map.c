@@ -1,6 +1,7 @@
 /* Map iteration and the exit-time dump: hash maps with keys and values decoded by their BTF
  * types, per-CPU values summed (or listed), histograms drawn, stack ids symbolized. */
 #include "lbc_int.h"
+#include "util/json.h"
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -300,8 +301,8 @@ static void print_hist(struct lbc *l, struct bpf_map *m, FILE *f, bool json, uin
 	d.nhist = n;
 	lbc_map_foreach(l, bpf_map__name(m), dump_entry, &d);
 	if (json) {
-		fprintf(f, "{\"map\":\"%s\",\"hist\":\"%s\",\"step\":%llu,\"buckets\":[",
-			bpf_map__name(m), step ? "linear" : "log2", (unsigned long long)step);
+		fprintf(f, "{\"v\":%d,\"map\":\"%s\",\"hist\":\"%s\",\"step\":%llu,\"buckets\":[",
+			ST_JSON_V, bpf_map__name(m), step ? "linear" : "log2", (unsigned long long)step);
 		for (i = 0; i < n; i++)
 			fprintf(f, "%s%llu", i ? "," : "", (unsigned long long)d.hist[i]);
 		fputs("]}\n", f);
@@ -339,7 +340,7 @@ void lbc_print_maps(struct lbc *l, FILE *f, bool json, bool percpu)
 		if (!is_hash(bpf_map__type(m)))
 			continue;
 		if (json)
-			fprintf(f, "{\"map\":\"%s\",\"entries\":[", name);
+			fprintf(f, "{\"v\":%d,\"map\":\"%s\",\"entries\":[", ST_JSON_V, name);
 		else
 			fprintf(f, "%s:\n", name);
 		lbc_map_foreach(l, name, dump_entry, &d);

@@ -126,7 +126,7 @@ static void emit(FILE *f, const char *line, bool json)
 		dash--;
 	while (dash > line && *dash != '-')
 		dash--;
-	fputs("{\"printk\":", f);
+	fprintf(f, "{\"v\":%d,\"printk\":", ST_JSON_V);
 	st_json_str(f, msg ? msg + 18 : line);
 	if (br && msg && *dash == '-') {
 		pid = strtol(dash + 1, NULL, 10);

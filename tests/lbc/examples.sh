@@ -27,7 +27,7 @@ if lbc_start helloj "$EX/hello_tp.bpf.c" --json; then
 	kid=$(head -1 "$T/kids")
 	check "hello --json: printk object with the forker's comm and pid" python3 -c '
 import json, sys
-ok = any(o.get("printk") == "hello lcc, parent: %s child: %s" % (sys.argv[2], sys.argv[3])
+ok = any(o.get("v") == 1 and o.get("printk") == "hello lcc, parent: %s child: %s" % (sys.argv[2], sys.argv[3])
          and o.get("pid") == int(sys.argv[2]) and o.get("comm") == "lbc_forker"
          for o in map(json.loads, open(sys.argv[1])))
 sys.exit(0 if ok else 1)' "$T/helloj.out" "$FORKER_PID" "$kid"
@@ -62,7 +62,7 @@ hits = 0
 for line in open(sys.argv[1]):
     o = json.loads(line)
     e = o.get("event", {})
-    if o.get("map") == "e_out" and e.get("c_pid") == int(sys.argv[2]) and e.get("p_pid") == int(sys.argv[3]) and e.get("c_comm") == "lbc_forker":
+    if o.get("v") == 1 and o.get("map") == "e_out" and e.get("c_pid") == int(sys.argv[2]) and e.get("p_pid") == int(sys.argv[3]) and e.get("c_comm") == "lbc_forker":
         hits += 1
 sys.exit(0 if hits == 1 else 1)' "$T/evj.out" "$FORKER_PID" "$kid"
 fi
