@@ -14,18 +14,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/stopio.h"
+#include "util/stopsig.h"
 #include "version.h"
 
 #define MAX_SETS 64
 #define MAX_INC 16
 
+/* st_stopsig levels: 1 = stop (output drained within ST_STOPIO_DRAIN_MS), 2 = now. */
 static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 struct run_opts {
 	struct lbc_opts lo;
@@ -179,7 +176,16 @@ static bool has_buffers(struct lbc *l)
 	return false;
 }
 
-struct print_ctx { struct lbc *l; bool json; long n, max; };
+struct print_ctx { struct lbc *l; FILE *out; bool json; long n, max; };
+
+/* Printk lines count as events for -n. */
+static void drain_printk(struct lbc *l, struct print_ctx *pc)
+{
+	long left = pc->max ? pc->max - pc->n : -1;
+
+	if (left)
+		pc->n += lbc_printk_drain_max(l, pc->out, pc->json, left);
+}
 
 static void print_cb(void *ctx, const struct lbc_event *ev)
 {
@@ -187,18 +193,8 @@ static void print_cb(void *ctx, const struct lbc_event *ev)
 
 	if (p->max && p->n >= p->max)
 		return;   /* -n: one poll may bring more than were asked for */
-	lbc_print_event(p->l, ev, stdout, p->json);
+	lbc_print_event(p->l, ev, p->out, p->json);
 	p->n++;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE }, i;
-
-	/* No SA_RESTART: poll() returns EINTR and the loop ends, then cleanup runs. */
-	for (i = 0; i < 5; i++)
-		sigaction(sigs[i], &sa, NULL);
 }
 
 static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0,
@@ -236,19 +232,29 @@ static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0,
 
 static int cmd_run(struct run_opts *o, const char *prog, double t0)
 {
-	struct lbc *l = lbc_new(&o->lo);
-	struct print_ctx pc = { l, o->json, 0, o->count };
+	struct lbc *l;
+	struct print_ctx pc = { NULL, NULL, o->json, 0, o->count };
+	struct st_stopio *out;
 	double deadline;
-	int rc;
+	int rc, e;
 
-	if (!l)
+	/* Every terminating signal stops the run (one table); stdout is stop-aware, so a
+	 * reader that reads slowly or never cannot keep a stopped run loaded. */
+	st_stopsig_install(&stop_flag, NULL);
+	fflush(stdout);
+	out = st_stopio_new(STDOUT_FILENO, &stop_flag, 0);
+	l = out ? lbc_new(&o->lo) : NULL;
+	if (!l) {
+		st_stopio_close(out);
 		return 1;
-	install_signals();
+	}
+	pc.l = l;
+	pc.out = st_stopio_file(out);
 	rc = setup(l, prog, o, t0, &pc);
 	if (rc || o->attach_only)
 		goto out;
 	deadline = o->timeout > 0 ? now_ms() + o->timeout * 1e3 : 0;
-	while (!stop_flag) {
+	while (!stop_flag && !st_stopio_error(out)) {
 		int wait = 200;
 
 		if (deadline) {
@@ -261,21 +267,34 @@ static int cmd_run(struct run_opts *o, const char *prog, double t0)
 		}
 		if (lbc_poll(l, wait) < 0 && errno != EINTR)
 			break;
-		lbc_printk_drain(l, stdout, o->json);
-		fflush(stdout);
+		drain_printk(l, &pc);
+		fflush(pc.out);
 		if (o->count && pc.n >= o->count)
 			break;
 	}
-	/* What arrived before the stop still counts. */
-	lbc_poll(l, 0);
-	lbc_printk_drain(l, stdout, o->json);
-	if (!o->no_maps)
-		lbc_print_maps(l, stdout, o->json, o->percpu);
+	/* Stopping (-t, -n or a signal): what is left is written within the drain bound. */
+	if (!stop_flag)
+		stop_flag = 1;
+	if (stop_flag < 2 && !st_stopio_error(out)) {
+		/* What arrived before the stop still counts. */
+		lbc_poll(l, 0);
+		drain_printk(l, &pc);
+		if (!o->no_maps)
+			lbc_print_maps(l, pc.out, o->json, o->percpu);
+	}
 	if (lbc_lost_events(l))
 		fprintf(stderr, "lbc: lost %llu events\n", lbc_lost_events(l));
-	fflush(stdout);
+	fflush(pc.out);
 out:
 	lbc_free(l);
+	e = st_stopio_close(out);
+	if (e == ECANCELED)
+		fprintf(stderr, "lbc: stdout did not take the output within %d s of the stop\n",
+			ST_STOPIO_DRAIN_MS / 1000);
+	else if (e && e != EPIPE) {
+		fprintf(stderr, "lbc: error: cannot write the output: %s\n", strerror(e));
+		rc = rc ? rc : 1;
+	}
 	return rc;
 }
 
@@ -319,12 +338,29 @@ static int cmd_vmlinux(struct run_opts *o)
 	return rc;
 }
 
+/* Output errors are errors: what went to stdout through stdio must have arrived (a
+ * reader that went away, EPIPE, is how pipelines end). */
+static int check_stdout(int rc)
+{
+	int e = st_stopio_stdout_error();
+
+	if (!e || e == EPIPE)
+		return rc;
+	fprintf(stderr, "lbc: error: cannot write to stdout: %s\n", strerror(e));
+	return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct run_opts o = { .lo = { .perf_freq = 0 } };
 	double t0 = now_ms();
 	const char *cmd;
+	int rc;
 
+	if (st_stopio_guard_std_fds()) {
+		fprintf(stderr, "lbc: error: stdout is closed (redirect it, e.g. >/dev/null)\n");
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -343,16 +379,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(cmd, "vmlinux"))
-		return cmd_vmlinux(&o);
+		return check_stdout(cmd_vmlinux(&o));
 	if (optind + 2 != argc) {
 		fprintf(stderr, "lbc: %s wants exactly one program\n", cmd);
 		return 2;
 	}
 	if (!strcmp(cmd, "run"))
-		return cmd_run(&o, argv[optind + 1], t0);
-	if (!strcmp(cmd, "build"))
-		return cmd_build(&o, argv[optind + 1]);
-	fprintf(stderr, "lbc: unknown command '%s'\n", cmd);
-	usage(stderr);
-	return 2;
+		rc = cmd_run(&o, argv[optind + 1], t0);
+	else if (!strcmp(cmd, "build"))
+		rc = cmd_build(&o, argv[optind + 1]);
+	else {
+		fprintf(stderr, "lbc: unknown command '%s'\n", cmd);
+		usage(stderr);
+		rc = 2;
+	}
+	return check_stdout(rc);
 }

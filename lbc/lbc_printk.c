@@ -142,15 +142,15 @@ static void emit(FILE *f, const char *line, bool json)
 	fputs("}\n", f);
 }
 
-int lbc_printk_drain(struct lbc *l, FILE *f, bool json)
+int lbc_printk_drain_max(struct lbc *l, FILE *f, bool json, long max)
 {
 	char buf[8192];
 	ssize_t n;
 	int lines = 0;
 
-	if (l->printk_fd < 0)
+	if (l->printk_fd < 0 || !max)
 		return 0;
-	while ((n = read(l->printk_fd, buf, sizeof(buf))) > 0) {
+	while ((max < 0 || lines < max) && (n = read(l->printk_fd, buf, sizeof(buf))) > 0) {
 		char *nb = realloc(l->pkbuf, l->pklen + (size_t)n + 1), *s, *nl;
 
 		if (!nb)
@@ -160,7 +160,7 @@ int lbc_printk_drain(struct lbc *l, FILE *f, bool json)
 		l->pklen += (size_t)n;
 		l->pkbuf[l->pklen] = 0;
 		s = l->pkbuf;
-		while ((nl = strchr(s, '\n'))) {
+		while ((max < 0 || lines < max) && (nl = strchr(s, '\n'))) {
 			*nl = 0;
 			/* bpf_printk("...\n") leaves an empty line after each message. */
 			if (s[strspn(s, " \t")]) {
@@ -175,6 +175,11 @@ int lbc_printk_drain(struct lbc *l, FILE *f, bool json)
 	if (lines)
 		fflush(f);
 	return lines;
+}
+
+int lbc_printk_drain(struct lbc *l, FILE *f, bool json)
+{
+	return lbc_printk_drain_max(l, f, json, -1);
 }
 
 void lbc_printk_close(struct lbc *l)

@@ -114,5 +114,7 @@ const char *lbc_sym_user(struct lbc *l, int pid, uint64_t addr, char *buf, size_
 int lbc_printk_open(struct lbc *l);
 /* Copies available lines to f, prefixed "printk: "; returns lines copied. */
 int lbc_printk_drain(struct lbc *l, FILE *f, bool json);
+/* The same, at most max lines (max < 0: all; 0: none); the rest stays for later. */
+int lbc_printk_drain_max(struct lbc *l, FILE *f, bool json, long max);
 
 #endif

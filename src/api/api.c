@@ -4,6 +4,7 @@
 #include "session/sweep.h"
 #include "record/meta.h"
 #include <event-parse.h>
+#include "util/stopsig.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,8 +185,17 @@ static void flush_idle(void *ctx)
 {
 	struct surftrace *st = ctx;
 
-	if (st->out)
-		st_output_flush(st->out);
+	/* A stream that fails here would otherwise only be noticed at the next event. */
+	if (st->out && st_output_flush(st->out) < 0)
+		st_stopsig_raise(&st->stop);
+}
+
+/* The reader saw the stop: record nothing more, so its last drain has an end. */
+static void pause_at_stop(void *ctx)
+{
+	struct surftrace *st = ctx;
+
+	st_session_pause(st->sess, NULL);
 }
 
 static int open_reader(struct surftrace *st, struct st_err *e)
@@ -199,6 +209,7 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.on_idle = flush_idle,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 		.on_page = st->rec ? st_recorder_page : NULL, .page_ctx = st->rec,
+		.on_stop = pause_at_stop,
 	};
 	size_t i;
 
@@ -248,6 +259,7 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 		.tracefs = st->o.tracefs, .stack = st->o.stack, .buffer_kb = st->o.buffer_kb,
 		.pids = st->o.pids, .npids = st->o.npids, .follow = st->o.follow,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
+		.stop = &st->stop,
 	};
 	struct st_err e = { 0 };
 	size_t i;
@@ -270,8 +282,16 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 		return -1;
 	}
 	for (i = 0; i < st->nprobes; i++) {
+		/* A stop during a long setup (thousands of probes) ends it here: only what
+		 * was set up so far must be removed. */
+		if (st->stop) {
+			st_err_set(&e, 0, "stopped by a signal during setup (%zu of %zu "
+				   "expressions set up, all removed)", i, st->nprobes);
+			st_api_err(err, &e, -1, true);
+			goto undo;
+		}
 		if (st_session_add(st->sess, st->probes[i], &e) < 0) {
-			st_api_err(err, &e, (int)i, true);
+			st_api_err(err, &e, st->stop ? -1 : (int)i, true);
 			goto undo;
 		}
 	}
@@ -323,7 +343,7 @@ static int on_record(const struct st_event *ev, void *ctx)
 	struct surftrace *st = ctx;
 
 	if (st->out && st_output_event(st->out, ev) < 0)
-		return 1;   /* the stream is gone (EPIPE): stop like a signal would */
+		return 1;   /* the stream is gone: stop (read_with reports why) */
 	if (st->cb) {
 		struct st_api_event priv = { st, ev };
 		char comm[32];
@@ -340,6 +360,8 @@ static int on_record(const struct st_event *ev, void *ctx)
 	st->delivered++;
 	return st->o.max_events > 0 && st->delivered >= (unsigned long long)st->o.max_events;
 }
+
+static bool output_failed(struct surftrace *st, struct surftrace_err *err);
 
 /* wait: block until stopped (or until deadline_ns, CLOCK_MONOTONIC, when not 0). */
 static int read_with(struct surftrace *st, bool wait, long long deadline_ns,
@@ -358,7 +380,21 @@ static int read_with(struct surftrace *st, bool wait, long long deadline_ns,
 		st_api_err(err, &e, -1, true);
 		return -1;
 	}
-	return rc;
+	return output_failed(st, err) ? -1 : rc;
+}
+
+/* Output errors are errors (a full disk, a closed stream), except the ends a stop
+ * explains: a reader that went away (EPIPE) or a drain cut short (ECANCELED). */
+static bool output_failed(struct surftrace *st, struct surftrace_err *err)
+{
+	int e = st_output_error(st->out);
+	struct st_err se = { 0 };
+
+	if (!e || e == EPIPE || e == ECANCELED)
+		return false;
+	st_err_set(&se, 0, "cannot write the output: %s", strerror(e));
+	st_api_err(err, &se, -1, true);
+	return true;
 }
 
 int surftrace_run(struct surftrace *st, struct surftrace_err *err)
@@ -387,7 +423,7 @@ int surftrace_poll(struct surftrace *st, struct surftrace_err *err)
 
 void surftrace_request_stop(struct surftrace *st)
 {
-	st->stop = 1;
+	st_stopsig_raise(&st->stop);
 }
 
 unsigned long long surftrace_delivered(const struct surftrace *st)
@@ -412,6 +448,10 @@ void surftrace_print_lost(struct surftrace *st, FILE *f)
 	if (st->out)
 		st_output_lost_records(st->out, st->rd);
 	st_output_lost_summary(f, st->rd);
+	if (st_reader_drain_cut(st->rd))
+		fprintf(f, "surftrace: the last read after the stop was cut short (%d s / %u MiB, "
+			"or a second signal): events still buffered in the kernel were not read\n",
+			ST_READ_DRAIN_MS / 1000, ST_READ_DRAIN_BYTES >> 20);
 }
 
 /* What surftrace_report needs to print the recording like this run (record/meta.h). */
@@ -446,6 +486,9 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 		return 0;
 	/* The output borrows the reader's tep: it goes first. The reader holds the
 	 * instance's files open: the instance cannot go before it. */
+	if (st->out && !st_output_error(st->out) && st_output_flush(st->out) < 0 &&
+	    output_failed(st, err))
+		rc = -1;          /* new here: an earlier failure was reported by run/poll */
 	char *meta = st->rec && st->rd && st->started ? record_meta(st) : NULL;
 
 	st_output_free(st->out);
@@ -463,7 +506,7 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 	st_recorder_free(st->rec);
 	st->rec = NULL;
 	if (st->sess && st_session_teardown(st->sess, &e) < 0) {
-		st_api_err(err, &e, -1, true);
+		st_api_err(err, &e, -1, true);   /* the more important message */
 		rc = -1;
 	}
 	return rc;

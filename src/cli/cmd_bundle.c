@@ -18,6 +18,8 @@
 #include "types/kident.h"
 #include "types/types.h"
 #include "util/json.h"
+#include "util/stopio.h"
+#include "util/stopsig.h"
 
 /* One kernel to translate for: --btf "PATH" or "PATH@RELEASE" (a raw BTF file carries no
  * release; an ELF vmlinux names it in its banner). path NULL = the running kernel. */
@@ -179,24 +181,12 @@ static int write_script(const struct st_bundle_entry *e, const struct st_cli_opt
 
 static volatile sig_atomic_t stop_flag;
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
+/* Every terminating signal stops the run (st_stopsig levels), -t arms SIGALRM. */
 static void stop_on_signals(double timeout)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM };
 	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa;
-	size_t i;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;      /* no SA_RESTART: a blocked read must return */
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	st_stopsig_install(&stop_flag, NULL);
 	if (timeout > 0) {
 		it.it_value.tv_sec = (time_t)timeout;
 		it.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
@@ -247,16 +237,27 @@ static int bundle_in(const struct st_cli_opts *o)
 		rc = write_script(e, o);
 	} else {
 		struct st_bundle_run_opts ro = {
-			.out = stdout, .json = o->json, .stack = o->stack,
+			.json = o->json, .stack = o->stack,
 			.line_buffered = interactive(stdout), .buffer_kb = o->buffer_kb,
 			.count = o->count, .stop = &stop_flag,
 		};
+		struct st_stopio *out;
 
 		stop_on_signals(o->timeout);
+		fflush(stdout);
+		out = st_stopio_new(STDOUT_FILENO, &stop_flag, 0);
+		if (!out) {
+			st_bundle_free(b);
+			return 1;
+		}
+		ro.out = st_stopio_file(out);
 		if (st_bundle_run(e, &ro, &err)) {
 			fprintf(stderr, "surftrace: error: %s\n", err.msg);
 			rc = 1;
 		}
+		if (st_stopio_close(out) == ECANCELED)
+			fprintf(stderr, "surftrace: stdout did not take the output within %d s of "
+				"the stop\n", ST_STOPIO_DRAIN_MS / 1000);
 	}
 	st_bundle_free(b);
 	return rc;

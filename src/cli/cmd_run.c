@@ -1,6 +1,6 @@
 /* surftrace EXPR... (live trace, or -o FILE script) and surftrace --cleanup, on the
  * public libsurftrace API. Every exit path goes through surftrace_free, which removes
- * what the run created; signals only ask the reader to stop. */
+ * what the run created; signals only ask the run to stop (a second one: at once). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -12,29 +12,27 @@
 #include "surftrace.h"
 #include "cli/cli.h"
 #include "util/err.h"
+#include "util/stopio.h"
+#include "util/stopsig.h"
 
 static struct surftrace *run_st;
+/* st_stopsig levels: 1 = stop and drain (bounded), 2 = a second signal, tear down now. */
+static volatile sig_atomic_t stop_level;
 
-static void on_stop_signal(int sig)
+static void on_stop_signal(void)
 {
-	(void)sig;
 	if (run_st)
 		surftrace_request_stop(run_st);
 }
 
-/* No SA_RESTART: a blocked poll/read must return so the stop flag is seen. */
+/* Every terminating signal stops the run (one table, util/stopsig); no SA_RESTART, so a
+ * blocked poll/read/write returns and the stop is seen. */
 void st_cli_catch_signals(struct surftrace *st)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM };
-	struct sigaction sa;
-	size_t i;
-
 	run_st = st;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	st_stopsig_install(&stop_level, on_stop_signal);
+	if (st && stop_level)       /* a signal came during translation */
+		surftrace_request_stop(st);
 }
 
 void st_cli_arm_timeout(double seconds)
@@ -91,13 +89,20 @@ static int write_script(struct surftrace *st, const char *path)
 	return 0;
 }
 
+static void on_child_exit(int sig)
+{
+	(void)sig;
+	st_stopsig_raise(&stop_level);
+	on_stop_signal();
+}
+
 /* -c: the command's end ends the run. */
 static void stop_when_child_exits(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
+	sa.sa_handler = on_child_exit;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
@@ -134,10 +139,28 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 	st_cli_arm_timeout(0);
 	surftrace_print_lost(st, stderr);
 	if (surftrace_stop(st, &err) < 0) {
-		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+		fprintf(stderr, "surftrace: %s\n", err.msg);
 		rc = 1;
 	}
 	return rc;
+}
+
+/* What became of stdout, once everything is written (or given up). */
+static int close_stdout_stream(struct st_stopio *out, int rc)
+{
+	unsigned long long dropped;
+	int e;
+
+	if (!out)
+		return rc;
+	dropped = st_stopio_dropped(out);
+	e = st_stopio_close(out);
+	if (e == ECANCELED)
+		fprintf(stderr, "surftrace: stdout did not take the output within %d s of the "
+			"stop: %llu bytes dropped\n", ST_STOPIO_DRAIN_MS / 1000, dropped);
+	else if (e && e != EPIPE && !rc)
+		st_cli_error("cannot write the output: %s", strerror(e));
+	return e && e != EPIPE && e != ECANCELED ? 1 : rc;
 }
 
 /* -c: once tracing is over, the command's status is the run's. A command still running
@@ -163,7 +186,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 {
 	struct surftrace_opts so = {
 		.sz = sizeof(so), .btf = o->btf, .vmlinux = o->vmlinux, .arch = o->arch, .stack = o->stack,
-		.buffer_kb = o->buffer_kb, .print = stdout, .json = o->json,
+		.buffer_kb = o->buffer_kb, .json = o->json,
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = wants_lines(stdout),
 		.follow = o->follow || o->command, .cpus = o->cpus, .ncpus = o->ncpus,
@@ -171,6 +194,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 	};
 	struct st_cli_child child = { .pid = -1, .go_fd = -1, .ex_fd = -1 };
 	struct surftrace_err err = { 0 };
+	struct st_stopio *out = NULL;
 	struct surftrace *st;
 	int *pids, npids = 0, i, rc;
 
@@ -200,7 +224,21 @@ int st_cmd_run(const struct st_cli_opts *o)
 		 * default absorbs bursts while the maps are printed. */
 		if (!so.buffer_kb)
 			so.buffer_kb = 4096;
+	} else if (!o->output) {
+		/* Events go through a stop-aware stream: a reader that reads slowly or not
+		 * at all cannot keep a stopped run (and its probes) alive. */
+		fflush(stdout);
+		out = st_stopio_new(STDOUT_FILENO, &stop_level, 0);
+		if (!out) {
+			free(pids);
+			finish_child(&child, 1);
+			st_cli_error("out of memory");
+			return 1;
+		}
+		so.print = st_stopio_file(out);
 	}
+	if (!o->output)
+		st_cli_catch_signals(NULL);   /* from here: a signal is a stop, not death */
 	if (o->command)
 		pids[npids++] = child.pid;
 	if (o->record && !o->tee)
@@ -212,8 +250,10 @@ int st_cmd_run(const struct st_cli_opts *o)
 	if (!st) {
 		st_cli_print_err(&err);
 		finish_child(&child, 1);
+		close_stdout_stream(out, 1);
 		return err.runtime ? 1 : 2;
 	}
+	run_st = st;
 	/* Translate everything first: a bad expression writes nothing at all. */
 	for (i = 0; i < o->nexprs; i++) {
 		if (surftrace_add(st, o->exprs[i], &err) < 0) {
@@ -222,7 +262,9 @@ int st_cmd_run(const struct st_cli_opts *o)
 			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
 			st_cli_expr_error(i, o->exprs[i], &e);
 			surftrace_free(st);
+			run_st = NULL;
 			finish_child(&child, 2);
+			close_stdout_stream(out, 1);
 			return err.runtime ? 1 : 2;
 		}
 		if (surftrace_notice(st, i))
@@ -236,7 +278,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 		rc = trace_live(st, o, o->command ? &child : NULL);
 	run_st = NULL;
 	surftrace_free(st);
-	return finish_child(&child, rc);
+	return close_stdout_stream(out, finish_child(&child, rc));
 }
 
 static void report_removed(const char *kind, const char *name, void *ctx)

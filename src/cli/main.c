@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "util/err.h"
 #include "util/file.h"
 #include "util/numarg.h"
+#include "util/stopio.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -246,6 +250,18 @@ static bool wants_json(int argc, char **argv)
 	return false;
 }
 
+/* Output errors are errors: what went to stdout through stdio must have arrived (a
+ * reader that went away, EPIPE, is how pipelines end). */
+static int check_stdout(int rc)
+{
+	int e = st_stopio_stdout_error();
+
+	if (!e || e == EPIPE)
+		return rc;
+	fprintf(stderr, "surftrace: error: cannot write to stdout: %s\n", strerror(e));
+	return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
 	/* static: what the options allocate stays reachable on every early exit */
@@ -259,16 +275,18 @@ int main(int argc, char **argv)
 	unsigned long num;
 	const char *why;
 
+	bool stdout_closed = st_stopio_guard_std_fds();
+
 	/* every libbpf failure reaches the user as our own one-line error */
 	libbpf_set_print(NULL);
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
-		return st_cmd_btfgen(argc - 1, argv + 1);
+		return check_stdout(st_cmd_btfgen(argc - 1, argv + 1));
 	if (argc > 1 && !strcmp(argv[1], "report"))
-		return st_cmd_report(argc - 1, argv + 1);
+		return check_stdout(st_cmd_report(argc - 1, argv + 1));
 	if (argc > 1 && !strcmp(argv[1], "graph"))
-		return st_cmd_graph(argc - 1, argv + 1);
+		return check_stdout(st_cmd_graph(argc - 1, argv + 1));
 	if (argc > 1 && !strcmp(argv[1], "hive"))
-		return st_cmd_hive(argc - 1, argv + 1);
+		return check_stdout(st_cmd_hive(argc - 1, argv + 1));
 	st_cli_errors_init(wants_json(argc, argv), false, NULL, NULL, 0);
 
 	while ((c = getopt_long(argc, argv, "hVSf:a:st:n:o:ql:L:v:F:ip:c:w:", long_opts, NULL)) != -1) {
@@ -433,7 +451,11 @@ int main(int argc, char **argv)
 	o.srcs = srcs;
 	st_cli_errors_init(o.json, o.quiet, (const char *const *)exprs, srcs, nexprs);
 
-	if (cleanup)
+	if (stdout_closed && !o.output) {
+		fprintf(stderr, "surftrace: error: stdout is closed (redirect it, e.g. "
+			">/dev/null, or write a script with -o FILE)\n");
+		rc = 1;
+	} else if (cleanup)
 		rc = st_cmd_cleanup(&o);
 	else if (list_pat)
 		rc = st_cmd_list(&o, list_pat, list_verbose);
@@ -460,5 +482,5 @@ out:
 	free(srcs);
 	free(o.pids);
 	free(o.cpus);
-	return rc;
+	return check_stdout(rc);
 }

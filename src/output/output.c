@@ -1,6 +1,7 @@
 /* The output stage's entry points: per event, build the whole line in one preallocated
  * buffer and fwrite it to a block-buffered stream (a reader at millions of events per
  * second must not pay a syscall or an allocation per event). */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,14 +60,23 @@ void st_output_free(struct st_output *out)
 
 int st_output_flush(struct st_output *out)
 {
-	if (out->failed)
+	if (out->failed) {
+		errno = out->err;
 		return -1;
-	if (out->blen && fwrite(out->blk, 1, out->blen, out->out) != out->blen)
+	}
+	errno = 0;
+	if ((out->blen && fwrite(out->blk, 1, out->blen, out->out) != out->blen) ||
+	    fflush(out->out)) {
 		out->failed = true;
+		out->err = errno ? errno : EIO;
+	}
 	out->blen = 0;
-	if (fflush(out->out))
-		out->failed = true;
 	return out->failed ? -1 : 0;
+}
+
+int st_output_error(const struct st_output *out)
+{
+	return out && out->failed ? out->err : 0;
 }
 
 void st_output_idle(void *ctx)
@@ -141,8 +151,10 @@ int st_output_event(struct st_output *out, const struct st_event *ev)
 /* Append the line in out->sb to the block (flushing first when it would not fit). */
 static int put_line(struct st_output *out)
 {
-	if (out->failed)
+	if (out->failed) {
+		errno = out->err;
 		return -1;
+	}
 	if (out->blen + out->sb.len > BLOCK_BYTES && st_output_flush(out))
 		return -1;
 	memcpy(out->blk + out->blen, out->sb.p, out->sb.len);

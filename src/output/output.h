@@ -45,6 +45,8 @@ int st_output_event(struct st_output *out, const struct st_event *ev);
 /* st_reader_cb adapter: ctx is the st_output. Stops the reader when writing fails. */
 int st_output_cb(const struct st_event *ev, void *ctx);
 int st_output_flush(struct st_output *out);
+/* errno of the write that failed (the stream is then given up), 0 while all is well. */
+int st_output_error(const struct st_output *out);
 /* st_reader_opts.on_idle adapter: ctx is the st_output; flushes. */
 void st_output_idle(void *ctx);
 

@@ -82,6 +82,7 @@ struct st_output {
 	char *blk;                       /* lines waiting for one big fwrite */
 	size_t blen;
 	bool failed;                     /* the stream failed: stop writing */
+	int err;                         /* its errno */
 };
 
 /* Append one event to out->sb: text line (with stack frames) or JSON object + '\n'. */

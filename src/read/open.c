@@ -210,6 +210,7 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->on_idle = o->on_idle;
 	r->on_page = o->on_page;
 	r->page_ctx = o->page_ctx;
+	r->on_stop = o->on_stop;
 	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
 	r->stack_id = -1;
 	char path[PATH_MAX];

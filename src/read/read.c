@@ -126,6 +126,7 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
 					  strerror(errno));
 		if (r->on_page)
 			r->on_page(r->page_ctx, c->cpu, c->page, (size_t)n);
+		r->pages_read++;
 		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
 			continue;
 		int missed = kbuffer_missed_events(c->kb);
@@ -204,10 +205,20 @@ static void idle(struct st_reader *r, void *ctx)
 	r->idle_mark = r->delivered;
 }
 
-int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
+/* Everything buffered now; when bounded (after a stop), at most ST_READ_DRAIN_MS and
+ * ST_READ_DRAIN_BYTES, and nothing more once the stop level reaches 2. */
+static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
+		 struct st_err *err)
 {
+	long long until = bounded ? now_ns() + ST_READ_DRAIN_MS * 1000000LL : 0;
+	unsigned long long max_pages = r->pages_read + ST_READ_DRAIN_BYTES / r->subbuf;
 	for (;;) {
 		bool more = false;
+		if (bounded && ((r->stop && *r->stop >= 2) || now_ns() > until ||
+				r->pages_read >= max_pages)) {
+			r->drain_cut = true;
+			return 0;
+		}
 		int rc = read_round(r, PAGES_PER_WAKE, false, cb, ctx, err);
 		if (rc)
 			return rc;
@@ -222,6 +233,16 @@ int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_e
 	return rc;
 }
 
+int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
+{
+	return drain(r, r->stop && *r->stop, cb, ctx, err);
+}
+
+bool st_reader_drain_cut(const struct st_reader *r)
+{
+	return r->drain_cut;
+}
+
 int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
 {
 	return st_reader_run_until(r, 0, cb, ctx, err);
@@ -231,8 +252,11 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 			void *ctx, struct st_err *err)
 {
 	for (;;) {
-		if (r->stop && *r->stop)
-			return st_reader_drain(r, cb, ctx, err);
+		if (r->stop && *r->stop) {
+			if (r->on_stop)
+				r->on_stop(ctx);
+			return drain(r, true, cb, ctx, err);
+		}
 		int wait_ms = r->idle_ms;
 		if (deadline_ns) {
 			long long left = deadline_ns - now_ns();

@@ -24,8 +24,13 @@ struct st_reader_opts {
 	const char *tracefs_root;
 	bool stacks;                    /* attach ftrace/kernel_stack records (-s) */
 	/* Stop when *stop becomes non-zero (set it from a signal handler); what is already
-	 * buffered in the kernel is drained and delivered first. May be NULL. */
+	 * buffered in the kernel is drained and delivered first, for at most
+	 * ST_READ_DRAIN_MS and ST_READ_DRAIN_BYTES; at 2 (a second signal) the drain ends at
+	 * once. May be NULL. */
 	volatile sig_atomic_t *stop;
+	/* Called (with the run's ctx) once when the stop is first seen, before the drain:
+	 * the moment to switch tracing off so the drain has an end. May be NULL. */
+	void (*on_stop)(void *ctx);
 	/* Wake-up latency vs. cost: the instance's buffer_percent is set to this value when
 	 * >= 0 (0 = wake on any data, what a live trace wants); -1 leaves it as it is. The
 	 * reader writes only this file, and only inside the instance it was given. */
@@ -72,6 +77,13 @@ struct st_reader;
  * NULL with err on failure. */
 struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *err);
 void st_reader_free(struct st_reader *r);
+
+#define ST_READ_DRAIN_MS 2000
+#define ST_READ_DRAIN_BYTES (64u << 20)
+
+/* Whether the drain after a stop was cut short by its bounds or a second stop (events
+ * may have stayed in the kernel's buffer unread). */
+bool st_reader_drain_cut(const struct st_reader *r);
 
 /* Load the format of every event system/name of the instance (fnmatch globs allowed in
  * both, e.g. "syscalls", "sys_enter_open*") so its records can be decoded. Records of

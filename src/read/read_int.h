@@ -77,6 +77,9 @@ struct st_reader {
 	void (*on_idle)(void *ctx);
 	void (*on_page)(void *page_ctx, int cpu, const void *page, size_t size);
 	void *page_ctx;
+	void (*on_stop)(void *ctx);
+	unsigned long long pages_read;
+	bool drain_cut;           /* the drain after a stop hit its time or size bound */
 };
 
 /* formats.c: register one event format file with the reader. */

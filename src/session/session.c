@@ -183,6 +183,7 @@ struct st_session *st_session_new(const struct st_session_opts *opts, struct st_
 	else
 		snprintf(s->name, sizeof(s->name), "surftrace_%d", pid);
 	snprintf(s->inst_rel, sizeof(s->inst_rel), "instances/%s", s->name);
+	s->stop = opts ? opts->stop : NULL;
 	if (make_instance(s, err) < 0)
 		goto fail;
 	/* Nothing is recorded until every probe is in place (the original's last step). */
@@ -211,6 +212,13 @@ fail:
 int st_session_start(struct st_session *s, struct st_err *err)
 {
 	return inst_write(s, "tracing_on", "1", err) < 0 ? -1 : 0;
+}
+
+int st_session_pause(struct st_session *s, struct st_err *err)
+{
+	if (!s || !s->inst_created)
+		return 0;
+	return inst_write(s, "tracing_on", "0", err) < 0 ? -1 : 0;
 }
 
 struct st_session_event *st_session_push(struct st_session *s, const char *system,

@@ -7,6 +7,7 @@
  * inside our instance and our own probe lines are written: nothing global. */
 #ifndef ST_SESSION_SESSION_H
 #define ST_SESSION_SESSION_H
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "session/tracefs.h"
@@ -32,6 +33,9 @@ struct st_session_opts {
 	/* false (default): the threads of this process at st_session_new() are never
 	 * recorded (set_event_notrace_pid), so reading and printing events makes none. */
 	bool trace_self;
+	/* Non-zero stops st_session_add between the events of an `e` glob (a signal during a
+	 * long setup); may be NULL. */
+	volatile sig_atomic_t *stop;
 };
 
 /* One event enabled in our instance: a probe we defined or an existing trace event. */
@@ -53,11 +57,13 @@ struct st_session *st_session_new(const struct st_session_opts *opts, struct st_
 /* Define (p/r: kprobe_events, P/R: uprobe_events), filter and enable one probe; `e`
  * expands glob wildcards in system/event against the instance's events dir. The probe
  * must outlive the session. On failure what was written so far stays recorded and is
- * removed by teardown. */
+ * removed by teardown. Returns -EINTR when opts.stop ended an `e` glob midway. */
 int st_session_add(struct st_session *s, const struct st_probe *p, struct st_err *err);
 
 /* tracing_on = 1 in our instance. */
 int st_session_start(struct st_session *s, struct st_err *err);
+/* tracing_on = 0: nothing more is recorded (a stop, before the reader's last drain). */
+int st_session_pause(struct st_session *s, struct st_err *err);
 
 /* Disable, remove the instance, remove our probes. Idempotent; returns 0 when everything
  * is gone, else -1 with err naming what stayed behind. */

@@ -173,8 +173,15 @@ static int add_event(struct st_session *s, const struct st_probe *p, struct st_e
 	for (i = 0; i < nsys && rc == 0; i++) {
 		snprintf(dir, sizeof(dir), "%s/events/%s", s->inst_dir, sys[i]);
 		nev = match_dirs(dir, p->event, &evs);
-		for (j = 0; j < nev && rc == 0; j++, total++)
+		for (j = 0; j < nev && rc == 0; j++, total++) {
+			if (s->stop && *s->stop) {
+				st_err_set(err, 0, "stopped by a signal while enabling '%s/%s'",
+					   sysg, p->event);
+				rc = -EINTR;
+				break;
+			}
 			rc = add_one_event(s, sys[i], evs[j], p, err);
+		}
 		free_names(evs, nev);
 	}
 	free_names(sys, nsys);

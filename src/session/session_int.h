@@ -9,6 +9,7 @@ struct st_session {
 	char inst_rel[96];        /* "instances/<name>" */
 	char inst_dir[512];       /* absolute */
 	bool inst_created;
+	volatile sig_atomic_t *stop;
 	struct st_session_event *ev;
 	size_t nev, cap;
 };
