@@ -261,8 +261,8 @@ int st_cmd_run(const struct st_cli_opts *o)
 
 			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
 			st_cli_expr_error(i, o->exprs[i], &e);
-			surftrace_free(st);
 			run_st = NULL;
+			surftrace_free(st);
 			finish_child(&child, 2);
 			close_stdout_stream(out, 1);
 			return err.runtime ? 1 : 2;
