@@ -24,6 +24,8 @@ struct keys {
 
 struct st_feed {
 	struct keys keys;
+	unsigned long long added, skipped;  /* events counted / lacking a key or the value */
+	struct st_err miss;                 /* why the first one was skipped */
 	char *field;
 	struct st_agg *agg;
 	struct st_agg_key kb;
@@ -101,10 +103,11 @@ static int key_of(const struct keys *k, const struct surftrace_event *ev,
 				rc = st_agg_key_num(kb, (long long)v);
 			else if (surftrace_event_str(ev, p->name, buf, sizeof(buf)))
 				rc = st_agg_key_str(kb, buf);
-			else
-				return st_err_set(err, 0, "event %s has no field '%s' (keys: comm, "
-						  "pid, cpu, event, stack or a field of the event)",
-						  ev->event, p->name);
+			else {
+				st_err_set(err, 0, "event %s has no field '%s' (keys: comm, pid, cpu, "
+					   "event, stack or a field of the event)", ev->event, p->name);
+				return 1;
+			}
 			break;
 		}
 		if (rc)
@@ -126,8 +129,10 @@ static int value_of(const char *field, const struct surftrace_event *ev, long lo
 		*out = ev->cpu;
 		return 0;
 	}
-	if (surftrace_event_num(ev, field, &v))
-		return st_err_set(err, 0, "event %s has no numeric field '%s'", ev->event, field);
+	if (surftrace_event_num(ev, field, &v)) {
+		st_err_set(err, 0, "event %s has no numeric field '%s'", ev->event, field);
+		return 1;
+	}
 	*out = (long long)v;
 	return 0;
 }
@@ -221,13 +226,30 @@ int st_feed_event(struct st_feed *f, const struct surftrace_event *ev, struct st
 {
 	long long v = 0;
 
+	int rc;
+
 	st_agg_key_reset(&f->kb);
-	if (key_of(&f->keys, ev, &f->kb, err))
-		return -1;
-	if (f->field && value_of(f->field, ev, &v, err))
-		return -1;
-	if (st_agg_add(f->agg, &f->kb, v, 1))
+	rc = key_of(&f->keys, ev, &f->kb, err);
+	if (!rc && f->field)
+		rc = value_of(f->field, ev, &v, err);
+	if (rc > 0) {
+		/* another expression of the run may have it: skipped, see st_feed_check */
+		if (!f->skipped++)
+			f->miss = *err;
+		return 0;
+	}
+	if (rc < 0 || st_agg_add(f->agg, &f->kb, v, 1))
 		return st_err_set(err, 0, "out of memory");
+	f->added++;
+	return 0;
+}
+
+int st_feed_check(const struct st_feed *f, struct st_err *err)
+{
+	if (f->skipped && !f->added) {
+		*err = f->miss;
+		return -1;
+	}
 	return 0;
 }
 
@@ -352,7 +374,7 @@ static int on_start(struct st_latency *l, const struct surftrace_event *ev,
 		return st_err_set(err, 0, "out of memory");
 	st_agg_key_reset(&l->kb);
 	if (key_of(&l->keys, ev, &l->kb, err))
-		return -1;
+		return -1;   /* a missing --by key of the start event: the run stops */
 	if (!p->bytes || p->klen != l->kb.len) {
 		nb = realloc(p->bytes, p->mlen + l->kb.len + 1);
 		if (!nb)
@@ -391,6 +413,6 @@ int st_latency_event(struct st_latency *l, const struct surftrace_event *ev,
 		return 0;
 	st_agg_key_reset(&l->mk);
 	if (key_of(&l->match, ev, &l->mk, err))
-		return -1;
+		return -1;   /* START and END must both have the match keys */
 	return ev->expr == l->start ? on_start(l, ev, err) : on_end(l, ev, err);
 }

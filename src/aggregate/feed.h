@@ -35,9 +35,13 @@ struct st_agg *st_feed_agg(struct st_feed *f);
 /* True when a key part is the stack. */
 bool st_feed_wants_stack(const struct st_feed *f);
 
-/* Add one event. -1 with err when the event lacks a key field or the value (the run
- * should stop: the expression does not have what was asked). */
+/* Add one event. An event without one of the key fields or the value field is skipped
+ * (another expression of the run may have them: `--hist v 'P a v=%0' 'R a'`). -1 only on
+ * out of memory. */
 int st_feed_event(struct st_feed *f, const struct surftrace_event *ev, struct st_err *err);
+/* After the run: -1 with err (naming the field) when events came but none had what the
+ * aggregation needs (a typo in a field name). */
+int st_feed_check(const struct st_feed *f, struct st_err *err);
 
 /* Latency between two probes: a start event (expression index `start`) remembers its
  * time under the match key (default: pid, the thread), the next end event with the same

@@ -373,6 +373,9 @@ static int run(struct agg_run *r, struct surftrace *st)
 			break;
 	}
 	st_cli_arm_timeout(0);
+	for (k = 0; !r->failed && k < r->nfeeds; k++)
+		if (st_feed_check(r->feeds[k], &r->err) < 0)
+			r->failed = true;
 	if (r->failed) {
 		fprintf(stderr, "surftrace: error: %s\n", r->err.msg);
 		rc = 2;

@@ -249,11 +249,21 @@ check "--latency with one expression: exit 2, one line" \
 	[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e7")" = 1 ]
 if start --hist nosuch "P $WL:agg_value v=%0"; then
 	"$WL" values 3
-	wait_gone $ST_PID
-	check "--hist of a missing field: exit 2 naming the field" \
+	finish
+	check "--hist of a field no event has: exit 2 naming the field" \
 		[ "$ST_RC" = 2 ] && grep -q "no numeric field 'nosuch'" "$LIVE_TMP/err"
 else
 	fail "surftrace --hist nosuch never became ready"
+fi
+# A field only one of the expressions has: the others' events are skipped, not an error.
+if start --hist v --latency "P $WL:agg_value v=%0" "R $WL:agg_value"; then
+	"$WL" values 100
+	finish
+	check "--hist v with --latency over P (has v) and R (has not): 100 values, 100 latencies" \
+		[ "$ST_RC" = 0 ] && [ "$(block hist_v "$LIVE_TMP/out" | rows | awk '{ n += $NF } END { print n }')" = 100 ] &&
+		[ "$(block latency_ns "$LIVE_TMP/out" | rows | awk '{ n += $NF } END { print n }')" = 100 ]
+else
+	fail "surftrace --hist --latency never became ready"
 fi
 # 8. Where the kernel lacks function_graph / hist triggers (this machine): one line, exit 1,
 # nothing created; --engine user works everywhere, --engine kernel says why it cannot.
