@@ -357,6 +357,23 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 	return 0;
 }
 
+/* p FUNC+off must stay inside FUNC: past its end the kernel would probe whatever function
+ * follows (it only checks the instruction boundary, x86's can_probe()). The running
+ * kernel's kallsyms gives the extent when its addresses are visible (root); otherwise, and
+ * for another kernel's --btf, the offset is passed on unchecked. */
+static int kernel_off_outside(const struct st_translator *tr, const struct st_line *l,
+			      const char *func, struct st_err *err)
+{
+	unsigned long long size;
+
+	if (!tr->check_ksyms || tr->ksyms_path || st_kallsyms_span(NULL, func, &size) ||
+	    (unsigned long long)l->off < size)
+		return 0;
+	return st_err_set(err, l->target_col, "%s+%ld is outside %s (%llu bytes to the next "
+			  "symbol in /proc/kallsyms); see 'surftrace -F %s' for its instructions",
+			  func, l->off, func, size, func);
+}
+
 static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
 			     struct st_vctx *c, struct st_probe *p, struct st_err *err)
 {
@@ -521,6 +538,8 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 				     "(+%ld); use 'p %s+%ld' for a point inside the function",
 				     l->off, l->func, l->off); goto fail; }
 		if (resolve_kernel_func(tr, l, &c, p, err))
+			goto fail;
+		if (l->off && kernel_off_outside(tr, l, p->func, err))
 			goto fail;
 		if (l->off)
 			snprintf(buf, sizeof(buf), "%s+%ld", p->func, l->off);

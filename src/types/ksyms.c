@@ -270,3 +270,50 @@ const char *st_ksyms_suggest(const struct st_ksyms *k, const char *name)
 	best = st_suggest(name, winners, nw);
 	return best;
 }
+
+/* One "ADDR TYPE NAME [MOD]" line of kallsyms: address, whether it is text, the name. */
+static bool kallsyms_line(char *line, unsigned long long *addr, const char **name)
+{
+	char *type, *nm, *sp = NULL, *a = strtok_r(line, " \t", &sp);
+
+	type = strtok_r(NULL, " \t", &sp);
+	nm = strtok_r(NULL, " \t", &sp);
+	if (!a || !type || !nm || !strchr("tT", type[0]))
+		return false;
+	*addr = strtoull(a, NULL, 16);
+	*name = nm;
+	return true;
+}
+
+int st_kallsyms_span(const char *path, const char *name, unsigned long long *size)
+{
+	char *text = st_slurp(path ? path : "/proc/kallsyms"), *line, *next, *copy;
+	unsigned long long at = 0, a, end = ~0ULL;
+	const char *nm;
+
+	if (!text)
+		return -1;
+	/* pass 1: the symbol's address; pass 2: the nearest text symbol above it */
+	copy = strdup(text);
+	for (line = text; copy && line && *line && !at; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (kallsyms_line(line, &a, &nm) && !strcmp(nm, name))
+			at = a;
+	}
+	for (line = copy; at && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (kallsyms_line(line, &a, &nm) && a > at && a < end)
+			end = a;
+	}
+	free(text);
+	free(copy);
+	if (!at || end == ~0ULL)
+		return -1;   /* not there, or addresses hidden (zeros without CAP_SYSLOG) */
+	*size = end - at;
+	return 0;
+}
+

@@ -41,6 +41,11 @@ const char *st_ksym_padding(const char *name);
 /* Strip a compiler suffix: "foo.isra.0" -> "foo" written to buf. */
 const char *st_ksym_base(const char *name, char *buf, size_t n);
 
+/* How far text symbol `name` reaches in kallsyms (path NULL: /proc/kallsyms): up to the
+ * next text symbol's address (so alignment padding counts). 0 with *size, or -1 when the
+ * name is not there or the addresses are hidden (not root). */
+int st_kallsyms_span(const char *path, const char *name, unsigned long long *size);
+
 /* Nearest traceable name for a "did you mean" suggestion, or NULL. */
 const char *st_ksyms_suggest(const struct st_ksyms *k, const char *name);
 

@@ -6,6 +6,7 @@
 # every call traced; every other offset must be refused naming the neighbouring starts,
 # and a live run of it must write nothing and leave the program alive. The raw form
 # BINARY:0xADDR stays unchecked on purpose. Only our own paths are checked in tracefs.
+# Kernel probes: p FUNC+off past FUNC's kallsyms extent is refused (translation only here).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_live.sh"
 
@@ -116,4 +117,20 @@ out=$("$ST" -S "P $BIN:$raw")
 check "raw BINARY:0xADDR maps to the same file offset" [ "$out" = "p:p0 $(printf '%s:0x%x' "$BIN" $((fbase + starts[2])))" ]
 out=$("$ST" -S "P $BIN:$(printf '0x%x' $((vaddr + 1)))" 2>&1)
 check "raw BINARY:0xADDR is not checked (documented escape hatch)" [ $? -eq 0 ]
+
+# 5. Kernel probes get the "inside the symbol" half (the kernel checks instruction starts
+#    itself): p FUNC+off at or past the next text symbol of /proc/kallsyms is refused at
+#    translation. Oracle: the kallsyms addresses sorted here (16-digit hex sorts as text).
+addr=$(grep -E ' [tT] do_filp_open$' /proc/kallsyms | cut -d' ' -f1 | head -1)
+next=$(grep -E ' [tT] ' /proc/kallsyms | cut -d' ' -f1 | sort -u | grep -A1 -x "$addr" | tail -1)
+if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ] && [ "$next" != "$addr" ]; then
+	ksize=$((16#$next - 16#$addr))
+	"$ST" -S "p do_filp_open+$ksize" >/dev/null 2>"$LIVE_TMP/ek"; rc=$?
+	checkx "kprobe do_filp_open+$ksize (its kallsyms extent) refused at translation" \
+		'[ $rc -eq 2 ] && grep -q "do_filp_open+$ksize is outside do_filp_open ($ksize bytes" "$LIVE_TMP/ek"'
+	out=$("$ST" -S "p do_filp_open+$((ksize - 1))" 2>&1)
+	check "kprobe do_filp_open+$((ksize - 1)) passes on to the kernel's own check" [ "$out" = "p:p0 do_filp_open+$((ksize - 1))" ]
+else
+	skip "kallsyms addresses hidden here"
+fi
 tap_done

@@ -401,6 +401,26 @@ s_reject_rollback() {
     fail "left behind: $(tracefs_snapshot | grep -vxF -e "$before" | head -3 | tr '\n' ' ')"
 }
 
+# p FUNC+off past FUNC's end is refused at translation (exit 2, nothing written): the
+# kernel would put it into whatever function follows. The extent is the oracle's: the next
+# text address in /proc/kallsyms (16-digit hex sorts as text), not surftrace's.
+s_off_outside() {
+  local before rc addr next size
+  before=$(tracefs_snapshot)
+  addr=$(grep -E ' [tT] do_filp_open$' /proc/kallsyms | cut -d' ' -f1 | head -1)
+  next=$(grep -E ' [tT] ' /proc/kallsyms | cut -d' ' -f1 | sort -u | grep -A1 -x "$addr" | tail -1)
+  [ -n "$addr" ] && [ "$next" != "$addr" ] || { fail "no address for do_filp_open in kallsyms"; return; }
+  size=$((0x$next - 0x$addr))
+  "$ST" -q -t 2 "p do_filp_open+$size" >$W/out 2>$W/err; rc=$?
+  note "size=$size rc=$rc err=$(head -1 $W/err)"
+  [ "$rc" = 2 ] || { fail "exit $rc, want 2"; return; }
+  grep -q "do_filp_open+$size is outside do_filp_open ($size bytes" $W/err || { fail "message: $(head -1 $W/err)"; return; }
+  [ "$(tracefs_snapshot)" = "$before" ] || { fail "tracefs changed"; return; }
+  "$ST" -q -t 1 "p do_filp_open+$((size + 4096))" >$W/out 2>$W/err; rc=$?
+  [ "$rc" = 2 ] || { fail "+$((size + 4096)): exit $rc, want 2"; return; }
+  pass "do_filp_open+$size (its kallsyms extent) refused with exit 2, nothing written"
+}
+
 s_kill9_sweep() {
   local before left stp i=0
   [ -x "$ST" ] || { fail "no surftrace binary in the payload"; return; }
@@ -457,5 +477,6 @@ run_check st/timeout s_timeout
 run_check st/sigint s_sigint
 run_check st/bad_expr s_bad_expr
 run_check st/reject_rollback s_reject_rollback
+run_check st/off_outside s_off_outside
 run_check st/kill9_sweep s_kill9_sweep
 run_check st/cleanup_all s_cleanup_all
