@@ -90,6 +90,13 @@ static void test_resolve(void **state)
 	assert_int_equal(n, 3);
 	assert_string_equal(alts[0]->name, "clone.isra.0");
 	assert_string_equal(alts[2]->name, "clone.part.0");
+	/* the same answers once the index is sorted (the first ordered access sorts it) */
+	assert_non_null(st_ksyms_at(k, 0));
+	assert_string_equal(st_ksyms_resolve(k, "clone", alts, 4, &n)->name, "clone.llvm.123");
+	assert_int_equal(n, 3);
+	assert_string_equal(alts[0]->name, "clone.isra.0");
+	assert_string_equal(st_ksyms_resolve(k, "do_filp_open", NULL, 0, NULL)->name, "do_filp_open");
+	assert_null(st_ksyms_resolve(k, "cold_fn", NULL, 0, NULL));
 	/* one static name twice in kallsyms is one variant */
 	s = st_ksyms_resolve(k, "only", alts, 4, &n);
 	assert_string_equal(s->name, "only.isra.0");
