@@ -59,12 +59,10 @@ static char *probe_text(const struct st_probe *p)
 
 	if (p->type == 'e')
 		snprintf(head, sizeof(head), "e %s/%s", p->group, p->event);
-	if (p->filter) {
-		if (asprintf(&out, "%s\nfilter: %s", def ? def : head, p->filter) < 0)
-			out = NULL;
-	} else {
-		out = strdup(def ? def : head);
-	}
+	if (asprintf(&out, "%s%s%s%s%s", def ? def : head, p->filter ? "\nfilter: " : "",
+		     p->filter ? p->filter : "", p->notice ? "\nnote: " : "",
+		     p->notice ? p->notice : "") < 0)
+		out = NULL;
 	free(def);
 	return out;
 }
