@@ -181,11 +181,10 @@ s_disasm_kcore() {
 
 # ---- functions the kernel has only as compiler clones (foo.isra.0) -----------------------
 # The kernel itself must reject the plain name (ground truth that the clone matters), -S must
-# give a suffixed name of that function, and tracing a set of them (up to 40 vmlinux ones,
-# not on the kprobe blacklist) while forking, opening and sending must attach and report
-# events under the clone names.
+# give a suffixed name of that function, tracing it must report events under the clone's
+# name, and 39 more (vmlinux ones, not on the kprobe blacklist) must attach.
 s_clone_only() {
-  local f g n=0 bad
+  local f g n=0 fired
   sed -nE 's/^([A-Za-z0-9_]+)\.(isra|constprop|part)\.[0-9]+$/\1/p' $T/available_filter_functions | sort -u >$W/bases
   sort -u $T/available_filter_functions >$W/all
   minus() { awk 'NR == FNR { drop[$0]; next } !($0 in drop)' "$2" "$1"; }   # no comm(1) here
@@ -201,20 +200,21 @@ s_clone_only() {
   fi
   out=$("$ST" -S "p $f" 2>&1) || { fail "-S p $f: $out"; return; }
   echo "$out" | grep -qE "^p:p0 $f\.(isra|constprop|part)\.[0-9]+$" || { fail "-S p $f gave: $out"; return; }
-  # a spread of them (every k-th), each a separate expression
-  k=$(( $(wc -l <$W/cand) / 40 + 1 ))
-  { echo "$f"; awk -v k=$k 'NR % k == 1' $W/cand | grep -vx "$f" | head -39; } >$W/pick
-  set --
-  while read -r g; do set -- "$@" "p $g"; n=$((n + 1)); done <$W/pick
-  st_live 'trig_fork; trig_open lab_clone_x; trig_udp 9999' -q -t 4 "$@"
+  # it fires, reported under the clone's name
+  st_live 'trig_udp 9999' -q -n 1 "p $f"
   st_ok || return
   grep -qE " p0: \\($f\\.(isra|constprop|part)\\.[0-9]+\\+" $W/out ||
-    { fail "no p0 event at a clone of $f ($n clone probes: $(tr '\n' ' ' <$W/pick))"; return; }
-  # every event is reported at a clone name whose plain name was asked for
-  bad=$(sed -nE 's/.* p[0-9]+: \(([^+]+)\+.*/\1/p' $W/out | sort -u | while read -r g; do
-          grep -qx "${g%%.*}" $W/pick && echo "$g" | grep -qE '\.(isra|constprop|part)\.' || echo "$g"; done)
-  [ -z "$bad" ] || { fail "events at unexpected functions: $bad"; return; }
-  pass "$n clone-only functions attached; events at $(sed -nE 's/.* p[0-9]+: \(([^+]+)\+.*/\1/p' $W/out | sort -u | head -3 | tr '\n' ' ')"
+    { fail "no p0 event at a clone of $f: $(head -1 $W/out)"; return; }
+  fired=$(sed -nE 's/.* p0: \(([^+]+)\+.*/\1/p' $W/out | head -1)
+  # a spread of 39 others (every k-th) attach: a filter that matches nothing keeps hot ones
+  # from flooding the single TCG CPU
+  k=$(( $(wc -l <$W/cand) / 39 + 1 ))
+  awk -v k=$k 'NR % k == 1' $W/cand | grep -vx "$f" | head -39 >$W/pick
+  set --
+  while read -r g; do set -- "$@" "p $g f:common_pid==-1"; n=$((n + 1)); done <$W/pick
+  st_live 'trig_fork' -q -t 2 "$@"
+  st_ok || return
+  pass "p $f fired as $fired; $n other clone-only functions attached"
 }
 
 # ---- structs passed by value ------------------------------------------------------------
