@@ -107,11 +107,78 @@ static int nth_param(Dwarf_Die *sub, int argn, Dwarf_Die *out)
 	return -1;
 }
 
+/* A register plus offset from a one-op DWARF expression (DW_OP_bregN/bregx/regN). */
+static int reg_plus(const Dwarf_Op *ops, size_t n, int *reg, long *off)
+{
+	uint8_t a = n == 1 ? ops[0].atom : 0;
+
+	if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
+		*reg = a - DW_OP_breg0;
+		*off = (long)ops[0].number;
+	} else if (a == DW_OP_bregx) {
+		*reg = (int)ops[0].number;
+		*off = (long)ops[0].number2;
+	} else if (a >= DW_OP_reg0 && a <= DW_OP_reg31) {
+		*reg = a - DW_OP_reg0;
+		*off = 0;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* The canonical frame address at pc as register + offset, from the call frame information
+ * (.debug_frame, else .eh_frame). */
+static int cfa_at(Dwfl_Module *mod, Dwarf_Addr pc, int *reg, long *off)
+{
+	Dwarf_Addr bias;
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *frame = NULL;
+	Dwarf_Op *ops;
+	size_t n;
+	int i, r = -1;
+
+	for (i = 0; i < 2 && r; i++) {
+		cfi = i ? dwfl_module_eh_cfi(mod, &bias) : dwfl_module_dwarf_cfi(mod, &bias);
+		if (!cfi || dwarf_cfi_addrframe(cfi, pc - bias, &frame))
+			continue;
+		if (!dwarf_frame_cfa(frame, &ops, &n))
+			r = reg_plus(ops, n, reg, off);
+		free(frame);
+		frame = NULL;
+	}
+	return r;
+}
+
+/* Where DW_OP_fbreg counts from at pc: the function's DW_AT_frame_base. */
+struct frame_base {
+	Dwfl_Module *mod;
+	Dwarf_Die *sub;
+	Dwarf_Addr pc;       /* address in the module (for the CFI) */
+	Dwarf_Addr dwpc;     /* the same in DWARF's addresses */
+};
+
+static int frame_base_at(const struct frame_base *fb, int *reg, long *off)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!dwarf_attr_integrate(fb->sub, DW_AT_frame_base, &attr) ||
+	    dwarf_getlocation_addr(&attr, fb->dwpc, &ops, &n, 1) != 1)
+		return -1;
+	if (n == 1 && ops[0].atom == DW_OP_call_frame_cfa)
+		return cfa_at(fb->mod, fb->pc, reg, off);
+	return reg_plus(ops, n, reg, off);
+}
+
 /* One DWARF expression -> a location a probe can read. */
-static int expr_loc(const Dwarf_Op *ops, size_t n, struct st_dwarf_loc *out, const char *what,
-		    struct st_err *err)
+static int expr_loc(const Dwarf_Op *ops, size_t n, const struct frame_base *fb,
+		    struct st_dwarf_loc *out, const char *what, struct st_err *err)
 {
 	uint8_t a = n ? ops[0].atom : 0;
+	int reg;
+	long off;
 
 	if (n == 1 && a >= DW_OP_reg0 && a <= DW_OP_reg31) {
 		*out = (struct st_dwarf_loc){ ST_DLOC_REG, a - DW_OP_reg0, 0 };
@@ -134,9 +201,14 @@ static int expr_loc(const Dwarf_Op *ops, size_t n, struct st_dwarf_loc *out, con
 	if (n && (a == DW_OP_entry_value || a == DW_OP_GNU_entry_value))
 		return st_err_set(err, 0, "%s is no longer held anywhere there (DWARF knows only its "
 				  "value at entry)", what);
-	if (n && a == DW_OP_fbreg)
-		return st_err_set(err, 0, "%s is in the stack frame there (DW_OP_fbreg), which a "
-				  "probe cannot address", what);
+	if (n == 1 && a == DW_OP_fbreg) {
+		if (frame_base_at(fb, &reg, &off))
+			return st_err_set(err, 0, "%s is in the stack frame there (DW_OP_fbreg), whose "
+					  "base the call frame information does not give as a "
+					  "register plus offset", what);
+		*out = (struct st_dwarf_loc){ ST_DLOC_MEM, reg, off + (long)ops[0].number };
+		return 0;
+	}
 	if (n && (a == DW_OP_piece || (n > 1 && ops[1].atom == DW_OP_piece)))
 		return st_err_set(err, 0, "%s is split over several places there (DW_OP_piece)", what);
 	return st_err_set(err, 0, "%s has a computed location there (DWARF op 0x%x) that a "
@@ -148,7 +220,7 @@ int st_dwarf_arg_at(struct st_dwarf_file *f, const char *func, long off, int arg
 {
 	GElf_Addr addr;
 	Dwarf_Addr bias, pc;
-	Dwarf_Die *cu, *scopes = NULL, param, *sub = NULL;
+	Dwarf_Die *cu, *scopes = NULL, param, *sub = NULL, subdie;
 	Dwarf_Attribute attr;
 	Dwarf_Op *expr;
 	size_t len;
@@ -173,7 +245,8 @@ int st_dwarf_arg_at(struct st_dwarf_file *f, const char *func, long off, int arg
 		free(scopes);
 		return st_err_set(err, 0, "no DWARF function covers %s+%ld", func, off);
 	}
-	r = nth_param(sub, argn, &param);
+	subdie = *sub;
+	r = nth_param(&subdie, argn, &param);
 	free(scopes);
 	if (r)
 		return st_err_set(err, 0, "DWARF of %s has no argument %d", func, argn);
@@ -187,7 +260,11 @@ int st_dwarf_arg_at(struct st_dwarf_file *f, const char *func, long off, int arg
 		return st_err_set(err, 0, "DWARF location of %s: %s", what, dwarf_errmsg(-1));
 	if (r == 0)
 		return st_err_set(err, 0, "%s is optimized out there (not in its location list)", what);
-	return expr_loc(expr, len, out, what, err);
+	{
+		struct frame_base fb = { f->mod, &subdie, pc, pc - bias };
+
+		return expr_loc(expr, len, &fb, out, what, err);
+	}
 }
 
 const char *st_kernel_vmlinux(char *buf, size_t n, bool debug_only)
