@@ -82,8 +82,14 @@ _surftrace()
 	st=$(_surftrace_bin "$cmd")
 	COMPREPLY=()
 	case $prev in
-	-f | --file | -o | --output | --btf | -v | --vmlinux | --bundle | --bundle-out | --line)
+	-f | --file | -o | --output | --btf | -v | --vmlinux | --bundle | --bundle-out | --line | -w | --svg | --hive)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--count | --by | --match)
+		COMPREPLY=($(compgen -W "comm pid cpu event stack" -- "${cur##*,}"))
+		[[ $cur == *,* ]] && COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
+		return ;;
+	--engine)
+		COMPREPLY=($(compgen -W "auto user kernel" -- "$cur")); return ;;
 	-a | --arch)
 		COMPREPLY=($(compgen -W "x86_64 aarch64" -- "$cur")); return ;;
 	--struct)
@@ -91,7 +97,7 @@ _surftrace()
 		_surftrace_reply "$cur" "$("$st" --struct "$cur*" 2>/dev/null | head -500)"; return ;;
 	-l | -L | -F | --func)
 		_surftrace_reply "$cur" "$("$st" -l "$cur*" 2>/dev/null | head -500)"; return ;;
-	-t | --timeout | -n | --count | --buffer-kb)
+	-t | --timeout | -n | --buffer-kb | -p | -c | --cpu | --top | --depth | --interval)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -102,13 +108,18 @@ _surftrace()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 	fi
-	# Subcommands: btfgen FILE -o FILE.btf, hive add|list|rm DIR ...
+	# Subcommands: btfgen FILE -o FILE.btf, hive add|list|rm DIR ..., report FILE,
+	# graph FUNC
 	if ((COMP_CWORD == 1)) && [[ -n $cur && $cur != [prePR]' '* ]]; then
-		COMPREPLY=($(compgen -W "btfgen hive" -- "$cur"))
+		COMPREPLY=($(compgen -W "btfgen graph hive report" -- "$cur"))
 		[[ ${#COMPREPLY[@]} -gt 0 ]] && return
 	fi
 	case ${COMP_WORDS[1]} in
-	btfgen) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	btfgen | report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	graph)
+		((COMP_CWORD == 2)) &&
+			_surftrace_reply "$cur" "$("$st" -l "$cur*" 2>/dev/null | head -500)"
+		return ;;
 	hive)
 		if ((COMP_CWORD == 2)); then
 			COMPREPLY=($(compgen -W "add list rm" -- "$cur"))

@@ -33,6 +33,8 @@ got=$(comp _lbc "$LBC" run --j)
 check "lbc run --j<Tab> -> --json ($got)" [ "$got" = "--json" ]
 got=$(comp _lbc "$LBC" "" | tr '\n' ' ')
 check "lbc <Tab>: the commands ($got)" [ "$got" = "--help --version build run vmlinux " ]
+got=$(comp _surftrace "$ST" --count "comm,p" | tr '\n' ' ')
+check "--count comm,p<Tab> -> comm,pid ($got)" [ "$got" = "comm,pid " ]
 got=$(comp _surftrace "$ST" -a "" | tr '\n' ' ')
 check "-a <Tab>: architectures ($got)" [ "$got" = "aarch64 x86_64 " ]
 
@@ -85,6 +87,10 @@ else
 fi
 got=$(comp _surftrace "$ST" hi)
 check "surftrace hi<Tab> -> hive ($got)" [ "$got" = "hive" ]
+got=$(comp _surftrace "$ST" graph vfs_rea | tr '\n' ' ')
+check "surftrace graph vfs_rea<Tab>: functions ($got)" grep -q "vfs_read " <<<"$got"
+got=$(comp _surftrace "$ST" -w "$t/d/no")
+check "-w <Tab>: files ($got)" [ "$got" = "$t/d/notes.txt" ]
 got=$(comp _surftrace "$ST" hive "" | tr '\n' ' ')
 check "surftrace hive <Tab>: add list rm ($got)" [ "$got" = "add list rm " ]
 got=$(comp _surftrace "$ST" btfgen "$t/d/pr" | tr '\n' ' ')
