@@ -11,7 +11,8 @@ LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
 LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o $(B)/lbc-obj/proc.o \
             $(B)/lbc-obj/numarg.o $(B)/lbc-obj/safedir.o $(B)/lbc-obj/json.o $(B)/lbc-obj/file.o \
             $(B)/lbc-obj/btf_header.o $(B)/lbc-obj/kident.o $(B)/lbc-obj/hive_index.o \
-            $(B)/lbc-obj/err.o $(B)/lbc-obj/stopio.o $(B)/lbc-obj/stopsig.o
+            $(B)/lbc-obj/err.o $(B)/lbc-obj/stopio.o $(B)/lbc-obj/stopsig.o \
+            $(B)/lbc-obj/runname.o
 LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
 LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
 

@@ -1,10 +1,11 @@
 /* bpf_printk output without stealing the global trace_pipe from anyone: a private ftrace
  * instance lbc_<pid> with only events/bpf_trace/bpf_trace_printk enabled, read through its
  * own trace_pipe, removed on exit. Instances of dead lbc runs (kill -9) are swept, also
- * when their pid has since been reused. */
+ * when their pid has since been reused (by util/runname's rules; `surftrace --cleanup`
+ * sweeps them too). */
 #include "lbc_int.h"
 #include "util/json.h"
-#include "util/proc.h"
+#include "util/runname.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -53,19 +54,15 @@ void lbc_printk_sweep(void)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char *end;
-		long pid;
+		struct st_runname r;
 
-		if (strncmp(de->d_name, "lbc_", 4))
-			continue;
-		pid = strtol(de->d_name + 4, &end, 10);
-		if (*end || pid <= 0)
+		if (!st_runname_parse(de->d_name, "lbc", &r))
 			continue;
 		lbc_pathf(dir, sizeof(dir), "%s/instances/%s", t, de->d_name);
-		/* alive: stale only when the pid was recycled since the instance was made */
-		if ((!kill((pid_t)pid, 0) || errno == EPERM) && !st_proc_started_after((int)pid, dir))
-			continue;
-		rmdir(dir);
+		/* the same rules as surftrace's sweep: gone, or a recycled pid; never a name
+		 * whose holder we cannot see (another container's) */
+		if (st_runname_holder(&r, dir) == ST_HOLDER_GONE)
+			rmdir(dir);
 	}
 	closedir(d);
 }
@@ -73,14 +70,17 @@ void lbc_printk_sweep(void)
 int lbc_printk_open(struct lbc *l)
 {
 	const char *t = tracefs();
-	char path[PATH_MAX + 64];
+	char path[PATH_MAX + 64], name[64];
 
 	if (l->printk_fd >= 0)
 		return l->printk_fd;
 	if (!t)
 		return lbc_fail(l, ENOENT, "tracefs is not mounted");
 	lbc_printk_sweep();
-	lbc_pathf(l->printk_inst, sizeof(l->printk_inst), "%s/instances/lbc_%d", t, (int)getpid());
+	/* lbc_<pid>, unique across pid namespaces too (util/runname) */
+	if (st_runname_format(name, sizeof(name), "lbc", (int)getpid(), 0) < 0)
+		return lbc_fail(l, ENAMETOOLONG, "run name too long");
+	lbc_pathf(l->printk_inst, sizeof(l->printk_inst), "%s/instances/%s", t, name);
 	if (mkdir(l->printk_inst, 0700) && errno != EEXIST) {
 		int e = errno;
 

@@ -1,6 +1,7 @@
 /* Session lifetime: create the instance, start, tear down in the safe order. */
 #include "session/session_int.h"
 #include "session/sweep.h"
+#include "util/runname.h"
 #include "util/proc.h"
 #include <errno.h>
 #include <stdio.h>
@@ -41,7 +42,17 @@ static int make_instance(struct st_session *s, struct st_err *err)
 	if (mkdir(path, 0755) < 0) {
 		e = errno;
 		if (e == EEXIST) {
-			/* Only a dead process that had our pid can have left this name. */
+			/* Our name, made by an earlier holder of our pid in our pid namespace:
+			 * removed only when that holder is shown gone (a live process with this
+			 * pid that started after the instance was made is not its maker). */
+			struct st_runname r;
+
+			if (!st_runname_parse(s->name, "surftrace", &r) ||
+			    st_runname_holder(&r, path) != ST_HOLDER_GONE)
+				return st_err_set(err, 0, "tracefs instance %s already exists and "
+						  "may be in use: not touching it (a run with our pid "
+						  "less than a minute ago? 'surftrace --cleanup' "
+						  "removes it once its run is gone)", path);
 			st_sweep_name(&s->tfs, s->name, NULL, NULL);
 			e = mkdir(path, 0755) < 0 ? errno : 0;
 		}
@@ -178,10 +189,11 @@ struct st_session *st_session_new(const struct st_session_opts *opts, struct st_
 	}
 	if (st_tracefs_open(&s->tfs, opts ? opts->tracefs : NULL, err) < 0)
 		goto fail;
-	if (seq)
-		snprintf(s->name, sizeof(s->name), "surftrace_%d_%d", pid, seq);
-	else
-		snprintf(s->name, sizeof(s->name), "surftrace_%d", pid);
+	/* unique across pid namespaces: every container's first process is pid 1 */
+	if (st_runname_format(s->name, sizeof(s->name), "surftrace", pid, seq) < 0) {
+		st_err_set(err, 0, "run name too long");
+		goto fail;
+	}
 	snprintf(s->inst_rel, sizeof(s->inst_rel), "instances/%s", s->name);
 	s->stop = opts ? opts->stop : NULL;
 	if (make_instance(s, err) < 0)

@@ -5,7 +5,7 @@
 
 struct st_session {
 	struct st_tracefs tfs;
-	char name[64];            /* surftrace_<pid>[_<n>]: instance and group */
+	char name[64];            /* util/runname: surftrace_<pid>[_n<ns>][_<n>], instance and group */
 	char inst_rel[96];        /* "instances/<name>" */
 	char inst_dir[512];       /* absolute */
 	bool inst_created;

@@ -1,7 +1,8 @@
 /* Removal of leftovers by name: instances first (that disables their events), then the
- * probe lines of the group, each from the list file that shows it. */
+ * probe lines of the group, each from the list file that shows it. Whose a name is and
+ * whether its holder runs: util/runname (shared with lbc). */
 #include "session/sweep.h"
-#include "util/proc.h"
+#include "util/runname.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -11,86 +12,73 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef bool (*pick_fn)(const char *name, const void *arg);
+/* instance: the name is an instance's (else a probe group's). */
+typedef bool (*pick_fn)(const char *name, bool instance, const void *arg);
 
 static const char *const defs_files[] = { "kprobe_events", "uprobe_events" };
 
-int st_sweep_name_pid(const char *name)
+/* Our names: surftrace's instances and probe groups, and lbc's instances (lbc makes no
+ * probes; its printk instance is lbc_<pid>). */
+static bool ours(const char *name, bool instance, struct st_runname *r)
 {
-	const char *p;
-	long pid = 0;
-
-	if (strncmp(name, "surftrace_", 10))
-		return 0;
-	for (p = name + 10; isdigit((unsigned char)*p); p++) {
-		pid = pid * 10 + (*p - '0');
-		if (pid > 0x7fffffff)
-			return 0;
-	}
-	if (p == name + 10 || pid <= 0)
-		return 0;
-	if (*p == '_') {
-		const char *q = ++p;
-
-		while (isdigit((unsigned char)*p))
-			p++;
-		if (p == q)
-			return 0;
-	}
-	return *p ? 0 : (int)pid;
+	return st_runname_parse(name, "surftrace", r) ||
+	       (instance && st_runname_parse(name, "lbc", r));
 }
 
-/* kill(0) says ESRCH only when no process has the pid; EPERM means it lives. */
-static bool pid_gone(int pid)
-{
-	return kill(pid, 0) < 0 && errno == ESRCH;
-}
-
-/* Runs whose pid now belongs to a younger process (pid_max is often 32768, so a killed
- * run's pid comes back), decided before anything is removed: the instance that tells it
- * goes first, the group's probe lines after. */
+/* The runs found gone, decided from their instances before anything is removed (the
+ * instance's age tells a recycled pid; once it is removed, only the pid is left). */
 struct dead_set {
 	char names[64][64];
 	int n;
+	char last[64];           /* the last name looked up by pick_dead, and its verdict */
+	bool last_dead;
 };
 
-static bool pick_dead(const char *name, const void *arg)
+static bool pick_dead(const char *name, bool instance, const void *arg)
 {
-	const struct dead_set *d = arg;
-	int i, pid = st_sweep_name_pid(name);
+	struct dead_set *d = (struct dead_set *)arg;
+	struct st_runname r;
+	int i;
 
-	if (pid <= 0)
+	if (!ours(name, instance, &r))
 		return false;
 	for (i = 0; i < d->n; i++)
 		if (!strcmp(d->names[i], name))
 			return true;
-	return pid_gone(pid);
+	/* a group's probe lines come one by one: one look per name */
+	if (strcmp(d->last, name)) {
+		snprintf(d->last, sizeof(d->last), "%s", name);
+		d->last_dead = st_runname_holder(&r, NULL) == ST_HOLDER_GONE;
+	}
+	return d->last_dead;
 }
 
-static void find_recycled(const struct st_tracefs *t, struct dead_set *d)
+static void find_dead_instances(const struct st_tracefs *t, struct dead_set *d)
 {
 	char dir[400], path[800];
+	struct st_runname r;
 	struct dirent *e;
 	DIR *dp;
 
 	d->n = 0;
+	d->last[0] = 0;
 	if (st_tracefs_path(t, dir, sizeof(dir), "instances") < 0 || !(dp = opendir(dir)))
 		return;
 	while ((e = readdir(dp)) && d->n < 64) {
 		size_t len = strlen(e->d_name);
-		int pid = st_sweep_name_pid(e->d_name);
 
-		if (len >= sizeof(d->names[0]) || pid <= 0 || pid_gone(pid))
+		if (len >= sizeof(d->names[0]) || !ours(e->d_name, true, &r))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (st_proc_started_after(pid, path))
+		if (st_runname_holder(&r, path) == ST_HOLDER_GONE)
 			memcpy(d->names[d->n++], e->d_name, len + 1);
 	}
 	closedir(dp);
 }
 
-static bool pick_exact(const char *name, const void *arg)
+static bool pick_exact(const char *name, bool instance, const void *arg)
 {
+	(void)instance;
 	return !strcmp(name, (const char *)arg);
 }
 
@@ -125,7 +113,7 @@ static int sweep_instances(const struct st_tracefs *t, pick_fn pick, const void 
 	if (st_tracefs_path(t, dir, sizeof(dir), "instances") < 0 || !(dp = opendir(dir)))
 		return 0;
 	while ((d = readdir(dp))) {
-		if (d->d_name[0] == '.' || !pick(d->d_name, arg))
+		if (d->d_name[0] == '.' || !pick(d->d_name, true, arg))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		if (rmdir(path) == 0) {
@@ -150,7 +138,8 @@ static int sweep_probes(const struct st_tracefs *t, const char *defs, pick_fn pi
 	if (!text)
 		return 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!parse_probe_line(line, grp, sizeof(grp), ev, sizeof(ev)) || !pick(grp, arg))
+		if (!parse_probe_line(line, grp, sizeof(grp), ev, sizeof(ev)) ||
+		    !pick(grp, false, arg))
 			continue;
 		snprintf(cmd, sizeof(cmd), "-:%s/%s", grp, ev);
 		if (st_tracefs_write(t, defs, cmd, true, NULL, NULL) == 0) {
@@ -184,11 +173,11 @@ int st_sweep_dead(const struct st_tracefs *t, st_sweep_cb cb, void *ctx, struct 
 	struct dead_set dead;
 	int n;
 
-	find_recycled(t, &dead);
+	find_dead_instances(t, &dead);
 	n = sweep(t, pick_dead, &dead, cb, ctx, &failed);
 
 	if (failed)
-		return st_err_set(err, 0, "some leftovers of dead surftrace runs could not be "
+		return st_err_set(err, 0, "some leftovers of dead surftrace/lbc runs could not be "
 				  "removed (in use by another tool?)");
 	return n;
 }

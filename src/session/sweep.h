@@ -1,7 +1,9 @@
-/* Sweep what dead surftrace runs left in tracefs: instances and probe groups named
- * surftrace_<pid>[_<n>] whose pid no longer exists, or now belongs to a process that
- * started after the run's instance was made (a recycled pid). A live run's names, and every
- * name not of that form (other tools' probes), are never touched. */
+/* Sweep what dead runs left in tracefs: surftrace's instances and probe groups and lbc's
+ * printk instances, named by util/runname (surftrace_<pid>[_n<pidns>][_<seq>], lbc_<pid>...),
+ * whose holder is gone: no process has the pid in that pid namespace, or the one that has
+ * it started after the run's instance was made (a recycled pid). A live run's names, names
+ * whose holder this process cannot see (another container's), and every name not of that
+ * form (other tools' probes) are never touched. */
 #ifndef ST_SESSION_SWEEP_H
 #define ST_SESSION_SWEEP_H
 #include <stdbool.h>
@@ -10,9 +12,6 @@
 
 /* Told about each removed thing: kind "instance" or "probe", name "surftrace_9/p0". */
 typedef void (*st_sweep_cb)(const char *kind, const char *name, void *ctx);
-
-/* pid of a "surftrace_<pid>" or "surftrace_<pid>_<n>" name, 0 when it is not one. */
-int st_sweep_name_pid(const char *name);
 
 /* Remove the leftovers of every dead run. Returns the number of things removed, or -1
  * with err when something could not be removed (the rest is still swept). */

@@ -25,6 +25,13 @@ cat >"$T/pk.bpf.c" <<'C'
 SEC("tracepoint/sched/sched_process_fork")
 int lbcstop_pk(void *ctx)
 {
+	char comm[16];
+
+	/* only the suite's own forker: other processes fork all the time */
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (comm[0] != 'l' || comm[1] != 'b' || comm[2] != 'c' || comm[3] != '_' ||
+	    comm[4] != 'f' || comm[5] != 'o' || comm[6] != 'r' || comm[7] != 'k')
+		return 0;
 	bpf_printk("fork seen");
 	return 0;
 }
@@ -115,6 +122,21 @@ if lbc_bg "$T/pk.out" "$T/pk.err" -n 3 --no-maps "$T/pk.o"; then
 	check_nothing_left "-n 3 printk"
 else
 	fail "-n printk: lbc did not attach: $(head -2 "$T/pk.err")"
+fi
+
+# 5. A SIGKILLed lbc leaves its printk instance lbc_PID: `surftrace --cleanup` sweeps it
+#    (the same liveness rules as for surftrace's runs), and nothing else of lbc's.
+snap_before
+if lbc_bg "$T/k.out" "$T/k.err" "$T/pk.o"; then
+	snap_during lbcstop_pk
+	kill -KILL $LBC_PID; wait $LBC_PID 2>/dev/null
+	left=$([ -d "$TRACEFS/instances/lbc_$LBC_PID" ] && echo yes || echo no)
+	"$ST" --cleanup >"$T/k.clean" 2>&1
+	check "SIGKILLed lbc: instance lbc_$LBC_PID (left: $left) removed by surftrace --cleanup" \
+		bash -c "[ $left = yes ] && grep -qx 'removed instance lbc_$LBC_PID' '$T/k.clean' && [ ! -d '$TRACEFS/instances/lbc_$LBC_PID' ]"
+	check_nothing_left "SIGKILLed lbc"
+else
+	fail "SIGKILL: lbc did not attach: $(head -2 "$T/k.err")"
 fi
 
 tap_done

@@ -19,6 +19,7 @@
 #include "compile/compile.h"
 #include "session/session.h"
 #include "session/sweep.h"
+#include "util/runname.h"
 #include "session/tracefs.h"
 
 #define TFS "/sys/kernel/tracing"
@@ -164,18 +165,44 @@ static void test_error_log_newest_wins(void **s)
 	assert_string_equal(out, "New reason");
 }
 
+static int name_pid(const char *name)
+{
+	struct st_runname r;
+
+	return st_runname_parse(name, "surftrace", &r) ? r.pid : 0;
+}
+
 static void test_name_pid(void **s)
 {
+	struct st_runname r;
+	char buf[64];
+
 	(void)s;
-	assert_int_equal(st_sweep_name_pid("surftrace_123"), 123);
-	assert_int_equal(st_sweep_name_pid("surftrace_123_2"), 123);
-	assert_int_equal(st_sweep_name_pid("surftrace_"), 0);
-	assert_int_equal(st_sweep_name_pid("surftrace_12a"), 0);
-	assert_int_equal(st_sweep_name_pid("surftrace_1_"), 0);
-	assert_int_equal(st_sweep_name_pid("surftrace_0"), 0);
-	assert_int_equal(st_sweep_name_pid("surftrace_99999999999"), 0);
-	assert_int_equal(st_sweep_name_pid("othertool_5"), 0);
-	assert_int_equal(st_sweep_name_pid("surftrace"), 0);
+	assert_int_equal(name_pid("surftrace_123"), 123);
+	assert_int_equal(name_pid("surftrace_123_2"), 123);
+	assert_int_equal(name_pid("surftrace_"), 0);
+	assert_int_equal(name_pid("surftrace_12a"), 0);
+	assert_int_equal(name_pid("surftrace_1_"), 0);
+	assert_int_equal(name_pid("surftrace_1_n"), 0);
+	assert_int_equal(name_pid("surftrace_1_n0"), 0);
+	assert_int_equal(name_pid("surftrace_0"), 0);
+	assert_int_equal(name_pid("surftrace_99999999999"), 0);
+	assert_int_equal(name_pid("othertool_5"), 0);
+	assert_int_equal(name_pid("surftrace"), 0);
+	assert_int_equal(name_pid("surftracex_5"), 0);
+	/* a container's run: pid in its namespace, the namespace's inode, a session number */
+	assert_true(st_runname_parse("surftrace_1_n4026532459_2", "surftrace", &r));
+	assert_int_equal(r.pid, 1);
+	assert_true(r.ns == 4026532459ULL);
+	assert_int_equal(r.seq, 2);
+	assert_true(st_runname_parse("lbc_77_n4026532460", "lbc", &r));
+	assert_true(r.pid == 77 && r.ns == 4026532460ULL && r.seq == 0);
+	assert_false(st_runname_parse("lbc_77_n4026532460", "surftrace", &r));
+	/* what we make parses back to our own pid (and namespace) */
+	assert_true(st_runname_format(buf, sizeof(buf), "surftrace", 4242, 3) > 0);
+	assert_true(st_runname_parse(buf, "surftrace", &r));
+	assert_true(r.pid == 4242 && r.seq == 3 && r.ns == st_runname_own_ns());
+	assert_int_equal(st_runname_format(buf, 12, "surftrace", 4242, 3), -1);
 }
 
 static void test_path_helper(void **s)
