@@ -12,6 +12,8 @@ fail() { TAP_N=$((TAP_N+1)); TAP_FAILS=$((TAP_FAILS+1)); echo "not ok $TAP_N - $
 skip() { TAP_N=$((TAP_N+1)); echo "ok $TAP_N - # SKIP $*"; }
 # check NAME COMMAND...: ok when the command succeeds.
 check() { local n=$1; shift; if "$@"; then ok "$n"; else fail "$n"; fi; }
+# expect NAME 'SHELL CONDITION': ok when the whole condition (with && / ||) holds.
+expect() { local _expect_name=$1; if eval "$2"; then ok "$_expect_name"; else fail "$_expect_name"; fi; }
 tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILS" -eq 0 ]; }
 
 # as_nobody CMD...: run without root (uid/gid 65534, no groups).

@@ -34,5 +34,3 @@ oracle_tap() {
   [ $any = 1 ] || fail "oracle produced no verdict"
 }
 
-# expect NAME 'SHELL CONDITION': ok when the whole condition (with && / ||) holds.
-expect() { local _expect_name=$1; if eval "$2"; then ok "$_expect_name"; else fail "$_expect_name"; fi; }

@@ -59,4 +59,3 @@ same_layout() {
   if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok "$1"
   else fail "$1: $(diff "$T/want" "$T/got" | head -4 | tr '\n' ' ')"; fi
 }
-expect() { local _n=$1; if eval "$2"; then ok "$_n"; else fail "$_n"; fi; }

@@ -27,8 +27,6 @@ remove_ours() {
 }
 trap 'remove_ours; live_cleanup' EXIT
 
-# checkx NAME 'SHELL CONDITION': check for compound conditions.
-checkx() { local n=$1; shift; if eval "$1"; then ok "$n"; else fail "$n"; fi; }
 
 # refused NAME LINK: live, -S and -o must all refuse the path behind LINK with one line
 # naming it (escaped), exit non-zero, and leave nothing of ours in uprobe_events.
@@ -38,15 +36,15 @@ refused() {
 	rc=$?
 	# one error line (a caret line under the expression may follow), the path escaped
 	lines=$(grep -c "error:" "$LIVE_TMP/e")
-	checkx "$name: live run refused (rc $rc) with one line naming the path" \
+	expect "$name: live run refused (rc $rc) with one line naming the path" \
 		'[ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$lines" -eq 1 ] && grep -q "error: .*binary path .$LIVE_TMP/" "$LIVE_TMP/e" && ! grep -q "^p:$EVIL" "$LIVE_TMP/e"'
 	"$ST" -S "P $link:st_target" >/dev/null 2>"$LIVE_TMP/e"
 	rc=$?
-	checkx "$name: -S refused" '[ $rc -ne 0 ] && grep -q "binary path" "$LIVE_TMP/e"'
+	expect "$name: -S refused" '[ $rc -ne 0 ] && grep -q "binary path" "$LIVE_TMP/e"'
 	rm -f "$LIVE_TMP/s.sh"
 	"$ST" -o "$LIVE_TMP/s.sh" "P $link:st_target" >/dev/null 2>"$LIVE_TMP/e"
 	rc=$?
-	checkx "$name: -o refused, no script" \
+	expect "$name: -o refused, no script" \
 		'[ $rc -ne 0 ] && [ ! -e "$LIVE_TMP/s.sh" ] && grep -q "binary path" "$LIVE_TMP/e"'
 	check "$name: nothing of ours in uprobe_events" [ -z "$(ours)" ]
 	remove_ours
@@ -77,7 +75,7 @@ done
 #    program exactly (no echo expansion, quoting intact) and leave nothing behind.
 S="$LIVE_TMP/ok'\$(>$LIVE_TMP/pwned);\"a:b\`%s\`~!&|<>*?[]{}=,"
 mkdir -p "$S" && cp "$TARGET" "$S/t"
-expect() { awk '{ printf "a=%s b=%s\n", $1, $2 }' "$1"; }
+want_args() { awk '{ printf "a=%s b=%s\n", $1, $2 }' "$1"; }
 got() { grep " p0: " "$1" | sed 's/.*) //'; }
 st_bg "$LIVE_TMP/o3" "$LIVE_TMP/e3" "P $S/t:st_target a=%0 b=%1"
 if wait_ready $ST_PID; then
@@ -85,8 +83,8 @@ if wait_ready $ST_PID; then
 		grep -qF "p:surftrace_$ST_PID/p0 $S/t:0x$(printf '%016x' $off) a=" "$UE"
 	"$S/t" 4 >"$LIVE_TMP/prog3"; prc=$?
 	stop_wait $ST_PID INT
-	checkx "live: target exited 0 with its 4 lines" '[ $prc -eq 0 ] && [ "$(wc -l <"$LIVE_TMP/prog3")" -eq 4 ]'
-	check "live: traced what the program passed" [ "$(got "$LIVE_TMP/o3")" = "$(expect "$LIVE_TMP/prog3")" ]
+	expect "live: target exited 0 with its 4 lines" '[ $prc -eq 0 ] && [ "$(wc -l <"$LIVE_TMP/prog3")" -eq 4 ]'
+	check "live: traced what the program passed" [ "$(got "$LIVE_TMP/o3")" = "$(want_args "$LIVE_TMP/prog3")" ]
 else
 	fail "live run on a path with shell specials never became ready: $(head -2 "$LIVE_TMP/e3")"
 	kill $ST_PID 2>/dev/null; wait $ST_PID
@@ -95,7 +93,7 @@ check "live: nothing of ours left" [ -z "$(ours)" ]
 
 "$ST" -o "$LIVE_TMP/ok.sh" "P $S/t:st_target a=%0 b=%1 f:a>=0" 2>"$LIVE_TMP/e4"
 check "-o: script written" [ $? -eq 0 ]
-checkx "-o: no echo in the script's definition or filter writes" \
+expect "-o: no echo in the script's definition or filter writes" \
 	'[ -s "$LIVE_TMP/ok.sh" ] && ! grep -qE "^\s*echo .*(_events|/filter)" "$LIVE_TMP/ok.sh"'
 mkfifo "$LIVE_TMP/f4"
 cat "$LIVE_TMP/f4" >"$LIVE_TMP/o4" & catp=$!
@@ -105,8 +103,8 @@ if wait_ready $sp; then
 		grep -qF "p:surftrace_$sp/p0 $S/t:0x$(printf '%016x' $off) a=" "$UE"
 	"$S/t" 3 >"$LIVE_TMP/prog4"; prc=$?
 	kill -TERM $sp; wait $sp; wait $catp
-	checkx "-o: target exited 0 with its 3 lines" '[ $prc -eq 0 ] && [ "$(wc -l <"$LIVE_TMP/prog4")" -eq 3 ]'
-	check "-o: script traced what the program passed" [ "$(got "$LIVE_TMP/o4")" = "$(expect "$LIVE_TMP/prog4")" ]
+	expect "-o: target exited 0 with its 3 lines" '[ $prc -eq 0 ] && [ "$(wc -l <"$LIVE_TMP/prog4")" -eq 3 ]'
+	check "-o: script traced what the program passed" [ "$(got "$LIVE_TMP/o4")" = "$(want_args "$LIVE_TMP/prog4")" ]
 else
 	fail "-o script never became ready: $(head -2 "$LIVE_TMP/e4")"
 	kill $sp 2>/dev/null; wait $sp; wait $catp

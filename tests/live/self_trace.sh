@@ -16,7 +16,6 @@ if [ ! -e $TRACEFS/set_event_notrace_pid ]; then
 	skip "this kernel has no set_event_notrace_pid (before 5.8)"
 	tap_done; exit 0
 fi
-checkx() { local n=$1; shift; if eval "$1"; then ok "$n"; else fail "$n"; fi; }
 # lines of task PID in FILE ("comm-PID [cpu] ...")
 lines_of() { grep -cE "^ *.+-$1 +\[[0-9]+\]" "$2"; }
 
@@ -32,9 +31,9 @@ t1=$(date +%s%N)
 ms=$(((t1 - t0) / 1000000))
 echo "# -t 1 with every sys_enter_* event: ${ms} ms, $(wc -l <"$LIVE_TMP/o1") lines, $(lines_of $sp "$LIVE_TMP/o1") of surftrace itself"
 check "run with -t 1 exits 0 (rc $rc)" [ $rc -eq 0 ]
-checkx "the instance's set_event_notrace_pid held surftrace's pid ($notrace)" \
+expect "the instance's set_event_notrace_pid held surftrace's pid ($notrace)" \
 	'printf "%s\n" $notrace | grep -qx "$sp"'
-checkx "the workload's syscalls were traced ($(lines_of $wp "$LIVE_TMP/o1") lines)" '[ "$(lines_of $wp "$LIVE_TMP/o1")" -gt 0 ]'
+expect "the workload's syscalls were traced ($(lines_of $wp "$LIVE_TMP/o1") lines)" '[ "$(lines_of $wp "$LIVE_TMP/o1")" -gt 0 ]'
 check "no event of surftrace itself" [ "$(lines_of $sp "$LIVE_TMP/o1")" -eq 0 ]
 # setup of the ~360 events takes a few hundred ms; feeding on itself took seconds more
 check "exits within a second of -t (${ms} ms from start, setup included)" [ $ms -lt 2500 ]
@@ -47,8 +46,8 @@ wait_ready $shp syscalls/sys_enter_openat
 notrace=$(cat $TRACEFS/instances/surftrace_$shp/set_event_notrace_pid 2>/dev/null | tr "\n" " ")
 reader=$(pgrep -P $shp -x cat)
 wait $shp; rc=$?
-checkx "script: its shell's pid in set_event_notrace_pid ($notrace)" 'printf "%s\n" $notrace | grep -qx "$shp"'
+expect "script: its shell's pid in set_event_notrace_pid ($notrace)" 'printf "%s\n" $notrace | grep -qx "$shp"'
 check "script: no event of its own shell" [ "$(lines_of $shp "$LIVE_TMP/o2")" -eq 0 ]
-checkx "script: no event of its reader (cat $reader)" '[ -n "$reader" ] && [ "$(lines_of "$reader" "$LIVE_TMP/o2")" -eq 0 ]'
+expect "script: no event of its reader (cat $reader)" '[ -n "$reader" ] && [ "$(lines_of "$reader" "$LIVE_TMP/o2")" -eq 0 ]'
 check "script: nothing left" [ ! -e $TRACEFS/instances/surftrace_$shp ]
 tap_done

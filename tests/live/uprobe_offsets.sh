@@ -23,7 +23,6 @@ UE=$TRACEFS/uprobe_events
 N=5
 F=insn_mix
 ours() { grep -aF "$LIVE_TMP" "$UE"; }
-checkx() { local n=$1; shift; if eval "$1"; then ok "$n"; else fail "$n"; fi; }
 
 # Oracle: symbol value and size from nm -S, instruction starts from objdump -d.
 read -r vaddr size < <(nm -S "$BIN" | awk -v f=$F '$4 == f { print $1, $2 }')
@@ -38,7 +37,7 @@ while read -r _ o va _ _ m _; do
 		fbase=$((vaddr - va + o)); break
 	fi
 done < <(readelf -lW "$BIN" | awk '$1 == "LOAD"')
-checkx "oracle: $F has $size bytes and ${#starts[@]} instructions" \
+expect "oracle: $F has $size bytes and ${#starts[@]} instructions" \
 	'[ "$size" -gt 20 ] && [ "${#starts[@]}" -gt 8 ] && [ -n "$fbase" ]'
 is_start() { local s; for s in "${starts[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 prev_next() { # k -> "prev next" starts around k
@@ -107,7 +106,7 @@ for k in 1 2 $((starts[1] + 1)) $((size - 1 + 0)) $size 4096; do
 	wait_ready $ST_PID
 	"$BIN" $N >"$LIVE_TMP/got3"; prc=$?
 	kill -INT $ST_PID 2>/dev/null; wait $ST_PID; rc=$?
-	checkx "live $F+$k: refused (rc $rc), program alive (rc $prc) and intact, nothing written" \
+	expect "live $F+$k: refused (rc $rc), program alive (rc $prc) and intact, nothing written" \
 		'[ $rc -ne 0 ] && [ $prc -eq 0 ] && cmp -s "$LIVE_TMP/want" "$LIVE_TMP/got3" && [ -z "$(ours)" ]'
 done
 
@@ -126,7 +125,7 @@ next=$(grep -E ' [tT] ' /proc/kallsyms | cut -d' ' -f1 | sort -u | grep -A1 -x "
 if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ] && [ "$next" != "$addr" ]; then
 	ksize=$((16#$next - 16#$addr))
 	"$ST" -S "p do_filp_open+$ksize" >/dev/null 2>"$LIVE_TMP/ek"; rc=$?
-	checkx "kprobe do_filp_open+$ksize (its kallsyms extent) refused at translation" \
+	expect "kprobe do_filp_open+$ksize (its kallsyms extent) refused at translation" \
 		'[ $rc -eq 2 ] && grep -q "do_filp_open+$ksize is outside do_filp_open ($ksize bytes" "$LIVE_TMP/ek"'
 	out=$("$ST" -S "p do_filp_open+$((ksize - 1))" 2>&1)
 	check "kprobe do_filp_open+$((ksize - 1)) passes on to the kernel's own check" [ "$out" = "p:p0 do_filp_open+$((ksize - 1))" ]
