@@ -177,13 +177,16 @@ static int read_expr_file(const char *path, char ***list, struct st_cli_src **sr
 {
 	bool in = !strcmp(path, "-");
 	const char *label = in ? "<stdin>" : path;
-	char *text = in ? st_slurp_stream(stdin) : st_slurp(path), **lines = NULL;
+	size_t nul_line = 0;
+	char *text = in ? st_slurp_stream_at(stdin, &nul_line) : st_slurp_at(path, &nul_line);
+	char **lines = NULL;
 	struct st_line_pos *pos = NULL;
 	int cnt, i;
 
 	if (!text) {
 		if (errno == EILSEQ)
-			st_cli_usage_error("'%s' holds a NUL byte: not an expression file", label);
+			st_cli_usage_error("%s:%zu: a NUL byte: not an expression file (the rest "
+					   "of the line and file would be lost)", label, nul_line);
 		else
 			st_cli_usage_error("cannot read '%s': %s", label, strerror(errno));
 		return -1;

@@ -8,6 +8,11 @@
 
 char *st_slurp_stream(FILE *f)
 {
+	return st_slurp_stream_at(f, NULL);
+}
+
+char *st_slurp_stream_at(FILE *f, size_t *nul_line)
+{
 	size_t len = 0, cap = 4096, got;
 	char *buf = malloc(cap), *nb;
 
@@ -30,8 +35,13 @@ char *st_slurp_stream(FILE *f)
 		break;
 	}
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len)) {
+	if ((nb = memchr(buf, '\0', len))) {
 		/* a C string would end there and silently drop the rest */
+		if (nul_line) {
+			*nul_line = 1;
+			for (char *c = buf; c < nb; c++)
+				*nul_line += *c == '\n';
+		}
 		free(buf);
 		errno = EILSEQ;
 		return NULL;
@@ -46,13 +56,18 @@ fail:
 
 char *st_slurp(const char *path)
 {
+	return st_slurp_at(path, NULL);
+}
+
+char *st_slurp_at(const char *path, size_t *nul_line)
+{
 	FILE *f = fopen(path, "r");
 	char *buf;
 	int saved;
 
 	if (!f)
 		return NULL;
-	buf = st_slurp_stream(f);
+	buf = st_slurp_stream_at(f, nul_line);
 	saved = errno;
 	fclose(f);
 	errno = saved;

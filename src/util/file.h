@@ -11,6 +11,9 @@
 char *st_slurp(const char *path);
 /* The same for an open stream (stdin for "-f -"), read to its end. */
 char *st_slurp_stream(FILE *f);
+/* Both, telling on EILSEQ the 1-based line of the first NUL byte in *nul_line. */
+char *st_slurp_at(const char *path, size_t *nul_line);
+char *st_slurp_stream_at(FILE *f, size_t *nul_line);
 
 /* Write all n bytes to fd (retrying short writes and EINTR). 0, or -1 with errno. */
 int st_write_all(int fd, const void *buf, size_t n);

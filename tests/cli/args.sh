@@ -66,8 +66,8 @@ printf '# comment\n%s\n\ne sched/sched_wakeup\n' "$E" >"$T/ex.surf"
 a=$("$ST" -S -f - <"$T/ex.surf" 2>&1); b=$("$ST" -S -f "$T/ex.surf" 2>&1)
 check "-f - reads stdin (2 expressions)" [ "$a" = "$b" ] && [ "$(wc -l <<<"$a")" -eq 2 ]
 printf '%s\n\0e sched/sched_wakeup\n' "$E" >"$T/nul.surf"
-refused "-f FILE with a NUL byte" "holds a NUL byte" -S -f "$T/nul.surf"
-IN=$T/nul.surf refused "-f - with a NUL byte" "<stdin>.* holds a NUL byte" -S -f -
+refused "-f FILE with a NUL byte (named by FILE:LINE)" "nul.surf:2: a NUL byte" -S -f "$T/nul.surf"
+IN=$T/nul.surf refused "-f - with a NUL byte" "<stdin>:2: a NUL byte" -S -f -
 refused "-f missing" "cannot read '$T/none'" -S -f "$T/none"
 
 # Errors like a compiler. The column is where the bad token starts in the text the user
