@@ -13,6 +13,7 @@
 #include "compile/value.h"
 #include "expr/expr.h"
 #include "types/dwarf_loc.h"
+#include "types/kident.h"
 #include "types/ksyms.h"
 #include "types/types.h"
 #include "types/usym.h"
@@ -170,6 +171,25 @@ static struct ubin *find_ubin(struct st_translator *tr, const char *path)
 	return NULL;
 }
 
+/* The running kernel's installed debuginfo vmlinux, as perf probe finds it, if its build id
+ * is the running kernel's (a stale -dbg package would place arguments wrongly). */
+static const char *installed_debuginfo(char *buf, size_t n, char **why)
+{
+	struct st_kident id;
+	struct st_err e;
+	char running[41], msg[700];
+
+	if (!st_kernel_vmlinux(buf, n, true))
+		return NULL;
+	if (st_kernel_build_id(running) || st_kident_read(buf, &id, &e) || !id.build_id[0] ||
+	    !strcmp(id.build_id, running))
+		return buf;
+	snprintf(msg, sizeof(msg), "there is no DWARF to locate them (%s is build %s, the running "
+		 "kernel %s; give the right one with --vmlinux FILE)", buf, id.build_id, running);
+	*why = strdup(msg);
+	return NULL;
+}
+
 /* Where a probe at func+off finds the arguments: the kernel's debuginfo vmlinux (--vmlinux,
  * else the installed one, as perf probe looks for it) or the user binary's DWARF. */
 static void offset_dwarf(struct st_translator *tr, const struct st_probe *p, struct st_vctx *c,
@@ -181,8 +201,8 @@ static void offset_dwarf(struct st_translator *tr, const struct st_probe *p, str
 	if (p->type == 'p') {
 		const char *path = tr->vmlinux;
 
-		if (!path && !tr->btf_path)
-			path = st_kernel_vmlinux(buf, sizeof(buf), true);
+		if (!tr->kdwarf && !tr->nokdwarf && !path && !tr->btf_path)
+			path = installed_debuginfo(buf, sizeof(buf), &tr->nokdwarf);
 		if (!tr->kdwarf && !tr->nokdwarf) {
 			if (!path)
 				tr->nokdwarf = strdup("there is no DWARF to locate them (give a "
