@@ -568,6 +568,12 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 		p->target = strdup(buf);
 		break;
 	default:  /* P R */
+		/* a uretprobe hooks the return address, which is only where the call left it
+		 * at the function's first instruction */
+		if (l->type == ST_LINE_URETPROBE && l->off)
+			{ st_err_set(err, l->target_col, "a return probe cannot have an offset "
+				     "(+%ld); use 'P %s:%s+%ld' for a point inside the function",
+				     l->off, l->binary, l->func, l->off); goto fail; }
 		if (resolve_user_func(tr, l, &c, p, err))
 			goto fail;
 		p->func = xstrdup(l->func);

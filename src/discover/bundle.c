@@ -1,6 +1,7 @@
 /* Bundle files: writing, strict reading, and picking the entry for a kernel. */
 #include "discover/bundle.h"
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,31 +137,32 @@ int st_bundle_check_binaries(const struct st_bundle_entry *e, struct st_err *err
 
 	for (i = 0; i < e->n; i++) {
 		const struct st_probe *p = e->probes[i];
-		struct st_bundle_ubin now = { 0 };
+		const struct st_bundle_ubin *u = e->ubin ? &e->ubin[i] : NULL;
+		char id[ST_USYM_IDENTITY_MAX];
+		unsigned long long fo;
 		struct st_err why = { 0 };
-		int same;
 
 		if (!is_uprobe(p))
 			continue;
-		if (!e->ubin || !e->ubin[i].identity)
+		if (!u || !u->identity)
 			return st_err_set(err, 0, "refusing bundle: no identity for %s", p->binary);
-		if (ubin_of(p, &now, &why)) {
-			st_err_set(err, 0, "refusing bundle: %s is not the build it was made for "
-				   "(bundle: %s; here: %s)", p->binary, e->ubin[i].identity, why.msg);
-			free(now.identity);
-			return -1;
-		}
-		same = !strcmp(now.identity, e->ubin[i].identity);
-		if (!same)
-			st_err_set(err, 0, "refusing bundle: %s is not the build it was made for "
-				   "(bundle: %s, here: %s)", p->binary, e->ubin[i].identity,
-				   now.identity);
-		else if (now.symoff != e->ubin[i].symoff)
-			st_err_set(err, 0, "refusing bundle: %s: %s+%llu is not file offset 0x%llx "
-				   "here", p->binary, p->func, e->ubin[i].symoff, p->uoffset);
-		free(now.identity);
-		if (!same || now.symoff != e->ubin[i].symoff)
-			return -1;
+		if (st_usym_identity(p->binary, id, sizeof(id), &why))
+			return st_err_set(err, 0, "refusing bundle: %s is not the build it was made "
+					  "for (bundle: %s; here: %s)", p->binary, u->identity, why.msg);
+		if (strcmp(id, u->identity))
+			return st_err_set(err, 0, "refusing bundle: %s is not the build it was made "
+					  "for (bundle: %s, here: %s)", p->binary, u->identity, id);
+		/* the same build: the recorded symbol offset goes through the translator's own
+		 * checks (inside the symbol, an instruction start) and must give the offset */
+		if (!p->func)
+			continue;
+		if (u->symoff > (unsigned long long)LONG_MAX ||
+		    st_usym_offset(p->binary, p->func, 0, (long)u->symoff, &fo, &why))
+			return st_err_set(err, 0, "refusing bundle: %s: %s", p->binary, why.msg);
+		if (fo != p->uoffset)
+			return st_err_set(err, 0, "refusing bundle: %s: %s+%llu is file offset 0x%llx "
+					  "here, not 0x%llx", p->binary, p->func, u->symoff, fo,
+					  p->uoffset);
 	}
 	return 0;
 }

@@ -100,7 +100,12 @@ assert a==[41,43] and b=={7} and len(x)==2, (a,b,len(x))" "$T/out"'
   expect "--bundle -o writes a valid shell script" '[ $rc = 0 ] && sh -n "$T/live.sh"'
   sh "$T/live.sh" >"$T/sout" 2>&1 &
   spid=$!
-  for _ in $(seq 100); do grep -q "surftrace_$spid/p0" $TRACEFS/uprobe_events 2>/dev/null && break; sleep 0.1; done
+  # ready = the probe enabled and the instance on (defined alone is too early)
+  I=$TRACEFS/instances/surftrace_$spid
+  for _ in $(seq 100); do
+    [ "$(cat "$I/events/surftrace_$spid/p0/enable" "$I/tracing_on" 2>/dev/null | tr -d '\n')" = 11 ] && break
+    sleep 0.1
+  done
   "$T/up" a b c
   wait $spid
   expect "the script traces the uprobe (a=44 b=7)" 'grep -q "p0: .* a=44 b=7" "$T/sout"'
@@ -153,6 +158,13 @@ if need_root_tracefs && cc -O1 -fno-align-functions -DPAD -o "$T/idb" "$ROOT/tes
   sed "s/^binary build-id:$bid1 /binary build-id:$bid2 /" "$T/idbundle" >"$T/idedit"; resum "$T/idedit"
   "$ST" --bundle "$T/idedit" -t 1 >/dev/null 2>"$T/e"; rc=$?
   expect "an edited identity is refused" '[ $rc = 2 ] && grep -q "not the build it was made for" "$T/e"'
+
+  # The same build but an edited offset from the symbol: it goes through the translator's
+  # checks again (foo_alpha+1 is inside its first instruction).
+  sed "s/^binary build-id:$bid1 0$/binary build-id:$bid1 1/" "$T/idbundle" >"$T/idoff"; resum "$T/idoff"
+  "$ST" --bundle "$T/idoff" -t 1 >/dev/null 2>"$T/e"; rc=$?
+  expect "an edited symbol offset is checked again (inside an instruction: refused)" \
+    '[ $rc = 2 ] && grep -q "foo_alpha+1 is inside an instruction" "$T/e"'
 
   # Format 1 (before identities): uprobes refused with the reason, kernel probes still load.
   sed '1s/.*/surftrace-bundle 1/; /^binary /d' "$T/idbundle" >"$T/idv1"; resum "$T/idv1"
