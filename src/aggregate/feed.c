@@ -162,7 +162,7 @@ struct st_feed *st_feed_new(const struct st_feed_spec *s, struct st_err *err)
 	} else {
 		snprintf(name, sizeof(name), "count");
 	}
-	as.name = name;
+	as.name = s->name ? s->name : name;
 	f->agg = st_agg_new(&as);
 	if (!f->agg || (s->field && !f->field)) {
 		st_err_set(err, 0, s->kind == ST_AGG_LHIST ?

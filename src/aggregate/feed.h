@@ -17,6 +17,7 @@ struct st_feed_spec {
 	const char *keys;          /* comma list, NULL/"" = one total */
 	const char *field;         /* the value; NULL for ST_AGG_COUNT */
 	long long lmin, lmax, lstep;
+	const char *name;          /* printed name; NULL = "<kind>_<field>" / "count" */
 };
 
 /* What a key part is (the kernel engine maps them to hist trigger keys). */

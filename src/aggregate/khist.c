@@ -28,6 +28,10 @@ struct trig {
 
 struct st_khist {
 	char inst[400];
+	char root[400];                 /* tracefs root, for synthetic_events */
+	char synth[64];                 /* our synthetic event, "" = none */
+	bool synth_made;
+	char start_dir[512], end_dir[512], start_spec[256], end_spec[512];
 	struct trig **t;
 	int n;
 	struct st_agg_key kb, eb;
@@ -79,6 +83,9 @@ struct st_khist *st_khist_new(const char *instance_dir, struct st_err *err)
 		return NULL;
 	}
 	snprintf(k->inst, sizeof(k->inst), "%s", instance_dir);
+	snprintf(k->root, sizeof(k->root), "%s", instance_dir);
+	if (strstr(k->root, "/instances/"))
+		*strstr(k->root, "/instances/") = '\0';
 	return k;
 }
 
@@ -160,6 +167,7 @@ int st_khist_add(struct st_khist *k, struct st_feed *f, const char *system,
 	if (!t)
 		return st_err_set(err, 0, "out of memory");
 	snprintf(t->dir, sizeof(t->dir), "%s/events/%s/%s", k->inst, system, event);
+
 	t->event = strdup(event);
 	for (i = 0; i < st_feed_nkeys(f); i++)
 		if (hist_name(f, i) && add_name(t, hist_name(f, i)))
@@ -220,17 +228,60 @@ static int write_file(const char *dir, const char *file, const char *text, struc
 	return 0;
 }
 
+/* Append text to the tracefs root's synthetic_events. */
+static int synth_write(struct st_khist *k, const char *text, struct st_err *err)
+{
+	return write_file(k->root, "synthetic_events", text, err);
+}
+
+int st_khist_latency(struct st_khist *k, int tag, const char *start_sys, const char *start_ev,
+		     const char *end_sys, const char *end_ev, struct st_feed *f,
+		     struct st_err *err)
+{
+	char def[128];
+
+	snprintf(k->synth, sizeof(k->synth), "surftrace_%d_lat", tag);
+	snprintf(def, sizeof(def), "%s u64 lat", k->synth);
+	if (synth_write(k, def, err))
+		return -1;
+	k->synth_made = true;
+	snprintf(k->start_dir, sizeof(k->start_dir), "%s/events/%s/%s", k->inst, start_sys,
+		 start_ev);
+	snprintf(k->end_dir, sizeof(k->end_dir), "%s/events/%s/%s", k->inst, end_sys, end_ev);
+	snprintf(k->start_spec, sizeof(k->start_spec),
+		 "hist:keys=common_pid:st_ts0=common_timestamp");
+	snprintf(k->end_spec, sizeof(k->end_spec),
+		 "hist:keys=common_pid:st_lat=common_timestamp-$st_ts0:onmatch(%s.%s).trace(%s,$st_lat)",
+		 start_sys, start_ev, k->synth);
+	return st_khist_add(k, f, "synthetic", k->synth, err);
+}
+
 int st_khist_start(struct st_khist *k, struct st_err *err)
 {
 	int i;
 
+	if (k->synth[0]) {
+		/* the end's trigger refers to the start's variable: start first */
+		if (write_file(k->start_dir, "trigger", k->start_spec, err)) {
+			k->start_spec[0] = k->end_spec[0] = '\0';
+			return -1;
+		}
+		if (write_file(k->end_dir, "trigger", k->end_spec, err)) {
+			k->end_spec[0] = '\0';
+			return -1;
+		}
+		/* their own records are not needed: the triggers keep them firing */
+		if (write_file(k->start_dir, "enable", "0", err) ||
+		    write_file(k->end_dir, "enable", "0", err))
+			return -1;
+	}
 	for (i = 0; i < k->n; i++) {
 		if (write_file(k->t[i]->dir, "trigger", k->t[i]->spec, err))
 			return -1;
 		k->t[i]->written = true;
 	}
 	for (i = 0; i < k->n; i++)
-		if (write_file(k->t[i]->dir, "enable", "0", err))
+		if (write_file(k->t[i]->dir, "enable", "0", err) && !strstr(k->t[i]->dir, "/synthetic/"))
 			return -1;
 	return 0;
 }
@@ -380,6 +431,21 @@ int st_khist_stop(struct st_khist *k, struct st_err *err)
 		if (write_file(k->t[i]->dir, "trigger", undo, err))
 			rc = -1;
 		k->t[i]->written = false;
+	}
+	if (k && k->synth_made) {
+		/* end before start (it uses the start's variable), then the event itself */
+		if (k->end_spec[0]) {
+			snprintf(undo, sizeof(undo), "!%s", k->end_spec);
+			write_file(k->end_dir, "trigger", undo, err);
+		}
+		if (k->start_spec[0]) {
+			snprintf(undo, sizeof(undo), "!%s", k->start_spec);
+			write_file(k->start_dir, "trigger", undo, err);
+		}
+		snprintf(undo, sizeof(undo), "!%s", k->synth);
+		if (synth_write(k, undo, err))
+			rc = -1;
+		k->synth_made = false;
 	}
 	return rc;
 }

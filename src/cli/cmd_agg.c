@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "surftrace.h"
 #include "aggregate/agg.h"
 #include "aggregate/feed.h"
@@ -28,6 +29,7 @@ struct agg_run {
 	int interval;
 	int implicit;          /* the feed --folded/--svg added (count by stack), -1 = none */
 	struct st_khist *kernel; /* the kernel engine (hist triggers), NULL = user space */
+	struct st_feed *klat;    /* --latency in the kernel: histogram of the synthetic event */
 };
 
 static const char *const opt_names[] = { "count", "hist", "lhist", "sum", "min", "max", "avg" };
@@ -242,7 +244,7 @@ static int print_all(struct agg_run *r, struct surftrace *st, bool last)
 	for (i = 0; i < r->nfeeds; i++)
 		maps[n++] = st_feed_agg(r->feeds[i]);
 	if (r->lat)
-		maps[n++] = st_latency_agg(r->lat);
+		maps[n++] = r->klat ? st_feed_agg(r->klat) : st_latency_agg(r->lat);
 	if (o->json) {
 		printf("{\"interval\":%d,\"time\":%.6f,\"final\":%s,\"lost\":%llu,\"aggregates\":[",
 		       r->interval, (double)time(NULL), last ? "true" : "false",
@@ -283,10 +285,12 @@ static const char *kernel_refusal(struct agg_run *r, struct surftrace *st, struc
 	size_t i;
 	int f, expr;
 
-	if (r->o->latency)
-		return "--latency is paired in user space";
 	if (!st_khist_available(NULL))
 		return "this kernel has no hist triggers";
+	if (r->o->latency && ((r->o->match && strcmp(r->o->match, "pid")) || r->o->by))
+		return "--latency with --match or --by is paired in user space";
+	if (r->o->latency && surftrace_nevents(st) != 2)
+		return "--latency over more than two events is paired in user space";
 	for (i = 0; surftrace_event_info(st, i, &sys, &ev, &expr) == 0; i++)
 		for (f = 0; f < r->nfeeds; f++)
 			if (!st_khist_supports(r->feeds[f], !strcmp(sys, name), e))
@@ -318,12 +322,26 @@ static int pick_engine(struct agg_run *r, struct surftrace *st)
 		for (f = 0; f < r->nfeeds; f++)
 			if (st_khist_add(r->kernel, r->feeds[f], sys, ev, &e) < 0)
 				goto fail;
+	if (r->kernel && r->o->latency) {
+		struct st_feed_spec ls = { .kind = ST_AGG_HIST, .field = "lat", .name = "latency_ns" };
+		const char *s0, *e0, *s1, *e1;
+		int x0, x1;
+
+		r->klat = st_feed_new(&ls, &e);
+		if (!r->klat || surftrace_event_info(st, 0, &s0, &e0, &x0) ||
+		    surftrace_event_info(st, 1, &s1, &e1, &x1) ||
+		    st_khist_latency(r->kernel, (int)getpid(), x0 == 0 ? s0 : s1, x0 == 0 ? e0 : e1,
+				     x0 == 0 ? s1 : s0, x0 == 0 ? e1 : e0, r->klat, &e) < 0)
+			goto fail;
+	}
 	if (r->kernel && st_khist_start(r->kernel, &e) == 0)
 		return 0;
 fail:
 	fprintf(stderr, "surftrace: hist triggers: %s\n", e.msg);
 	st_khist_free(r->kernel);
 	r->kernel = NULL;
+	st_feed_free(r->klat);
+	r->klat = NULL;
 	return !strcmp(eng, "kernel") ? -1 : 0;
 }
 
@@ -412,6 +430,7 @@ int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o)
 		st_feed_free(r.feeds[i]);
 	st_latency_free(r.lat);
 	st_khist_free(r.kernel);
+	st_feed_free(r.klat);
 	st_addrsyms_free(r.syms);
 	return rc;
 }

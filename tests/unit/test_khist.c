@@ -122,10 +122,100 @@ static void test_collect_and_diff(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static char *slurp_at(const char *root, const char *rel)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	return st_slurp(path);
+}
+
+static void touch_at(const char *root, const char *rel, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* --latency in the kernel: the synthetic event, the start/end triggers in that order, the
+ * histogram of lat read into latency_ns, and everything undone in reverse. */
+static void test_latency(void **state)
+{
+	struct st_feed_spec ls = { .kind = ST_AGG_HIST, .field = "lat", .name = "latency_ns" };
+	struct st_err err = { 0 };
+	struct st_feed *f = st_feed_new(&ls, &err);
+	char root[64] = "/tmp/st_khist_lat.XXXXXX", inst[200], cmd[300], *t, *out = NULL;
+	const char *dirs[] = { "instances", "instances/x", "instances/x/events",
+			       "instances/x/events/g", "instances/x/events/g/p0",
+			       "instances/x/events/g/r1", "instances/x/events/synthetic",
+			       "instances/x/events/synthetic/surftrace_7_lat" };
+	struct st_agg_print p = { 0 };
+	struct st_khist *k;
+	size_t i, len;
+	FILE *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(inst, sizeof(inst), "%s/%s", root, dirs[i]);
+		assert_int_equal(mkdir(inst, 0755), 0);
+	}
+	touch_at(root, "synthetic_events", "");
+	touch_at(root, "instances/x/events/g/p0/trigger", "");
+	touch_at(root, "instances/x/events/g/r1/trigger", "");
+	touch_at(root, "instances/x/events/g/p0/enable", "1");
+	touch_at(root, "instances/x/events/g/r1/enable", "1");
+	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/trigger", "");
+	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/enable", "0");
+	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/format",
+		 "format:\n\tfield:u64 lat;\toffset:8;\tsize:8;\tsigned:0;\n");
+	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/hist",
+		 "{ lat:   20100000 } hitcount:          2\n{ lat:   40000000 } hitcount:          1\n");
+	snprintf(inst, sizeof(inst), "%s/instances/x", root);
+	k = st_khist_new(inst, &err);
+	assert_int_equal(st_khist_latency(k, 7, "g", "p0", "g", "r1", f, &err), 0);
+	t = slurp_at(root, "synthetic_events");
+	assert_string_equal(t, "surftrace_7_lat u64 lat");
+	free(t);
+	assert_int_equal(st_khist_start(k, &err), 0);
+	t = slurp_at(root, "instances/x/events/g/p0/trigger");
+	assert_string_equal(t, "hist:keys=common_pid:st_ts0=common_timestamp");
+	free(t);
+	t = slurp_at(root, "instances/x/events/g/r1/trigger");
+	assert_string_equal(t, "hist:keys=common_pid:st_lat=common_timestamp-$st_ts0:"
+			    "onmatch(g.p0).trace(surftrace_7_lat,$st_lat)");
+	free(t);
+	assert_int_equal(st_khist_collect(k, &err), 0);
+	m = open_memstream(&out, &len);
+	p.f = m;
+	st_agg_print_text(st_feed_agg(f), &p);
+	fclose(m);
+	assert_non_null(strstr(out, "@latency_ns: \n[16M, 32M)             2 |"));
+	assert_non_null(strstr(out, "[32M, 64M)             1 |"));
+	free(out);
+	assert_int_equal(st_khist_stop(k, &err), 0);
+	t = slurp_at(root, "synthetic_events");
+	assert_string_equal(t, "surftrace_7_lat u64 lat!surftrace_7_lat");
+	free(t);
+	t = slurp_at(root, "instances/x/events/g/r1/trigger");
+	assert_non_null(strstr(t, "!hist:keys=common_pid:st_lat="));
+	free(t);
+	st_khist_free(k);
+	st_feed_free(f);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_collect_and_diff),
+		cmocka_unit_test(test_latency),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,7 +126,26 @@ a_engines_interval() {
   pass "$(grep -c '^{' $W/kern) intervals, 2000 in all"
 }
 
+# Latency: select() with a 20 ms timeout, three times, between a kprobe and a kretprobe on
+# core_sys_select. The kernel engine pairs them with a synthetic event; both engines use the
+# same ring-buffer timestamps of the same events, so their histograms are identical, and
+# every duration is >= 20 ms (nothing below [16M, 32M)).
+a_engines_latency() {
+  run_pair 'for i in 1 2 3; do lab_sel select 20000; done' --latency 'p core_sys_select' 'r core_sys_select' || return
+  local u k n first
+  u=$(block latency_ns $W/user); k=$(block latency_ns $W/kern)
+  [ -n "$k" ] || { fail "no @latency_ns from the kernel engine"; return; }
+  [ "$u" = "$k" ] || { fail "@latency_ns differs between the engines"; return; }
+  n=$(echo "$k" | awk '{ n += $(NF-1) } END { print n }')
+  first=$(echo "$k" | head -1 | awk '{ print $1 $2 }')
+  [ "$n" -ge 3 ] || { fail "only $n durations"; return; }
+  case $first in "[16M,32M)"|"[32M,64M)"|"[64M,128M)") ;; *) fail "a duration below 16 ms: $first"; return ;; esac
+  grep -q surftrace_ $T/synthetic_events 2>/dev/null && { fail "synthetic event left behind"; return; }
+  pass "$n durations, identical histograms, first bucket $first"
+}
+
 run_check ans/engines_write a_engines_write
+run_check ans/engines_latency a_engines_latency
 run_check ans/engines_count a_engines_count
 run_check ans/engines_kprobe a_engines_kprobe
 run_check ans/engines_interval a_engines_interval
