@@ -17,16 +17,32 @@
 
 static char dir[256];
 
-static void put_file(const char *rel, const char *text)
+static char *slurp_at(const char *root, const char *rel)
 {
-	char path[512];
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	return st_slurp(path);
+}
+
+static void touch_at(const char *root, const char *rel, const char *text)
+{
+	char path[600];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/events/sys/ev/%s", dir, rel);
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+static void put_file(const char *rel, const char *text)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "events/sys/ev/%s", rel);
+	touch_at(dir, path, text);
 }
 
 static const char format[] =
@@ -120,26 +136,6 @@ static void test_collect_and_diff(void **state)
 	st_feed_free(f);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	assert_int_equal(system(path), 0);
-}
-
-static char *slurp_at(const char *root, const char *rel)
-{
-	char path[600];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	return st_slurp(path);
-}
-
-static void touch_at(const char *root, const char *rel, const char *text)
-{
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 /* --latency in the kernel: the synthetic event, the start/end triggers in that order, the
