@@ -31,6 +31,7 @@ struct st_khist {
 	char root[400];                 /* tracefs root, for synthetic_events */
 	char synth[64];                 /* our synthetic event, "" = none */
 	bool synth_made;
+	bool keep_records;
 	char start_dir[512], end_dir[512], start_spec[256], end_spec[512];
 	struct trig **t;
 	int n;
@@ -256,6 +257,11 @@ int st_khist_latency(struct st_khist *k, int tag, const char *start_sys, const c
 	return st_khist_add(k, f, "synthetic", k->synth, err);
 }
 
+void st_khist_keep_records(struct st_khist *k)
+{
+	k->keep_records = true;
+}
+
 int st_khist_start(struct st_khist *k, struct st_err *err)
 {
 	int i;
@@ -271,8 +277,8 @@ int st_khist_start(struct st_khist *k, struct st_err *err)
 			return -1;
 		}
 		/* their own records are not needed: the triggers keep them firing */
-		if (write_file(k->start_dir, "enable", "0", err) ||
-		    write_file(k->end_dir, "enable", "0", err))
+		if (!k->keep_records && (write_file(k->start_dir, "enable", "0", err) ||
+					 write_file(k->end_dir, "enable", "0", err)))
 			return -1;
 	}
 	for (i = 0; i < k->n; i++) {
@@ -280,7 +286,7 @@ int st_khist_start(struct st_khist *k, struct st_err *err)
 			return -1;
 		k->t[i]->written = true;
 	}
-	for (i = 0; i < k->n; i++)
+	for (i = 0; !k->keep_records && i < k->n; i++)
 		if (write_file(k->t[i]->dir, "enable", "0", err) && !strstr(k->t[i]->dir, "/synthetic/"))
 			return -1;
 	return 0;

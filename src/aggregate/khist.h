@@ -32,6 +32,8 @@ int st_khist_add(struct st_khist *k, struct st_feed *f, const char *system,
 int st_khist_latency(struct st_khist *k, int tag, const char *start_sys, const char *start_ev,
 		     const char *end_sys, const char *end_ev, struct st_feed *f,
 		     struct st_err *err);
+/* Leave the events' own recording on (both engines in one run, for comparisons). */
+void st_khist_keep_records(struct st_khist *k);
 /* Write every trigger, then switch the events' own recording off (the triggers keep
  * them firing: the kernel's soft mode). */
 int st_khist_start(struct st_khist *k, struct st_err *err);

@@ -21,6 +21,8 @@
 struct agg_run {
 	const struct st_cli_opts *o;
 	struct st_feed *feeds[MAX_FEEDS];
+	struct st_feed *twins[MAX_FEEDS]; /* --engine both: the kernel's copy of each feed */
+	bool both;
 	int nfeeds;
 	struct st_latency *lat;
 	struct st_addrsyms *syms;
@@ -132,6 +134,17 @@ static int add_feed(struct agg_run *r, const struct st_cli_agg *ca)
 	r->feeds[r->nfeeds] = st_feed_new(&s, &e);
 	if (!r->feeds[r->nfeeds])
 		return bad(opt_names[s.kind], ca->arg, &e);
+	if (r->both) {
+		char name[160];
+
+		snprintf(name, sizeof(name), "%s_kernel", st_agg_name(st_feed_agg(r->feeds[r->nfeeds])));
+		s.name = name;
+		r->twins[r->nfeeds] = st_feed_new(&s, &e);
+		if (!r->twins[r->nfeeds]) {
+			st_feed_free(r->feeds[r->nfeeds]);
+			return bad(opt_names[s.kind], ca->arg, &e);
+		}
+	}
 	r->nfeeds++;
 	return 0;
 }
@@ -174,7 +187,7 @@ static int on_event(const struct surftrace_event *ev, void *ctx)
 	struct agg_run *r = ctx;
 	int i;
 
-	if (r->kernel)
+	if (r->kernel && !r->both)
 		return 0;   /* the hist triggers count; records before them are not counted */
 	for (i = 0; i < r->nfeeds; i++) {
 		if (st_feed_event(r->feeds[i], ev, &r->err) < 0)
@@ -238,13 +251,17 @@ static int print_all(struct agg_run *r, struct surftrace *st, bool last)
 	const struct st_cli_opts *o = r->o;
 	struct st_agg_print p = { .f = stdout, .top = (size_t)o->top, .sym = name_frame,
 				  .sym_ctx = r };
-	struct st_agg *maps[MAX_FEEDS + 1];
+	struct st_agg *maps[2 * MAX_FEEDS + 2];
 	int i, n = 0, rc = 0;
 
 	for (i = 0; i < r->nfeeds; i++)
 		maps[n++] = st_feed_agg(r->feeds[i]);
 	if (r->lat)
-		maps[n++] = r->klat ? st_feed_agg(r->klat) : st_latency_agg(r->lat);
+		maps[n++] = r->klat && !r->both ? st_feed_agg(r->klat) : st_latency_agg(r->lat);
+	for (i = 0; r->both && i < r->nfeeds; i++)
+		maps[n++] = st_feed_agg(r->twins[i]);
+	if (r->both && r->klat)
+		maps[n++] = st_feed_agg(r->klat);
 	if (o->json) {
 		printf("{\"interval\":%d,\"time\":%.6f,\"final\":%s,\"lost\":%llu,\"aggregates\":[",
 		       r->interval, (double)time(NULL), last ? "true" : "false",
@@ -303,6 +320,7 @@ static const char *kernel_refusal(struct agg_run *r, struct surftrace *st, struc
 static int pick_engine(struct agg_run *r, struct surftrace *st)
 {
 	const char *eng = r->o->engine ? r->o->engine : "auto", *why, *sys, *ev;
+	bool need = !strcmp(eng, "kernel") || r->both;
 	struct st_err e = { 0 };
 	size_t i;
 	int f, expr;
@@ -311,7 +329,7 @@ static int pick_engine(struct agg_run *r, struct surftrace *st)
 		return 0;
 	why = kernel_refusal(r, st, &e);
 	if (why) {
-		if (!strcmp(eng, "kernel")) {
+		if (need) {
 			fprintf(stderr, "surftrace: --engine kernel: %s\n", why);
 			return -1;
 		}
@@ -320,10 +338,13 @@ static int pick_engine(struct agg_run *r, struct surftrace *st)
 	r->kernel = st_khist_new(surftrace_instance_dir(st), &e);
 	for (i = 0; r->kernel && surftrace_event_info(st, i, &sys, &ev, &expr) == 0; i++)
 		for (f = 0; f < r->nfeeds; f++)
-			if (st_khist_add(r->kernel, r->feeds[f], sys, ev, &e) < 0)
+			if (st_khist_add(r->kernel, r->both ? r->twins[f] : r->feeds[f], sys, ev, &e) < 0)
 				goto fail;
+	if (r->kernel && r->both)
+		st_khist_keep_records(r->kernel);
 	if (r->kernel && r->o->latency) {
-		struct st_feed_spec ls = { .kind = ST_AGG_HIST, .field = "lat", .name = "latency_ns" };
+		struct st_feed_spec ls = { .kind = ST_AGG_HIST, .field = "lat",
+					   .name = r->both ? "latency_ns_kernel" : "latency_ns" };
 		const char *s0, *e0, *s1, *e1;
 		int x0, x1;
 
@@ -342,7 +363,7 @@ fail:
 	r->kernel = NULL;
 	st_feed_free(r->klat);
 	r->klat = NULL;
-	return !strcmp(eng, "kernel") ? -1 : 0;
+	return need ? -1 : 0;
 }
 
 static int collect(struct agg_run *r)
@@ -420,14 +441,16 @@ static int run(struct agg_run *r, struct surftrace *st)
 
 int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o)
 {
-	struct agg_run r = { .o = o };
+	struct agg_run r = { .o = o, .both = o->engine && !strcmp(o->engine, "both") };
 	int rc, i;
 
 	rc = setup(&r);
 	if (!rc)
 		rc = run(&r, st);
-	for (i = 0; i < r.nfeeds; i++)
+	for (i = 0; i < r.nfeeds; i++) {
 		st_feed_free(r.feeds[i]);
+		st_feed_free(r.twins[i]);
+	}
 	st_latency_free(r.lat);
 	st_khist_free(r.kernel);
 	st_feed_free(r.klat);

@@ -68,7 +68,7 @@ static const char usage_text[] =
 "      --folded            folded stacks (with -s: 'root;..;leaf count')\n"
 "      --svg FILE          an interactive SVG flame graph of the stacks\n"
 "      --engine E          auto (the kernel's hist triggers where it has them, else\n"
-"                          user space), user or kernel\n"
+"                          user space), user, kernel, or both (@NAME_kernel beside)\n"
 "      --bundle-out FILE   translate EXPRs for this kernel and every --btf into FILE\n"
 "      --bundle FILE       run the entry of FILE that matches this kernel (--list: list)\n"
 "  graph FUNC [--depth N] [-p PID] [-t T] [--svg FILE]   call tree with durations\n"
@@ -387,8 +387,9 @@ int main(int argc, char **argv)
 				return bad_number("--cpu", optarg, why, "CPU numbers and ranges, e.g. 0-3,6");
 			break;
 		case OPT_ENGINE:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "user") && strcmp(optarg, "kernel"))
-				return bad_usage("--engine is auto, user or kernel, not '%s'", optarg);
+			if (strcmp(optarg, "auto") && strcmp(optarg, "user") && strcmp(optarg, "kernel") &&
+			    strcmp(optarg, "both"))
+				return bad_usage("--engine is auto, user, kernel or both, not '%s'", optarg);
 			o.engine = optarg;
 			break;
 		default:
