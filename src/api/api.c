@@ -477,6 +477,33 @@ static char *record_meta(struct surftrace *st)
 	return text;
 }
 
+/* -w: the file with the formats of exactly the run's events. */
+static int finish_record(struct surftrace *st, const char *meta, struct st_err *e)
+{
+	size_t n = st_session_nevents(st->sess), i;
+	char **ev = calloc(n + 1, sizeof(*ev));
+	int rc = -1;
+
+	if (!ev)
+		return st_err_set(e, 0, "out of memory");
+	for (i = 0; i < n; i++) {
+		const struct st_session_event *se = st_session_event_at(st->sess, i);
+
+		if (asprintf(&ev[i], "%s/%s", se->system, se->event) < 0) {
+			ev[i] = NULL;
+			st_err_set(e, 0, "out of memory");
+			goto out;
+		}
+	}
+	rc = st_recorder_finish(st->rec, st_session_tracefs(st->sess)->root,
+				(const char *const *)ev, n, meta, e);
+out:
+	for (i = 0; i < n; i++)
+		free(ev[i]);
+	free(ev);
+	return rc;
+}
+
 int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 {
 	struct st_err e = { 0 };
@@ -497,8 +524,7 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 	st_reader_free(st->rd);
 	st->rd = NULL;
 	/* -w: the file is written while our probes (and so their formats) still exist */
-	if (meta && st->sess &&
-	    st_recorder_finish(st->rec, st_session_tracefs(st->sess)->root, meta, &e) < 0) {
+	if (meta && st->sess && finish_record(st, meta, &e) < 0) {
 		st_api_err(err, &e, -1, true);
 		rc = -1;
 	}

@@ -102,13 +102,16 @@ void st_recorder_page(void *rec, int cpu, const void *page, size_t size)
 	}
 }
 
-int st_recorder_finish(struct st_recorder *r, const char *tracefs_root, const char *meta,
+int st_recorder_finish(struct st_recorder *r, const char *tracefs_root,
+		       const char *const *events, size_t nevents, const char *meta,
 		       struct st_err *err)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	struct tracecmd_output *out = NULL;
+	struct tracecmd_event_list *list = NULL;
 	char **files = NULL;
 	int cpus, i, rc = -1;
+	size_t k;
 
 	if (r->werr)
 		return st_err_set(err, 0, "recording to '%s' failed: %s", r->path,
@@ -127,11 +130,21 @@ int st_recorder_finish(struct st_recorder *r, const char *tracefs_root, const ch
 			goto out;
 		}
 	}
+	/* only the run's own event formats (all of them would be some 2000) */
+	list = calloc(nevents + 1, sizeof(*list));
+	if (!list) {
+		st_err_set(err, 0, "out of memory");
+		goto out;
+	}
+	for (k = 0; k < nevents; k++) {
+		list[k].glob = events[k];
+		list[k].next = k + 1 < nevents ? &list[k + 1] : NULL;
+	}
 	/* the library reports through its log; we report through err */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	out = tracecmd_output_create(r->path);
 	if (!out || tracecmd_output_set_trace_dir(out, tracefs_root) < 0 ||
-	    tracecmd_output_write_headers(out, NULL) < 0 || tracecmd_write_cmdlines(out) < 0 ||
+	    tracecmd_output_write_headers(out, nevents ? list : NULL) < 0 || tracecmd_write_cmdlines(out) < 0 ||
 	    !tracecmd_add_option(out, ST_RECORD_OPTION, (int)strlen(meta) + 1, meta) ||
 	    tracecmd_write_cpu_data(out, cpus, files, NULL) < 0) {
 		st_err_set(err, 0, "libtracecmd could not write '%s'%s%s", r->path,
@@ -146,6 +159,7 @@ out:
 	for (i = 0; files && i < cpus; i++)
 		free(files[i]);
 	free(files);
+	free(list);
 	return rc;
 }
 
@@ -246,10 +260,11 @@ void st_recorder_set_page_size(struct st_recorder *r, size_t page_size)
 	(void)r; (void)page_size;
 }
 
-int st_recorder_finish(struct st_recorder *r, const char *tracefs_root, const char *meta,
+int st_recorder_finish(struct st_recorder *r, const char *tracefs_root,
+		       const char *const *events, size_t nevents, const char *meta,
 		       struct st_err *err)
 {
-	(void)r; (void)tracefs_root; (void)meta;
+	(void)r; (void)tracefs_root; (void)events; (void)nevents; (void)meta;
 	return st_err_set(err, 0, "built without libtracecmd");
 }
 

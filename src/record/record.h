@@ -25,9 +25,11 @@ struct st_recorder *st_recorder_new(const char *path, struct st_err *err);
  * remembered and reported by finish. Usable as st_reader_opts.on_page (ctx first). */
 void st_recorder_page(void *rec, int cpu, const void *page, size_t size);
 void st_recorder_set_page_size(struct st_recorder *r, size_t page_size);
-/* Write FILE from the tracefs root's formats and the recorded pages, with `meta` (text)
- * as the surftrace option. Returns 0, or -1 with err. */
-int st_recorder_finish(struct st_recorder *r, const char *tracefs_root, const char *meta,
+/* Write FILE from the tracefs root's formats of the run's events ("system/event", n of
+ * them; the ftrace events always) and the recorded pages, with `meta` (text) as the
+ * surftrace option. Returns 0, or -1 with err. */
+int st_recorder_finish(struct st_recorder *r, const char *tracefs_root,
+		       const char *const *events, size_t nevents, const char *meta,
 		       struct st_err *err);
 /* Remove the temporary files (and FILE when finish never ran) and free. */
 void st_recorder_free(struct st_recorder *r);

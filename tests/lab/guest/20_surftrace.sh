@@ -444,6 +444,53 @@ s_cleanup_all() {
     fail "tracefs differs from boot: $(tracefs_snapshot | grep -vxF -e "$SNAP0" | head -3 | tr '\n' ' ')"
 }
 
+# ---- scoping (-c, -p) and JSON on kprobes --------------------------------------------------
+# -c CMD: only the command's own wake_up_new_task calls, while another process forks every
+# 10 ms; the command's stdout ("PARENT CHILD") is the ground truth for the pids.
+s_scope_c() {
+  local before bg parent n bad child
+  before=$(tracefs_snapshot)
+  ( while :; do /lab/bin/labtool fork >/dev/null; usleep 10000; done ) & bg=$!
+  "$ST" -q -c '/lab/bin/lab_fork fork' 'p wake_up_new_task comm=%0->comm pid=%0->pid' >$W/out 2>$W/err
+  ST_RC=$?
+  kill $bg; wait $bg 2>/dev/null
+  [ "$ST_RC" = 0 ] || { fail "exit $ST_RC: $(head -1 $W/err)"; return; }
+  [ "$(tracefs_snapshot)" = "$before" ] || { fail "tracefs not restored"; return; }
+  parent=$(grep -E '^[0-9]+ [0-9]+$' $W/out | cut -d' ' -f1)
+  child=$(grep -E '^[0-9]+ [0-9]+$' $W/out | cut -d' ' -f2)
+  n=$(events p0 $W/out | wc -l)
+  bad=$(events p0 $W/out | sed -nE 's/^ *.*-([0-9]+) +\[.*/\1/p' | grep -vcx "$parent")
+  note "$(head -3 $W/out)"
+  [ -n "$parent" ] && [ "$n" = 1 ] && [ "$bad" = 0 ] ||
+    { fail "want one p0 from pid $parent, got $n lines, $bad from other pids"; return; }
+  [ "$(events p0 $W/out | argval pid)" = "$child" ] ||
+    { fail "pid=$(events p0 $W/out | argval pid), the command forked $child"; return; }
+  pass "-c: one wake_up_new_task, from the command ($parent, child $child), none of the background forks"
+}
+
+# -p PID --json: a kprobe's task pointer is a "0x..." string (64-bit kernel address, beyond
+# what a JSON number keeps), and every event is the scoped process's.
+s_scope_p_json() {
+  local before fpid n bad
+  before=$(tracefs_snapshot)
+  ( while :; do /lab/bin/labtool fork >/dev/null; usleep 10000; done ) & fpid=$!
+  "$ST" -q --json -t 2 -p $fpid 'p wake_up_new_task task=%0 pid=%0->pid' >$W/out 2>$W/err
+  ST_RC=$?
+  kill $fpid; wait $fpid 2>/dev/null
+  [ "$ST_RC" = 0 ] || { fail "exit $ST_RC: $(head -1 $W/err)"; return; }
+  [ "$(tracefs_snapshot)" = "$before" ] || { fail "tracefs not restored"; return; }
+  n=$(grep -c '"event":"p0"' $W/out)
+  bad=$(grep '"event":"p0"' $W/out | grep -vc "\"pid\":$fpid,")
+  note "$(head -2 $W/out)"
+  [ "$n" -ge 2 ] && [ "$bad" = 0 ] || { fail "$n p0 records, $bad not from pid $fpid"; return; }
+  grep '"event":"p0"' $W/out | grep -qvE '"task":"0xffff[0-9a-f]{12}"' &&
+    { fail "task is not a \"0xffff...\" string: $(head -1 $W/out)"; return; }
+  grep -q '"v":1,' $W/out || { fail "no \"v\":1"; return; }
+  pass "-p $fpid: $n records all from it, task pointers as \"0xffff...\" strings"
+}
+
+run_check st/scope_c s_scope_c
+run_check st/scope_p_json s_scope_p_json
 run_check st/show_comm s_show_comm
 run_check st/show_nested s_show_nested
 run_check st/entry_return s_entry_return
