@@ -15,6 +15,7 @@
 #include "aggregate/khist.h"
 #include "cli/cli.h"
 #include "output/output.h"
+#include "util/json.h"
 
 #define MAX_FEEDS 18
 
@@ -263,9 +264,9 @@ static int print_all(struct agg_run *r, struct surftrace *st, bool last)
 	if (r->both && r->klat)
 		maps[n++] = st_feed_agg(r->klat);
 	if (o->json) {
-		printf("{\"interval\":%d,\"time\":%.6f,\"final\":%s,\"lost\":%llu,\"aggregates\":[",
-		       r->interval, (double)time(NULL), last ? "true" : "false",
-		       surftrace_lost(st));
+		printf("{\"interval\":%d,\"v\":%d,\"time\":%.6f,\"final\":%s,\"lost\":%llu,"
+		       "\"aggregates\":[", r->interval, ST_JSON_V, (double)time(NULL),
+		       last ? "true" : "false", surftrace_lost(st));
 		for (i = 0; i < n; i++) {
 			if (i)
 				putchar(',');

@@ -154,6 +154,7 @@ import json, sys
 n = 0
 for line in open(sys.argv[1]):
     o = json.loads(line)
+    assert o["v"] == 1
     for a in o["aggregates"]:
         for d in a["data"]:
             if d["key"] == [sys.argv[2]]:
