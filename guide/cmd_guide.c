@@ -11,6 +11,7 @@ int st_cmd_guide(const struct st_cli_opts *o)
 	struct g_opts go = {
 		.btf = o->btf,
 		.arch = o->arch,
+		.vmlinux = o->vmlinux,
 		.load = o->file,
 		.surftrace = "surftrace",
 	};

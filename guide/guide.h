@@ -8,6 +8,7 @@
 struct g_opts {
 	const char *btf;        /* --btf FILE, NULL: running kernel */
 	const char *arch;       /* -a ARCH, NULL: host */
+	const char *vmlinux;    /* --vmlinux FILE: DWARF for arguments at FUNC+off, or NULL */
 	const char *surftrace;  /* the binary that runs expressions */
 	const char *load;       /* a .surf file to load at start, or NULL */
 	char **exprs;           /* expressions to start with (surftrace -i EXPR...) */
@@ -19,7 +20,7 @@ int g_main(const struct g_opts *o);
 
 /* Translation of one line for display (xlate.c). */
 struct g_xlate;
-struct g_xlate *g_xlate_new(const char *btf, const char *arch);
+struct g_xlate *g_xlate_new(const char *btf, const char *arch, const char *vmlinux);
 void g_xlate_free(struct g_xlate *x);
 /* The translator, made on first use; NULL when it cannot be made. */
 struct st_translator *g_xlate_translator(struct g_xlate *x);

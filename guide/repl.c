@@ -245,7 +245,7 @@ static void setup(const struct g_opts *o)
 	int i;
 
 	R.o = o;
-	R.x = g_xlate_new(o->btf, o->arch);
+	R.x = g_xlate_new(o->btf, o->arch, o->vmlinux);
 	so.xlate = R.x;
 	R.src = g_src_new(&so);
 	rl_readline_name = "surfguide";

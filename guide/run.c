@@ -12,7 +12,7 @@
 
 static char **build_argv(const struct g_opts *o, char *const *exprs, int n)
 {
-	char **av = calloc((size_t)n + 6, sizeof(*av));
+	char **av = calloc((size_t)n + 8, sizeof(*av));
 	int a = 0, i;
 
 	if (!av)
@@ -21,6 +21,10 @@ static char **build_argv(const struct g_opts *o, char *const *exprs, int n)
 	if (o->btf) {
 		av[a++] = (char *)"--btf";
 		av[a++] = (char *)o->btf;
+	}
+	if (o->vmlinux) {
+		av[a++] = (char *)"--vmlinux";
+		av[a++] = (char *)o->vmlinux;
 	}
 	if (o->arch) {
 		av[a++] = (char *)"-a";

@@ -13,9 +13,11 @@
 #include "version.h"
 
 static const char usage[] =
-	"usage: surfguide [-a ARCH] [--btf FILE | --kernel RELEASE] [--hive DIR] [FILE.surf]\n"
+	"usage: surfguide [-a ARCH] [--btf FILE | --kernel RELEASE] [--hive DIR] [-v VMLINUX]\n"
+	"       [FILE.surf]\n"
 	"       (--version: print the version; --hive or SURFTRACE_HIVE: types of kernels\n"
-	"       without BTF, docs/HIVE.md)\n"
+	"       without BTF, docs/HIVE.md; -v/--vmlinux: a debuginfo vmlinux whose DWARF\n"
+	"       places %N/$name at FUNC+off)\n"
 	"Interactive guide for surftrace expressions: Tab completion of functions, events,\n"
 	"arguments and struct members, the translated probe line as you type, Enter runs.\n"
 	"Type :help inside for the commands. Example:\n"
@@ -44,6 +46,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "btf", required_argument, NULL, 'B' },
+		{ "vmlinux", required_argument, NULL, 'v' },
 		{ "hive", required_argument, NULL, 'H' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
@@ -56,10 +59,11 @@ int main(int argc, char **argv)
 	struct st_err err = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:hV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:hVv:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o.arch = optarg; break;
 		case 'B': o.btf = optarg; break;
+		case 'v': o.vmlinux = optarg; break;
 		case 'H': setenv("SURFTRACE_HIVE", optarg, 1); break;
 		case 'K': kernel = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;

@@ -16,13 +16,14 @@ struct g_xlate {
 	int rc, col;
 };
 
-struct g_xlate *g_xlate_new(const char *btf, const char *arch)
+struct g_xlate *g_xlate_new(const char *btf, const char *arch, const char *vmlinux)
 {
 	struct g_xlate *x = calloc(1, sizeof(*x));
 
 	if (x) {
 		x->o.btf_path = btf;
 		x->o.arch = arch;
+		x->o.vmlinux = vmlinux;
 	}
 	return x;
 }

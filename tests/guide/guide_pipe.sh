@@ -39,6 +39,16 @@ out=$(printf ':list\n' | timeout 60 "$ST" -i -f "$TMP/y.surf" 'e sched/sched_wak
 check "-i -f FILE EXPR lists the file's two lines and EXPR, once each" \
   test "$(echo "$out" | grep -c '^\[1\] p do_filp_open dfd=%0$')" -ge 1 -a \
   "$(echo "$out" | grep -c '^\[2\] e sched/sched_wakeup$')" = 1 -a "$(echo "$out" | grep -c '^\[3\]')" = 0
+# --vmlinux reaches the guide's translation: arguments at +off placed by DWARF, as -S does
+if gcc -O2 -g -o "$TMP/argmove" "$ROOT/tests/fixtures/argmove.c" &&
+   "$ST" btfgen "$TMP/argmove" -o "$TMP/argmove.btf" >/dev/null 2>&1; then
+  want=$("$ST" -S --btf "$TMP/argmove.btf" --vmlinux "$TMP/argmove" 'p st_moved+13 a=%0')
+  out=$(printf 'p st_moved+13 a=%%0\n:quit\n' | timeout 60 "$SG" --btf "$TMP/argmove.btf" --vmlinux "$TMP/argmove" 2>&1)
+  check "surfguide --vmlinux: the guide shows '$want' (DWARF placement)" \
+    test -n "$want" -a "$(echo "$out" | grep -c -- "=> $want\$")" -ge 1
+else
+  skip "cannot build the argmove fixture"
+fi
 out=$("$SG" --help); check "--help prints usage" grep -q '^usage: surfguide' <<<"$out"
 "$SG" --nosuch >/dev/null 2>&1; check "unknown option exits 2" test $? = 2
 tap_done
