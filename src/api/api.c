@@ -533,6 +533,7 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 	st->rec = NULL;
 	if (st->sess && st_session_teardown(st->sess, &e) < 0) {
 		st_api_err(err, &e, -1, true);   /* the more important message */
+		st->teardown_reported |= err != NULL;
 		rc = -1;
 	}
 	return rc;
@@ -541,11 +542,14 @@ int surftrace_stop(struct surftrace *st, struct surftrace_err *err)
 void surftrace_free(struct surftrace *st)
 {
 	struct surftrace_err err;
+	bool reported;
 	size_t i;
 
 	if (!st)
 		return;
-	if (surftrace_stop(st, &err) < 0)
+	reported = st->teardown_reported;
+	/* once: a caller that got the error from surftrace_stop has shown it */
+	if (surftrace_stop(st, &err) < 0 && !reported)
 		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
 	st_session_free(st->sess);
 	st_api_render_free(st);

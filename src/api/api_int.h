@@ -25,6 +25,7 @@ struct surftrace {
 	surftrace_event_fn cb;
 	void *cb_ctx;
 	volatile sig_atomic_t stop;
+	bool teardown_reported;          /* a teardown error went to a caller already */
 	unsigned long long delivered;
 	int *expr_by_id;                 /* event type id -> expression index, lazily */
 	int nids;

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include "compile/arch.h"
 #include "compile/compile.h"
+#include "util/runname.h"
 #include "compile/filter.h"
 #include "compile/value.h"
 #include "expr/expr.h"
@@ -496,6 +497,17 @@ static int compile_event(struct st_translator *tr, const struct st_line *l, stru
 		return st_err_set(err, l->args[0].name_col, "trace events print their own fields; "
 				  "'%s=' belongs to p/r/P/R lines (filter fields with f:)",
 				  l->args[0].name);
+	if (!strpbrk(l->group, "*?[")) {
+		struct st_runname r;
+
+		/* enabled here, another run's probe could not be removed by that run (EBUSY) */
+		if (st_runname_parse(l->group, "surftrace", &r) ||
+		    st_runname_parse(l->group, "lbc", &r))
+			return st_err_set(err, l->target_col, "'%s' is the probe group of a "
+					  "surftrace/lbc run: tracing its events would keep that run "
+					  "from removing them; trace the same place with a probe of "
+					  "your own", l->group);
+	}
 	p->group = strdup(l->group);
 	p->event = strdup(l->event);
 	if (tr->tracefs[0]) {

@@ -61,6 +61,10 @@ static void emit_event_for(FILE *f, const struct st_probe *p, const char *ind)
 	fputc('/', f);
 	emit_glob(f, p->event);
 	fprintf(f, "; do\n%s\t[ -f \"$d/enable\" ] || continue\n", ind);
+	/* as a live run: a glob never reaches into surftrace/lbc runs' groups */
+	if (!p->group || strpbrk(p->group, "*?["))
+		fprintf(f, "%s\tcase \"${d#\"$I\"/events/}\" in surftrace_[0-9]*|lbc_[0-9]*) "
+			"continue;; esac\n", ind);
 }
 
 static void emit_header(FILE *f, const struct st_probe *const *probes, size_t n,

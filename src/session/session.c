@@ -4,6 +4,8 @@
 #include "util/runname.h"
 #include "util/proc.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +271,49 @@ static void note(struct st_err *err, int *bad, const struct st_err *e)
 	*bad = 1;
 }
 
+/* Who keeps our probe enabled (EBUSY on removal): another instance that enabled it (a
+ * glob of a run that predates this rule, or another tool), the top level, or something
+ * outside tracefs (perf, BPF). Says what happens next, too. */
+static const char *holder_of(const struct st_session *s, const struct st_session_event *ev,
+			     char *buf, size_t n)
+{
+	char dir[400], path[1000], val[8];
+	struct dirent *d;
+	DIR *dp;
+	int fd;
+	ssize_t got;
+
+	snprintf(buf, n, "in use outside tracefs (perf or a BPF program?)");
+	if (st_tracefs_path(&s->tfs, dir, sizeof(dir), "instances") == 0 && (dp = opendir(dir))) {
+		while ((d = readdir(dp))) {
+			if (d->d_name[0] == '.' || !strcmp(d->d_name, s->name))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/events/%s/%s/enable", dir, d->d_name,
+				 ev->system, ev->event);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			got = fd >= 0 ? read(fd, val, sizeof(val)) : -1;
+			if (fd >= 0)
+				close(fd);
+			if (got > 0 && val[0] == '1') {
+				snprintf(buf, n, "enabled in ftrace instance '%s'", d->d_name);
+				break;
+			}
+		}
+		closedir(dp);
+	}
+	if (!strncmp(buf, "in use", 6) &&
+	    st_tracefs_path(&s->tfs, path, sizeof(path), "events/%s/%s/enable", ev->system,
+			    ev->event) == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		got = read(fd, val, sizeof(val));
+		close(fd);
+		if (got > 0 && val[0] == '1')
+			snprintf(buf, n, "enabled at the top level of tracefs");
+	}
+	snprintf(buf + strlen(buf), n - strlen(buf), " (the next run or 'surftrace --cleanup' "
+		 "removes it once that lets go)");
+	return buf;
+}
+
 int st_session_teardown(struct st_session *s, struct st_err *err)
 {
 	struct st_err e = { 0 };
@@ -302,10 +347,16 @@ int st_session_teardown(struct st_session *s, struct st_err *err)
 			continue;
 		snprintf(cmd, sizeof(cmd), "-:%s/%s", ev->system, ev->event);
 		if (st_tracefs_write(&s->tfs, ev->defs, cmd, true, NULL, &e) == 0 ||
-		    !st_sweep_defined(&s->tfs, ev->defs, ev->system, ev->event))
+		    !st_sweep_defined(&s->tfs, ev->defs, ev->system, ev->event)) {
 			ev->defined = false;
-		else
+		} else {
+			char holder[300];
+
+			st_err_set(&e, 0, "cannot remove probe %s/%s: %s; %s", ev->system,
+				   ev->event, strerror(EBUSY), holder_of(s, ev, holder,
+									 sizeof(holder)));
 			note(err, &bad, &e);
+		}
 	}
 	return bad ? -1 : 0;
 }
@@ -317,8 +368,8 @@ void st_session_free(struct st_session *s)
 
 	if (!s)
 		return;
-	if (st_session_teardown(s, &err) < 0)
-		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+	/* silent: whoever tore down before (and got the error) has reported it */
+	st_session_teardown(s, &err);
 	for (i = 0; i < s->nev; i++) {
 		free(s->ev[i].system);
 		free(s->ev[i].event);

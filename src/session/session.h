@@ -69,7 +69,8 @@ int st_session_pause(struct st_session *s, struct st_err *err);
  * is gone, else -1 with err naming what stayed behind. */
 int st_session_teardown(struct st_session *s, struct st_err *err);
 
-/* Teardown (errors to stderr) and free. NULL is fine. */
+/* Teardown (silently: call st_session_teardown first to hear about problems) and free.
+ * NULL is fine. */
 void st_session_free(struct st_session *s);
 
 const char *st_session_name(const struct st_session *s);          /* surftrace_<pid> */

@@ -1,6 +1,7 @@
 /* Adding one translated expression to a session: define -> filter -> enable. */
 #include "session/session_int.h"
 #include "compile/compile.h"
+#include "util/runname.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -96,8 +97,27 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted names of the subdirectories of dir matching glob. Returns count or -1. */
-static int match_dirs(const char *dir, const char *glob, char ***out)
+static bool has_enable(const char *event_dir)
+{
+	char path[900];
+
+	snprintf(path, sizeof(path), "%s/enable", event_dir);
+	return access(path, F_OK) == 0;
+}
+
+/* An event group of a surftrace or lbc run (util/runname), ours or another's. Enabling
+ * another run's probe in our instance pins it: that run could no longer remove it (EBUSY). */
+static bool run_group(const char *sys)
+{
+	struct st_runname r;
+
+	return st_runname_parse(sys, "surftrace", &r) || st_runname_parse(sys, "lbc", &r);
+}
+
+/* Sorted names of the subdirectories of dir matching glob: event groups (systems: never
+ * a run's) or the events of one group (only those that can be enabled). Returns count or
+ * -1. */
+static int match_dirs(const char *dir, const char *glob, bool systems, char ***out)
 {
 	char path[800], **v = NULL, **nv;
 	struct dirent *d;
@@ -108,10 +128,15 @@ static int match_dirs(const char *dir, const char *glob, char ***out)
 	if (!dp)
 		return -1;
 	while ((d = readdir(dp))) {
-		if (d->d_name[0] == '.' || fnmatch(glob, d->d_name, 0))
+		if (d->d_name[0] == '.' || fnmatch(glob, d->d_name, 0) ||
+		    (systems && run_group(d->d_name)))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		if (!is_dir(path))
+			continue;
+		/* an event a glob reaches must be one that can be enabled (ftrace/bprint
+		 * and the like cannot), as the -o script does */
+		if (!systems && !has_enable(path))
 			continue;
 		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
 		if (!nv || !(nv[n] = strdup(d->d_name))) {
@@ -162,6 +187,10 @@ static int add_event(struct st_session *s, const struct st_probe *p, struct st_e
 	char dir[800], **sys = NULL, **evs = NULL;
 	int nsys, nev, i, j, total = 0, rc = 0;
 
+	if (!has_glob(sysg) && run_group(sysg))
+		return st_err_set(err, 0, "'%s' is the probe group of a surftrace/lbc run: enabling "
+				  "its events here would keep that run from removing them (trace "
+				  "the same place with a probe of your own)", sysg);
 	if (!has_glob(sysg) && !has_glob(p->event)) {
 		snprintf(dir, sizeof(dir), "%s/events/%s/%s", s->inst_dir, sysg, p->event);
 		if (!is_dir(dir))
@@ -169,10 +198,12 @@ static int add_event(struct st_session *s, const struct st_probe *p, struct st_e
 		return add_one_event(s, sysg, p->event, p, err);
 	}
 	snprintf(dir, sizeof(dir), "%s/events", s->inst_dir);
-	nsys = match_dirs(dir, sysg, &sys);
+	/* A glob never reaches into runs' groups (ours included: its probes are traced
+	 * by their own expressions). */
+	nsys = match_dirs(dir, sysg, true, &sys);
 	for (i = 0; i < nsys && rc == 0; i++) {
 		snprintf(dir, sizeof(dir), "%s/events/%s", s->inst_dir, sys[i]);
-		nev = match_dirs(dir, p->event, &evs);
+		nev = match_dirs(dir, p->event, false, &evs);
 		for (j = 0; j < nev && rc == 0; j++, total++) {
 			if (s->stop && *s->stop) {
 				st_err_set(err, 0, "stopped by a signal while enabling '%s/%s'",
@@ -186,7 +217,9 @@ static int add_event(struct st_session *s, const struct st_probe *p, struct st_e
 	}
 	free_names(sys, nsys);
 	if (rc == 0 && total == 0)
-		return st_err_set(err, 0, "no trace event matches '%s/%s'", sysg, p->event);
+		return st_err_set(err, 0, "no trace event matches '%s/%s'%s", sysg, p->event,
+				  has_glob(sysg) ? " (groups of surftrace/lbc runs are never "
+				  "matched)" : "");
 	return rc;
 }
 
