@@ -82,13 +82,15 @@ if cc -o "$t/api_example" "$ROOT/examples/api/api_example.c" $flags 2>"$t/cc"; t
     LD_LIBRARY_PATH=$D$LIBDIR "$t/api_example" -t 4 \
       "e sched/sched_process_exec f:filename~\"*/st_inst_true_$$\"" >"$t/ex" 2>&1 &
     ex=$!
-    for i in $(seq 100); do [ -d "$TRACEFS/instances/surftrace_$ex" ] && break; sleep 0.05; done
+    # surftrace_<pid>, or surftrace_<pid>_n<pidns>[_<seq>] inside a container
+    inst() { ls -d "$TRACEFS/instances/surftrace_$ex" "$TRACEFS/instances/surftrace_${ex}_"* 2>/dev/null; }
+    for i in $(seq 100); do [ -n "$(inst)" ] && break; sleep 0.05; done
     sleep 0.2
     for i in 1 2 3; do "$t/st_inst_true_$$"; done
     wait $ex
     n=$(grep -c "sched_process_exec:.*filename=$t/st_inst_true_$$ " "$t/ex")
     check "the installed example traced our 3 execs ($n events)" [ "$n" = 3 ]
-    check "and removed its instance" [ ! -d "$TRACEFS/instances/surftrace_$ex" ]
+    check "and removed its instance" [ -z "$(inst)" ]
   else
     skip "live run of the API example (needs root and tracefs)"
   fi
