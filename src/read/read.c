@@ -260,8 +260,11 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 		int wait_ms = r->idle_ms;
 		if (deadline_ns) {
 			long long left = deadline_ns - now_ns();
-			if (left <= 0)
-				return 2;
+			if (left <= 0) {
+				/* the interval ends: what is buffered below the wake-up mark too */
+				int rc = st_reader_drain(r, cb, ctx, err);
+				return rc ? rc : 2;
+			}
 			if (left / 1000000 < wait_ms)
 				wait_ms = (int)((left + 999999) / 1000000);
 		}

@@ -97,7 +97,8 @@ int st_reader_add_event(struct st_reader *r, const char *system, const char *nam
 int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err);
 
 /* st_reader_run that also returns 2 once CLOCK_MONOTONIC reaches deadline_ns (0 = never),
- * after delivering what it had read: the caller prints an interval and calls again. */
+ * after draining and delivering everything buffered: the caller prints an interval and
+ * calls again. */
 int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
 			void *ctx, struct st_err *err);
 
