@@ -44,6 +44,8 @@ struct surftrace_opts {
 	                           caller arms its own timer and calls request_stop */
 	const char *vmlinux;    /* debuginfo vmlinux for arguments at func+off (DWARF location
 	                           lists); NULL = the installed one of the running kernel */
+	bool ustack;            /* record the user stack (frame pointers, up to 8 frames) with
+	                           every event: surftrace_event.ustack */
 	bool kernel_comm;       /* p/r/P/R also fetch the task's comm in the kernel (an
 	                           argument named __comm) and surftrace_event.comm is that:
 	                           exact even for tasks that exited before being read */
@@ -74,6 +76,8 @@ struct surftrace_event {
 	int nstack;
 	const void *priv;       /* library internal */
 	unsigned long long ts_ns; /* the ring-buffer clock in ns (time without rounding) */
+	const unsigned long long *ustack; /* user addresses, innermost first, opts.ustack */
+	int nustack;
 };
 
 typedef int (*surftrace_event_fn)(const struct surftrace_event *ev, void *ctx);

@@ -68,6 +68,24 @@ int st_agg_key_stack(struct st_agg_key *k, const unsigned long long *pc, int n)
 	return 0;
 }
 
+int st_agg_key_ustack(struct st_agg_key *k, int pid, const unsigned long long *pc, int n)
+{
+	uint32_t cnt = n > 0 ? (uint32_t)n : 0;
+	int32_t p = pid;
+
+	if (key_room(k, 1 + sizeof(p) + sizeof(cnt) + cnt * sizeof(*pc)))
+		return -1;
+	k->buf[k->len++] = 'u';
+	memcpy(k->buf + k->len, &p, sizeof(p));
+	k->len += sizeof(p);
+	memcpy(k->buf + k->len, &cnt, sizeof(cnt));
+	k->len += sizeof(cnt);
+	if (cnt)
+		memcpy(k->buf + k->len, pc, cnt * sizeof(*pc));
+	k->len += cnt * sizeof(*pc);
+	return 0;
+}
+
 void st_agg_key_free(struct st_agg_key *k)
 {
 	free(k->buf);
@@ -104,6 +122,20 @@ size_t st_agg_key_next(const unsigned char *p, size_t left, struct st_agg_part *
 		out->pc = p + 1 + sizeof(cnt);
 		out->npc = (int)cnt;
 		return 1 + sizeof(cnt) + cnt * sizeof(unsigned long long);
+	case 'u': {
+		int32_t pid;
+
+		if (left < 1 + sizeof(pid) + sizeof(cnt))
+			return 0;
+		memcpy(&pid, p + 1, sizeof(pid));
+		memcpy(&cnt, p + 1 + sizeof(pid), sizeof(cnt));
+		if ((left - 1 - sizeof(pid) - sizeof(cnt)) / sizeof(unsigned long long) < cnt)
+			return 0;
+		out->pid = pid;
+		out->pc = p + 1 + sizeof(pid) + sizeof(cnt);
+		out->npc = (int)cnt;
+		return 1 + sizeof(pid) + sizeof(cnt) + cnt * sizeof(unsigned long long);
+	}
 	}
 	return 0;
 }

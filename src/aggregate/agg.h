@@ -33,6 +33,8 @@ int st_agg_key_num(struct st_agg_key *k, long long v);
 int st_agg_key_str(struct st_agg_key *k, const char *s);
 /* Stack frames leaf first, as the kernel records them. */
 int st_agg_key_stack(struct st_agg_key *k, const unsigned long long *pc, int n);
+/* A user stack of task pid (its frames are named through st_agg_print.usym). */
+int st_agg_key_ustack(struct st_agg_key *k, int pid, const unsigned long long *pc, int n);
 void st_agg_key_free(struct st_agg_key *k);
 /* A 64-bit hash of the key's bytes (never 0). */
 unsigned long long st_agg_key_hash(const struct st_agg_key *k);
@@ -55,11 +57,17 @@ size_t st_agg_nkeys(const struct st_agg *a);
 typedef void (*st_agg_sym_fn)(unsigned long long pc, bool with_off, char *buf, size_t n,
 			      void *ctx);
 
+/* Names a user stack frame of task pid (ret: pc is a return address). */
+typedef void (*st_agg_usym_fn)(int pid, unsigned long long pc, bool ret, bool with_off,
+			       char *buf, size_t n, void *ctx);
+
 struct st_agg_print {
 	FILE *f;
 	size_t top;                    /* only the N largest entries; 0 = all */
 	st_agg_sym_fn sym;             /* NULL: frames print as 0x... */
 	void *sym_ctx;
+	st_agg_usym_fn usym;           /* user stacks; NULL: 0x... */
+	void *usym_ctx;
 };
 
 /* bpftrace's text layout, entries ascending (the largest last), a blank line after each

@@ -23,7 +23,8 @@ struct st_agg {
 
 /* One decoded key part. */
 struct st_agg_part {
-	char tag;                      /* 'n' number, 's' string, 'k' stack */
+	char tag;                      /* 'n' number, 's' string, 'k' stack, 'u' user stack */
+	int pid;                       /* 'u': the task */
 	long long num;
 	const char *str;
 	const void *pc;                /* unaligned u64 frames, leaf first */

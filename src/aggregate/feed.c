@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "aggregate/feed.h"
+#include "aggregate/usyms.h"
 
 #define K_COMM ST_KEY_COMM
 #define K_PID ST_KEY_PID
@@ -10,6 +11,7 @@
 #define K_EVENT ST_KEY_EVENT
 #define K_STACK ST_KEY_STACK
 #define K_FIELD ST_KEY_FIELD
+#define K_USTACK ST_KEY_USTACK
 typedef enum st_feed_key_kind key_kind_t;
 
 struct key_part {
@@ -24,6 +26,7 @@ struct keys {
 
 struct st_feed {
 	struct keys keys;
+	struct st_usyms *usyms;
 	unsigned long long added, skipped;  /* events counted / lacking a key or the value */
 	struct st_err miss;                 /* why the first one was skipped */
 	char *field;
@@ -36,7 +39,7 @@ static const struct {
 	key_kind_t kind;
 } builtin[] = {
 	{ "comm", K_COMM }, { "pid", K_PID }, { "tid", K_PID }, { "cpu", K_CPU },
-	{ "event", K_EVENT }, { "stack", K_STACK },
+	{ "event", K_EVENT }, { "stack", K_STACK }, { "ustack", K_USTACK },
 };
 
 static void keys_free(struct keys *k)
@@ -83,7 +86,7 @@ static int keys_parse(struct keys *k, const char *list, struct st_err *err)
 
 /* Append the key of ev to kb. */
 static int key_of(const struct keys *k, const struct surftrace_event *ev,
-		  struct st_agg_key *kb, struct st_err *err)
+		  struct st_agg_key *kb, struct st_usyms *usyms, struct st_err *err)
 {
 	unsigned long long v;
 	char buf[256];
@@ -98,6 +101,12 @@ static int key_of(const struct keys *k, const struct surftrace_event *ev,
 		case K_CPU: rc = st_agg_key_num(kb, ev->cpu); break;
 		case K_EVENT: rc = st_agg_key_str(kb, ev->event); break;
 		case K_STACK: rc = st_agg_key_stack(kb, ev->stack, ev->nstack); break;
+		case K_USTACK:
+			/* its modules now, while the task runs: named when printed */
+			if (ev->nustack)
+				st_usyms_prepare(usyms, ev->pid);
+			rc = st_agg_key_ustack(kb, ev->pid, ev->ustack, ev->nustack);
+			break;
 		case K_FIELD:
 			if (!surftrace_event_num(ev, p->name, &v))
 				rc = st_agg_key_num(kb, (long long)v);
@@ -196,7 +205,7 @@ static bool keys_have_stack(const struct keys *k)
 	int i;
 
 	for (i = 0; i < k->n; i++)
-		if (k->v[i].kind == K_STACK)
+		if (k->v[i].kind == K_STACK || k->v[i].kind == K_USTACK)
 			return true;
 	return false;
 }
@@ -222,6 +231,21 @@ bool st_feed_wants_stack(const struct st_feed *f)
 	return keys_have_stack(&f->keys);
 }
 
+bool st_feed_wants_ustack(const struct st_feed *f)
+{
+	int i;
+
+	for (i = 0; i < f->keys.n; i++)
+		if (f->keys.v[i].kind == K_USTACK)
+			return true;
+	return false;
+}
+
+void st_feed_set_usyms(struct st_feed *f, struct st_usyms *u)
+{
+	f->usyms = u;
+}
+
 int st_feed_event(struct st_feed *f, const struct surftrace_event *ev, struct st_err *err)
 {
 	long long v = 0;
@@ -229,7 +253,7 @@ int st_feed_event(struct st_feed *f, const struct surftrace_event *ev, struct st
 	int rc;
 
 	st_agg_key_reset(&f->kb);
-	rc = key_of(&f->keys, ev, &f->kb, err);
+	rc = key_of(&f->keys, ev, &f->kb, f->usyms, err);
 	if (!rc && f->field)
 		rc = value_of(f->field, ev, &v, err);
 	if (rc > 0) {
@@ -373,7 +397,7 @@ static int on_start(struct st_latency *l, const struct surftrace_event *ev,
 	if (!p)
 		return st_err_set(err, 0, "out of memory");
 	st_agg_key_reset(&l->kb);
-	if (key_of(&l->keys, ev, &l->kb, err))
+	if (key_of(&l->keys, ev, &l->kb, NULL, err))
 		return -1;   /* a missing --by key of the start event: the run stops */
 	if (!p->bytes || p->klen != l->kb.len) {
 		nb = realloc(p->bytes, p->mlen + l->kb.len + 1);
@@ -412,7 +436,7 @@ int st_latency_event(struct st_latency *l, const struct surftrace_event *ev,
 	if (ev->expr != l->start && ev->expr != l->end)
 		return 0;
 	st_agg_key_reset(&l->mk);
-	if (key_of(&l->match, ev, &l->mk, err))
+	if (key_of(&l->match, ev, &l->mk, NULL, err))
 		return -1;   /* START and END must both have the match keys */
 	return ev->expr == l->start ? on_start(l, ev, err) : on_end(l, ev, err);
 }

@@ -3,7 +3,8 @@
  * event the reader delivers is counted, nothing is sampled.
  *
  * Keys are a comma list of names: comm, pid (the thread id, as ftrace records it), cpu,
- * event ("p0", "sys_enter_openat"), stack (the kernel stack, needs opts.stack), or any
+ * event ("p0", "sys_enter_openat"), stack (the kernel stack, needs opts.stack), ustack
+ * (the user stack, needs opts.ustack), or any
  * field of the event (probe arguments, trace event fields). Values are a numeric field,
  * or pid/cpu. */
 #ifndef ST_AGGREGATE_FEED_H
@@ -22,7 +23,7 @@ struct st_feed_spec {
 
 /* What a key part is (the kernel engine maps them to hist trigger keys). */
 enum st_feed_key_kind { ST_KEY_COMM, ST_KEY_PID, ST_KEY_CPU, ST_KEY_EVENT, ST_KEY_STACK,
-			ST_KEY_FIELD };
+			ST_KEY_FIELD, ST_KEY_USTACK };
 
 struct st_feed;
 int st_feed_nkeys(const struct st_feed *f);
@@ -33,8 +34,13 @@ const char *st_feed_field(const struct st_feed *f);
 struct st_feed *st_feed_new(const struct st_feed_spec *s, struct st_err *err);
 void st_feed_free(struct st_feed *f);
 struct st_agg *st_feed_agg(struct st_feed *f);
-/* True when a key part is the stack. */
+/* True when a key part is the stack (kernel or user). */
 bool st_feed_wants_stack(const struct st_feed *f);
+/* True when a key part is the user stack (ustack). */
+bool st_feed_wants_ustack(const struct st_feed *f);
+/* Where ustack keys remember each task's modules (borrowed; required for ustack keys). */
+struct st_usyms;
+void st_feed_set_usyms(struct st_feed *f, struct st_usyms *u);
 
 /* Add one event. An event without one of the key fields or the value field is skipped
  * (another expression of the run may have them: `--hist v 'P a v=%0' 'R a'`). -1 only on

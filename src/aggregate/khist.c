@@ -60,6 +60,7 @@ bool st_khist_supports(const struct st_feed *f, bool dynamic, struct st_err *err
 		switch (st_feed_key(f, i, &name)) {
 		case ST_KEY_CPU:
 		case ST_KEY_STACK:
+		case ST_KEY_USTACK:
 			st_err_set(err, 0, "key '%s' is counted in user space", name);
 			return false;
 		case ST_KEY_COMM:

@@ -53,10 +53,15 @@ static struct st_agg_entry **sorted(struct st_agg *a, size_t top, size_t *n)
 	return v;
 }
 
-static void frame_name(const struct st_agg_print *p, unsigned long long pc, bool off,
-		       char *buf, size_t n)
+/* Frame i of stack part pt ('k' kernel, 'u' user). */
+static void part_frame(const struct st_agg_print *p, const struct st_agg_part *pt, int i,
+		       bool off, char *buf, size_t n)
 {
-	if (p->sym)
+	unsigned long long pc = st_agg_part_pc(pt, i);
+
+	if (pt->tag == 'u' && p->usym)
+		p->usym(pt->pid, pc, i > 0, off, buf, n, p->usym_ctx);
+	else if (pt->tag == 'k' && p->sym)
 		p->sym(pc, off, buf, n, p->sym_ctx);
 	else
 		snprintf(buf, n, "0x%llx", pc);
@@ -82,7 +87,7 @@ static void put_key_text(const struct st_agg_print *p, const struct st_agg_entry
 		else {
 			fputc('\n', p->f);
 			for (i = 0; i < pt.npc; i++) {
-				frame_name(p, st_agg_part_pc(&pt, i), true, frame, sizeof(frame));
+				part_frame(p, &pt, i, true, frame, sizeof(frame));
 				fprintf(p->f, "        %s\n", frame);
 			}
 		}
@@ -253,7 +258,7 @@ static void put_key_json(const struct st_agg_print *p, const struct st_agg_entry
 		else {
 			fputc('[', p->f);
 			for (i = 0; i < pt.npc; i++) {
-				frame_name(p, st_agg_part_pc(&pt, i), true, frame, sizeof(frame));
+				part_frame(p, &pt, i, true, frame, sizeof(frame));
 				if (i)
 					fputc(',', p->f);
 				st_json_str(p->f, frame);
@@ -338,10 +343,10 @@ static char *folded_line(const struct st_agg_print *p, const struct st_agg_entry
 	if (!f)
 		return NULL;
 	while ((used = st_agg_key_next(e->key + off, e->klen - off, &pt))) {
-		if (pt.tag == 'k') {
+		if (pt.tag == 'k' || pt.tag == 'u') {
 			has_stack = true;
 			for (i = pt.npc - 1; i >= 0; i--) {
-				frame_name(p, st_agg_part_pc(&pt, i), false, frame, sizeof(frame));
+				part_frame(p, &pt, i, false, frame, sizeof(frame));
 				fprintf(f, "%s%s", nparts++ ? ";" : "", frame);
 			}
 		} else if (pt.tag == 'n') {

@@ -204,6 +204,7 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.instance_dir = st_session_instance_dir(st->sess),
 		.tracefs_root = st_session_tracefs(st->sess)->root,
 		.stacks = st->o.stack,
+		.ustacks = st->o.ustack,
 		.stop = &st->stop,
 		.wake_percent = 0,
 		.on_idle = flush_idle,
@@ -256,7 +257,8 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 		    struct surftrace_err *err)
 {
 	struct st_session_opts so = {
-		.tracefs = st->o.tracefs, .stack = st->o.stack, .buffer_kb = st->o.buffer_kb,
+		.tracefs = st->o.tracefs, .stack = st->o.stack, .ustack = st->o.ustack,
+		.buffer_kb = st->o.buffer_kb,
 		.pids = st->o.pids, .npids = st->o.npids, .follow = st->o.follow,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 		.stop = &st->stop,
@@ -352,6 +354,7 @@ static int on_record(const struct st_event *ev, void *ctx)
 			.comm = event_comm(st, ev, comm, sizeof(comm)), .system = ev->system, .event = ev->name,
 			.expr = expr_of(st, ev), .stack = ev->stack, .nstack = ev->nstack,
 			.priv = &priv, .ts_ns = ev->ts,
+			.ustack = ev->ustack, .nustack = ev->nustack,
 		};
 
 		if (st->cb(&pub, st->cb_ctx))

@@ -69,6 +69,7 @@ int st_cmd_hive(int argc, char **argv);                       /* hive         cm
 /* Answers instead of event lines (cmd_agg.c): true when any aggregation option is set. */
 bool st_cli_aggregating(const struct st_cli_opts *o);
 bool st_cli_agg_needs_stack(const struct st_cli_opts *o);
+bool st_cli_agg_needs_ustack(const struct st_cli_opts *o);
 struct surftrace;
 /* Run the started-to-be session st (expressions added) and print the aggregates. */
 int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o);

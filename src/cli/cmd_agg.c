@@ -13,6 +13,7 @@
 #include "aggregate/feed.h"
 #include "aggregate/flame.h"
 #include "aggregate/khist.h"
+#include "aggregate/usyms.h"
 #include "cli/cli.h"
 #include "output/output.h"
 #include "util/json.h"
@@ -33,6 +34,7 @@ struct agg_run {
 	int implicit;          /* the feed --folded/--svg added (count by stack), -1 = none */
 	struct st_khist *kernel; /* the kernel engine (hist triggers), NULL = user space */
 	struct st_feed *klat;    /* --latency in the kernel: histogram of the synthetic event */
+	struct st_usyms *usyms;  /* names of user stack frames (ustack keys) */
 };
 
 static const char *const opt_names[] = { "count", "hist", "lhist", "sum", "min", "max", "avg" };
@@ -42,12 +44,12 @@ bool st_cli_aggregating(const struct st_cli_opts *o)
 	return o->naggs || o->latency || o->folded || o->svg;
 }
 
-static bool has_stack_key(const char *keys)
+static bool has_key(const char *keys, const char *word)
 {
 	const char *p = keys;
-	size_t n = strlen("stack");
+	size_t n = strlen(word);
 
-	while (p && (p = strstr(p, "stack"))) {
+	while (p && (p = strstr(p, word))) {
 		if ((p == keys || p[-1] == ',') && (p[n] == ',' || !p[n]))
 			return true;
 		p += n;
@@ -55,16 +57,48 @@ static bool has_stack_key(const char *keys)
 	return false;
 }
 
-bool st_cli_agg_needs_stack(const struct st_cli_opts *o)
+/* Only uprobes (P/R): their kernel stack is the breakpoint trap, the user one matters. */
+static bool only_uprobes(const struct st_cli_opts *o)
 {
 	int i;
 
-	if (o->folded || o->svg || has_stack_key(o->by))
+	for (i = 0; i < o->nexprs; i++) {
+		const char *e = o->exprs[i] + strspn(o->exprs[i], " \t");
+
+		if (*e != 'P' && *e != 'R')
+			return false;
+	}
+	return o->nexprs > 0;
+}
+
+/* The key --folded/--svg count by when no aggregation names a stack. */
+static const char *folded_key(const struct st_cli_opts *o)
+{
+	return only_uprobes(o) ? "ustack" : "stack";
+}
+
+static bool any_key(const struct st_cli_opts *o, const char *word)
+{
+	int i;
+
+	if (has_key(o->by, word))
 		return true;
 	for (i = 0; i < o->naggs; i++)
-		if (o->aggs[i].kind == ST_AGG_COUNT && has_stack_key(o->aggs[i].arg))
+		if (o->aggs[i].kind == ST_AGG_COUNT && has_key(o->aggs[i].arg, word))
 			return true;
 	return false;
+}
+
+bool st_cli_agg_needs_stack(const struct st_cli_opts *o)
+{
+	return any_key(o, "stack") ||
+	       ((o->folded || o->svg) && !any_key(o, "ustack") && !only_uprobes(o));
+}
+
+bool st_cli_agg_needs_ustack(const struct st_cli_opts *o)
+{
+	return any_key(o, "ustack") ||
+	       ((o->folded || o->svg) && !any_key(o, "stack") && only_uprobes(o));
 }
 
 static int bad(const char *opt, const char *arg, const struct st_err *e)
@@ -135,6 +169,7 @@ static int add_feed(struct agg_run *r, const struct st_cli_agg *ca)
 	r->feeds[r->nfeeds] = st_feed_new(&s, &e);
 	if (!r->feeds[r->nfeeds])
 		return bad(opt_names[s.kind], ca->arg, &e);
+	st_feed_set_usyms(r->feeds[r->nfeeds], r->usyms);
 	if (r->both) {
 		char name[160];
 
@@ -153,11 +188,14 @@ static int add_feed(struct agg_run *r, const struct st_cli_agg *ca)
 static int setup(struct agg_run *r)
 {
 	const struct st_cli_opts *o = r->o;
-	struct st_cli_agg stacks = { ST_AGG_COUNT, "stack" };
+	struct st_cli_agg stacks = { ST_AGG_COUNT, folded_key(o) };
 	struct st_err e = { 0 };
 	bool have_stack = false;
 	int i, rc;
 
+	r->usyms = st_usyms_new();
+	if (!r->usyms)
+		return 1;
 	for (i = 0; i < o->naggs; i++) {
 		if ((rc = add_feed(r, &o->aggs[i])))
 			return rc;
@@ -218,6 +256,12 @@ static void name_frame(unsigned long long pc, bool with_off, char *buf, size_t n
 		snprintf(buf, n, "%s", name);
 }
 
+static void name_uframe(int pid, unsigned long long pc, bool ret, bool with_off, char *buf,
+			size_t n, void *ctx)
+{
+	st_usyms_name(ctx, pid, pc, ret, with_off, buf, n);
+}
+
 static int write_svg(struct agg_run *r, struct st_agg *a, const struct st_agg_print *p)
 {
 	const char *path = r->o->svg;
@@ -251,7 +295,7 @@ static int print_all(struct agg_run *r, struct surftrace *st, bool last)
 {
 	const struct st_cli_opts *o = r->o;
 	struct st_agg_print p = { .f = stdout, .top = (size_t)o->top, .sym = name_frame,
-				  .sym_ctx = r };
+				  .sym_ctx = r, .usym = name_uframe, .usym_ctx = r->usyms };
 	struct st_agg *maps[2 * MAX_FEEDS + 2];
 	int i, n = 0, rc = 0;
 
@@ -456,5 +500,6 @@ int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o)
 	st_khist_free(r.kernel);
 	st_feed_free(r.klat);
 	st_addrsyms_free(r.syms);
+	st_usyms_free(r.usyms);
 	return rc;
 }

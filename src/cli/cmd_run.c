@@ -219,7 +219,8 @@ int st_cmd_run(const struct st_cli_opts *o)
 		/* answers instead of lines: nothing printed per event */
 		so.print = NULL;
 		so.kernel_comm = true;   /* comm keys exact for short-lived tasks too */
-		so.stack = o->stack || st_cli_agg_needs_stack(o);
+		so.stack = (o->stack && !st_cli_agg_needs_ustack(o)) || st_cli_agg_needs_stack(o);
+		so.ustack = st_cli_agg_needs_ustack(o);
 		/* Exact answers need every event: a deeper buffer than a live trace's
 		 * default absorbs bursts while the maps are printed. */
 		if (!so.buffer_kb)

@@ -54,6 +54,17 @@ int st_reader_load_format(struct st_reader *r, const char *sys, const char *name
 		r->stack_size_off = sz->offset;
 		r->stack_caller_off = cl->offset;
 	}
+	if (!strcmp(sys, "ftrace") && !strcmp(name, "user_stack")) {
+		struct tep_format_field *cl = tep_find_field(ev, "caller");
+		if (!cl)
+			return st_err_set(err, 0, "%s: no caller field", path);
+		r->byid[ev->id].is_stack = true;
+		r->ustack_id = ev->id;
+		r->ustack_caller_off = cl->offset;
+		r->ustack_max = cl->size / (int)sizeof(unsigned long long);
+		if (r->ustack_max > 64)
+			r->ustack_max = 64;
+	}
 	return 0;
 }
 

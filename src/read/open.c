@@ -142,9 +142,12 @@ static int open_cpus(struct st_reader *r, struct st_err *err)
 		}
 		c->kb = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST, KBUFFER_ENDIAN_SAME_AS_HOST);
 		c->page = malloc(r->subbuf);
-		if (r->stacks)
+		if (r->stacks || r->ustacks)
 			c->pend = malloc(r->subbuf);
-		if (!c->kb || !c->page || (r->stacks && !c->pend)) {
+		if ((r->stacks && r->ustacks) && !c->kstk)
+			c->kstk = malloc(r->subbuf);
+		if (!c->kb || !c->page || ((r->stacks || r->ustacks) && !c->pend) ||
+		    (r->stacks && r->ustacks && !c->kstk)) {
 			free(ids);
 			return st_err_set(err, 0, "out of memory");
 		}
@@ -177,13 +180,22 @@ static int setup_tep(struct st_reader *r, struct st_err *err)
 	return 0;
 }
 
-static int load_stack_format(struct st_reader *r, struct st_err *err)
+static int load_ftrace_format(struct st_reader *r, const char *name, struct st_err *err)
 {
 	char path[PATH_MAX];
-	st_rpath(path, "%s/events/ftrace/kernel_stack/format", r->dir);
+	st_rpath(path, "%s/events/ftrace/%s/format", r->dir, name);
 	if (access(path, R_OK))
-		st_rpath(path, "%s/events/ftrace/kernel_stack/format", r->root);
-	if (st_reader_load_format(r, "ftrace", "kernel_stack", path, err))
+		st_rpath(path, "%s/events/ftrace/%s/format", r->root, name);
+	return st_reader_load_format(r, "ftrace", name, path, err);
+}
+
+static int load_stack_format(struct st_reader *r, struct st_err *err)
+{
+	if (r->ustacks && load_ftrace_format(r, "user_stack", err))
+		return -1;
+	if (!r->stacks)
+		return 0;
+	if (load_ftrace_format(r, "kernel_stack", err))
 		return -1;
 	r->stackcap = (int)(r->subbuf / sizeof(unsigned long long));
 	r->stackbuf = malloc(r->subbuf);
@@ -204,6 +216,8 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	snprintf(r->dir, sizeof(r->dir), "%s", o->instance_dir);
 	set_root(r, o);
 	r->stacks = o->stacks;
+	r->ustacks = o->ustacks;
+	r->ustack_id = -1;
 	r->want_cpus = o->cpus;
 	r->nwant_cpus = o->ncpus;
 	r->stop = o->stop;
@@ -218,7 +232,7 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	long kb = read_long_file(path, 0);
 	r->subbuf = kb > 0 ? (size_t)kb * 1024 : (size_t)sysconf(_SC_PAGESIZE);
 	if (setup_tep(r, err) || open_cpus(r, err) ||
-	    (r->stacks && load_stack_format(r, err)))
+	    ((r->stacks || r->ustacks) && load_stack_format(r, err)))
 		goto fail;
 	r->comms = st_comms_new(r->root);
 	if (!r->comms) {
@@ -257,6 +271,7 @@ void st_reader_free(struct st_reader *r)
 			kbuffer_free(c->kb);
 		free(c->page);
 		free(c->pend);
+		free(c->kstk);
 	}
 	free(r->cpus);
 	free(r->pfds);

@@ -15,9 +15,9 @@
 #define PAGES_PER_WAKE 64      /* per CPU, before looking at the other CPUs again */
 #define PEND_MAX_NS 20000000LL /* a stack-waiting event older than this is flushed */
 
-static int emit(struct st_reader *r, struct st_rcpu *c, void *data, int size,
-		unsigned long long ts, const unsigned long long *stack, int nstack,
-		st_reader_cb cb, void *ctx)
+static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int size,
+		     unsigned long long ts, const unsigned long long *stack, int nstack,
+		     const unsigned long long *ustack, int nustack, st_reader_cb cb, void *ctx)
 {
 	struct tep_record rec = {
 		.ts = ts, .size = size, .record_size = size, .data = data,
@@ -33,6 +33,7 @@ static int emit(struct st_reader *r, struct st_rcpu *c, void *data, int size,
 		.cpu = c->cpu, .ts = ts, .system = tev->system, .name = tev->name,
 		.id = type, .tep = r->tep, .tev = tev, .rec = &rec,
 		.stack = nstack ? stack : NULL, .nstack = nstack,
+		.ustack = nustack ? ustack : NULL, .nustack = nustack,
 	};
 	ev.pid = tep_data_pid(r->tep, &rec);
 	ev.comm = st_comms_get(r->comms, ev.pid);
@@ -42,12 +43,37 @@ static int emit(struct st_reader *r, struct st_rcpu *c, void *data, int size,
 	return cb(&ev, ctx);
 }
 
+static int emit(struct st_reader *r, struct st_rcpu *c, void *data, int size,
+		unsigned long long ts, const unsigned long long *stack, int nstack,
+		st_reader_cb cb, void *ctx)
+{
+	return emit_both(r, c, data, size, ts, stack, nstack, NULL, 0, cb, ctx);
+}
+
 static int flush_pend(struct st_reader *r, struct st_rcpu *c, st_reader_cb cb, void *ctx)
 {
 	if (!c->has_pend)
 		return 0;
 	c->has_pend = false;
-	return emit(r, c, c->pend, c->pend_size, c->pend_ts, NULL, 0, cb, ctx);
+	/* with both stacks, a kernel stack may have come without its user stack */
+	return emit(r, c, c->pend, c->pend_size, c->pend_ts, c->nk ? c->kstk : NULL, c->nk,
+		    cb, ctx);
+}
+
+/* The user stack record: its caller[] up to the first 0 (older kernels end with
+ * ULONG_MAX). */
+static int ustack_of(struct st_reader *r, const char *data, int size, unsigned long long *out)
+{
+	int n = 0;
+	while (n < r->ustack_max &&
+	       r->ustack_caller_off + (n + 1) * (int)sizeof(unsigned long long) <= size) {
+		unsigned long long v;
+		memcpy(&v, data + r->ustack_caller_off + n * (int)sizeof(v), sizeof(v));
+		if (!v || v == ~0ULL)
+			break;
+		out[n++] = v;
+	}
+	return n;
 }
 
 static int stack_of(struct st_reader *r, const char *data, int size)
@@ -80,16 +106,30 @@ static long long now_ns(void)
 static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int size,
 		     unsigned long long ts, st_reader_cb cb, void *ctx)
 {
-	if (!r->stacks)
+	if (!r->stacks && !r->ustacks)
 		return emit(r, c, data, size, ts, NULL, 0, cb, ctx);
 	struct tep_record rec = { .data = data, .size = size, .cpu = c->cpu };
 	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
-	if (type == r->stack_id) {
+	if (r->stacks && type == r->stack_id) {
 		if (!c->has_pend)
 			return 0;  /* its event was not ours (or already flushed) */
 		int n = stack_of(r, data, size);
+		if (r->ustacks) {
+			/* the user stack record comes next: keep this one until then */
+			memcpy(c->kstk, r->stackbuf, (size_t)n * sizeof(*c->kstk));
+			c->nk = n;
+			return 0;
+		}
 		c->has_pend = false;
 		return emit(r, c, c->pend, c->pend_size, c->pend_ts, r->stackbuf, n, cb, ctx);
+	}
+	if (r->ustacks && type == r->ustack_id) {
+		if (!c->has_pend)
+			return 0;
+		int nu = ustack_of(r, data, size, c->ustk);
+		c->has_pend = false;
+		return emit_both(r, c, c->pend, c->pend_size, c->pend_ts, c->nk ? c->kstk : NULL,
+				 c->nk, c->ustk, nu, cb, ctx);
 	}
 	int rc = flush_pend(r, c, cb, ctx);
 	if (rc)
@@ -98,6 +138,7 @@ static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 	if ((size_t)size > r->subbuf)
 		size = (int)r->subbuf;
 	memcpy(c->pend, data, (size_t)size);
+	c->nk = 0;
 	c->pend_size = size;
 	c->pend_ts = ts;
 	c->pend_at.tv_sec = 0;
@@ -280,7 +321,7 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 		if (n < 0)
 			return st_err_set(err, 0, "poll: %s", strerror(errno));
 		int rc = n ? read_round(r, PAGES_PER_WAKE, true, cb, ctx, err) : 0;
-		if (!rc && r->stacks)
+		if (!rc && (r->stacks || r->ustacks))
 			rc = flush_all_pend(r, n ? PEND_MAX_NS : 0, cb, ctx);
 		if (rc)
 			return rc;

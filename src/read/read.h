@@ -23,6 +23,7 @@ struct st_reader_opts {
 	/* The tracefs root holding saved_cmdlines; NULL = derived from instance_dir. */
 	const char *tracefs_root;
 	bool stacks;                    /* attach ftrace/kernel_stack records (-s) */
+	bool ustacks;                   /* attach ftrace/user_stack records (userstacktrace) */
 	/* Stop when *stop becomes non-zero (set it from a signal handler); what is already
 	 * buffered in the kernel is drained and delivered first, for at most
 	 * ST_READ_DRAIN_MS and ST_READ_DRAIN_BYTES; at 2 (a second signal) the drain ends at
@@ -65,6 +66,8 @@ struct st_event {
 	struct tep_record *rec;         /* rec->data / rec->size: the raw record */
 	const unsigned long long *stack;/* kernel return addresses (with stacks), else NULL */
 	int nstack;
+	const unsigned long long *ustack;/* user addresses, innermost first (with ustacks) */
+	int nustack;
 };
 
 /* Return 0 to go on, non-zero to stop at once (e.g. -n COUNT reached; nothing more is

@@ -29,7 +29,7 @@ char *st_read_file(const char *path, size_t *len);
 /* One loaded event: what the reader needs per type id. */
 struct st_revent {
 	struct tep_event *tev;
-	bool is_stack;            /* ftrace/kernel_stack */
+	bool is_stack;            /* ftrace/kernel_stack or ftrace/user_stack */
 };
 
 struct st_rcpu {
@@ -43,6 +43,9 @@ struct st_rcpu {
 	unsigned long long pend_ts;
 	struct timespec pend_at;
 	bool has_pend;
+	unsigned long long *kstk; /* with both stacks: the kernel one, kept until the user one */
+	int nk;
+	unsigned long long ustk[64];
 	bool done;                /* EAGAIN in the current drain */
 	void *cur;                /* the record the merge stands on, NULL = none loaded */
 	unsigned long long cur_ts;
@@ -60,7 +63,9 @@ struct st_reader {
 	struct st_rcpu *cpus;
 	struct pollfd *pfds;
 	size_t subbuf;
-	bool stacks;
+	bool stacks, ustacks;
+	int ustack_id;            /* -1 until loaded */
+	int ustack_caller_off, ustack_max;
 	const unsigned long *want_cpus;  /* --cpu: only these (borrowed during open) */
 	size_t nwant_cpus;
 	volatile sig_atomic_t *stop;

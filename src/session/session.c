@@ -203,6 +203,8 @@ struct st_session *st_session_new(const struct st_session_opts *opts, struct st_
 	/* Nothing is recorded until every probe is in place (the original's last step). */
 	if (inst_write(s, "tracing_on", "0", err) < 0)
 		goto fail;
+	if (opts && opts->ustack && inst_write(s, "options/userstacktrace", "1", err) < 0)
+		goto fail;
 	if (opts && opts->stack && inst_write(s, "options/stacktrace", "1", err) < 0)
 		goto fail;
 	if (opts && opts->buffer_kb > 0) {

@@ -18,6 +18,7 @@ struct st_probe;
 struct st_session_opts {
 	const char *tracefs;   /* NULL: find or mount it */
 	bool stack;            /* instance options/stacktrace */
+	bool ustack;           /* instance options/userstacktrace */
 	long buffer_kb;        /* instance buffer_size_kb, 0 = kernel default */
 	int pid;               /* name tag, 0 = getpid() */
 	/* -p: record only events of these processes (every thread of each, through the

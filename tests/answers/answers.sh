@@ -241,6 +241,21 @@ else
 fi
 READY_EV=
 
+# 6b. User stacks of a uprobe (userstacktrace, frame pointers): -s --folded on P probes
+# folds the user stack, named from the task's maps: 5 calls of agg_leaf, reached from main
+# through agg_outer (at a function's entry the frame-pointer walk cannot see its direct
+# caller agg_middle, as bpftrace's ustack shows too). The SVG names agg_leaf.
+if start -s --folded --svg "$LIVE_TMP/u.svg" "P $WL:agg_leaf"; then
+	"$WL" stacks 5
+	finish
+	line=$(grep 'agg_leaf ' "$LIVE_TMP/out")
+	check "ustack folded: '...;main;agg_outer;agg_leaf 5' (got '$line')" \
+		bash -c "echo '$line' | grep -qE '(^|;)main;agg_outer;agg_leaf 5\$'"
+	check "ustack svg names agg_leaf" grep -q '<title>agg_leaf (5 samples' "$LIVE_TMP/u.svg"
+else
+	fail "surftrace -s --folded on a uprobe never became ready: $(head -3 "$LIVE_TMP/err")"
+fi
+
 # 7. Bad input: one line, exit 2, nothing left behind.
 "$ST" --lhist v,10,5,1 "P $WL:agg_value v=%0" >"$LIVE_TMP/o7" 2>"$LIVE_TMP/e7"; rc=$?
 check "--lhist MIN >= MAX: exit 2, one line naming the column" \

@@ -3,7 +3,8 @@
  *   workload values N      agg_value(v) for v = 1..N
  *   workload keys N        agg_value(v) for v = 1..N, each a distinct key (bench)
  *   workload sleep MS N    agg_sleep(MS) N times: each sleeps MS milliseconds
- *   workload stacks N      agg_leaf() N times through outer -> middle -> agg_leaf
+ *   workload stacks N      agg_leaf() N times through outer -> middle -> agg_leaf, then
+ *                          lives 1 s more (user stacks are named from its live maps)
  * It waits for a line on stdin first when given "-w" as the first argument, so a
  * tracer can be attached before the work starts. */
 #include <stdio.h>
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "stacks")) {
 		for (i = 0; i < n; i++)
 			agg_outer(i);
+		sleep(1);
 	} else {
 		return 2;
 	}
