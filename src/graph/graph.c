@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <event-parse.h>
 #include "graph/graph.h"
 #include "output/output.h"
@@ -157,6 +158,14 @@ static int configure(struct st_graph *g, struct st_err *err)
 	if (g->o.pid > 0) {
 		snprintf(num, sizeof(num), "%d", g->o.pid);
 		if (put(g, "set_ftrace_pid", num, err))
+			return -1;
+	}
+	/* Never graph ourselves: the reader's own read(2)s run through the kernel's code
+	 * too (kernels before 5.8 lack the file). */
+	snprintf(rel, sizeof(rel), "%sset_ftrace_notrace_pid", g->base);
+	if (g->o.pid != (int)getpid() && st_tracefs_exists(&g->t, rel)) {
+		snprintf(num, sizeof(num), "%d", (int)getpid());
+		if (put(g, "set_ftrace_notrace_pid", num, err))
 			return -1;
 	}
 	if (put(g, "current_tracer", "function_graph", err))

@@ -34,7 +34,22 @@ a_graph_depth() {
   pass "only depth 1 under do_filp_open"
 }
 
+# Never graph ourselves (issue 16 item 2): while it runs, surftrace's pid is in the
+# set_ftrace_notrace_pid of wherever it traces (its instance, or the top level); afterwards
+# the top level's is empty again.
+a_graph_notrace() {
+  TRIES=300 st_live 'cat $T/set_ftrace_notrace_pid $T/instances/surftrace_*/set_ftrace_notrace_pid 2>/dev/null' \
+    graph do_filp_open -t 2 -q
+  st_ok || return
+  local stp; stp=$(cat $W/stpid)
+  grep -qx "$stp" $W/trig || { fail "pid $stp never in set_ftrace_notrace_pid: $(sort -u $W/trig | head -3 | tr '\n' ' ')"; return; }
+  grep -q '^no pid' $T/set_ftrace_notrace_pid || [ ! -s $T/set_ftrace_notrace_pid ] ||
+    { fail "top-level set_ftrace_notrace_pid left: $(head -1 $T/set_ftrace_notrace_pid)"; return; }
+  pass "surftrace ($stp) excluded from its own graph, restored afterwards"
+}
+
 run_check ans/graph a_graph
+run_check ans/graph_notrace a_graph_notrace
 run_check ans/graph_depth a_graph_depth
 
 # ---- the two engines: the kernel's hist triggers and user space, same answers ----------
