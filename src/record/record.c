@@ -143,6 +143,8 @@ int st_recorder_finish(struct st_recorder *r, const char *tracefs_root,
 	/* the library reports through its log; we report through err */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	out = tracecmd_output_create(r->path);
+	if (out)
+		tracecmd_set_quiet(out, true);   /* no "CPU0 data recorded at ..." on stdout */
 	if (!out || tracecmd_output_set_trace_dir(out, tracefs_root) < 0 ||
 	    tracecmd_output_write_headers(out, nevents ? list : NULL) < 0 || tracecmd_write_cmdlines(out) < 0 ||
 	    !tracecmd_add_option(out, ST_RECORD_OPTION, (int)strlen(meta) + 1, meta) ||

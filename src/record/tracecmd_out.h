@@ -3,6 +3,7 @@
  * -dev package does not ship. These are its prototypes, for exactly the calls we make. */
 #ifndef ST_RECORD_TRACECMD_OUT_H
 #define ST_RECORD_TRACECMD_OUT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <trace-cmd.h>
 
@@ -14,6 +15,7 @@ struct tracecmd_event_list {
 };
 
 struct tracecmd_output *tracecmd_output_create(const char *output_file);
+void tracecmd_set_quiet(struct tracecmd_output *handle, bool set_quiet);
 int tracecmd_output_set_trace_dir(struct tracecmd_output *handle, const char *tracing_dir);
 int tracecmd_output_write_headers(struct tracecmd_output *handle,
 				  struct tracecmd_event_list *list);
