@@ -11,6 +11,7 @@ struct st_cli_opts {
 	int nbtfs;
 	const char *kernel;      /* --kernel RELEASE (a GLOB with --bundle-out): hive entries */
 	char kernel_btf[4096];   /* the hive's BTF file for --kernel (then also in btf) */
+	char kernel_readme[4096];/* its tracefs README when the hive recorded one, else "" */
 	const char *file;        /* -f */
 	const char *output;      /* -o FILE: write a shell script */
 	const char *vmlinux;     /* -v */

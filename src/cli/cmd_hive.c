@@ -11,11 +11,14 @@
 
 static const char hive_usage[] =
 "usage: surftrace hive add DIR SOURCE... [--release R] [--distro D] [--arch A] [--dwarf]\n"
+"                          [--readme TRACEFS_README]\n"
 "       surftrace hive list DIR [--json]\n"
 "       surftrace hive rm DIR RELEASE|BUILD-ID...\n"
 "  SOURCE: a Debian -dbg .deb, an RPM kernel-debuginfo package, a vmlinux with DWARF or\n"
 "  .BTF, or a raw BTF file (with --release). Entries already there (same build id or same\n"
 "  source) are skipped. --dwarf makes BTF from DWARF even when the image has .BTF.\n"
+"  --readme records that kernel's tracefs README (what fetch syntax it accepts); the\n"
+"  running kernel's is recorded by itself.\n"
 "examples:\n"
 "  surftrace hive add ~/hive linux-image-6.1.0-13-amd64-dbg_6.1.55-1_amd64.deb\n"
 "  surftrace hive add ~/hive kernel-debuginfo-4.18.0-513.el8.x86_64.rpm\n"
@@ -64,6 +67,7 @@ static int hive_add(int argc, char **argv)
 		{ "distro", required_argument, NULL, 'd' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "dwarf", no_argument, NULL, 'D' },
+		{ "readme", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -71,12 +75,13 @@ static int hive_add(int argc, char **argv)
 	int c, i, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:d:a:Dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:d:a:DR:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.release = optarg; break;
 		case 'd': o.distro = optarg; break;
 		case 'a': o.arch = optarg; break;
 		case 'D': o.dwarf = true; break;
+		case 'R': o.readme = optarg; break;
 		case 'h': fputs(hive_usage, stdout); return 0;
 		default: fputs(hive_usage, stderr); return 2;
 		}

@@ -34,7 +34,8 @@ void st_cli_show_probe(const struct st_probe *p, bool json)
 int st_cmd_show(const struct st_cli_opts *o)
 {
 	struct st_translator_opts to = { .arch = o->arch, .btf_path = o->btf,
-					 .vmlinux = o->vmlinux };
+					 .vmlinux = o->vmlinux,
+					 .readme = o->kernel_readme[0] ? o->kernel_readme : NULL };
 	struct st_translator *tr;
 	struct st_err err = { 0 };
 	int i, rc = 0;

@@ -436,6 +436,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		o.btf = o.kernel_btf;
+		st_hive_readme_of(o.kernel_btf, o.kernel_readme, sizeof(o.kernel_readme));
 	}
 
 	exprs = calloc((size_t)argc + 1, sizeof(*exprs));

@@ -63,6 +63,8 @@ struct st_translator_opts {
 	const char *tracefs;   /* NULL = find it; used read-only for event formats */
 	const char *vmlinux;   /* DWARF for arguments at func+off; NULL = the running kernel's
 	                          debuginfo vmlinux where installed (not with btf_path) */
+	const char *readme;    /* the target kernel's tracefs README (a hive entry's copy);
+	                          NULL = the running kernel's when translating for it */
 };
 
 struct st_translator;

@@ -19,6 +19,7 @@
 #include "types/types.h"
 #include "types/usym.h"
 #include "compile/kdef.h"
+#include "compile/kcaps.h"
 
 struct ubin {
 	char *path;
@@ -36,6 +37,9 @@ struct st_translator {
 	struct st_ksyms *ksyms;
 	bool ksyms_tried;
 	char tracefs[64];         /* "" when not readable */
+	char *readme;             /* the target's tracefs README, NULL: tracefs/README */
+	struct st_kcaps caps;     /* what the target's parser accepts (kcaps.h) */
+	bool caps_loaded;
 	struct ubin *ubins;
 	int nubins;
 	struct st_types *basic;   /* C base types, for binaries without DWARF */
@@ -69,6 +73,8 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 	}
 	if (o && o->vmlinux)
 		tr->vmlinux = strdup(o->vmlinux);
+	if (o && o->readme)
+		tr->readme = strdup(o->readme);
 	if (o && o->ksyms_path && *o->ksyms_path)
 		tr->ksyms_path = strdup(o->ksyms_path);
 	/* The running kernel's function list only describes the running kernel. */
@@ -102,6 +108,7 @@ void st_translator_free(struct st_translator *tr)
 	st_types_free(tr->types);
 	st_ksyms_free(tr->ksyms);
 	free(tr->btf_path);
+	free(tr->readme);
 	free(tr->ksyms_path);
 	free(tr->vmlinux);
 	st_dwarf_file_close(tr->kdwarf);
@@ -537,6 +544,24 @@ static int compile_event(struct st_translator *tr, const struct st_line *l, stru
 	return 0;
 }
 
+/* The target kernel's capabilities: a given README (a hive entry's), else the running
+ * kernel's tracefs README when translating for it; unknown (everything allowed) else. */
+static const struct st_kcaps *target_caps(struct st_translator *tr)
+{
+	char path[128];
+
+	if (!tr->caps_loaded) {
+		tr->caps_loaded = true;
+		if (tr->readme) {
+			st_kcaps_read(tr->readme, &tr->caps);
+		} else if (tr->tracefs[0] && !tr->btf_path) {
+			snprintf(path, sizeof(path), "%s/README", tr->tracefs);
+			st_kcaps_read(path, &tr->caps);
+		}
+	}
+	return &tr->caps;
+}
+
 int st_translate(struct st_translator *tr, const char *text, int index, struct st_probe **out,
 		 struct st_err *err)
 {
@@ -621,10 +646,16 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 	{
 		/* What cannot become a definition fails here, at translation (-S too). */
 		char *def = st_probe_definition(p, NULL, err);
+		int bad;
 
 		if (!def)
 			goto fail;
 		free(def);
+		/* ...and what the target kernel's parser does not take (its README). */
+		if (st_kcaps_check(target_caps(tr), p, &bad, err)) {
+			err->col = bad >= 0 && (size_t)bad < l->nargs ? l->args[bad].col : 0;
+			goto fail;
+		}
 	}
 done:
 	st_line_free(l);

@@ -19,6 +19,8 @@ struct st_hive_add_opts {
 	const char *distro;   /* NULL: from the banner/release, else the package kind */
 	const char *arch;     /* raw BTF only (others say it in their ELF header); NULL: host */
 	bool dwarf;           /* convert DWARF even when the image carries .BTF */
+	const char *readme;   /* that kernel's tracefs README; NULL: the running kernel's when
+	                         the entry is the running kernel (same release and arch) */
 	struct st_hive_progress progress;
 };
 

@@ -179,9 +179,51 @@ static const char *host_arch(void)
 	return !strcmp(u.machine, "arm64") ? "aarch64" : u.machine;
 }
 
+/* The entry's README: the one given, else the running kernel's tracefs README when the
+ * entry is this kernel (what fetch syntax it takes: compile/kcaps.h). */
+static int record_readme(const char *dir, const struct st_hive_entry *e, const char *given,
+			 struct st_err *err)
+{
+	static const char *const live[] = { "/sys/kernel/tracing/README",
+					    "/sys/kernel/debug/tracing/README" };
+	char path[4096], *text = NULL, *slash;
+	struct utsname u;
+	size_t i, len;
+	FILE *f;
+	int ok;
+
+	if (given) {
+		text = st_slurp(given);
+		if (!text)
+			return st_err_set(err, 0, "cannot read %s: %s", given, strerror(errno));
+	} else if (!uname(&u) && !strcmp(u.release, e->release) && !strcmp(host_arch(), e->arch)) {
+		for (i = 0; !text && i < sizeof(live) / sizeof(live[0]); i++)
+			text = st_slurp(live[i]);
+	}
+	if (!text)
+		return 0;
+	if (st_hive_path(dir, e, "readme", path, sizeof(path)) || !(slash = strrchr(path, '/'))) {
+		free(text);
+		return st_err_set(err, 0, "path too long under %s", dir);
+	}
+	*slash = '\0';
+	if (mkdirs(path, err)) {
+		free(text);
+		return -1;
+	}
+	*slash = '/';
+	len = strlen(text);
+	f = fopen(path, "w");
+	ok = f && fwrite(text, 1, len, f) == len;
+	if (f)
+		ok = !fclose(f) && ok;
+	free(text);
+	return ok ? 0 : st_err_set(err, 0, "cannot write %s: %s", path, strerror(errno));
+}
+
 /* Already in the hive: the same source bytes, or the same build id on the same arch. */
 static bool known(const char *dir, const char *sha, const char *arch, const char *build_id,
-		  struct st_hive_entry *out)
+		  const char *release, struct st_hive_entry *out)
 {
 	struct st_hive_entry *v;
 	size_t n, i;
@@ -190,6 +232,9 @@ static bool known(const char *dir, const char *sha, const char *arch, const char
 	if (st_hive_load(dir, &v, &n, NULL))
 		return false;
 	for (i = 0; i < n && !hit; i++) {
+		/* --release names another kernel than the one recorded: not the same entry */
+		if (release && strcmp(v[i].release, release))
+			continue;
 		if ((sha && !strcmp(v[i].sha256, sha)) ||
 		    (build_id && *build_id && !strcmp(v[i].arch, arch) &&
 		     !strcmp(v[i].build_id, build_id))) {
@@ -267,7 +312,7 @@ int st_hive_add(const char *dir, const char *source, const struct st_hive_add_op
 		return -1;
 	if (file_sha256(source, out->sha256, o, err))
 		return -1;
-	if (known(dir, out->sha256, NULL, NULL, out))
+	if (known(dir, out->sha256, NULL, NULL, o->release, out))
 		return ST_HIVE_SKIPPED;
 	snprintf(out->source, sizeof(out->source), "%s", base_name(source));
 	for (char *p = out->source; *p; p++)
@@ -309,7 +354,7 @@ int st_hive_add(const char *dir, const char *source, const struct st_hive_add_op
 			   source, out->arch);
 		goto out;
 	}
-	if (known(dir, NULL, out->arch, out->build_id, out)) {
+	if (known(dir, NULL, out->arch, out->build_id, o->release, out)) {
 		rc = ST_HIVE_SKIPPED;
 		goto out;
 	}
@@ -328,6 +373,7 @@ int st_hive_add(const char *dir, const char *source, const struct st_hive_add_op
 	if (write_kind(dir, out, "btf", btf, write_raw, err) ||
 	    write_kind(dir, out, "head", btf, write_header, err) ||
 	    write_kind(dir, out, "funcs", btf, write_funcs, err) ||
+	    record_readme(dir, out, o->readme, err) ||
 	    st_hive_index_put(dir, out, err))
 		goto out;
 	rc = ST_HIVE_ADDED;

@@ -99,10 +99,6 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 		btf = load_vmlinux_mapped(sys);
 		if (!btf && !access(sys, F_OK))
 			btf = btf__parse_raw(sys);
-		/* libbpf's other places (/boot/vmlinux-R... with .BTF), unless a test
-		 * simulates a kernel without BTF. */
-		if (!btf && access(sys, F_OK) && !getenv("SURFTRACE_SYSFS_BTF"))
-			btf = btf__load_vmlinux_btf();
 		if (!btf && access(sys, F_OK))
 			btf = load_from_hive(err);
 		else if (!btf)

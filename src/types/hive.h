@@ -5,6 +5,7 @@
  *   DIR/<arch>/btf/<distro>/<release>          raw BTF (--btf accepts it)
  *   DIR/<arch>/head/<distro>/<release>         vmlinux.h for lbc (btf_dump)
  *   DIR/<arch>/funcs/<distro>/<release>        "name<TAB>prototype" per BTF function
+ *   DIR/<arch>/readme/<distro>/<release>       that kernel's tracefs README, when known
  *
  * index lines: "<release> <arch> <distro> <build-id|-> <sha256-of-source> <source name>".
  * The index is rewritten whole (temporary file + rename, under a lock on DIR/index.lock),
@@ -25,7 +26,7 @@ struct st_hive_entry {
 	char source[256];     /* the source's file name */
 };
 
-/* Path of one of an entry's files; kind is "btf", "head" or "funcs". */
+/* Path of one of an entry's files; kind is "btf", "head", "funcs" or "readme". */
 int st_hive_path(const char *dir, const struct st_hive_entry *e, const char *kind,
 		 char *out, size_t n);
 
@@ -53,6 +54,10 @@ const char *st_hive_dir(const char *dir);
  * --kernel. 0 with path, or -1 with a one-line err naming `hive list`. */
 int st_hive_kernel_btf(const char *dir, const char *arch, const char *release, char *path,
 		       size_t n, struct st_err *err);
+
+/* The README recorded beside an entry's BTF file (btf_path as st_hive_kernel_btf gives
+ * it): 0 with its path, -1 (out "") when the entry has none. */
+int st_hive_readme_of(const char *btf_path, char *out, size_t n);
 
 /* The running kernel's entry (it has no /sys/kernel/btf): same arch and build id
  * (/sys/kernel/notes), else same release (uname -r). 0 with the BTF file's path, or -1

@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static const char *kinds[] = { "btf", "head", "funcs" };
+static const char *kinds[] = { "btf", "head", "funcs", "readme" };
 
 int st_hive_path(const char *dir, const struct st_hive_entry *e, const char *kind,
 		 char *out, size_t n)
@@ -337,5 +337,21 @@ int st_hive_resolve(const char *btf, const char *kernel, const char *arch, char 
 		return st_hive_kernel_btf(st_hive_dir(NULL), arch, kernel, path, n, err);
 	if (btf && snprintf(path, n, "%s", btf) >= (int)n)
 		return st_err_set(err, 0, "path too long: %s", btf);
+	return 0;
+}
+
+int st_hive_readme_of(const char *btf_path, char *out, size_t n)
+{
+	const char *k = strstr(btf_path, "/btf/");
+	int w;
+
+	if (!k)
+		return -1;
+	w = snprintf(out, n, "%.*s/readme/%s", (int)(k - btf_path), btf_path, k + 5);
+	if (w < 0 || (size_t)w >= n || access(out, R_OK)) {
+		if (n)
+			out[0] = '\0';
+		return -1;
+	}
 	return 0;
 }

@@ -1,32 +1,15 @@
 #!/bin/bash
 # Fetches the two lab kernels (Debian 12's 6.1 cloud kernel, 6.12 from bookworm-backports)
-# Uses a PRIVATE apt source list, lists dir and cache dir so the machine's apt state is
-# untouched. Idempotent: a kernel already extracted is not fetched again.
+# into the shared lab cache (_cache.sh: /var/cache/surftrace/lab), through a PRIVATE apt
+# source list, lists dir and cache dir so the machine's apt state is untouched.
+# Idempotent: a kernel already extracted is not fetched again.
 set -eu
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
-C="$ROOT/.cache/lab"
-APT="$C/apt"
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$C/debs"
-
-# All apt calls go through this wrapper: private sources, lists and caches.
-apt_private() {
-  apt-get -q -o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=- \
-    -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache" \
-    -o Dir::Cache::pkgcache="$APT/cache/pkgcache.bin" \
-    -o Dir::Cache::srcpkgcache="$APT/cache/srcpkgcache.bin" \
-    -o APT::Sandbox::User=root "$@"
-}
-
-write_sources() {
-  local m=${LAB_MIRROR:-http://deb.debian.org/debian}
-  cat >"$APT/sources.list" <<SRC
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $m bookworm main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $m bookworm-updates main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $m bookworm-backports main
-SRC
-}
+. tests/lab/_cache.sh
+# One fetch at a time in the shared cache (several clones may run the lab at once).
+exec 8>"$C/fetch.lock"
+flock 8
 
 # The real image package behind the meta package, from a given release (policy picks the
 # highest version; for 6.12 we pin the backports candidate with -t).

@@ -18,7 +18,7 @@ OUT=$ROOT/$B/lab
 KERNELS=${LAB_KERNELS:-6.1 6.12}
 LAB_ST=${LAB_ST:-$ROOT/build-static/surftrace}
 LAB_LBC_BIN=${LAB_LBC_BIN:-$ROOT/build-static/lbc}
-TIMEOUT=${LAB_TIMEOUT:-280}
+TIMEOUT=${LAB_TIMEOUT:-$([ "${LAB_NOBTF:-1}" != 0 ] && echo 560 || echo 280)}
 MIN=${LAB_MIN_CHECKS:-25}
 C=$ROOT/.cache/lab
 mkdir -p "$OUT"
@@ -38,6 +38,16 @@ if [ -n "$missing" ]; then nok "lab/host-tools: missing$missing"; echo "1..$N"; 
 if ! bash tests/lab/_fetch.sh >"$OUT/fetch.log" 2>&1; then
   nok "lab/fetch: kernels not available (see $OUT/fetch.log)"; tail -3 "$OUT/fetch.log" | sed 's/^/# /'
   echo "1..$N"; exit 1
+fi
+
+# No-BTF mode (LAB_NOBTF=0 turns it off): each kernel's -dbg package, downloaded once, and
+# a hive made once from its DWARF by the host's surftrace (tests/lab/_fetch_dbg.sh).
+if [ "${LAB_NOBTF:-1}" != 0 ]; then
+  if ! bash tests/lab/_fetch_dbg.sh "$ROOT/$B/surftrace" $KERNELS >"$OUT/fetch_dbg.log" 2>&1; then
+    nok "lab/nobtf-fetch: no hive for the no-BTF mode (see $OUT/fetch_dbg.log)"
+    tail -3 "$OUT/fetch_dbg.log" | sed 's/^/# /'
+  fi
+  sed 's/^/# /' "$OUT/fetch_dbg.log"
 fi
 
 # The static surftrace and lbc: (re)built here unless LAB_NO_BUILD (make is a no-op when they
@@ -61,6 +71,11 @@ make_payload() {
   cp tests/lab/guest/init "$d/init"
   cp tests/lab/guest/lib.sh tests/lab/guest/[0-9][0-9]_*.sh "$d/lab/"
   for n in labtool lab_fork lab_open lab_udp lab_sel lab_loop lab_write; do cp "$LABTOOL" "$d/lab/bin/$n"; done
+  # No-BTF mode: this kernel's hive (index and BTF only) and the call recorder.
+  if [ "${LAB_NOBTF:-1}" != 0 ] && [ -s "$C/hive/$ver/index" ]; then
+    (cd "$C/hive/$ver" && find index */btf -type f | cpio -pdm --quiet "$d/lab/hive")
+    cp tests/lab/guest/st_rec "$d/lab/bin/st_rec"
+  fi
   if [ -s "$C/$ver/mod/veth.ko" ]; then mkdir -p "$d/lab/mod"; cp "$C/$ver/mod/veth.ko" "$d/lab/mod/"; fi
   if [ -x "$LAB_ST" ]; then
     if file -L "$LAB_ST" | grep -q 'statically linked'; then cp "$LAB_ST" "$d/lab/bin/surftrace"
@@ -87,7 +102,7 @@ make_payload() {
   {
     echo "KVER=$ver"
     bash tests/lab/_offsets.sh "$C/$ver/vmlinux" "$C/$ver/mod/veth.ko"
-    for v in LAB_ONLY LAB_BREAK LAB_VERBOSE LAB_LBC CHECK_TIMEOUT TRIES; do
+    for v in LAB_ONLY LAB_BREAK LAB_VERBOSE LAB_LBC LAB_NOBTF CHECK_TIMEOUT TRIES; do
       [ -n "${!v:-}" ] && printf "%s='%s'\n" "$v" "${!v}"
     done
   } >"$d/lab/env"

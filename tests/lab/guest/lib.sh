@@ -14,6 +14,11 @@ if [ "${LAB_BREAK:-}" = comm ] && [ -f /lab/broken.btf ] && [ -x $ST ]; then
   chmod +x /lab/bin/st_broken
   ST=/lab/bin/st_broken
 fi
+# No-BTF mode (90_nobtf.sh): the first pass records every surftrace call (st_rec) to
+# replay it with -S once the BTF is hidden.
+if [ -d /lab/hive ] && [ "$ST" = /lab/bin/surftrace ] && [ -x /lab/bin/st_rec ]; then
+  ST=/lab/bin/st_rec
+fi
 W=/tmp/w                        # per-check scratch dir, emptied before each check
 CHECK_TIMEOUT=${CHECK_TIMEOUT:-120}
 TRIES=${TRIES:-60}
@@ -45,8 +50,8 @@ sweep_tracefs() {
     while read -r d; do echo "$d" >>$T/dynamic_events; done
 }
 
-run_check() { # NAME FUNCTION [ARGS...]
-  local name=$1 log=/tmp/log.$(echo "$1" | tr / _) v wd
+run_check() { # NAME FUNCTION [ARGS...]   (CHECK_PREFIX: "nobtf/" in the no-BTF pass)
+  local name=${CHECK_PREFIX:-}$1 log=/tmp/log.$(echo "${CHECK_PREFIX:-}$1" | tr / _) v wd
   shift
   if [ -n "${LAB_ONLY:-}" ] && ! echo "$name" | grep -qE "$LAB_ONLY"; then return 0; fi
   rm -rf $W; mkdir -p $W
