@@ -1,5 +1,7 @@
 /* --bundle-out FILE [--btf B[@RELEASE] ...] EXPR...: translate for the running kernel and
- * for every --btf, write one bundle.  --bundle FILE [--list | -S]: pick the entry of the
+ * for every --btf, write one bundle; with --kernel GLOB (and --hive DIR), for every hive
+ * entry whose release matches instead of the running kernel, reporting each kernel that
+ * fails and writing the others.  --bundle FILE [--list | -S]: pick the entry of the
  * kernel we run on and trace with it (or list the kernels / show the translation). */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +17,8 @@
 #include "discover/bundle.h"
 #include "discover/bundle_run.h"
 #include "session/script.h"
+#include "discover/glob.h"
+#include "types/hive.h"
 #include "types/kident.h"
 #include "types/types.h"
 #include "util/json.h"
@@ -26,6 +30,8 @@
 struct target {
 	char path[PATH_MAX];
 	char release[128];
+	char arch[16];            /* a hive entry's; "" = -a / the host's */
+	char readme[PATH_MAX];    /* a hive entry's tracefs README, "" when none */
 	bool running;
 };
 
@@ -48,24 +54,31 @@ static void parse_target(const char *arg, struct target *t)
  * no BTF) or 2 (an expression does not translate for that kernel). */
 static int add_kernel(struct st_bundle *b, const struct st_cli_opts *o, const struct target *t)
 {
-	struct st_translator_opts to = { .arch = o->arch };
-	const struct st_arch *arch = st_arch_find(o->arch);
+	struct st_translator_opts to = { .arch = t->arch[0] ? t->arch : o->arch,
+					 .readme = t->readme[0] ? t->readme : NULL };
+	const struct st_arch *arch = st_arch_find(to.arch);
 	struct st_kernel_id self;
 	struct st_translator *tr;
 	struct st_probe **probes;
 	struct st_types *types;
 	struct st_err err = { 0 };
 	char identity[64];
-	const char *label = t->running ? "the running kernel" : t->path;
+	char label[PATH_MAX + 200];
 	int i;
 
+	if (t->running)
+		snprintf(label, sizeof(label), "the running kernel");
+	else if (t->arch[0])
+		snprintf(label, sizeof(label), "%s %s", t->release, t->arch);
+	else
+		snprintf(label, sizeof(label), "%s", t->path);
 	if (!arch) {
-		fprintf(stderr, "surftrace: error: unknown architecture '%s'\n", o->arch);
+		fprintf(stderr, "surftrace: error: unknown architecture '%s'\n", to.arch);
 		return 2;
 	}
 	types = st_types_open(t->running ? NULL : t->path, &err);
 	if (!types) {
-		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		fprintf(stderr, "surftrace: error: for %s: %s\n", label, err.msg);
 		return 1;
 	}
 	snprintf(identity, sizeof(identity), "%s", st_types_identity(types));
@@ -104,12 +117,57 @@ static int add_kernel(struct st_bundle *b, const struct st_cli_opts *o, const st
 	return 0;
 }
 
+/* --kernel GLOB: every hive entry whose release matches (and whose arch is -a's, when
+ * given), each translated on its own; a kernel that fails is reported and left out.
+ * Returns 0 when all went in, else the worst status (nothing is written when none did). */
+static int add_hive_kernels(struct st_bundle *b, const struct st_cli_opts *o, int *matched)
+{
+	const char *dir = st_hive_dir(NULL);
+	const struct st_arch *want = o->arch ? st_arch_find(o->arch) : NULL;
+	struct st_hive_entry *v;
+	struct st_err err = { 0 };
+	struct target t;
+	size_t n, i;
+	int rc = 0, r;
+
+	*matched = 0;
+	if (!dir) {
+		fprintf(stderr, "surftrace: error: --kernel %s needs a hive: --hive DIR or "
+			"SURFTRACE_HIVE=DIR\n", o->kernel);
+		return 1;
+	}
+	if (st_hive_load(dir, &v, &n, &err)) {
+		fprintf(stderr, "surftrace: error: %s\n", err.msg);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!st_glob_match(o->kernel, v[i].release) ||
+		    (want && strcmp(st_arch_name(want), v[i].arch)))
+			continue;
+		(*matched)++;
+		memset(&t, 0, sizeof(t));
+		snprintf(t.release, sizeof(t.release), "%s", v[i].release);
+		snprintf(t.arch, sizeof(t.arch), "%s", v[i].arch);
+		if (st_hive_path(dir, &v[i], "btf", t.path, sizeof(t.path)))
+			continue;
+		st_hive_readme_of(t.path, t.readme, sizeof(t.readme));
+		r = add_kernel(b, o, &t);
+		if (r > rc)
+			rc = r;
+	}
+	free(v);
+	if (!*matched)
+		fprintf(stderr, "surftrace: error: no kernel in the hive %s matches '%s' (see "
+			"'surftrace hive list %s')\n", dir, o->kernel, dir);
+	return *matched ? rc : 1;
+}
+
 static int bundle_out(const struct st_cli_opts *o)
 {
 	struct st_bundle *b;
 	struct st_err err = { 0 };
 	struct target t;
-	int i, rc = 0;
+	int i, rc = 0, matched = 0;
 
 	if (!o->nexprs) {
 		fprintf(stderr, "surftrace: --bundle-out needs expressions\n");
@@ -118,14 +176,32 @@ static int bundle_out(const struct st_cli_opts *o)
 	b = st_bundle_new();
 	if (!b)
 		return 1;
-	memset(&t, 0, sizeof(t));
-	t.running = true;
-	rc = add_kernel(b, o, &t);
-	for (i = 0; rc == 0 && i < o->nbtfs; i++) {
-		parse_target(o->btfs[i], &t);
+	if (o->kernel) {
+		rc = add_hive_kernels(b, o, &matched);
+	} else {
+		memset(&t, 0, sizeof(t));
+		t.running = true;
 		rc = add_kernel(b, o, &t);
 	}
-	if (rc == 0 && st_bundle_save(b, o->bundle_out, &err)) {
+	for (i = 0; (rc == 0 || o->kernel) && i < o->nbtfs; i++) {
+		int r;
+
+		parse_target(o->btfs[i], &t);
+		r = add_kernel(b, o, &t);
+		if (r > rc)
+			rc = r;
+	}
+	/* --kernel: the kernels that translated are written; the exit status still says
+	 * that some did not. */
+	if (o->kernel && b->n) {
+		if (rc)
+			fprintf(stderr, "surftrace: %s: %zu of %d kernels written; the others are "
+				"reported above\n", o->bundle_out, b->n, matched + o->nbtfs);
+		if (st_bundle_save(b, o->bundle_out, &err)) {
+			fprintf(stderr, "surftrace: error: %s\n", err.msg);
+			rc = 1;
+		}
+	} else if (rc == 0 && st_bundle_save(b, o->bundle_out, &err)) {
 		fprintf(stderr, "surftrace: error: %s\n", err.msg);
 		rc = 1;
 	}
