@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "types/kident.h"
 #include "types/usym.h"
 #include "util/err.h"
 
@@ -46,6 +47,7 @@ int st_cmd_btfgen(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
 	struct st_err err = {0};
+	struct st_kident id;
 	struct btf *btf;
 	int i, rc;
 
@@ -66,7 +68,10 @@ int st_cmd_btfgen(int argc, char **argv)
 		fputs(btfgen_usage, stderr);
 		return 2;
 	}
-	btf = st_dwarf_to_btf(in, &err);
+	/* A kernel image (it names itself in linux_banner) is converted the way the kernel's
+	 * own BTF is made: the hive does the same. */
+	btf = !st_kident_read(in, &id, NULL) && id.banner[0] ? st_dwarf_to_btf_kernel(in, &err)
+							      : st_dwarf_to_btf(in, &err);
 	if (!btf) {
 		fprintf(stderr, "surftrace: error: %s\n", err.msg);
 		return 1;

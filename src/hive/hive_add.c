@@ -284,7 +284,7 @@ static struct btf *image_btf(const char *image, const struct st_kident *id, bool
 			   "kernel's -dbg or debuginfo package instead)", source);
 		return NULL;
 	}
-	return st_dwarf_to_btf(image, err);
+	return st_dwarf_to_btf_kernel(image, err);
 }
 
 static const char *base_name(const char *p)

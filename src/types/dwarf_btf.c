@@ -103,11 +103,44 @@ static bool is_type_tag(int tag)
 	return false;
 }
 
-/* A function with a body or at least a name of its own: not a mere declaration. */
-static bool is_function(Dwarf_Die *die)
+static int by_name(const void *a, const void *b)
 {
-	return dwarf_tag(die) == DW_TAG_subprogram && !dwarf_hasattr(die, DW_AT_declaration) &&
-	       dwarf_diename(die) != NULL;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A function with a body or at least a name of its own: not a mere declaration. For a
+ * kernel image, as pahole makes the kernel's BTF: only a function with a symbol of exactly
+ * its name, so compiler clones (foo.constprop.0) and inlined-only functions get no
+ * prototype their code may not keep. */
+static bool is_function(const struct dwarf_conv *c, Dwarf_Die *die)
+{
+	const char *name;
+
+	if (dwarf_tag(die) != DW_TAG_subprogram || dwarf_hasattr(die, DW_AT_declaration) ||
+	    !(name = dwarf_diename(die)))
+		return false;
+	return !c->kernel || bsearch(&name, c->fsyms, c->nfsyms, sizeof(*c->fsyms), by_name);
+}
+
+/* Kernel mode: the names of the image's function symbols, sorted. */
+static int collect_fsyms(struct dwarf_conv *c, Dwfl_Module *mod)
+{
+	int nsyms = dwfl_module_getsymtab(mod), s;
+
+	if (nsyms <= 0)
+		return 0;
+	c->fsyms = malloc((size_t)nsyms * sizeof(*c->fsyms));
+	if (!c->fsyms)
+		return st_err_set(c->err, 0, "out of memory");
+	for (s = 1; s < nsyms; s++) {
+		GElf_Sym sym;
+		const char *n = dwfl_module_getsym(mod, s, &sym, NULL);
+
+		if (n && GELF_ST_TYPE(sym.st_info) == STT_FUNC && sym.st_shndx != SHN_UNDEF)
+			c->fsyms[c->nfsyms++] = n;
+	}
+	qsort(c->fsyms, c->nfsyms, sizeof(*c->fsyms), by_name);
+	return 0;
 }
 
 /* Plan the types and functions declared in a scope. Namespaces nest (C++); function
@@ -123,7 +156,7 @@ static int plan_scope(struct dwarf_conv *c, Dwarf_Die *scope, int depth)
 	do {
 		int tag = dwarf_tag(&d);
 
-		if (is_type_tag(tag) || is_function(&d)) {
+		if (is_type_tag(tag) || is_function(c, &d)) {
 			if (st_dwarf_plan(c, &d, &id))
 				return -1;
 		}
@@ -214,9 +247,9 @@ static bool elf_big_endian(Dwfl_Module *mod)
 }
 
 static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char *func,
-				  struct st_err *err)
+				  bool kernel, struct st_err *err)
 {
-	struct dwarf_conv c = { .err = err };
+	struct dwarf_conv c = { .err = err, .kernel = kernel };
 	Dwarf_Addr bias;
 	Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
 	int r;
@@ -235,10 +268,14 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 	r = btf__add_int(c.btf, "__ARRAY_SIZE_TYPE__", 4, 0);
 	c.index_id = r > 0 ? (__u32)r : 0;
 	c.next_id = btf__type_cnt(c.btf);
+	if (r >= 0 && kernel)
+		r = collect_fsyms(&c, mod);
 	r = r < 0 ? st_err_set(err, 0, "out of memory") : convert_some(&c, mod, dw, func);
-	if (!r)
+	/* Exported aliases are a library matter; the kernel's BTF has none. */
+	if (!r && !kernel)
 		r = st_dwarf_add_aliases(&c, mod, bias);
 	free(c.queue);
+	free(c.fsyms);
 	free(c.funcs);
 	st_dwarf_idmap_free(&c.map);
 	if (!r && (r = btf__dedup(c.btf, NULL)))
@@ -250,7 +287,8 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 	return c.btf;
 }
 
-static struct btf *dwarf_to_btf(const char *path, const char *func, struct st_err *err)
+static struct btf *dwarf_to_btf(const char *path, const char *func, bool kernel,
+				 struct st_err *err)
 {
 	Dwfl_Module *mod;
 	Dwfl *dwfl = st_dwfl_open_offline(path, &mod, err);
@@ -258,17 +296,22 @@ static struct btf *dwarf_to_btf(const char *path, const char *func, struct st_er
 
 	if (!dwfl)
 		return NULL;
-	btf = convert_module(mod, path, func, err);
+	btf = convert_module(mod, path, func, kernel, err);
 	dwfl_end(dwfl);
 	return btf;
 }
 
 struct btf *st_dwarf_to_btf(const char *path, struct st_err *err)
 {
-	return dwarf_to_btf(path, NULL, err);
+	return dwarf_to_btf(path, NULL, false, err);
+}
+
+struct btf *st_dwarf_to_btf_kernel(const char *path, struct st_err *err)
+{
+	return dwarf_to_btf(path, NULL, true, err);
 }
 
 struct btf *st_dwarf_to_btf_func(const char *path, const char *func, struct st_err *err)
 {
-	return dwarf_to_btf(path, func, err);
+	return dwarf_to_btf(path, func, false, err);
 }

@@ -43,6 +43,9 @@ struct dwarf_conv {
 	bool big_endian;           /* for DWARF2-style DW_AT_bit_offset */
 	struct dwarf_func *funcs;  /* functions with code, for st_dwarf_add_aliases */
 	size_t nfuncs, funcs_cap;
+	const char **fsyms;        /* kernel mode: sorted STT_FUNC names; a FUNC only for those */
+	size_t nfsyms;
+	bool kernel;
 	struct st_err *err;
 };
 

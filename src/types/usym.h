@@ -35,6 +35,12 @@ int st_usym_list(const char *path, const char *glob, char ***names, struct st_er
  * DWARF. Also used by `surftrace btfgen`. */
 struct btf *st_dwarf_to_btf(const char *path, struct st_err *err);
 
+/* The same for a kernel image, the way the kernel's own BTF is made (pahole): a FUNC only
+ * for a function that has a symbol of exactly its name (no prototypes for compiler clones
+ * such as foo.constprop.0 or for inlined-only functions), no symbol aliases. The hive's
+ * conversion of -dbg vmlinux files. */
+struct btf *st_dwarf_to_btf_kernel(const char *path, struct st_err *err);
+
 /* The same for one function: only the unit (CU) holding func's code, with every type that
  * unit declares, plus symbol aliases. For a uprobe on one function of a big library
  * (libc with libc6-dbg: 0.11 s instead of 0.42 s; the rest is zlib inflating the debug

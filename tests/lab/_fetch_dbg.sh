@@ -3,7 +3,9 @@
 # downloaded once into the shared lab cache, _cache.sh) and a hive made from its DWARF
 # (`surftrace hive add --dwarf`, not the image's .BTF) in $C/hive/VER. The hive is made
 # once per package: `hive add` skips a package whose SHA-256 it has recorded, and a stamp
-# (name, size, mtime of the .deb) skips even the hashing on later runs.
+# (name, size, mtime of the .deb, HIVE_GEN) skips even the hashing on later runs. Bump
+# HIVE_GEN when the conversion changes: the hive is then made again.
+HIVE_GEN=2
 # Usage: _fetch_dbg.sh SURFTRACE VER...      (prints one line per kernel)
 set -eu
 cd "$(dirname "$0")/../.." || exit 1
@@ -21,13 +23,13 @@ dbg_one() { # ver
     deb=$(ls -t "$C/debs/${pkg}"_*.deb | head -1)
     echo "lab: $ver: downloaded $(basename "$deb") ($(( $(stat -c %s "$deb") / 1048576 )) MB, $(( $(date +%s) - t0 )) s)"
   fi
-  stamp="$(basename "$deb") $(stat -c '%s %Y' "$deb")"
+  stamp="$(basename "$deb") $(stat -c '%s %Y' "$deb") gen$HIVE_GEN"
   if [ "$(cat "$h/.stamp" 2>/dev/null)" = "$stamp" ] && [ -s "$h/index" ]; then
     echo "lab: $ver: hive cached ($h)"
     return 0
   fi
   t0=$(date +%s)
-  mkdir -p "$h"
+  rm -rf "$h"; mkdir -p "$h"
   "$ST" hive add --dwarf "$h" "$deb" </dev/null
   echo "$stamp" >"$h/.stamp"
   echo "lab: $ver: hive made from $(basename "$deb")'s DWARF in $(( $(date +%s) - t0 )) s"
