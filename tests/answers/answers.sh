@@ -305,10 +305,5 @@ fi
 check "--engine gpu: exit 2, one line" [ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e9")" = 1 ]
 
 # Only our own runs' state is looked at (other suites run at the same time).
-left=
-for p in $RUNS; do
-	grep -q "surftrace_$p/" $TRACEFS/dynamic_events && left="$left probes:$p"
-	[ -e $TRACEFS/instances/surftrace_$p ] && left="$left instance:$p"
-done
-check "every run removed its probes and instance ($(echo $RUNS | wc -w) runs)${left:+: left$left}" [ -z "$left" ]
+run_gone "every run removed its probes, group and instance ($(echo $RUNS | wc -w) runs)" $RUNS
 tap_done
