@@ -73,7 +73,11 @@ bool st_cli_agg_needs_stack(const struct st_cli_opts *o);
 bool st_cli_agg_needs_ustack(const struct st_cli_opts *o);
 struct surftrace;
 /* Run the started-to-be session st (expressions added) and print the aggregates. */
-int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o);
+struct st_cli_child;
+int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o,
+		     struct st_cli_child *child);
+/* -c: SIGCHLD (the command's end) stops the run (cmd_run.c). */
+void st_cli_stop_when_child_exits(void);
 
 /* Shared by the live commands (cmd_run.c): signals ask st to stop, -t arms SIGALRM. */
 void st_cli_catch_signals(struct surftrace *st);

@@ -422,13 +422,15 @@ static int collect(struct agg_run *r)
 	return 0;
 }
 
-static int run(struct agg_run *r, struct surftrace *st)
+static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *child)
 {
 	const struct st_cli_opts *o = r->o;
 	struct surftrace_err err = { 0 };
 	int rc = 0, k;
 
 	st_cli_catch_signals(st);
+	if (child)
+		st_cli_stop_when_child_exits();
 	if (surftrace_start(st, on_event, r, &err) < 0) {
 		st_cli_print_err(&err);
 		return 1;
@@ -441,6 +443,13 @@ static int run(struct agg_run *r, struct surftrace *st)
 		fprintf(stderr, "Tracing %zu probe%s (%s)... Hit Ctrl-C to end.\n",
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s",
 			r->kernel ? "counted by the kernel's hist triggers" : "counted in user space");
+	/* -c: the command runs once everything counts, its end ends the run */
+	if (child && st_cli_child_release(child) < 0) {
+		child->status = 127;
+		surftrace_request_stop(st);
+	}
+	if (child && st_cli_child_exited(child))
+		surftrace_request_stop(st);
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
 	for (;;) {
@@ -484,14 +493,15 @@ static int run(struct agg_run *r, struct surftrace *st)
 	return rc;
 }
 
-int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o)
+int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o,
+		     struct st_cli_child *child)
 {
 	struct agg_run r = { .o = o, .both = o->engine && !strcmp(o->engine, "both") };
 	int rc, i;
 
 	rc = setup(&r);
 	if (!rc)
-		rc = run(&r, st);
+		rc = run(&r, st, child);
 	for (i = 0; i < r.nfeeds; i++) {
 		st_feed_free(r.feeds[i]);
 		st_feed_free(r.twins[i]);

@@ -97,7 +97,7 @@ static void on_child_exit(int sig)
 }
 
 /* -c: the command's end ends the run. */
-static void stop_when_child_exits(void)
+void st_cli_stop_when_child_exits(void)
 {
 	struct sigaction sa;
 
@@ -116,7 +116,7 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 
 	st_cli_catch_signals(st);
 	if (child)
-		stop_when_child_exits();
+		st_cli_stop_when_child_exits();
 	if (surftrace_start(st, NULL, NULL, &err) < 0) {
 		st_cli_print_err(&err);
 		return 1;
@@ -203,11 +203,6 @@ int st_cmd_run(const struct st_cli_opts *o)
 		return 1;
 	for (i = 0; i < o->npids; i++)
 		pids[npids++] = o->pids[i];
-	if (o->command && st_cli_aggregating(o)) {
-		free(pids);
-		return st_cli_usage_error("-c does not go with aggregations yet; start the command "
-					  "yourself and use -p PID --follow");
-	}
 	/* -c: forked (held) first, so that its pid is in the scope from the start */
 	if (o->command && (rc = st_cli_child_fork(o->command, &child)) != 0) {
 		free(pids);
@@ -272,7 +267,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 	if (o->output)
 		rc = write_script(st, o->output);
 	else if (st_cli_aggregating(o))
-		rc = st_cmd_aggregate(st, o);
+		rc = st_cmd_aggregate(st, o, o->command ? &child : NULL);
 	else
 		rc = trace_live(st, o, o->command ? &child : NULL);
 	run_st = NULL;

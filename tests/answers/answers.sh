@@ -116,6 +116,12 @@ else
 	fail "surftrace --by never became ready"
 fi
 
+# 3b. -c CMD: the command starts once everything counts, its end ends the run (bpftrace
+# -c): exactly its 1000 calls, its exit status.
+"$ST" -q --count comm -c "$WL values 1000" "P $WL:agg_value" >"$LIVE_TMP/oc" 2>"$LIVE_TMP/ec"; rc=$?
+check "-c: exit 0 and exactly 1000 for the command's comm" \
+	[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 1000" "$LIVE_TMP/oc"
+
 # 4. Latency: agg_sleep(20 ms) x 8 through uprobe + uretprobe. Every duration is >= 20 ms
 # (so in [16M, 32M) unless the machine stalls), 8 in total, as bpftrace measures.
 M=8
