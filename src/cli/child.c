@@ -108,6 +108,12 @@ int st_cli_child_release(struct st_cli_child *c)
 	return 0;
 }
 
+void st_cli_child_go(struct st_cli_child *c)
+{
+	if (c && st_cli_child_release(c) < 0)
+		c->status = 127;      /* as a shell says for a command it cannot run */
+}
+
 void st_cli_child_abort(struct st_cli_child *c)
 {
 	if (c->pid <= 0)

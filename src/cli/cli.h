@@ -101,6 +101,11 @@ struct st_cli_child {
 int st_cli_child_fork(const char *cmd, struct st_cli_child *c);
 /* Let it exec. 0, or -1 (one line said why) when the exec failed. */
 int st_cli_child_release(struct st_cli_child *c);
+/* Every live mode (printed or aggregated) right after its start line (c may be NULL): let
+ * it exec. Its end, a failed exec too, stops the run through SIGCHLD, caught since before
+ * (st_cli_stop_when_child_exits): no stop request here, a second one means "tear down now"
+ * and would cut the final drain. */
+void st_cli_child_go(struct st_cli_child *c);
 /* Setup failed: kill and reap the held child. */
 void st_cli_child_abort(struct st_cli_child *c);
 /* Reaped already or now (no wait)? */

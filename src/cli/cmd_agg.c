@@ -444,12 +444,7 @@ static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *chi
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s",
 			r->kernel ? "counted by the kernel's hist triggers" : "counted in user space");
 	/* -c: the command runs once everything counts, its end ends the run */
-	if (child && st_cli_child_release(child) < 0) {
-		child->status = 127;
-		surftrace_request_stop(st);
-	}
-	if (child && st_cli_child_exited(child))
-		surftrace_request_stop(st);
+	st_cli_child_go(child);
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
 	for (;;) {

@@ -124,10 +124,7 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 	if (!o->quiet)
 		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
-	/* Its end (also a failed exec) stops the run through SIGCHLD, whose handler is in
-	 * place since before it could run: a second request here would mean "tear down now". */
-	if (child && st_cli_child_release(child) < 0)
-		child->status = 127;      /* as a shell says for a command it cannot run */
+	st_cli_child_go(child);
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
 	if (surftrace_run(st, &err) < 0) {

@@ -87,6 +87,14 @@ check "-c of a missing command: one line, exit 127" [ $rc = 127 ] && [ "$(wc -l 
 "$ST" -q -t 0.3 -c "sleep 30" 'e sched/sched_process_exit' >/dev/null 2>&1 & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
 check "-c with -t: a command still running gets SIGTERM (exit 143, got $rc)" [ $rc = 143 ]
 
+# 4b. -c with an aggregation (answers): exactly the command's calls are counted (its end
+#     must not cut the final drain), and its status is the run's.
+"$ST" -q -c "sh -c '\"$JT\" 0 >/dev/null; \"$JT\" 1 >/dev/null; \"$JT\" 0 >/dev/null; exit 4'" \
+	--count comm "$UP" >"$LIVE_TMP/o10" 2>"$LIVE_TMP/e10" & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
+total=$(LC_ALL=C sed -nE 's/^@count\[.*\]: ([0-9]+)$/\1/p' "$LIVE_TMP/o10" | paste -sd+ | bc 2>/dev/null)
+check "-c --count: the 3 calls the command made are counted ($total), exit 4 (got $rc)" \
+	[ "$total" = 3 ] && [ $rc = 4 ]
+
 # 5. --cpu: events of the chosen CPU only, from the instance's tracing_cpumask.
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	GEN=$LIVE_TMP/stcpu$$; cp "$ROOT/$B/bench/getppid_loop" "$GEN"
