@@ -108,6 +108,11 @@ int surftrace_run_for(struct surftrace *st, double seconds, struct surftrace_err
 /* Deliver what is buffered now, without waiting. Returns 0, 1 when a stop was asked. */
 int surftrace_poll(struct surftrace *st, struct surftrace_err *err);
 
+/* Sleep until events are buffered (then deliver them with surftrace_poll) or timeout_ms
+ * passes (-1: no limit). Returns 1 (ready), 0 (timeout), -1 with err (EINTR: a signal
+ * arrived; err->msg says so). Lets a caller wait without holding its own locks. */
+int surftrace_wait(struct surftrace *st, int timeout_ms, struct surftrace_err *err);
+
 /* Async-signal-safe: makes surftrace_run return after draining. */
 void surftrace_request_stop(struct surftrace *st);
 
@@ -139,6 +144,15 @@ const char *surftrace_instance_dir(const struct surftrace *st);
  * several compiler clones of a function is traced; NULL when there is nothing to say. */
 const char *surftrace_notice(const struct surftrace *st, int idx);
 
+/* What `surftrace -S --json` shows for the queued expression idx. Strings stay valid
+ * until surftrace_free. -1 when idx is not queued. */
+struct surftrace_translation {
+	char type;               /* 'p' 'r' 'e' 'P' 'R' */
+	const char *fxpr;        /* the definition ("p:p0 do_filp_open ..."), "group/event" */
+	const char *filter;      /* "" when none */
+};
+int surftrace_translation(struct surftrace *st, int idx, struct surftrace_translation *out);
+
 /* Instance and group name of a started run: "surftrace_<pid>". */
 const char *surftrace_name(const struct surftrace *st);
 
@@ -168,6 +182,39 @@ int surftrace_event_num(const struct surftrace_event *ev, const char *name,
 /* A string field (char arrays, __data_loc strings); NULL when not a string field. */
 const char *surftrace_event_str(const struct surftrace_event *ev, const char *name,
 				char *buf, size_t n);
+/* The event's arguments as typed values, exactly what --json prints for them: probe
+ * arguments (p/r/P/R) or a trace event's own fields (no common_*), in order, with the
+ * name-prefix conversions applied (ip_ and B16_ as text, b16_ as a number). */
+enum surftrace_value_type {
+	SURFTRACE_VALUE_NONE,    /* not in the record (a fault) */
+	SURFTRACE_VALUE_INT,     /* .i: signed integer (the C value) */
+	SURFTRACE_VALUE_UINT,    /* .u: unsigned, hex fetches, chars, b16_ */
+	SURFTRACE_VALUE_STR,     /* .str/.len: a string field's bytes (not NUL-terminated) */
+	SURFTRACE_VALUE_TEXT,    /* .str/.len: converted text ("127.0.0.1", "0x3500", symbols) */
+	SURFTRACE_VALUE_ARRAY,   /* .n elements of .elem bytes at .data (host order), .sign,
+				    .hex */
+	SURFTRACE_VALUE_HEX,     /* .u: a hex fetch (X) or pointer; JSON shows "0x..." */
+};
+struct surftrace_value {
+	const char *name;
+	enum surftrace_value_type type;
+	long long i;
+	unsigned long long u;
+	const char *str;
+	size_t len;
+	const void *data;
+	int n, elem;
+	bool sign, hex;
+};
+int surftrace_event_nfields(const struct surftrace_event *ev);
+/* The i-th argument; -1 when out of range. Pointers stay valid during the callback (TEXT:
+ * until the next call). */
+int surftrace_event_field(const struct surftrace_event *ev, int i, struct surftrace_value *v);
+/* Stack frame i of ev (opts.stack) symbolized as the stack lines show it
+ * ("func+0x12/0x40", else "0x..."). NULL when out of range. */
+const char *surftrace_event_frame(const struct surftrace_event *ev, int i, char *buf,
+				  size_t n);
+
 /* The event as surftrace prints it (text line or JSON object, no newline); valid until
  * the next call. NULL on failure. */
 const char *surftrace_event_format(const struct surftrace_event *ev, bool json);

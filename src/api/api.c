@@ -424,6 +424,19 @@ int surftrace_poll(struct surftrace *st, struct surftrace_err *err)
 	return rc < 0 ? -1 : (rc > 0 || st->stop) ? 1 : 0;
 }
 
+int surftrace_wait(struct surftrace *st, int timeout_ms, struct surftrace_err *err)
+{
+	struct st_err e = { 0 };
+	int rc;
+
+	if (!st->rd)
+		return fail(err, false, "not started");
+	rc = st_reader_wait(st->rd, timeout_ms, &e);
+	if (rc < 0)
+		st_api_err(err, &e, -1, true);
+	return rc;
+}
+
 void surftrace_request_stop(struct surftrace *st)
 {
 	st_stopsig_raise(&st->stop);
@@ -560,6 +573,9 @@ void surftrace_free(struct surftrace *st)
 		st_probe_free(st->probes[i]);
 		free(st->exprs[i]);
 	}
+	for (i = 0; i < st->nshows; i++)
+		free(st->shows[i]);
+	free(st->shows);
 	free(st->probes);
 	free(st->exprs);
 	free(st->expr_by_id);
@@ -598,6 +614,29 @@ const char *surftrace_notice(const struct surftrace *st, int idx)
 	if (!st || idx < 0 || (size_t)idx >= st->nprobes)
 		return NULL;
 	return st->probes[idx]->notice;
+
+int surftrace_translation(struct surftrace *st, int idx, struct surftrace_translation *out)
+{
+	const struct st_probe *p;
+
+	if (idx < 0 || (size_t)idx >= st->nprobes)
+		return -1;
+	if ((size_t)idx >= st->nshows) {
+		char **n = realloc(st->shows, st->nprobes * sizeof(*n));
+
+		if (!n)
+			return -1;
+		memset(n + st->nshows, 0, (st->nprobes - st->nshows) * sizeof(*n));
+		st->shows = n;
+		st->nshows = st->nprobes;
+	}
+	p = st->probes[idx];
+	if (!st->shows[idx] && !(st->shows[idx] = st_probe_show_fxpr(p)))
+		return -1;
+	out->type = p->type;
+	out->fxpr = st->shows[idx];
+	out->filter = p->filter ? p->filter : "";
+	return 0;
 }
 
 const char *surftrace_name(const struct surftrace *st)

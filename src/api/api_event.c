@@ -54,7 +54,7 @@ const char *surftrace_event_str(const struct surftrace_event *ev, const char *na
 }
 
 /* A renderer is a st_output writing into a memory stream, made on first use. */
-static struct st_output *renderer(struct surftrace *st, int json)
+struct st_output *st_api_renderer(struct surftrace *st, int json)
 {
 	struct st_output_opts oo = {
 		.mode = json ? ST_OUT_JSON : ST_OUT_TEXT,
@@ -80,7 +80,7 @@ const char *surftrace_event_format(const struct surftrace_event *ev, bool json)
 	int j = json ? 1 : 0;
 	char *buf;
 
-	if (!p || !(out = renderer(p->st, j)))
+	if (!p || !(out = st_api_renderer(p->st, j)))
 		return NULL;
 	rewind(p->st->render_f[j]);
 	if (st_output_event(out, p->ev) < 0 || st_output_flush(out) < 0)
@@ -111,4 +111,47 @@ void st_api_render_free(struct surftrace *st)
 		st->render_f[j] = NULL;
 		st->render_buf[j] = NULL;
 	}
+}
+
+_Static_assert((int)SURFTRACE_VALUE_ARRAY == (int)ST_VAL_ARRAY &&
+	       (int)SURFTRACE_VALUE_HEX == (int)ST_VAL_HEX &&
+	       (int)SURFTRACE_VALUE_TEXT == (int)ST_VAL_TEXT &&
+	       (int)SURFTRACE_VALUE_NONE == (int)ST_VAL_NONE, "value types mirror the output's");
+
+int surftrace_event_nfields(const struct surftrace_event *ev)
+{
+	const struct st_api_event *p = ev ? ev->priv : NULL;
+	struct st_output *out = p ? st_api_renderer(p->st, 1) : NULL;
+
+	return out ? st_output_nfields(out, p->ev) : -1;
+}
+
+int surftrace_event_field(const struct surftrace_event *ev, int i, struct surftrace_value *v)
+{
+	const struct st_api_event *p = ev ? ev->priv : NULL;
+	struct st_output *out = p ? st_api_renderer(p->st, 1) : NULL;
+	struct st_value *sv;
+
+	if (!out)
+		return -1;
+	sv = &p->st->val;
+	if (st_output_field(out, p->ev, i, sv) < 0)
+		return -1;
+	*v = (struct surftrace_value){
+		.name = sv->name, .type = (enum surftrace_value_type)sv->type, .i = sv->i,
+		.u = sv->u, .str = sv->str, .len = sv->len, .data = sv->data, .n = sv->n,
+		.elem = sv->elem, .sign = sv->sign, .hex = sv->hex,
+	};
+	return 0;
+}
+
+const char *surftrace_event_frame(const struct surftrace_event *ev, int i, char *buf,
+				  size_t n)
+{
+	const struct st_api_event *p = ev ? ev->priv : NULL;
+	struct st_output *out = p ? st_api_renderer(p->st, 1) : NULL;
+
+	if (!out || i < 0 || i >= ev->nstack)
+		return NULL;
+	return st_output_symbolize(out, ev->stack[i], buf, n);
 }

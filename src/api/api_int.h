@@ -34,6 +34,9 @@ struct surftrace {
 	FILE *render_f[2];
 	char *render_buf[2];
 	size_t render_len[2];
+	char **shows;                    /* surftrace_translation's fxpr per probe, lazily */
+	size_t nshows;
+	struct st_value val;             /* surftrace_event_field's TEXT values */
 };
 
 /* What surftrace_event.priv points to. */
@@ -44,5 +47,7 @@ struct st_api_event {
 
 void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bool runtime);
 void st_api_render_free(struct surftrace *st);
+/* The JSON renderer of surftrace_event_format (also what field values come from). */
+struct st_output *st_api_renderer(struct surftrace *st, int json);
 
 #endif

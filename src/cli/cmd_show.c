@@ -8,13 +8,13 @@
 
 void st_cli_show_probe(const struct st_probe *p, bool json)
 {
-	char *def = p->type == 'e' ? NULL : st_probe_definition(p, NULL, NULL);
+	char *def = st_probe_show_fxpr(p);
 	char buf[512];
 	const char *fxpr = def;
 
-	if (p->type == 'e') {
+	if (p->type == 'e' && !json) {
 		/* text: "e group/event"; JSON: "group/event" as the original's show format */
-		snprintf(buf, sizeof(buf), "%s%s/%s", json ? "" : "e ", p->group, p->event);
+		snprintf(buf, sizeof(buf), "e %s", def ? def : "");
 		fxpr = buf;
 	}
 	if (json) {

@@ -49,6 +49,10 @@ struct st_probe {
  * Built only after the strict checks of compile/kdef.h pass on every field and on the
  * text: NULL with err for anything else (and for 'e'). Caller frees. */
 char *st_probe_definition(const struct st_probe *p, const char *group, struct st_err *err);
+
+/* What `surftrace -S` shows as the translation: the definition without a group, or
+ * "group/event" for 'e'. Caller frees. */
+char *st_probe_show_fxpr(const struct st_probe *p);
 void st_probe_free(struct st_probe *p);
 
 struct st_arch;

@@ -53,6 +53,16 @@ char *st_probe_definition(const struct st_probe *p, const char *group, struct st
 		return NULL;
 	}
 	return def;
+
+char *st_probe_show_fxpr(const struct st_probe *p)
+{
+	char *s = NULL;
+
+	if (p->type != 'e')
+		return st_probe_definition(p, NULL, NULL);
+	if (asprintf(&s, "%s/%s", p->group ? p->group : "", p->event ? p->event : "") < 0)
+		return NULL;
+	return s;
 }
 
 void st_probe_free(struct st_probe *p)

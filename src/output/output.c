@@ -164,6 +164,49 @@ static int put_line(struct st_output *out)
 	return 0;
 }
 
+int st_output_nfields(struct st_output *out, const struct st_event *ev)
+{
+	const struct st_oevent *oe = oevent(out, ev);
+	int n = 0;
+	if (oe && oe->dynamic)
+		return oe->nargs;
+	for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next)
+		n++;
+	return n;
+}
+
+int st_output_field(struct st_output *out, const struct st_event *ev, int i,
+		    struct st_value *v)
+{
+	const struct st_oevent *oe = oevent(out, ev);
+	if (i < 0)
+		return -1;
+	if (oe && oe->dynamic) {
+		if (i >= oe->nargs)
+			return -1;
+		st_oarg_value(out, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size, v);
+		return 0;
+	}
+	for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next) {
+		if (!i--) {
+			st_field_value(f, ev->tep, ev->rec->data, ev->rec->size, v);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *st_output_symbolize(struct st_output *out, unsigned long long addr, char *buf,
+				size_t n)
+{
+	struct st_sb b = { .p = buf, .cap = n ? n - 1 : 0 };
+	if (!n)
+		return NULL;
+	st_addrsyms_put(st_output_syms(out), &b, addr, true);
+	buf[b.len] = '\0';
+	return buf;
+}
+
 int st_output_cb(const struct st_event *ev, void *ctx)
 {
 	return st_output_event(ctx, ev) ? 1 : 0;

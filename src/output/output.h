@@ -59,6 +59,38 @@ int st_output_lost_counts(struct st_output *out, const int *cpus,
 unsigned long long st_output_lost_counts_summary(FILE *f, const int *cpus,
 						 const unsigned long long *lost, int n);
 
+/* One argument of an event as a typed value, with the name-prefix conversions applied:
+ * exactly what --json prints for it (ip_ and B16_ values as text, b16_ as a number). */
+enum st_value_type {
+	ST_VAL_NONE,     /* not in the record (a fault) */
+	ST_VAL_INT,      /* .i: signed integer, sign-extended */
+	ST_VAL_UINT,     /* .u: unsigned integer (also hex fetches, chars, byte-swapped b16_) */
+	ST_VAL_STR,      /* .str/.len: bytes of a string field, inside the record */
+	ST_VAL_TEXT,     /* .str/.len: a converted value ("127.0.0.1", "0x3500", "sym+0x4/0x80") */
+	ST_VAL_ARRAY,    /* .n elements of .elem bytes at .data (host order), .sign, .hex */
+	ST_VAL_HEX,      /* .u: a hex fetch or pointer (JSON: "0x..." text) */
+};
+struct st_value {
+	const char *name;
+	enum st_value_type type;
+	long long i;
+	unsigned long long u;
+	const char *str;
+	size_t len;
+	const void *data;
+	int n, elem;
+	bool sign, hex;
+	char buf[512];   /* holds TEXT values */
+};
+/* The event's arguments (probe arguments, or a trace event's own fields without common_*):
+ * how many, and the i-th one. Valid while the event is. -1 when i is out of range. */
+int st_output_nfields(struct st_output *out, const struct st_event *ev);
+int st_output_field(struct st_output *out, const struct st_event *ev, int i,
+		    struct st_value *v);
+/* Kernel address as the stack lines show it ("func+0x12/0x40", else "0x..."). */
+const char *st_output_symbolize(struct st_output *out, unsigned long long addr, char *buf,
+				size_t n);
+
 /* "surftrace: lost 12 events (cpu0: 12, cpu1: 0)" when any were lost; nothing otherwise.
  * Returns the total. */
 unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r);

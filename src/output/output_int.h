@@ -60,9 +60,13 @@ struct st_output;
  * symbolizes K_SYMBOL values (kernel ":symbol" fetches). */
 void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a,
 		 struct tep_handle *tep, const void *data, int size, bool json);
-/* JSON value of any format field (e events). */
-void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_handle *tep,
-		       const void *data, int size);
+/* Typed values (st_output_field): a probe argument, or any format field (e events). */
+void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_handle *tep,
+		   const void *data, int size, struct st_value *v);
+void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const void *data,
+		    int size, struct st_value *v);
+/* v as a JSON value (what --json prints for an argument). */
+void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_value *v);
 
 /* The output object, shared by output.c (entry points, buffering) and line.c (lines). */
 struct st_output {
@@ -83,6 +87,7 @@ struct st_output {
 	size_t blen;
 	bool failed;                     /* the stream failed: stop writing */
 	int err;                         /* its errno */
+	struct st_value val;             /* scratch value of the JSON writer */
 };
 
 /* Append one event to out->sb: text line (with stack frames) or JSON object + '\n'. */

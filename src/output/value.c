@@ -237,31 +237,104 @@ void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a
 	st_sb_put(b, json ? "]" : "}", 1);
 }
 
-void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_handle *tep,
-		       const void *data, int size)
+/* Typed values (st_output_field): what --json shows, as C values instead of text. */
+static void num_value(struct st_value *v, enum st_kind k, enum st_conv conv,
+		      unsigned long long raw, int sz)
+{
+	if (conv != ST_CONV_NONE && st_conv_format(conv, raw, sz, v->buf, sizeof(v->buf))) {
+		if (conv == ST_CONV_IP || conv == ST_CONV_BX16 || conv == ST_CONV_BX32 ||
+		    conv == ST_CONV_BX64) {
+			v->type = ST_VAL_TEXT;
+			v->str = v->buf;
+			v->len = strlen(v->buf);
+		} else {          /* byte-swapped decimal: a number, as in JSON */
+			v->type = ST_VAL_UINT;
+			v->u = strtoull(v->buf, NULL, 10);
+		}
+		return;
+	}
+	if (k == K_SIGNED) {
+		int sh = sz < 8 ? 64 - sz * 8 : 0;
+		v->type = ST_VAL_INT;
+		v->i = (long long)(raw << sh) >> sh;
+	} else if (k == K_HEX) {
+		v->type = ST_VAL_HEX;
+		v->u = raw;
+	} else {
+		v->type = ST_VAL_UINT;
+		v->u = raw;
+	}
+}
+
+static void str_value(struct st_value *v, const char *s, size_t len)
+{
+	v->type = s ? ST_VAL_STR : ST_VAL_NONE;
+	v->str = s;
+	v->len = len;
+}
+
+void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_handle *tep,
+		   const void *data, int size, struct st_value *v)
+{
+	struct tep_format_field *f = a->f;
+	v->name = f->name;
+	v->type = ST_VAL_NONE;
+	if (a->kind == K_STRING) {
+		size_t len = 0;
+		const char *s = (f->flags & TEP_FIELD_IS_DYNAMIC) ? dyn_str(f, tep, data, size, &len)
+			: (f->offset + f->size <= size ? (const char *)data + f->offset : NULL);
+		if (s && !(f->flags & TEP_FIELD_IS_DYNAMIC))
+			len = strnlen(s, (size_t)f->size);
+		str_value(v, s, len);
+		return;
+	}
+	if (f->offset + f->size > size)
+		return;
+	const char *p = (const char *)data + f->offset;
+	if (a->kind == K_SYMBOL && !a->array) {
+		struct st_sb b = { .p = v->buf, .cap = sizeof(v->buf) - 1 };
+		st_addrsyms_put(out ? st_output_syms(out) : NULL, &b,
+				tep_read_number(tep, p, f->size > 8 ? 8 : f->size), true);
+		v->buf[b.len] = '\0';
+		v->type = ST_VAL_TEXT;
+		v->str = v->buf;
+		v->len = b.len;
+		return;
+	}
+	if (!a->array) {
+		int sz = f->size > 8 ? 8 : f->size;
+		num_value(v, a->kind, a->conv, tep_read_number(tep, p, sz), sz);
+		return;
+	}
+	v->type = ST_VAL_ARRAY;
+	v->data = p;
+	v->elem = a->elem;
+	v->n = f->size / a->elem;
+	v->sign = a->kind == K_SIGNED;
+	v->hex = a->kind == K_HEX;
+}
+
+void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const void *data,
+		    int size, struct st_value *v)
 {
 	struct st_oarg a = { .f = f, .elem = f->size, .conv = ST_CONV_NONE };
 	bool chars = !strncmp(f->type, "char", 4) || strstr(f->type, " char") != NULL;
+	v->name = f->name;
+	v->type = ST_VAL_NONE;
 	if ((f->flags & TEP_FIELD_IS_DYNAMIC) && !chars) {
-		/* dynamic non-string arrays (e.g. __data_loc u8[]): bytes as numbers */
-		size_t len = 0;
-		if (f->offset + 4 > size) {
-			st_sb_puts(b, "null");
+		/* dynamic non-string arrays (e.g. __data_loc u8[]): bytes */
+		if (f->offset + 4 > size)
 			return;
-		}
 		unsigned int loc = (unsigned int)tep_read_number(tep, (const char *)data + f->offset, 4);
-		unsigned int off = loc & 0xffff;
-		len = loc >> 16;
+		unsigned int off = loc & 0xffff, len = loc >> 16;
 		if (f->flags & TEP_FIELD_IS_RELATIVE)
 			off += (unsigned int)(f->offset + f->size);
-		if (off > (unsigned int)size || len > (unsigned int)size - off) {
-			st_sb_puts(b, "null");
+		if (off > (unsigned int)size || len > (unsigned int)size - off)
 			return;
-		}
-		st_sb_put(b, "[", 1);
-		for (size_t i = 0; i < len; i++)
-			st_sb_printf(b, i ? ",%u" : "%u", ((const unsigned char *)data)[off + i]);
-		st_sb_put(b, "]", 1);
+		v->type = ST_VAL_ARRAY;
+		v->data = (const char *)data + off;
+		v->elem = 1;
+		v->n = (int)len;
 		return;
 	}
 	if ((f->flags & TEP_FIELD_IS_DYNAMIC) || ((f->flags & TEP_FIELD_IS_ARRAY) && chars)) {
@@ -277,5 +350,44 @@ void st_field_put_json(struct st_sb *b, struct tep_format_field *f, struct tep_h
 		if (a.elem <= 0 || a.elem > 8)
 			a.elem = 8;
 	}
-	st_oarg_put(NULL, b, &a, tep, data, size, true);
+	st_oarg_value(NULL, &a, tep, data, size, v);
+}
+
+void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_value *v)
+{
+	switch (v->type) {
+	case ST_VAL_INT:
+		st_sb_printf(b, "%lld", v->i);
+		break;
+	case ST_VAL_UINT:
+		st_sb_printf(b, "%llu", v->u);
+		break;
+	case ST_VAL_HEX:
+		/* a string, so that 64-bit addresses keep every bit in jq/JavaScript */
+		st_sb_printf(b, "\"0x%llx\"", v->u);
+		break;
+	case ST_VAL_STR:
+	case ST_VAL_TEXT:
+		st_sb_json_str(b, v->str, v->len);
+		break;
+	case ST_VAL_ARRAY:
+		st_sb_put(b, "[", 1);
+		for (int i = 0; i < v->n; i++) {
+			unsigned long long e = tep_read_number(tep, (const char *)v->data +
+							       i * v->elem, v->elem);
+			int sh = 64 - v->elem * 8;
+			if (i)
+				st_sb_put(b, ",", 1);
+			if (v->hex)
+				st_sb_printf(b, "\"0x%llx\"", e);
+			else if (v->sign)
+				st_sb_printf(b, "%lld", (long long)(e << sh) >> sh);
+			else
+				st_sb_printf(b, "%llu", e);
+		}
+		st_sb_put(b, "]", 1);
+		break;
+	default:
+		st_sb_puts(b, "null");
+	}
 }

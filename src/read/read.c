@@ -284,6 +284,14 @@ bool st_reader_drain_cut(const struct st_reader *r)
 	return r->drain_cut;
 }
 
+int st_reader_wait(struct st_reader *r, int timeout_ms, struct st_err *err)
+{
+	int n = poll(r->pfds, (nfds_t)r->ncpus, timeout_ms);
+	if (n < 0)
+		return st_err_set(err, 0, "%s", errno == EINTR ? "interrupted" : strerror(errno));
+	return n > 0;
+}
+
 int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err)
 {
 	return st_reader_run_until(r, 0, cb, ctx, err);

@@ -108,6 +108,11 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 /* Read once whatever is buffered now, without waiting (tests, benches). Same returns. */
 int st_reader_drain(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err *err);
 
+/* Sleep until some CPU has data to read or timeout_ms passes (-1: no limit), delivering
+ * nothing (follow with st_reader_drain). 1 = ready, 0 = timeout, -1 with err (a signal:
+ * "interrupted"). For callers that must not be inside the reader while they wait. */
+int st_reader_wait(struct st_reader *r, int timeout_ms, struct st_err *err);
+
 struct tep_handle *st_reader_tep(const struct st_reader *r);
 int st_reader_ncpus(const struct st_reader *r);
 /* Size of one ring-buffer sub-buffer (what one read of trace_pipe_raw returns at most). */

@@ -1,0 +1,2 @@
+"""pylcc: the original's Python model (`from pylcc.lbcBase import ClbcBase`), served by
+the `lbc` extension module."""

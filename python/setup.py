@@ -1,0 +1,56 @@
+"""Builds the `surftrace` and `lbc` extension modules (C, over libsurftrace and liblbc)
+and the `pylcc` package. The C libraries come from the project's own Makefile, built as
+position-independent archives in ../build/pic (or SURFTRACE_LIBDIR when set, as `make
+python` does), so the extension holds no copy of their logic."""
+import glob
+import os
+import shlex
+import subprocess
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+LIBDIR = os.environ.get("SURFTRACE_LIBDIR") or os.path.join(ROOT, "build", "pic")
+
+
+def pkg_config(*args):
+    out = subprocess.run(["pkg-config", *args], check=True, capture_output=True, text=True)
+    return shlex.split(out.stdout)
+
+
+class BuildWithLibs(build_ext):
+    """Makes the PIC archives first (a no-op when they are up to date)."""
+
+    def run(self):
+        if not os.environ.get("SURFTRACE_LIBDIR"):
+            rel = os.path.relpath(LIBDIR, ROOT)
+            subprocess.run(["make", "-C", ROOT, "-s", "-j2", "B=" + rel, "EXTRA_CFLAGS=-fPIC",
+                            rel + "/libsurftrace.a", rel + "/liblbc.a"], check=True)
+        super().run()
+
+
+CFLAGS = ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers",
+          "-D_GNU_SOURCE"]
+SRC = os.path.relpath(os.path.join(HERE, "src"), HERE)
+
+surftrace_ext = Extension(
+    "surftrace",
+    sources=[os.path.join(SRC, "surftrace_mod.c")],
+    include_dirs=[os.path.join(ROOT, "include")],
+    extra_compile_args=CFLAGS,
+    extra_objects=[os.path.join(LIBDIR, "libsurftrace.a")],
+    extra_link_args=pkg_config("--libs", "libbpf", "libtraceevent", "libdw") + ["-lelf", "-lz"],
+)
+
+lbc_ext = Extension(
+    "lbc",
+    sources=sorted(glob.glob(os.path.join(SRC, "lbc*.c"))),
+    include_dirs=[os.path.join(ROOT, "lbc"), SRC],
+    extra_compile_args=CFLAGS,
+    extra_objects=[os.path.join(LIBDIR, "liblbc.a")],
+    extra_link_args=pkg_config("--libs", "libbpf") + ["-lelf", "-lz"],
+)
+
+setup(ext_modules=[surftrace_ext, lbc_ext], cmdclass={"build_ext": BuildWithLibs})
