@@ -99,16 +99,32 @@ int lbc_on_event(struct lbc *l, const char *name, lbc_event_cb cb, void *ctx)
 	return 0;
 }
 
-int lbc_poll(struct lbc *l, int timeout_ms)
+/* Every buffer's epoll fd, then the printk pipe: up to 64 fds. */
+static int fill_pfds(struct lbc *l, struct pollfd *pf)
 {
-	struct pollfd pf[64];
-	int i, n = 0, before = l->events_seen, r;
+	int i, n = 0;
 
 	for (i = 0; i < l->nbufs && n < 63; i++)
 		pf[n++] = (struct pollfd){ l->bufs[i]->rb ? ring_buffer__epoll_fd(l->bufs[i]->rb)
 					   : perf_buffer__epoll_fd(l->bufs[i]->pb), POLLIN, 0 };
 	if (l->printk_fd >= 0)
 		pf[n++] = (struct pollfd){ l->printk_fd, POLLIN, 0 };
+	return n;
+}
+
+int lbc_wait(struct lbc *l, int timeout_ms)
+{
+	struct pollfd pf[64];
+	int r = poll(pf, (nfds_t)fill_pfds(l, pf), timeout_ms);
+
+	return r < 0 ? -errno : r > 0;
+}
+
+int lbc_poll(struct lbc *l, int timeout_ms)
+{
+	struct pollfd pf[64];
+	int i, n = fill_pfds(l, pf), before = l->events_seen, r;
+
 	r = poll(pf, (nfds_t)n, timeout_ms);
 	if (r < 0)
 		return -errno;

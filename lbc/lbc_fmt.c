@@ -251,6 +251,126 @@ static void fmt_value(struct lbc *l, FILE *f, uint32_t tid, const void *data, bo
 	}
 }
 
+/* lbc_decode: the same walk as fmt_value, reported to a visitor instead of printed. */
+static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
+		  lbc_val_cb cb, void *ctx, int depth);
+
+static int decode_members(const struct btf *btf, uint32_t tid, const void *data,
+			  lbc_val_cb cb, void *ctx, int depth)
+{
+	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_member *m = btf_members(t);
+	int i, err;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t off = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
+
+		if (!*n) {     /* anonymous struct/union: its members belong to the parent */
+			err = decode_members(btf, m[i].type, (const uint8_t *)data + off / 8, cb,
+					     ctx, depth);
+		} else if (bsz) {
+			struct lbc_val v = { .name = n, .type_id = m[i].type };
+			bool sgn;
+
+			if (lbc_read_int(btf, m[i].type, data, off, bsz, &v.u, &sgn))
+				continue;
+			v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
+			v.i = (int64_t)v.u;
+			err = cb(ctx, &v);
+		} else {
+			err = decode(btf, m[i].type, (const uint8_t *)data + off / 8, n, cb, ctx,
+				     depth + 1);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
+		  lbc_val_cb cb, void *ctx, int depth)
+{
+	const struct btf_type *t = resolve(btf, &tid);
+	struct lbc_val v = { .name = name, .type_id = tid, .data = data };
+	int64_t sz = btf__resolve_size(btf, tid);
+	bool sgn;
+	int err;
+
+	if (!t || depth > MAX_DEPTH)
+		return -EINVAL;
+	v.size = sz > 0 ? (size_t)sz : 0;
+	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
+		v.kind = LBC_VAL_BOOL;
+		v.u = *(const uint8_t *)data != 0;
+	} else if (btf_is_enum(t) || btf_is_enum64(t)) {
+		lbc_read_int(btf, tid, data, 0, 0, &v.u, &sgn);
+		v.kind = LBC_VAL_ENUM;
+		v.i = (int64_t)v.u;
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+			int i;
+
+			for (i = 0; i < btf_vlen(t); i++)
+				if ((uint32_t)e[i].val == (uint32_t)v.u)
+					v.str = btf__name_by_offset(btf, e[i].name_off);
+		}
+	} else if (btf_is_ptr(t)) {
+		v.kind = LBC_VAL_PTR;
+		memcpy(&v.u, data, 8);
+	} else if (!lbc_read_int(btf, tid, data, 0, 0, &v.u, &sgn)) {
+		v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
+		v.i = (int64_t)v.u;
+		v.stack = name && lbc_is_stack_field(name, &v.ustack);
+	} else if (btf_is_int(t)) {           /* __int128 and wider: raw bytes */
+		v.kind = LBC_VAL_BYTES;
+		v.str = data;
+		v.len = t->size;
+	} else if (is_char_array(btf, t)) {
+		v.kind = LBC_VAL_STR;
+		v.str = data;
+		v.len = strnlen(data, btf_array(t)->nelems);
+	} else if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		int64_t esz = btf__resolve_size(btf, a->type);
+		uint32_t i;
+
+		v.kind = LBC_VAL_ARRAY;
+		v.len = esz > 0 ? a->nelems : 0;
+		if ((err = cb(ctx, &v)))
+			return err;
+		for (i = 0; i < v.len; i++)
+			if ((err = decode(btf, a->type, (const uint8_t *)data + i * esz, NULL, cb,
+					  ctx, depth + 1)))
+				return err;
+		v.kind = LBC_VAL_END;
+	} else if (btf_is_composite(t)) {
+		v.kind = LBC_VAL_STRUCT;
+		if ((err = cb(ctx, &v)) || (err = decode_members(btf, tid, data, cb, ctx, depth)))
+			return err;
+		v.kind = LBC_VAL_END;
+	} else {
+		return -EINVAL;
+	}
+	return cb(ctx, &v);
+}
+
+int lbc_decode(const struct lbc *l, uint32_t type_id, const void *data, size_t size,
+	       lbc_val_cb cb, void *ctx)
+{
+	const struct btf *btf = lbc_btf(l);
+	int64_t need = btf && type_id ? btf__resolve_size(btf, type_id) : -1;
+
+	if (need < 0 || (size_t)need > size) {
+		/* no type, or a record shorter than its type: the bytes as they are */
+		struct lbc_val v = { .kind = LBC_VAL_BYTES, .str = data, .len = size,
+				     .data = data, .size = size };
+
+		return cb(ctx, &v);
+	}
+	return decode(btf, type_id, data, NULL, cb, ctx, 0);
+}
+
 void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
 		   int pid)
 {
@@ -409,4 +529,27 @@ int lbc_field_str(const struct lbc *l, const struct lbc_event *ev, const char *f
 	memcpy(buf, (const uint8_t *)ev->data + off / 8, len);
 	buf[len] = 0;
 	return 0;
+}
+
+int lbc_event_stack(struct lbc *l, const struct lbc_event *ev, const char *field,
+		    void (*cb)(void *ctx, const char *frame), void *ctx)
+{
+	uint64_t ips[PERF_MAX_STACK_DEPTH_], v;
+	uint32_t off, mt, bsz;
+	char sym[512];
+	bool user, sgn;
+	int n, i, pid, err = event_member(l, ev, field, &off, &mt, &bsz);
+
+	if (err)
+		return err;
+	if (!lbc_is_stack_field(field, &user) ||
+	    lbc_read_int(lbc_btf(l), mt, ev->data, off, bsz, &v, &sgn))
+		return -EINVAL;
+	pid = user ? record_pid(l, ev->type_id, ev->data) : -1;
+	n = lbc_stack_ips(l, NULL, sgn ? (int64_t)v : (int64_t)(int32_t)v, ips,
+			  PERF_MAX_STACK_DEPTH_);
+	for (i = 0; i < n; i++)
+		cb(ctx, user ? lbc_sym_user(l, pid, ips[i], sym, sizeof(sym))
+			     : lbc_sym_kernel(l, ips[i], sym, sizeof(sym)));
+	return n;
 }

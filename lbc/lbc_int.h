@@ -113,6 +113,10 @@ void lbc_syms_free(struct lbc *l);
 /* lbc_printk.c */
 void lbc_printk_close(struct lbc *l);
 void lbc_printk_sweep(void);
+/* lbc_attach.c: l owns link from now on (destroyed by lbc_detach); frees it on failure. */
+int lbc_add_link(struct lbc *l, struct bpf_link *link);
+struct bpf_program;
+int lbc_perf_attach(struct lbc *l, struct bpf_program *p, const struct lbc_perf_opts *o);
 /* lbc_event.c */
 void lbc_bufs_free(struct lbc *l);
 uint32_t lbc_hint_type(struct lbc *l, const char *kind, const char *map);

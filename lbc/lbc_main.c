@@ -148,23 +148,6 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Whether any program calls bpf_trace_printk / bpf_trace_vprintk (helpers 6 and 177). */
-static bool uses_printk(struct lbc *l)
-{
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, lbc_bpf_object(l)) {
-		const struct bpf_insn *in = bpf_program__insns(p);
-		size_t i, n = bpf_program__insn_cnt(p);
-
-		for (i = 0; i < n; i++)
-			if (in[i].code == (BPF_JMP | BPF_CALL) && in[i].src_reg == 0 &&
-			    (in[i].imm == 6 || in[i].imm == 177))
-				return true;
-	}
-	return false;
-}
-
 static bool has_buffers(struct lbc *l)
 {
 	struct bpf_map *m;
@@ -219,7 +202,7 @@ static int setup(struct lbc *l, const char *prog, struct run_opts *o, double t0,
 	 * right after "attached" must not find nobody listening. */
 	if (!o->attach_only && has_buffers(l) && lbc_on_event(l, NULL, print_cb, pc))
 		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;
-	if (!o->attach_only && uses_printk(l) && lbc_printk_open(l) < 0)
+	if (!o->attach_only && lbc_uses_printk(l) && lbc_printk_open(l) < 0)
 		fprintf(stderr, "lbc: warning: no bpf_printk output: %s\n", lbc_errmsg(l));
 	if (lbc_attach(l))
 		return fprintf(stderr, "lbc: %s\n", lbc_errmsg(l)), 1;

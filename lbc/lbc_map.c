@@ -316,40 +316,105 @@ static void print_hist(struct lbc *l, struct bpf_map *m, FILE *f, bool json, uin
 	free(d.hist);
 }
 
+int lbc_print_map(struct lbc *l, const char *name, FILE *f, bool json, bool percpu)
+{
+	struct bpf_map *m = l->loaded ? bpf_object__find_map_by_name(l->obj, name) : NULL;
+	struct lbc_map_info mi;
+	struct dump_ctx d = { .l = l, .m = m, .f = f, .json = json, .percpu = percpu };
+
+	if (!m || lbc_map_info(l, name, &mi))
+		return lbc_fail(l, ENOENT, "no loaded map named '%s'", name);
+	if (mi.hist) {
+		print_hist(l, m, f, json, mi.hist_step);
+		return 0;
+	}
+	if (!is_hash(bpf_map__type(m)))
+		return lbc_fail(l, EINVAL, "map '%s' is neither a hash map nor a histogram", name);
+	if (json)
+		fprintf(f, "{\"v\":%d,\"map\":\"%s\",\"entries\":[", ST_JSON_V, name);
+	else
+		fprintf(f, "%s:\n", name);
+	lbc_map_foreach(l, name, dump_entry, &d);
+	if (json)
+		fputs("]}\n", f);
+	else if (!d.n)
+		fputs("  (empty)\n", f);
+	return 0;
+}
+
 void lbc_print_maps(struct lbc *l, FILE *f, bool json, bool percpu)
 {
 	struct bpf_map *m;
+	struct lbc_map_info mi;
 
 	if (!l->loaded)
 		return;
 	bpf_object__for_each_map(m, l->obj) {
 		const char *name = bpf_map__name(m);
-		uint32_t lin = lbc_hint_type(l, "hlin", name);
-		struct dump_ctx d = { .l = l, .m = m, .f = f, .json = json, .percpu = percpu };
 
-		if (lbc_hint_type(l, "hl2", name)) {
-			print_hist(l, m, f, json, 0);
-			continue;
-		}
-		if (lin) {
-			const struct btf_type *t = btf__type_by_id(lbc_btf(l), lin);
-
-			print_hist(l, m, f, json, t && btf_is_array(t) ? btf_array(t)->nelems : 1);
-			continue;
-		}
-		if (!is_hash(bpf_map__type(m)))
-			continue;
-		if (json)
-			fprintf(f, "{\"v\":%d,\"map\":\"%s\",\"entries\":[", ST_JSON_V, name);
-		else
-			fprintf(f, "%s:\n", name);
-		lbc_map_foreach(l, name, dump_entry, &d);
-		if (json)
-			fputs("]}\n", f);
-		else if (!d.n)
-			fputs("  (empty)\n", f);
+		if (!lbc_map_info(l, name, &mi) && (mi.hist || is_hash(bpf_map__type(m))))
+			lbc_print_map(l, name, f, json, percpu);
 	}
 	fflush(f);
+}
+
+int lbc_map_info(struct lbc *l, const char *name, struct lbc_map_info *mi)
+{
+	struct bpf_map *m = l->obj ? bpf_object__find_map_by_name(l->obj, name) : NULL;
+	uint32_t lin;
+
+	if (!m)
+		return lbc_fail(l, ENOENT, "no map named '%s'", name);
+	memset(mi, 0, sizeof(*mi));
+	mi->name = bpf_map__name(m);
+	mi->type = bpf_map__type(m);
+	mi->fd = bpf_map__fd(m);
+	mi->key_size = bpf_map__key_size(m);
+	mi->value_size = bpf_map__value_size(m);
+	mi->max_entries = bpf_map__max_entries(m);
+	mi->key_type_id = bpf_map__btf_key_type_id(m);
+	mi->value_type_id = bpf_map__btf_value_type_id(m);
+	mi->percpu = is_percpu(bpf_map__type(m));
+	mi->hash = is_hash(bpf_map__type(m));
+	mi->event_type_id = lbc_hint_type(l, "ev", name);
+	if (lbc_hint_type(l, "hl2", name)) {
+		mi->hist = 'l';
+	} else if ((lin = lbc_hint_type(l, "hlin", name))) {
+		const struct btf_type *t = btf__type_by_id(lbc_btf(l), lin);
+
+		mi->hist = 'L';
+		mi->hist_step = t && btf_is_array(t) ? btf_array(t)->nelems : 1;
+	}
+	return 0;
+}
+
+int lbc_map_lookup(struct lbc *l, const char *name, const void *key, void *value)
+{
+	struct bpf_map *m = l->obj ? bpf_object__find_map_by_name(l->obj, name) : NULL;
+	uint32_t vsz, stride;
+	int ncpu, c;
+	uint8_t *vals;
+
+	if (!m || bpf_map__fd(m) < 0)
+		return lbc_fail(l, ENOENT, "no loaded map named '%s'", name);
+	vsz = bpf_map__value_size(m);
+	if (!is_percpu(bpf_map__type(m)))
+		return bpf_map_lookup_elem(bpf_map__fd(m), key, value) ? -errno : 0;
+	ncpu = libbpf_num_possible_cpus();
+	stride = (vsz + 7) & ~7u;
+	vals = calloc((size_t)ncpu, stride);
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(m), key, vals)) {
+		c = -errno;
+		free(vals);
+		return c;
+	}
+	memcpy(value, vals, vsz);
+	for (c = 1; c < ncpu; c++)   /* summed as lbc_map_foreach does */
+		sum_into(lbc_btf(l), bpf_map__btf_value_type_id(m), value, vals + c * stride, vsz);
+	free(vals);
+	return 0;
 }
 
 int lbc_stack_ips(struct lbc *l, const char *name, int64_t id, uint64_t *ips, int max)

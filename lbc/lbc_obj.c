@@ -289,57 +289,6 @@ int lbc_load(struct lbc *l)
 	return 0;
 }
 
-static int add_link(struct lbc *l, struct bpf_link *link)
-{
-	struct bpf_link **n = realloc(l->links, sizeof(*n) * (size_t)(l->nlinks + 1));
-
-	if (!n) {
-		bpf_link__destroy(link);
-		return -ENOMEM;
-	}
-	l->links = n;
-	l->links[l->nlinks++] = link;
-	return 0;
-}
-
-/* SEC("perf_event"): a CPU-clock sampler at perf_freq Hz on every online CPU. */
-static int attach_perf_event(struct lbc *l, struct bpf_program *p)
-{
-	int ncpu = libbpf_num_possible_cpus(), cpu, n = 0, err = 0;
-
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		struct perf_event_attr a = {
-			.type = PERF_TYPE_SOFTWARE,
-			.size = sizeof(a),
-			.config = PERF_COUNT_SW_CPU_CLOCK,
-			.sample_freq = (uint64_t)l->o.perf_freq,
-			.freq = 1,
-		};
-		struct bpf_link *link;
-		int fd = (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-
-		if (fd < 0) {
-			if (errno == ENODEV)  /* offline CPU */
-				continue;
-			err = -errno;
-			break;
-		}
-		link = bpf_program__attach_perf_event(p, fd);
-		if (!link) {
-			err = -errno;
-			close(fd);
-			break;
-		}
-		err = add_link(l, link);
-		if (err)
-			break;
-		n++;
-	}
-	if (!err && !n)
-		err = -ENODEV;
-	return err;
-}
-
 /* A kernel built without CONFIG_KPROBE_EVENTS fails kprobe attaches with a bare ENOENT. */
 static void kprobe_hint(struct lbc *l)
 {
@@ -372,11 +321,18 @@ int lbc_attach(struct lbc *l)
 		if (!bpf_program__autoload(p))
 			continue;
 		log_owner = l;
+		if (!bpf_program__autoattach(p))
+			continue;      /* left for an explicit lbc_attach_* (libbpf's switch) */
 		if (!strcmp(sec, "perf_event")) {
-			err = attach_perf_event(l, p);
+			struct lbc_perf_opts po = {
+				.type = PERF_TYPE_SOFTWARE, .config = PERF_COUNT_SW_CPU_CLOCK,
+				.pid = -1, .cpu = -1, .freq = (uint64_t)l->o.perf_freq,
+			};
+
+			err = lbc_perf_attach(l, p, &po);
 		} else {
 			link = bpf_program__attach(p);
-			err = link ? add_link(l, link) : -errno;
+			err = link ? lbc_add_link(l, link) : -errno;
 		}
 		log_owner = NULL;
 		if (err) {

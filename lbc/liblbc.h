@@ -62,6 +62,29 @@ int lbc_load(struct lbc *l);
  * that names it. On error everything attached so far is detached. */
 int lbc_attach(struct lbc *l);
 void lbc_detach(struct lbc *l);
+/* Explicit attaches beyond SEC(), for programs by their function name (load first). The
+ * links belong to l like SEC() ones. Programs whose autoattach libbpf switched off
+ * (bpf_program__set_autoattach) are skipped by lbc_attach and left for these. */
+int lbc_attach_kprobe(struct lbc *l, const char *prog, const char *func, bool retprobe);
+/* binary: a path or a library name libbpf resolves ("libc.so.6"); pid -1 = every
+ * process; func: a symbol (with "+0x10" offsets) or NULL with offset. */
+int lbc_attach_uprobe(struct lbc *l, const char *prog, const char *binary, const char *func,
+		      size_t offset, int pid, bool retprobe);
+int lbc_attach_tracepoint(struct lbc *l, const char *prog, const char *category,
+			  const char *name);
+int lbc_attach_raw_tracepoint(struct lbc *l, const char *prog, const char *name);
+/* A perf event per CPU (cpu -1: every online CPU; with a pid, one event following it). */
+struct lbc_perf_opts {
+	uint32_t type;           /* PERF_TYPE_SOFTWARE, PERF_TYPE_HARDWARE, ... */
+	uint64_t config;         /* PERF_COUNT_SW_CPU_CLOCK, ... */
+	int pid;                 /* -1 = every process */
+	int cpu;                 /* -1 = every online CPU */
+	uint64_t freq;           /* samples per second; 0 = use period */
+	uint64_t period;         /* events per sample when freq is 0 */
+};
+int lbc_attach_perf_event(struct lbc *l, const char *prog, const struct lbc_perf_opts *o);
+/* Whether any program calls bpf_trace_printk/bpf_trace_vprintk (then lbc_printk_open). */
+bool lbc_uses_printk(struct lbc *l);
 struct bpf_object *lbc_bpf_object(struct lbc *l);
 const struct btf *lbc_btf(const struct lbc *l);
 
@@ -76,6 +99,10 @@ struct lbc_event {
 typedef void (*lbc_event_cb)(void *ctx, const struct lbc_event *ev);
 /* map NULL: every buffer map. Call after lbc_load(). */
 int lbc_on_event(struct lbc *l, const char *map, lbc_event_cb cb, void *ctx);
+/* Sleeps until a buffer or the printk pipe has data or timeout_ms passes, consuming
+ * nothing (then lbc_poll(l, 0)): lets a binding wait without holding its own lock.
+ * 1 = ready, 0 = timeout, negative errno (-EINTR: a signal). */
+int lbc_wait(struct lbc *l, int timeout_ms);
 /* Polls all buffers once; returns events handled or a negative errno (-EINTR is fine). */
 int lbc_poll(struct lbc *l, int timeout_ms);
 unsigned long long lbc_lost_events(const struct lbc *l);
@@ -89,6 +116,46 @@ int lbc_field_str(const struct lbc *l, const struct lbc_event *ev, const char *f
  * fields (text: one indented frame per line; JSON: "<field>_frames":[...]). Adds '\n'. */
 void lbc_print_event(struct lbc *l, const struct lbc_event *ev, FILE *f, bool json);
 
+/* Symbolized frames of stack-id member `field` of a record (kernel, or user frames in the
+ * record's pid for user stack ids, as lbc_print_event shows them): cb per frame. Returns
+ * the number of frames or a negative errno. */
+int lbc_event_stack(struct lbc *l, const struct lbc_event *ev, const char *field,
+		    void (*cb)(void *ctx, const char *frame), void *ctx);
+
+/* Typed decoding for bindings: lbc_decode() walks data by its BTF type (the same rules
+ * as lbc_print_event) and reports each value to cb, depth-first. A struct or array is
+ * LBC_VAL_STRUCT / LBC_VAL_ARRAY (.len elements), then its members (each with .name) or
+ * elements, then LBC_VAL_END. No type (type_id 0) or a short record: one LBC_VAL_BYTES.
+ * A non-zero return from cb stops the walk and is returned. */
+enum lbc_val_kind {
+	LBC_VAL_INT,      /* .i */
+	LBC_VAL_UINT,     /* .u */
+	LBC_VAL_BOOL,     /* .u: 0 or 1 */
+	LBC_VAL_ENUM,     /* .i, .str: the enumerator's name or NULL */
+	LBC_VAL_PTR,      /* .u: the address */
+	LBC_VAL_STR,      /* .str/.len: a char array up to its NUL */
+	LBC_VAL_BYTES,    /* .str/.len: raw bytes */
+	LBC_VAL_STRUCT,
+	LBC_VAL_ARRAY,
+	LBC_VAL_END,
+};
+struct lbc_val {
+	enum lbc_val_kind kind;
+	const char *name;        /* member name; NULL for array elements and the top */
+	uint32_t type_id;
+	int64_t i;
+	uint64_t u;
+	const char *str;
+	size_t len;
+	bool stack, ustack;      /* an integer member holding a (user) stack id (see
+				  * docs/LBC.md): lbc_event_stack symbolizes it */
+	const void *data;        /* the value's bytes (STRUCT, ARRAY: the whole) */
+	size_t size;
+};
+typedef int (*lbc_val_cb)(void *ctx, const struct lbc_val *v);
+int lbc_decode(const struct lbc *l, uint32_t type_id, const void *data, size_t size,
+	       lbc_val_cb cb, void *ctx);
+
 /* Map iteration. value: summed over CPUs for per-CPU maps (integers and integer members
  * added); percpu (may be NULL) lists each CPU's value, ncpu of them, value_size apart. */
 typedef int (*lbc_map_cb)(void *ctx, const void *key, const void *value,
@@ -96,6 +163,25 @@ typedef int (*lbc_map_cb)(void *ctx, const void *key, const void *value,
 int lbc_map_foreach(struct lbc *l, const char *map, lbc_map_cb cb, void *ctx);
 /* Prints every hash map (and histogram) with keys and values decoded by their BTF types. */
 void lbc_print_maps(struct lbc *l, FILE *f, bool json, bool percpu);
+/* The same for one map (a hash map or a histogram); -ENOENT / -EINVAL otherwise. */
+int lbc_print_map(struct lbc *l, const char *map, FILE *f, bool json, bool percpu);
+
+/* One map's shape, for bindings (fd etc. valid after lbc_load). */
+struct lbc_map_info {
+	const char *name;
+	int type;                /* enum bpf_map_type */
+	int fd;
+	uint32_t key_size, value_size, max_entries;
+	uint32_t key_type_id, value_type_id;   /* in lbc_btf(), 0 = none */
+	uint32_t event_type_id;  /* perf/ring buffers: the record type lbc.h recorded */
+	bool percpu, hash;       /* per-CPU values; a hash-like map */
+	char hist;               /* 'l' LBC_HIST_LOG2, 'L' LBC_HIST_LINEAR, 0 none */
+	uint64_t hist_step;      /* linear histograms: bucket width */
+};
+int lbc_map_info(struct lbc *l, const char *map, struct lbc_map_info *info);
+/* value = the entry of key (per-CPU maps: summed over CPUs as lbc_map_foreach does);
+ * -ENOENT when absent. Deleting and walking keys is plain libbpf on info.fd. */
+int lbc_map_lookup(struct lbc *l, const char *map, const void *key, void *value);
 
 /* Histograms from bucket counts. log2: bucket 0 is 0, bucket k covers [2^(k-1), 2^k). */
 void lbc_hist_print_log2(FILE *f, const uint64_t *counts, int n, const char *unit);

@@ -41,6 +41,7 @@ surftrace_ext = Extension(
     include_dirs=[os.path.join(ROOT, "include")],
     extra_compile_args=CFLAGS,
     extra_objects=[os.path.join(LIBDIR, "libsurftrace.a")],
+    depends=[os.path.join(LIBDIR, "libsurftrace.a"), os.path.join(ROOT, "include/surftrace.h")],
     extra_link_args=pkg_config("--libs", "libbpf", "libtraceevent", "libdw") + ["-lelf", "-lz"],
 )
 
@@ -50,6 +51,8 @@ lbc_ext = Extension(
     include_dirs=[os.path.join(ROOT, "lbc"), SRC],
     extra_compile_args=CFLAGS,
     extra_objects=[os.path.join(LIBDIR, "liblbc.a")],
+    depends=[os.path.join(LIBDIR, "liblbc.a"), os.path.join(ROOT, "lbc/liblbc.h")]
+    + sorted(glob.glob(os.path.join(SRC, "*.h"))),
     extra_link_args=pkg_config("--libs", "libbpf") + ["-lelf", "-lz"],
 )
 
