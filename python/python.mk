@@ -15,3 +15,5 @@ $(B)/python/.stamp: $(B)/pic/libsurftrace.a $(B)/pic/liblbc.a $(PY_SRCS) $(wildc
 	@touch $@
 
 python: $(B)/python/.stamp
+
+TEST_EXTRA_DEPS += python

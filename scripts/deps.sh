@@ -15,7 +15,9 @@ GROUP[run]="clang"
 GROUP[test]="clang llvm libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves
   binutils procps iproute2 file libtracefs-dev
   rpm librsvg2-bin
-  debhelper lintian dpkg-dev"
+  debhelper lintian dpkg-dev
+  python3-dev python3-setuptools python3-pytest python3-venv python3-pip"
+# python3-*: the Python layer (make python, tests/python: pytest, the pip install check);
 # llvm: llvm-dwarfdump for the ABI oracle (tests/abi); rpm: rpmbuild packages a synthetic kernel-debuginfo rpm for the hive tests;
 # librsvg2-bin: rsvg-convert renders the SVG flame graphs in tests/answers;
 # debhelper, lintian: tests/packaging/deb.sh builds and checks the .debs

@@ -131,9 +131,9 @@ static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 		return emit_both(r, c, c->pend, c->pend_size, c->pend_ts, c->nk ? c->kstk : NULL,
 				 c->nk, c->ustk, nu, cb, ctx);
 	}
+	/* A stop asked by the callback here still keeps this record (it is delivered next
+	 * time: nothing read is dropped). */
 	int rc = flush_pend(r, c, cb, ctx);
-	if (rc)
-		return rc;
 	/* Keep a copy: the stack record may come with the next page. */
 	if ((size_t)size > r->subbuf)
 		size = (int)r->subbuf;
@@ -147,7 +147,7 @@ static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 	long long t = now_ns();
 	c->pend_at.tv_sec = t / 1000000000LL;
 	c->pend_at.tv_nsec = t % 1000000000LL;
-	return 0;
+	return rc;
 }
 
 /* Load CPU c's next sub-buffer and stand on its first record. 1 = a record is there,
@@ -189,8 +189,17 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader
 		      void *ctx, struct st_err *err)
 {
 	int live = 0;
+	bool resume = r->resume;
+	r->resume = false;
 	for (int i = 0; i < r->ncpus; i++) {
 		struct st_rcpu *c = &r->cpus[i];
+		if (resume && c->cur) {
+			/* the rest of a page a stopping callback left: it goes first */
+			c->done = false;
+			c->pages_left = pages;
+			live++;
+			continue;
+		}
 		c->cur = NULL;
 		if (only_ready && !(r->pfds[i].revents & (POLLIN | POLLRDNORM)))
 			continue;
@@ -208,9 +217,13 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader
 			if (c->cur && (!m || c->cur_ts < m->cur_ts))
 				m = c;
 		}
-		if (on_record(r, m, m->cur, kbuffer_event_size(m->kb), m->cur_ts, cb, ctx))
-			return 1;
+		int stop = on_record(r, m, m->cur, kbuffer_event_size(m->kb), m->cur_ts, cb, ctx);
 		m->cur = kbuffer_next_event(m->kb, &m->cur_ts);
+		if (stop) {
+			/* Nothing read is dropped: what the CPUs stand on comes next time. */
+			r->resume = true;
+			return 1;
+		}
 		if (!m->cur) {
 			int k = load_page(r, m, err);
 			if (k < 0)

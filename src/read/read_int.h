@@ -68,6 +68,8 @@ struct st_reader {
 	int ustack_caller_off, ustack_max;
 	const unsigned long *want_cpus;  /* --cpu: only these (borrowed during open) */
 	size_t nwant_cpus;
+	bool resume;                     /* a callback stopped mid-page: the CPUs' cur records
+					  * are still to be delivered by the next round */
 	volatile sig_atomic_t *stop;
 	int idle_ms;
 	struct st_comms *comms;
