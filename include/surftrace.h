@@ -146,6 +146,7 @@ const char *surftrace_notice(const struct surftrace *st, int idx);
 
 /* What `surftrace -S --json` shows for the queued expression idx. Strings stay valid
  * until surftrace_free. -1 when idx is not queued. */
+#define SURFTRACE_JSON_V 1      /* the "v" every JSON record (and -S --json) carries */
 struct surftrace_translation {
 	char type;               /* 'p' 'r' 'e' 'P' 'R' */
 	const char *fxpr;        /* the definition ("p:p0 do_filp_open ..."), "group/event" */

@@ -1,19 +1,18 @@
 # make python: the `surftrace` and `lbc` extension modules and the `pylcc` package in
 # $(B)/python (PYTHONPATH=$(B)/python python3 -c 'import surftrace, lbc, pylcc').
-# The C libraries are built position-independent in $(B)/pic for the extension.
+# The extension links the project's own archives (built -fPIC), so it needs no .so at
+# run time; `pip install --no-build-isolation ./python` builds the same way.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
-PY_SRCS := $(wildcard python/src/*.c python/src/*.h) python/setup.py
+PY_SRCS := $(wildcard python/src/*.c python/src/*.h) python/setup.py include/surftrace.h \
+           lbc/liblbc.h
 
-$(B)/pic/libsurftrace.a $(B)/pic/liblbc.a: FORCE_PIC
-	$(MAKE) --no-print-directory B=$(B)/pic EXTRA_CFLAGS=-fPIC $@
-.PHONY: FORCE_PIC python
-
-$(B)/python/.stamp: $(B)/pic/libsurftrace.a $(B)/pic/liblbc.a $(PY_SRCS) $(wildcard python/pylcc/*.py)
-	cd python && SURFTRACE_LIBDIR=$(abspath $(B)/pic) $(PYTHON) setup.py -q build_ext \
+$(B)/python/.stamp: $(B)/libsurftrace.a $(B)/liblbc.a $(PY_SRCS) $(wildcard python/pylcc/*.py)
+	cd python && SURFTRACE_LIBDIR=$(abspath $(B)) $(PYTHON) setup.py -q build_ext \
 	  --build-lib $(abspath $(B)/python) --build-temp $(abspath $(B)/python-tmp)
 	rm -rf $(B)/python/pylcc && cp -r python/pylcc $(B)/python/pylcc
 	@touch $@
 
+.PHONY: python
 python: $(B)/python/.stamp
 
 TEST_EXTRA_DEPS += python

@@ -1,7 +1,7 @@
 """Builds the `surftrace` and `lbc` extension modules (C, over libsurftrace and liblbc)
-and the `pylcc` package. The C libraries come from the project's own Makefile, built as
-position-independent archives in ../build/pic (or SURFTRACE_LIBDIR when set, as `make
-python` does), so the extension holds no copy of their logic."""
+and the `pylcc` package. The C libraries come from the project's own Makefile (-fPIC archives in ../build, or
+SURFTRACE_LIBDIR when set, as `make python` does), so the extension holds no copy of
+their logic and needs no shared library at run time."""
 import glob
 import os
 import shlex
@@ -12,7 +12,7 @@ from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-LIBDIR = os.environ.get("SURFTRACE_LIBDIR") or os.path.join(ROOT, "build", "pic")
+LIBDIR = os.environ.get("SURFTRACE_LIBDIR") or os.path.join(ROOT, "build")
 
 
 def pkg_config(*args):
@@ -21,13 +21,12 @@ def pkg_config(*args):
 
 
 class BuildWithLibs(build_ext):
-    """Makes the PIC archives first (a no-op when they are up to date)."""
+    """Makes the archives first (a no-op when they are up to date)."""
 
     def run(self):
         if not os.environ.get("SURFTRACE_LIBDIR"):
-            rel = os.path.relpath(LIBDIR, ROOT)
-            subprocess.run(["make", "-C", ROOT, "-s", "-j2", "B=" + rel, "EXTRA_CFLAGS=-fPIC",
-                            rel + "/libsurftrace.a", rel + "/liblbc.a"], check=True)
+            subprocess.run(["make", "-C", ROOT, "-s", "-j2", "build/libsurftrace.a",
+                            "build/liblbc.a"], check=True)
         super().run()
 
 
@@ -42,7 +41,7 @@ surftrace_ext = Extension(
     extra_compile_args=CFLAGS,
     extra_objects=[os.path.join(LIBDIR, "libsurftrace.a")],
     depends=[os.path.join(LIBDIR, "libsurftrace.a"), os.path.join(ROOT, "include/surftrace.h")],
-    extra_link_args=pkg_config("--libs", "libbpf", "libtraceevent", "libdw") + ["-lelf", "-lz"],
+    extra_link_args=pkg_config("--libs", "libbpf", "libtraceevent", "libdw", "libarchive") + ["-lelf", "-lz"],
 )
 
 lbc_ext = Extension(

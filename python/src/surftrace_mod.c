@@ -168,8 +168,9 @@ static PyObject *py_show(PyObject *self, PyObject *args, PyObject *kw)
 			PyErr_NoMemory();
 			break;
 		}
-		d = Py_BuildValue("{s:s#,s:s,s:s}", "type", &t.type, (Py_ssize_t)1, "fxpr",
-				  t.fxpr, "filter", t.filter);
+		/* the keys and order of `surftrace -S --json` */
+		d = Py_BuildValue("{s:i,s:s#,s:s,s:s}", "v", SURFTRACE_JSON_V, "type", &t.type,
+				  (Py_ssize_t)1, "fxpr", t.fxpr, "filter", t.filter);
 		if (!d || PyList_Append(out, d) < 0)
 			Py_CLEAR(out);
 		Py_XDECREF(d);
@@ -879,7 +880,7 @@ static PyTypeObject SurftraceType = {
 
 static PyMethodDef mod_methods[] = {
 	{ "show", (PyCFunction)(void (*)(void))py_show, METH_VARARGS | METH_KEYWORDS,
-	  "show(exprs, btf=None, arch=None) -> [{'type','fxpr','filter'}]: the translation "
+	  "show(exprs, btf=None, arch=None) -> [{'v','type','fxpr','filter'}]: the translation "
 	  "as `surftrace -S --json` prints it; needs no root, touches no tracefs." },
 	{ NULL, NULL, 0, NULL },
 };

@@ -1,5 +1,6 @@
 /* libsurftrace: translate -> session -> reader -> output, behind one small handle. */
 #include "api/api_int.h"
+#include "util/json.h"
 #include "session/script.h"
 #include "session/sweep.h"
 #include "record/meta.h"
@@ -614,6 +615,9 @@ const char *surftrace_notice(const struct surftrace *st, int idx)
 	if (!st || idx < 0 || (size_t)idx >= st->nprobes)
 		return NULL;
 	return st->probes[idx]->notice;
+}
+
+_Static_assert(SURFTRACE_JSON_V == ST_JSON_V, "one JSON schema version");
 
 int surftrace_translation(struct surftrace *st, int idx, struct surftrace_translation *out)
 {

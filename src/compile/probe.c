@@ -53,6 +53,7 @@ char *st_probe_definition(const struct st_probe *p, const char *group, struct st
 		return NULL;
 	}
 	return def;
+}
 
 char *st_probe_show_fxpr(const struct st_probe *p)
 {

@@ -174,18 +174,18 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	int n = 0;
 	if (oe && oe->dynamic) {
 		for (int i = 0; i < oe->nargs; i++, n++) {
-			sb_puts(b, n ? "," : "");
-			sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
-			sb_put(b, ":", 1);
+			st_sb_puts(b, n ? "," : "");
+			st_sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
+			st_sb_put(b, ":", 1);
 			st_oarg_value(out, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size,
 				      &out->val);
 			st_value_put_json(b, ev->tep, &out->val);
 		}
 	} else {
 		for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next, n++) {
-			sb_puts(b, n ? "," : "");
-			sb_json_str(b, f->name, strlen(f->name));
-			sb_put(b, ":", 1);
+			st_sb_puts(b, n ? "," : "");
+			st_sb_json_str(b, f->name, strlen(f->name));
+			st_sb_put(b, ":", 1);
 			st_field_value(f, ev->tep, ev->rec->data, ev->rec->size, &out->val);
 			st_value_put_json(b, ev->tep, &out->val);
 		}

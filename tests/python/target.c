@@ -1,7 +1,8 @@
 /* Uprobe target of the Python tests: `pytarget N` calls py_target() N times with values
  * the tests know in advance (a negative int, a UTF-8 string, an IPv4 address in network
  * order) and prints each call's arguments, so traced values are compared with ground
- * truth the program states itself. `pytarget loop N` only calls py_tick() N times. */
+ * truth the program states itself; `pytarget N wait` then stays alive until stdin closes
+ * (its comm is still readable). `pytarget loop N` only calls py_tick() N times. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,5 +41,8 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		s += py_target(-1 - i, nm, a, -5000000000L * (i + 1));
 	}
+	if (argc > 2 && !strcmp(argv[2], "wait"))
+		while (getchar() != EOF)
+			;
 	return s == 12345;
 }

@@ -51,9 +51,11 @@ def test_uprobe_typed_values(target):
              "R %s:py_target r=$retval" % target]
     seen = []
     with surftrace.Surftrace(exprs, cb=seen.append) as s:
-        out = subprocess.run([target, "3"], capture_output=True, text=True, check=False)
+        proc = subprocess.Popen([target, "3", "wait"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        truth = [proc.stdout.readline().split() for _ in range(3)]
         s.loop(timeout=0.3)
-    truth = [l.split() for l in out.stdout.splitlines()]
+        proc.communicate()
     calls = [e for e in seen if e.event == "p0"]
     rets = [e for e in seen if e.event == "r1"]
     assert len(calls) == 3 and len(rets) == 3

@@ -47,7 +47,7 @@ def test_show_many_at_once_keeps_indices():
     got = surftrace.show(README)
     assert got == cli_show(README)
     assert [d["type"] for d in got] == [e[0] for e in README]
-    assert set(got[0]) == {"type", "fxpr", "filter"}
+    assert set(got[0]) == {"v", "type", "fxpr", "filter"}
 
 
 def test_show_arch_and_btf_file():
@@ -93,9 +93,13 @@ def test_bad_expression_is_expr_error_like_cli(expr, hint):
     e = ei.value
     r = cli("-S", "e sched/sched_switch", expr)
     assert r.returncode == 2
-    # the CLI's one line: "surftrace: error: expression 2, column C: MSG"
-    line = r.stderr.strip()
+    # the CLI's message: "surftrace: error: expression 2, column C: MSG", then the
+    # expression with a caret under column C
+    lines = r.stderr.rstrip("\n").split("\n")
+    line = lines[0]
     assert line == "surftrace: error: " + str(e)
+    if e.col:
+        assert lines[1:] == [expr, " " * (e.col - 1) + "^"]
     assert e.expr == expr and e.index == 1
     assert hint in e.msg
     if e.col:
