@@ -305,6 +305,11 @@ static void prog_close_handle(ProgramObject *p)
 		return;
 	p->l = NULL;
 	unlink_live(p);
+	/* callbacks go with the handle (they may refer back to the program) */
+	if (p->handlers)
+		PyDict_Clear(p->handlers);
+	if (p->raw_handlers)
+		PyDict_Clear(p->raw_handlers);
 	Py_BEGIN_ALLOW_THREADS
 	lbc_free(l);     /* detaches, unloads, removes the printk instance */
 	Py_END_ALLOW_THREADS

@@ -2,7 +2,9 @@
  * the tests know in advance (a negative int, a UTF-8 string, an IPv4 address in network
  * order) and prints each call's arguments, so traced values are compared with ground
  * truth the program states itself; `pytarget N wait` then stays alive until stdin closes
- * (its comm is still readable). `pytarget loop N` only calls py_tick() N times. */
+ * (its comm is still readable). `pytarget loop N` only calls py_tick() N times;
+ * `pytarget waitloop N` first waits for a line on stdin (time to attach to its pid), then
+ * stays alive until stdin closes. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,20 @@ int main(int argc, char **argv)
 	static const char *const names[] = { "héllo", "wörld", "日本" };
 	int n, i, s = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "waitloop")) {
+		char line[16];
+
+		if (!fgets(line, sizeof(line), stdin))
+			return 1;
+		n = atoi(argv[2]);
+		for (i = 0; i < n; i++)
+			s += py_tick(i);
+		printf("%d\n", s);
+		fflush(stdout);
+		while (getchar() != EOF)   /* alive until stdin closes: its maps stay readable */
+			;
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "loop")) {
 		n = atoi(argv[2]);
 		for (i = 0; i < n; i++)
