@@ -7,7 +7,7 @@ PY_SRCS := $(wildcard python/src/*.c python/src/*.h) python/setup.py include/sur
            lbc/liblbc.h
 
 $(B)/python/.stamp: $(B)/libsurftrace.a $(B)/liblbc.a $(PY_SRCS) $(wildcard python/pylcc/*.py)
-	cd python && SURFTRACE_LIBDIR=$(abspath $(B)) $(PYTHON) setup.py -q build_ext \
+	cd python && SURFTRACE_LIBDIR=$(abspath $(B)) $(PYTHON) setup.py -q build_ext --force \
 	  --build-lib $(abspath $(B)/python) --build-temp $(abspath $(B)/python-tmp)
 	rm -rf $(B)/python/pylcc && cp -r python/pylcc $(B)/python/pylcc
 	@touch $@
@@ -16,3 +16,9 @@ $(B)/python/.stamp: $(B)/libsurftrace.a $(B)/liblbc.a $(PY_SRCS) $(wildcard pyth
 python: $(B)/python/.stamp
 
 TEST_EXTRA_DEPS += python
+
+# The link flags of the two archives, for python/setup.py (one home: this Makefile).
+.PHONY: python-libs
+python-libs:
+	@echo "surftrace: $(PKG_LIBS)"
+	@echo "lbc: $(LBC_LIBS)"

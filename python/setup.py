@@ -15,9 +15,15 @@ ROOT = os.path.dirname(HERE)
 LIBDIR = os.environ.get("SURFTRACE_LIBDIR") or os.path.join(ROOT, "build")
 
 
-def pkg_config(*args):
-    out = subprocess.run(["pkg-config", *args], check=True, capture_output=True, text=True)
-    return shlex.split(out.stdout)
+def link_flags():
+    """The archives' link flags as the Makefile has them (`make python-libs`)."""
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", ROOT, "python-libs"],
+                         check=True, capture_output=True, text=True).stdout
+    return {l.split(":", 1)[0]: shlex.split(l.split(":", 1)[1]) for l in out.splitlines()
+            if ":" in l}
+
+
+LIBS = link_flags()
 
 
 class BuildWithLibs(build_ext):
@@ -41,7 +47,7 @@ surftrace_ext = Extension(
     extra_compile_args=CFLAGS,
     extra_objects=[os.path.join(LIBDIR, "libsurftrace.a")],
     depends=[os.path.join(LIBDIR, "libsurftrace.a"), os.path.join(ROOT, "include/surftrace.h")],
-    extra_link_args=pkg_config("--libs", "libbpf", "libtraceevent", "libdw", "libarchive") + ["-lelf", "-lz"],
+    extra_link_args=LIBS["surftrace"],
 )
 
 lbc_ext = Extension(
@@ -52,7 +58,7 @@ lbc_ext = Extension(
     extra_objects=[os.path.join(LIBDIR, "liblbc.a")],
     depends=[os.path.join(LIBDIR, "liblbc.a"), os.path.join(ROOT, "lbc/liblbc.h")]
     + sorted(glob.glob(os.path.join(SRC, "*.h"))),
-    extra_link_args=pkg_config("--libs", "libbpf") + ["-lelf", "-lz"],
+    extra_link_args=LIBS["lbc"],
 )
 
 setup(ext_modules=[surftrace_ext, lbc_ext], cmdclass={"build_ext": BuildWithLibs})
