@@ -61,6 +61,10 @@ struct surftrace_opts {
 	bool follow;
 	const unsigned long *cpus;
 	size_t ncpus;
+	/* Also record this process's own threads. Default: never (set_event_notrace_pid), so
+	 * a reader's own syscalls make no events; a binding whose user traces itself (its
+	 * own function calls, its own syscalls) turns this on. */
+	bool trace_self;
 };
 
 /* One decoded event; valid only during the callback. */

@@ -102,9 +102,10 @@ static PyObject *expr_list(PyObject *exprs)
 /* A handle with every expression translated and queued. The library keeps pointers to
  * the btf/arch strings: callers keep those objects alive as long as the handle. */
 static struct surftrace *open_exprs(PyObject *list, PyObject *btf, PyObject *arch, int stack,
-				    long buffer_kb)
+				    long buffer_kb, int trace_self)
 {
-	struct surftrace_opts o = { .sz = sizeof(o), .stack = stack, .buffer_kb = buffer_kb };
+	struct surftrace_opts o = { .sz = sizeof(o), .stack = stack, .buffer_kb = buffer_kb,
+				    .trace_self = trace_self };
 	struct surftrace_err err = { 0 };
 	struct surftrace *st;
 	Py_ssize_t i;
@@ -155,7 +156,7 @@ static PyObject *py_show(PyObject *self, PyObject *args, PyObject *kw)
 		return NULL;
 	if (!(list = expr_list(exprs)))
 		return NULL;
-	st = open_exprs(list, btf, arch, 0, 0);
+	st = open_exprs(list, btf, arch, 0, 0, 0);
 	if (!st)
 		goto done;
 	out = PyList_New(0);
@@ -568,17 +569,18 @@ failed:
 
 static int st_init(SurftraceObject *self, PyObject *args, PyObject *kw)
 {
-	static char *kwl[] = { "exprs", "cb", "stack", "btf", "arch", "buffer_kb", NULL };
+	static char *kwl[] = { "exprs", "cb", "stack", "btf", "arch", "buffer_kb", "trace_self",
+			       NULL };
 	PyObject *exprs, *cb = Py_None, *btf = Py_None, *arch = Py_None, *list;
-	int stack = 0;
+	int stack = 0, trace_self = 0;
 	long buffer_kb = 0;
 
 	if (self->st) {
 		PyErr_SetString(PyExc_RuntimeError, "Surftrace is already initialized");
 		return -1;
 	}
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OpOOl:Surftrace", kwl, &exprs, &cb, &stack,
-					 &btf, &arch, &buffer_kb))
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OpOOlp:Surftrace", kwl, &exprs, &cb, &stack,
+					 &btf, &arch, &buffer_kb, &trace_self))
 		return -1;
 	if (cb != Py_None && !PyCallable_Check(cb)) {
 		PyErr_SetString(PyExc_TypeError, "cb must be callable or None");
@@ -592,7 +594,7 @@ static int st_init(SurftraceObject *self, PyObject *args, PyObject *kw)
 		return -1;
 	if (!(list = expr_list(exprs)))
 		return -1;
-	self->st = open_exprs(list, btf, arch, stack, buffer_kb);
+	self->st = open_exprs(list, btf, arch, stack, buffer_kb, trace_self);
 	if (!self->st) {
 		Py_DECREF(list);
 		return -1;
@@ -862,11 +864,13 @@ static PyTypeObject SurftraceType = {
 	.tp_name = "surftrace.Surftrace",
 	.tp_basicsize = sizeof(SurftraceObject),
 	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
-	.tp_doc = "Surftrace(exprs, cb=None, stack=False, btf=None, arch=None, buffer_kb=0)\n\n"
+	.tp_doc = "Surftrace(exprs, cb=None, stack=False, btf=None, arch=None, buffer_kb=0, "
+		  "trace_self=False)\n\n"
 		  "A tracing session: expressions are translated at once (ExprError on bad "
 		  "input), probes are created by start() or `with`, events go to cb(event) "
 		  "(printed when cb is None) during loop(), and stop() (or leaving `with`) "
-		  "removes everything.",
+		  "removes everything. Events of this very process are not recorded unless "
+		  "trace_self=True (a callback's own syscalls would feed the trace).",
 	.tp_new = PyType_GenericNew,
 	.tp_init = (initproc)st_init,
 	.tp_dealloc = (destructor)st_dealloc,

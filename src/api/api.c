@@ -262,7 +262,7 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 		.buffer_kb = st->o.buffer_kb,
 		.pids = st->o.pids, .npids = st->o.npids, .follow = st->o.follow,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
-		.stop = &st->stop,
+		.stop = &st->stop, .trace_self = st->o.trace_self,
 	};
 	struct st_err e = { 0 };
 	size_t i;

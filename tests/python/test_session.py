@@ -18,6 +18,7 @@ from conftest import leftovers, live
 pytestmark = [live, pytest.mark.usefixtures("clean_tracefs")]
 ME = os.getpid()
 GETPPID = "e syscalls/sys_enter_getppid f:common_pid==%d" % ME
+SELF = {"trace_self": True}     # these tests trace their own process
 
 
 def ctype_int(v):
@@ -74,7 +75,7 @@ def test_uprobe_typed_values(target):
 
 def test_stack_is_symbolized():
     seen = []
-    with surftrace.Surftrace(GETPPID, cb=seen.append, stack=True) as s:
+    with surftrace.Surftrace(GETPPID, cb=seen.append, stack=True, **SELF) as s:
         os.getppid()
         s.loop(timeout=0.2)
     assert len(seen) == 1
@@ -86,7 +87,7 @@ def test_stack_is_symbolized():
 
 def test_event_kept_after_callback_keeps_its_values():
     kept = []
-    with surftrace.Surftrace(GETPPID, cb=kept.append) as s:
+    with surftrace.Surftrace(GETPPID, cb=kept.append, **SELF) as s:
         os.getppid()
         s.loop(timeout=0.2)
     e = kept[0]
@@ -103,7 +104,7 @@ def test_callback_true_returns_and_session_goes_on():
     def cb(ev):
         n.append(ev.pid)
         return True
-    with surftrace.Surftrace(GETPPID, cb=cb) as s:
+    with surftrace.Surftrace(GETPPID, cb=cb, **SELF) as s:
         for _ in range(3):
             os.getppid()
         t = time.monotonic()
@@ -112,6 +113,14 @@ def test_callback_true_returns_and_session_goes_on():
         s.loop(timeout=0.2)
         s.loop(timeout=0.2)
         assert len(n) == 3
+
+
+def test_own_process_not_traced_by_default():
+    seen = []
+    with surftrace.Surftrace(GETPPID, cb=seen.append) as s:
+        os.getppid()
+        s.loop(timeout=0.2)
+    assert seen == []
 
 
 def test_timeout_returns_on_time():
@@ -123,7 +132,7 @@ def test_timeout_returns_on_time():
 
 
 def test_no_callback_prints_lines(capsys):
-    with surftrace.Surftrace(GETPPID) as s:
+    with surftrace.Surftrace(GETPPID, **SELF) as s:
         os.getppid()
         s.loop(timeout=0.2)
     out = capsys.readouterr().out.splitlines()
@@ -140,7 +149,7 @@ def test_exception_in_callback_stops_cleanly_and_propagates():
     def cb(ev):
         calls.append(1)
         raise Boom("from cb")
-    s = surftrace.Surftrace(GETPPID, cb=cb)
+    s = surftrace.Surftrace(GETPPID, cb=cb, **SELF)
     s.start()
     for _ in range(5):
         os.getppid()
@@ -247,7 +256,7 @@ def test_100k_events_memory_flat_and_none_lost():
         count[0] += 1
         if ev["__syscall_nr"] != 110:
             keep.append(ev)
-    with surftrace.Surftrace(GETPPID, cb=cb, buffer_kb=2048) as s:
+    with surftrace.Surftrace(GETPPID, cb=cb, buffer_kb=2048, **SELF) as s:
         rss = []
         for _ in range(10):
             for _ in range(10000):
