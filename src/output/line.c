@@ -138,7 +138,7 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 		put_location(out, oe, ev);
 		for (int i = 0; i < oe->nargs; i++) {
 			st_sb_printf(b, " %s=", oe->args[i].f->name);
-			st_oarg_put(out, b, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size, false);
+			st_oarg_put(out, b, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size);
 		}
 	} else if (oe && oe->syscall) {
 		put_syscall(b, oe, ev);

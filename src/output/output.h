@@ -79,7 +79,7 @@ struct st_value {
 	size_t len;
 	const void *data;
 	int n, elem;
-	bool sign, hex;
+	bool sign, hex, chr;   /* elements (ARRAY), or chr: a 'c' char (UINT) */
 	char buf[512];   /* holds TEXT values */
 };
 /* The event's arguments (probe arguments, or a trace event's own fields without common_*):

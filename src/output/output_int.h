@@ -56,10 +56,10 @@ int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
 void st_oevent_clear(struct st_oevent *oe);
 
 struct st_output;
-/* Append the value of a to b (text: as ftrace prints it; json: a JSON value). `out`
- * symbolizes K_SYMBOL values (kernel ":symbol" fetches). */
+/* Append the value of a to b as ftrace prints it (JSON goes through st_oarg_value and
+ * st_value_put_json). `out` symbolizes K_SYMBOL values (kernel ":symbol" fetches). */
 void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a,
-		 struct tep_handle *tep, const void *data, int size, bool json);
+		 struct tep_handle *tep, const void *data, int size);
 /* Typed values (st_output_field): a probe argument, or any format field (e events). */
 void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_handle *tep,
 		   const void *data, int size, struct st_value *v);

@@ -148,29 +148,16 @@ static const char *dyn_str(struct tep_format_field *f, struct tep_handle *tep,
 	return s;
 }
 
-static void put_num(struct st_sb *b, enum st_kind k, enum st_conv conv, unsigned long long v,
-		    int sz, bool json)
+/* One number as ftrace prints it: signed, 0x-hex, 'c' chars, else unsigned. */
+static void put_num_text(struct st_sb *b, unsigned long long v, int sz, bool sign, bool hex,
+			 bool chr)
 {
-	char cbuf[64];
-	if (conv != ST_CONV_NONE && st_conv_format(conv, v, sz, cbuf, sizeof(cbuf))) {
-		/* dotted quads and hex are strings in JSON; byte-swapped decimals are numbers */
-		bool quote = json && (conv == ST_CONV_IP || conv == ST_CONV_BX16 ||
-				      conv == ST_CONV_BX32 || conv == ST_CONV_BX64);
-		if (quote)
-			st_sb_json_str(b, cbuf, strlen(cbuf));
-		else
-			st_sb_puts(b, cbuf);
-		return;
-	}
-	if (k == K_SIGNED && sz < 8) {
-		int sh = 64 - sz * 8;
+	int sh = sz > 0 && sz < 8 ? 64 - sz * 8 : 0;
+	if (sign) {
 		st_sb_printf(b, "%lld", (long long)(v << sh) >> sh);
-	} else if (k == K_SIGNED) {
-		st_sb_printf(b, "%lld", (long long)v);
-	} else if (k == K_HEX) {
-		/* JSON: a string, so that 64-bit addresses keep every bit in jq/JavaScript */
-		st_sb_printf(b, json ? "\"0x%llx\"" : "0x%llx", v);
-	} else if (k == K_CHAR && !json) {
+	} else if (hex) {
+		st_sb_printf(b, "0x%llx", v);
+	} else if (chr) {
 		char c = (char)v;
 		if (c >= 0x20 && c < 0x7f)
 			st_sb_printf(b, "'%c'", c);
@@ -181,60 +168,47 @@ static void put_num(struct st_sb *b, enum st_kind k, enum st_conv conv, unsigned
 	}
 }
 
-void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a,
-		 struct tep_handle *tep, const void *data, int size, bool json)
+/* The text form of a value (the original's line); JSON is st_value_put_json. */
+static void st_value_put_text(struct st_sb *b, struct tep_handle *tep, const struct st_value *v)
 {
-	struct tep_format_field *f = a->f;
-	if (a->kind == K_STRING) {
-		size_t len = 0;
-		const char *s = (f->flags & TEP_FIELD_IS_DYNAMIC) ? dyn_str(f, tep, data, size, &len)
-			: (f->offset + f->size <= size ? (const char *)data + f->offset : NULL);
-		if (s && !(f->flags & TEP_FIELD_IS_DYNAMIC))
-			len = strnlen(s, (size_t)f->size);
-		if (!s) {
-			st_sb_puts(b, json ? "null" : "(fault)");
-		} else if (json) {
-			st_sb_json_str(b, s, len);
-		} else {
-			st_sb_put(b, "\"", 1);
-			st_sb_put(b, s, len);
-			st_sb_put(b, "\"", 1);
+	switch (v->type) {
+	case ST_VAL_INT:
+		st_sb_printf(b, "%lld", v->i);
+		break;
+	case ST_VAL_UINT:
+	case ST_VAL_HEX:
+		put_num_text(b, v->u, 8, false, v->type == ST_VAL_HEX, v->chr);
+		break;
+	case ST_VAL_STR:
+		st_sb_put(b, "\"", 1);
+		st_sb_put(b, v->str, v->len);
+		st_sb_put(b, "\"", 1);
+		break;
+	case ST_VAL_TEXT:
+		st_sb_put(b, v->str, v->len);
+		break;
+	case ST_VAL_ARRAY:
+		st_sb_put(b, "{", 1);
+		for (int i = 0; i < v->n; i++) {
+			if (i)
+				st_sb_put(b, ",", 1);
+			put_num_text(b, tep_read_number(tep, (const char *)v->data + i * v->elem,
+							v->elem),
+				     v->elem, v->sign, v->hex, v->chr);
 		}
-		return;
+		st_sb_put(b, "}", 1);
+		break;
+	default:
+		st_sb_puts(b, "(fault)");
 	}
-	if (f->offset + f->size > size) {
-		st_sb_puts(b, json ? "null" : "(fault)");
-		return;
-	}
-	const char *p = (const char *)data + f->offset;
-	if (a->kind == K_SYMBOL && !a->array) {
-		unsigned long long v = tep_read_number(tep, p, f->size > 8 ? 8 : f->size);
-		size_t at = b->len;
-		st_addrsyms_put(out ? st_output_syms(out) : NULL, b, v, true);
-		if (json) {
-			/* quote the slice just written */
-			char sym[512];
-			size_t len = b->len - at < sizeof(sym) ? b->len - at : sizeof(sym);
-			memcpy(sym, b->p + at, len);
-			b->len = at;
-			st_sb_json_str(b, sym, len);
-		}
-		return;
-	}
-	if (!a->array) {
-		int sz = f->size > 8 ? 8 : f->size;
-		put_num(b, a->kind, a->conv, tep_read_number(tep, p, sz), sz, json);
-		return;
-	}
-	int n = f->size / a->elem;
-	st_sb_put(b, json ? "[" : "{", 1);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			st_sb_put(b, ",", 1);
-		put_num(b, a->kind, ST_CONV_NONE, tep_read_number(tep, p + i * a->elem, a->elem),
-			a->elem, json);
-	}
-	st_sb_put(b, json ? "]" : "}", 1);
+}
+
+void st_oarg_put(struct st_output *out, struct st_sb *b, const struct st_oarg *a,
+		 struct tep_handle *tep, const void *data, int size)
+{
+	struct st_value v;
+	st_oarg_value(out, a, tep, data, size, &v);
+	st_value_put_text(b, tep, &v);
 }
 
 /* Typed values (st_output_field): what --json shows, as C values instead of text. */
@@ -263,6 +237,7 @@ static void num_value(struct st_value *v, enum st_kind k, enum st_conv conv,
 	} else {
 		v->type = ST_VAL_UINT;
 		v->u = raw;
+		v->chr = k == K_CHAR;
 	}
 }
 
@@ -279,6 +254,7 @@ void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_ha
 	struct tep_format_field *f = a->f;
 	v->name = f->name;
 	v->type = ST_VAL_NONE;
+	v->sign = v->hex = v->chr = false;
 	if (a->kind == K_STRING) {
 		size_t len = 0;
 		const char *s = (f->flags & TEP_FIELD_IS_DYNAMIC) ? dyn_str(f, tep, data, size, &len)
@@ -312,6 +288,7 @@ void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_ha
 	v->n = f->size / a->elem;
 	v->sign = a->kind == K_SIGNED;
 	v->hex = a->kind == K_HEX;
+	v->chr = a->kind == K_CHAR;
 }
 
 void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const void *data,
