@@ -403,7 +403,8 @@ static int pick_engine(struct agg_run *r, struct surftrace *st)
 	if (r->kernel && st_khist_start(r->kernel, &e) == 0)
 		return 0;
 fail:
-	fprintf(stderr, "surftrace: hist triggers: %s\n", e.msg);
+	if (need || !r->o->quiet)     /* else a note: the user-space engine takes over (-q) */
+		fprintf(stderr, "surftrace: hist triggers: %s\n", e.msg);
 	st_khist_free(r->kernel);
 	r->kernel = NULL;
 	st_feed_free(r->klat);
