@@ -3,7 +3,8 @@
 # Readiness is observed in tracefs (see wait_ready), never guessed with sleeps.
 LIVE_TMP=$(mktemp -d /tmp/st_live.XXXXXX)
 TARGET=$LIVE_TMP/target
-live_cleanup() { [ -n "$KEEP" ] || rm -rf "$LIVE_TMP"; }
+# KEEP=1 keeps the scratch dir for a look after a failure.
+live_cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$LIVE_TMP"; }
 trap live_cleanup EXIT
 
 build_target() {
