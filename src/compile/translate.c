@@ -394,8 +394,13 @@ static int kernel_off_outside(const struct st_translator *tr, const struct st_li
 {
 	unsigned long long size;
 
-	if (!tr->check_ksyms || tr->ksyms_path || st_kallsyms_span(NULL, func, &size) ||
-	    (unsigned long long)l->off < size)
+	if (!tr->check_ksyms || tr->ksyms_path)
+		return 0;
+	/* the list resolve_kernel_func loaded has the addresses when it came from kallsyms */
+	if ((!tr->ksyms || st_ksyms_span(tr->ksyms, func, &size)) &&
+	    st_kallsyms_span(NULL, func, &size))
+		return 0;
+	if ((unsigned long long)l->off < size)
 		return 0;
 	return st_err_set(err, l->target_col, "%s+%ld is outside %s (%llu bytes to the next "
 			  "symbol in /proc/kallsyms); see 'surftrace -F %s' for its instructions",

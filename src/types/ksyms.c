@@ -16,11 +16,29 @@ struct st_ksyms {
 	struct st_ksym *syms;
 	size_t n;
 	bool sorted;
+	bool kallsyms;           /* read from kallsyms: syms[].addr are set (0 when hidden) */
+	unsigned long long *pad; /* kallsyms: addresses of the padding symbols left out */
+	size_t npad, cappad;
 };
 
 static int cmp_sym(const void *a, const void *b)
 {
 	return strcmp(((const struct st_ksym *)a)->name, ((const struct st_ksym *)b)->name);
+}
+
+static int add_pad(struct st_ksyms *k, unsigned long long addr)
+{
+	if (k->npad == k->cappad) {
+		size_t cap = k->cappad ? k->cappad * 2 : 4096;
+		unsigned long long *np = realloc(k->pad, cap * sizeof(*np));
+
+		if (!np)
+			return -1;
+		k->pad = np;
+		k->cappad = cap;
+	}
+	k->pad[k->npad++] = addr;
+	return 0;
 }
 
 /* Lines are "name [module]" (available_filter_functions) or "addr t name [module]"
@@ -30,36 +48,53 @@ static int index_lines(struct st_ksyms *k, bool kallsyms)
 	size_t cap = 0;
 	char *line = k->text, *next;
 
+	/* by hand, not strtok: this runs for each of kallsyms' ~200k lines on every kprobe run */
 	for (; line && *line; line = next) {
-		char *name, *mod = NULL, *sp;
+		char *name, *mod = NULL, *p = line;
+		unsigned long long addr = 0;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		if (kallsyms) {
-			char *type;
+			char type;
 
-			if (!strtok_r(line, " \t", &sp))
+			while (*p && *p != ' ')
+				p++;
+			if (*p != ' ' || !p[1] || p[2] != ' ')
 				continue;
-			type = strtok_r(NULL, " \t", &sp);
-			name = strtok_r(NULL, " \t", &sp);
-			if (!type || !name || !strchr("tTwW", type[0]))
+			type = p[1];
+			if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 				continue;
+			addr = strtoull(line, NULL, 16);
+			p += 3;
 		} else {
-			name = strtok_r(line, " \t", &sp);
-			if (!name || name[0] == '#')
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p || *p == '#')
 				continue;
 		}
-		if (st_ksym_padding(name))
-			continue;   /* __pfx_/__cfi_ padding before a function, not code to trace */
-		mod = strtok_r(NULL, " \t", &sp);
-		if (mod && mod[0] == '[') {
-			size_t l = strlen(++mod);
-
-			if (l && mod[l - 1] == ']')
-				mod[l - 1] = '\0';
-		} else {
-			mod = NULL;
+		name = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p) {
+			*p++ = '\0';
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '[') {
+				mod = ++p;
+				p += strcspn(p, "] \t");
+				*p = '\0';
+			}
+		}
+		if (!*name)
+			continue;
+		if (st_ksym_padding(name)) {
+			/* __pfx_/__cfi_ padding before a function, not code to trace; its address
+			 * still ends the function before it (st_ksyms_span) */
+			if (kallsyms && add_pad(k, addr))
+				return -1;
+			continue;
 		}
 		if (k->n == cap) {
 			struct st_ksym *ns;
@@ -72,6 +107,7 @@ static int index_lines(struct st_ksyms *k, bool kallsyms)
 		}
 		k->syms[k->n].name = name;
 		k->syms[k->n].module = mod;
+		k->syms[k->n].addr = addr;
 		k->n++;
 	}
 	return 0;
@@ -87,6 +123,14 @@ static const struct st_ksyms *sorted(const struct st_ksyms *k)
 		m->sorted = true;
 	}
 	return k;
+}
+
+/* "ffffffff81000000 T _stext": a file in kallsyms format (tests pass one as path). */
+static bool looks_like_kallsyms(const char *t)
+{
+	size_t h = strspn(t, "0123456789abcdefABCDEF");
+
+	return h >= 8 && t[h] == ' ' && t[h + 1] && t[h + 2] == ' ';
 }
 
 struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err)
@@ -118,6 +162,9 @@ struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err)
 		free(k);
 		return NULL;
 	}
+	if (path && looks_like_kallsyms(k->text))
+		kallsyms = true;
+	k->kallsyms = kallsyms;
 	if (index_lines(k, kallsyms)) {
 		st_err_set(err, 0, "out of memory reading the function list");
 		st_ksyms_free(k);
@@ -131,6 +178,7 @@ void st_ksyms_free(struct st_ksyms *k)
 	if (!k)
 		return;
 	free(k->syms);
+	free(k->pad);
 	free(k->text);
 	free(k);
 }
@@ -304,6 +352,32 @@ const char *st_ksyms_suggest(const struct st_ksyms *k, const char *name)
 	}
 	best = st_suggest(name, winners, nw);
 	return best;
+}
+
+int st_ksyms_span(const struct st_ksyms *k, const char *name, unsigned long long *size)
+{
+	unsigned long long at = 0, end = ~0ULL;
+	size_t i;
+
+	if (!k->kallsyms)
+		return -1;
+	/* the first symbol of that name in the file's order (the index is unsorted until a
+	 * listing sorts it: then the first in name order) */
+	for (i = 0; i < k->n && !at; i++)
+		if (!strcmp(k->syms[i].name, name))
+			at = k->syms[i].addr;
+	if (!at)
+		return -1;   /* not there, or addresses hidden (zeros without CAP_SYSLOG) */
+	for (i = 0; i < k->n; i++)
+		if (k->syms[i].addr > at && k->syms[i].addr < end)
+			end = k->syms[i].addr;
+	for (i = 0; i < k->npad; i++)
+		if (k->pad[i] > at && k->pad[i] < end)
+			end = k->pad[i];
+	if (end == ~0ULL)
+		return -1;
+	*size = end - at;
+	return 0;
 }
 
 /* One "ADDR TYPE NAME [MOD]" line of kallsyms: address, whether it is text, the name. */

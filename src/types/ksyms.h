@@ -12,10 +12,11 @@ struct st_ksyms;
 struct st_ksym {
 	const char *name;     /* as ftrace knows it, e.g. "do_filp_open", "foo.isra.0" */
 	const char *module;   /* NULL for vmlinux */
+	unsigned long long addr;  /* from kallsyms (0: hidden, or read from another list) */
 };
 
 /* path NULL: the running kernel's lists. Otherwise a file in available_filter_functions
- * format ("name [module]" per line), for tests. */
+ * format ("name [module]" per line) or kallsyms format ("ADDR TYPE NAME [MOD]"), for tests. */
 struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err);
 void st_ksyms_free(struct st_ksyms *k);
 
@@ -40,6 +41,10 @@ const char *st_ksym_padding(const char *name);
 
 /* Strip a compiler suffix: "foo.isra.0" -> "foo" written to buf. */
 const char *st_ksym_base(const char *name, char *buf, size_t n);
+
+/* The same from a loaded list, when it was read from kallsyms (saves a second read of
+ * /proc/kallsyms); -1 also when it was not (available_filter_functions has no addresses). */
+int st_ksyms_span(const struct st_ksyms *k, const char *name, unsigned long long *size);
 
 /* How far text symbol `name` reaches in kallsyms (path NULL: /proc/kallsyms): up to the
  * next text symbol's address (so alignment padding counts). 0 with *size, or -1 when the

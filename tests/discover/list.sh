@@ -5,8 +5,9 @@
 . "$(dirname "$0")/_common.sh"
 
 # --- kernel functions ------------------------------------------------------------------
-# Oracle: the names ftrace lists, or kallsyms text symbols when that is not readable,
-# matched with Python's fnmatch.
+# Oracle: the names ftrace lists, or kallsyms text symbols (weak ones too) when that is not
+# readable, matched with Python's fnmatch; without the padding in front of functions
+# (__pfx_/__cfi_ and their __pi_ aliases), which surftrace never lists (docs/DECISIONS.md).
 kfuncs_oracle() { # GLOB
   python3 - "$1" <<'PY'
 import fnmatch, sys
@@ -18,8 +19,10 @@ except OSError:
     lines = []
     for l in open('/proc/kallsyms'):
         p = l.split()
-        if len(p) >= 3 and p[1] in 'tT':
+        if len(p) >= 3 and p[1] in 'tTwW':
             lines.append(p[2] + (' ' + p[3] if len(p) > 3 else ''))
+pad = ('__pfx_', '__cfi_', '__pi___pfx_', '__pi___cfi_')
+lines = [l for l in lines if not l.startswith(pad)]
 out = sorted({l for l in lines if fnmatch.fnmatchcase(l.split()[0], g)},
              key=lambda s: s.split()[0])
 print('\n'.join(out))

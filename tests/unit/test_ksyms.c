@@ -120,9 +120,52 @@ static void test_resolve(void **state)
 	st_ksyms_free(k);
 }
 
+/* A list in kallsyms format: addresses kept, spans up to the next text symbol including
+ * the padding symbols the index leaves out; the format is recognised from the file. */
+static void test_kallsyms_span(void **state)
+{
+	static const char list[] =
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81000100 t __pfx_foo\n"
+		"ffffffff81000110 t foo\n"
+		"ffffffff81000150 D some_data\n"
+		"ffffffff81000180 T __pfx_bar\n"
+		"ffffffff81000190 T bar.isra.0\n"
+		"ffffffff810001c0 W weak_fn\n"
+		"ffffffff81000200 t modfn\t[mymod]\n";
+	char kpath[] = "/tmp/ksyms_kall_XXXXXX";
+	struct st_err err;
+	struct st_ksyms *k;
+	unsigned long long size = 0;
+	int fd = mkstemp(kpath);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, list, sizeof(list) - 1), (ssize_t)(sizeof(list) - 1));
+	close(fd);
+	k = st_ksyms_load(kpath, &err);
+	assert_non_null(k);
+	assert_int_equal(st_ksyms_count(k), 5);      /* no data, no padding */
+	assert_int_equal(st_ksyms_span(k, "foo", &size), 0);
+	assert_int_equal(size, 0x70);                /* to __pfx_bar, not to bar */
+	assert_int_equal(st_ksyms_span(k, "bar.isra.0", &size), 0);
+	assert_int_equal(size, 0x30);                /* a weak function is the next code */
+	assert_string_equal(st_ksyms_resolve(k, "bar", NULL, 0, NULL)->name, "bar.isra.0");
+	assert_string_equal(st_ksyms_resolve(k, "modfn", NULL, 0, NULL)->module, "mymod");
+	assert_int_equal(st_ksyms_span(k, "modfn", &size), -1);   /* nothing after it */
+	assert_int_equal(st_ksyms_span(k, "nosuch", &size), -1);
+	st_ksyms_free(k);
+	/* an available_filter_functions list has no addresses */
+	k = st_ksyms_load(path, &err);
+	assert_int_equal(st_ksyms_span(k, "do_filp_open", &size), -1);
+	st_ksyms_free(k);
+	unlink(kpath);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_resolve) };
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_resolve),
+					    cmocka_unit_test(test_kallsyms_span) };
 
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
