@@ -31,3 +31,18 @@ tracefs_state() {
     cat $TRACEFS/uprobe_events; echo ---; cat $TRACEFS/kprobe_events 2>/dev/null;
     echo ---; ls $TRACEFS/events; } 2>/dev/null
 }
+
+# run_gone NAME PID...: ok when nothing of the runs surftrace_PID is left in tracefs (their
+# instance, event group, probe definitions). Asserts only on the suite's own runs (their
+# pids), so other suites running at the same time cannot make it fail.
+run_gone() {
+	local name=$1 p left=
+	shift
+	for p in "$@"; do
+		[ -e "$TRACEFS/instances/surftrace_$p" ] && left+=" instance surftrace_$p"
+		[ -e "$TRACEFS/events/surftrace_$p" ] && left+=" group surftrace_$p"
+		grep -q "^[a-z]:surftrace_$p/" "$TRACEFS/dynamic_events" 2>/dev/null &&
+			left+=" probes of surftrace_$p"
+	done
+	if [ -z "$left" ]; then ok "$name"; else fail "$name:$left"; fi
+}

@@ -59,18 +59,3 @@ same_state() {
 		diff <(echo "$2") <(echo "$now") | head -8 | sed 's/^/# /'
 	fi
 }
-
-# run_gone NAME PID...: ok when nothing of the runs surftrace_PID is left in tracefs (their
-# instance, event group, probe definitions). Asserts only on this suite's own runs, so other
-# suites running at the same time cannot make it fail.
-run_gone() {
-	local name=$1 p left=
-	shift
-	for p in "$@"; do
-		[ -e "$TRACEFS/instances/surftrace_$p" ] && left+=" instance surftrace_$p"
-		[ -e "$TRACEFS/events/surftrace_$p" ] && left+=" group surftrace_$p"
-		grep -q "^[a-z]:surftrace_$p/" "$TRACEFS/dynamic_events" 2>/dev/null &&
-			left+=" probes of surftrace_$p"
-	done
-	if [ -z "$left" ]; then ok "$name"; else fail "$name:$left"; fi
-}
