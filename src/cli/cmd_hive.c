@@ -106,6 +106,12 @@ static int hive_add(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
+		if (e.module[0]) {
+			printf("added module %s for %s %s %s\n", e.module, e.release, e.arch,
+			       e.distro);
+			fflush(stdout);
+			continue;
+		}
 		printf("%s %s %s %s %s (%s)\n", r == ST_HIVE_ADDED ? "added" : "skipped",
 		       e.release, e.arch, e.distro, e.build_id[0] ? e.build_id : "-",
 		       r == ST_HIVE_ADDED ? argv[i] : "already in the hive");

@@ -246,6 +246,61 @@ static bool known(const char *dir, const char *sha, const char *arch, const char
 	return hit;
 }
 
+/* A kernel module (.ko with DWARF, or with split .BTF): its split BTF over the BTF of the
+ * hive's entry for the kernel it was built for (its vermagic, or --release), stored as
+ * DIR/<arch>/kmod/<distro>/<release>/<module>. */
+static int add_module(const char *dir, const char *image, const struct st_kident *id,
+		      const struct st_hive_add_opts *o, struct st_hive_entry *out,
+		      struct st_err *err)
+{
+	const char *release = o->release ? o->release : id->release;
+	char path[4096], kdir[4096];
+	struct st_hive_entry e;
+	struct btf *base, *split;
+	int rc;
+
+	if (!*release)
+		return st_err_set(err, 0, "%s does not say its kernel (no vermagic): pass --release",
+				  image);
+	if (check_name("module", id->modname, err))
+		return -1;
+	if (st_hive_find(dir, id->arch, NULL, release, &e, NULL))
+		return st_err_set(err, 0, "module %s is for kernel %s %s, which is not in the hive "
+				  "%s: add that kernel first", id->modname, release, id->arch, dir);
+	st_hive_path(dir, &e, "btf", path, sizeof(path));
+	base = btf__parse_raw(path);
+	if (!base)
+		return st_err_set(err, 0, "cannot read %s: %s", path, strerror(errno));
+	if (id->has_btf && !(o->dwarf && id->has_dwarf)) {
+		split = btf__parse_elf_split(image, base);
+		if (!split)
+			st_err_set(err, 0, "cannot read the .BTF of %s: %s", image, strerror(errno));
+	} else if (id->has_dwarf) {
+		split = st_dwarf_to_btf_module(image, base, err);
+	} else {
+		split = NULL;
+		st_err_set(err, 0, "%s has neither DWARF nor .BTF (use the module from the -dbg or "
+			   "debuginfo package)", image);
+	}
+	rc = -1;
+	if (split && !st_hive_path(dir, &e, "kmod", kdir, sizeof(kdir)) && !mkdirs(kdir, err)) {
+		char mod_rel[4200];
+		struct st_hive_entry m = e;
+
+		/* the module's file sits in the release's kmod directory */
+		snprintf(mod_rel, sizeof(mod_rel), "%s/%s", e.release, id->modname);
+		snprintf(m.release, sizeof(m.release), "%.*s", (int)sizeof(m.release) - 1, mod_rel);
+		rc = write_kind(dir, &m, "kmod", split, write_raw, err);
+	}
+	btf__free(split);
+	btf__free(base);
+	if (rc)
+		return -1;
+	*out = e;
+	snprintf(out->module, sizeof(out->module), "%s", id->modname);
+	return ST_HIVE_ADDED;
+}
+
 enum src_kind { SRC_ELF, SRC_BTF, SRC_PACKAGE };
 
 static int source_kind(const char *path, enum src_kind *k, struct st_err *err)
@@ -331,6 +386,10 @@ int st_hive_add(const char *dir, const char *source, const struct st_hive_add_op
 	}
 	if (sk != SRC_BTF && st_kident_read(image, &id, err))
 		goto out;
+	if (id.module) {
+		rc = add_module(dir, image, &id, o, out, err);
+		goto out;
+	}
 
 	snprintf(out->release, sizeof(out->release), "%s", o->release ? o->release :
 		 pkg_release[0] ? pkg_release : id.release);

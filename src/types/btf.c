@@ -20,6 +20,7 @@ struct st_types {
 	char **mod_names;
 	int nmods;
 	bool kernel;            /* opened from the running kernel */
+	char mod_dir[4096];     /* where module split BTF is: sysfs, or a hive entry's kmod/ */
 	bool mods_loaded;
 	char identity[32];
 };
@@ -58,13 +59,12 @@ static struct btf *load_vmlinux_mapped(const char *path)
 	return btf;
 }
 
-/* The running kernel without /sys/kernel/btf: its hive entry. */
-static struct btf *load_from_hive(struct st_err *err)
+/* The running kernel without /sys/kernel/btf: its hive entry (path gets its BTF file). */
+static struct btf *load_from_hive(char *path, size_t n, struct st_err *err)
 {
-	char path[4096];
 	struct btf *btf;
 
-	if (st_hive_running_btf(st_hive_dir(NULL), path, sizeof(path), err))
+	if (st_hive_running_btf(st_hive_dir(NULL), path, n, err))
 		return NULL;
 	btf = btf__parse_raw(path);
 	if (!btf)
@@ -79,7 +79,7 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 {
 	struct st_types *t;
 	struct btf *btf;
-	char sys[4096];
+	char sys[4096], hive_btf[4096] = "";
 
 	if (path) {
 		btf = btf__parse(path, NULL);
@@ -100,15 +100,22 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 		if (!btf && !access(sys, F_OK))
 			btf = btf__parse_raw(sys);
 		if (!btf && access(sys, F_OK))
-			btf = load_from_hive(err);
+			btf = load_from_hive(hive_btf, sizeof(hive_btf), err);
 		else if (!btf)
 			st_err_set(err, 0, "cannot read BTF from %s: %s", sys, strerror(errno));
 		if (!btf)
 			return NULL;
 	}
 	t = st_types_from_btf(btf);
-	if (t)
-		t->kernel = !path;
+	if (!t)
+		return NULL;
+	t->kernel = !path;
+	/* Modules: the running kernel's sysfs, else the hive entry's kmod/ directory (for
+	 * the running kernel found in the hive, and for --kernel / a hive BTF file). */
+	if (!path && !hive_btf[0])
+		snprintf(t->mod_dir, sizeof(t->mod_dir), "%s", st_sysfs_btf_dir());
+	else
+		st_hive_kmod_dir_of(path ? path : hive_btf, t->mod_dir, sizeof(t->mod_dir));
 	return t;
 }
 
@@ -180,19 +187,19 @@ static void load_modules(struct st_types *t)
 	struct dirent *de;
 
 	t->mods_loaded = true;
-	if (!t->kernel)
+	if (!t->mod_dir[0])
 		return;
-	d = opendir(st_sysfs_btf_dir());
+	d = opendir(t->mod_dir);
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char path[512];
+		char path[4400];
 		struct btf *m, **nm;
 		char **nn;
 
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", st_sysfs_btf_dir(), de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", t->mod_dir, de->d_name);
 		m = btf__parse_split(path, t->base);
 		if (!m)
 			continue;

@@ -247,7 +247,7 @@ static bool elf_big_endian(Dwfl_Module *mod)
 }
 
 static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char *func,
-				  bool kernel, struct st_err *err)
+				  bool kernel, const struct btf *base, struct st_err *err)
 {
 	struct dwarf_conv c = { .err = err, .kernel = kernel };
 	Dwarf_Addr bias;
@@ -259,7 +259,7 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 		return NULL;
 	}
 	c.big_endian = elf_big_endian(mod);
-	c.btf = btf__new_empty();
+	c.btf = base ? btf__new_empty_split((struct btf *)base) : btf__new_empty();
 	if (!c.btf) {
 		st_err_set(err, 0, "out of memory");
 		return NULL;
@@ -288,7 +288,7 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 }
 
 static struct btf *dwarf_to_btf(const char *path, const char *func, bool kernel,
-				 struct st_err *err)
+				 const struct btf *base, struct st_err *err)
 {
 	Dwfl_Module *mod;
 	Dwfl *dwfl = st_dwfl_open_offline(path, &mod, err);
@@ -296,22 +296,27 @@ static struct btf *dwarf_to_btf(const char *path, const char *func, bool kernel,
 
 	if (!dwfl)
 		return NULL;
-	btf = convert_module(mod, path, func, kernel, err);
+	btf = convert_module(mod, path, func, kernel, base, err);
 	dwfl_end(dwfl);
 	return btf;
 }
 
 struct btf *st_dwarf_to_btf(const char *path, struct st_err *err)
 {
-	return dwarf_to_btf(path, NULL, false, err);
+	return dwarf_to_btf(path, NULL, false, NULL, err);
 }
 
 struct btf *st_dwarf_to_btf_kernel(const char *path, struct st_err *err)
 {
-	return dwarf_to_btf(path, NULL, true, err);
+	return dwarf_to_btf(path, NULL, true, NULL, err);
 }
 
 struct btf *st_dwarf_to_btf_func(const char *path, const char *func, struct st_err *err)
 {
-	return dwarf_to_btf(path, func, false, err);
+	return dwarf_to_btf(path, func, false, NULL, err);
+}
+
+struct btf *st_dwarf_to_btf_module(const char *path, const struct btf *base, struct st_err *err)
+{
+	return dwarf_to_btf(path, NULL, true, base, err);
 }

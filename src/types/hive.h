@@ -6,6 +6,7 @@
  *   DIR/<arch>/head/<distro>/<release>         vmlinux.h for lbc (btf_dump)
  *   DIR/<arch>/funcs/<distro>/<release>        "name<TAB>prototype" per BTF function
  *   DIR/<arch>/readme/<distro>/<release>       that kernel's tracefs README, when known
+ *   DIR/<arch>/kmod/<distro>/<release>/<mod>   a module's split BTF over that kernel's
  *
  * index lines: "<release> <arch> <distro> <build-id|-> <sha256-of-source> <source name>".
  * The index is rewritten whole (temporary file + rename, under a lock on DIR/index.lock),
@@ -24,6 +25,7 @@ struct st_hive_entry {
 	char build_id[41];    /* "" when the source had none (a raw BTF file) */
 	char sha256[65];      /* of the source file as given to `hive add` */
 	char source[256];     /* the source's file name */
+	char module[64];      /* st_hive_add of a kernel module: its name (not in the index) */
 };
 
 /* Path of one of an entry's files; kind is "btf", "head", "funcs" or "readme". */
@@ -58,6 +60,10 @@ int st_hive_kernel_btf(const char *dir, const char *arch, const char *release, c
 /* The README recorded beside an entry's BTF file (btf_path as st_hive_kernel_btf gives
  * it): 0 with its path, -1 (out "") when the entry has none. */
 int st_hive_readme_of(const char *btf_path, char *out, size_t n);
+
+/* The directory of module split BTF beside an entry's BTF file: 0 with its path, -1 (out
+ * "") when the entry has no modules. */
+int st_hive_kmod_dir_of(const char *btf_path, char *out, size_t n);
 
 /* The running kernel's entry (it has no /sys/kernel/btf): same arch and build id
  * (/sys/kernel/notes), else same release (uname -r). 0 with the BTF file's path, or -1

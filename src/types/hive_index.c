@@ -1,6 +1,7 @@
 /* The hive's index and layout: read, find, put, remove. libc only (lbc links it). */
 #include "types/hive.h"
 #include "types/kident.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -222,6 +223,24 @@ int st_hive_index_put(const char *dir, const struct st_hive_entry *e, struct st_
 	return rc;
 }
 
+/* A kmod/ directory of module files (one level). */
+static void remove_dir(const char *path)
+{
+	char f[4400];
+	struct dirent *de;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			snprintf(f, sizeof(f), "%s/%s", path, de->d_name);
+			unlink(f);
+		}
+	closedir(d);
+	rmdir(path);
+}
+
 static bool matches_key(const struct st_hive_entry *e, const char *key)
 {
 	size_t l = strlen(key);
@@ -252,6 +271,8 @@ int st_hive_rm(const char *dir, const char *key, struct st_err *err)
 		for (j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
 			if (!st_hive_path(dir, &v[i], kinds[j], path, sizeof(path)))
 				unlink(path);
+		if (!st_hive_path(dir, &v[i], "kmod", path, sizeof(path)))
+			remove_dir(path);
 	}
 	rc = removed ? save_index(dir, v, k, err) : 0;
 	free(v);
@@ -340,18 +361,32 @@ int st_hive_resolve(const char *btf, const char *kernel, const char *arch, char 
 	return 0;
 }
 
-int st_hive_readme_of(const char *btf_path, char *out, size_t n)
+/* The entry file of another kind beside a BTF file: ".../<arch>/btf/<distro>/<release>"
+ * -> ".../<arch>/<kind>/<distro>/<release>", when it exists. */
+static int sibling_of(const char *btf_path, const char *kind, char *out, size_t n)
 {
 	const char *k = strstr(btf_path, "/btf/");
 	int w;
 
+	if (n)
+		out[0] = '\0';
 	if (!k)
 		return -1;
-	w = snprintf(out, n, "%.*s/readme/%s", (int)(k - btf_path), btf_path, k + 5);
+	w = snprintf(out, n, "%.*s/%s/%s", (int)(k - btf_path), btf_path, kind, k + 5);
 	if (w < 0 || (size_t)w >= n || access(out, R_OK)) {
 		if (n)
 			out[0] = '\0';
 		return -1;
 	}
 	return 0;
+}
+
+int st_hive_readme_of(const char *btf_path, char *out, size_t n)
+{
+	return sibling_of(btf_path, "readme", out, n);
+}
+
+int st_hive_kmod_dir_of(const char *btf_path, char *out, size_t n)
+{
+	return sibling_of(btf_path, "kmod", out, n);
 }

@@ -123,6 +123,24 @@ static void banner_from_symbol(Elf *elf, Elf_Scn *symtab, struct st_kident *id)
 	}
 }
 
+/* A module's .modinfo: "name=veth\0vermagic=6.1.0-13-amd64 SMP ...\0" */
+static void read_modinfo(const char *p, size_t n, struct st_kident *id)
+{
+	const char *end = p + n;
+
+	id->module = true;
+	while (p < end) {
+		size_t l = strnlen(p, (size_t)(end - p));
+
+		if (l > 5 && !strncmp(p, "name=", 5))
+			snprintf(id->modname, sizeof(id->modname), "%.*s", (int)(l - 5), p + 5);
+		else if (l > 9 && !strncmp(p, "vermagic=", 9))
+			snprintf(id->release, sizeof(id->release), "%.*s",
+				 (int)strcspn(p + 9, " "), p + 9);
+		p += l + 1;
+	}
+}
+
 int st_kident_read(const char *path, struct st_kident *id, struct st_err *err)
 {
 	Elf_Scn *scn = NULL, *symtab = NULL;
@@ -160,6 +178,9 @@ int st_kident_read(const char *path, struct st_kident *id, struct st_err *err)
 			id->has_dwarf = true;
 		if (name && !strcmp(name, ".BTF") && sh.sh_type != SHT_NOBITS)
 			id->has_btf = true;
+		if (name && !strcmp(name, ".modinfo") && sh.sh_type != SHT_NOBITS &&
+		    (d = elf_getdata(scn, NULL)) && d->d_buf)
+			read_modinfo(d->d_buf, d->d_size, id);
 		if (sh.sh_type == SHT_SYMTAB)
 			symtab = scn;
 		if (sh.sh_type == SHT_NOTE && !id->build_id[0] && (d = elf_getdata(scn, NULL)) &&
@@ -170,14 +191,20 @@ int st_kident_read(const char *path, struct st_kident *id, struct st_err *err)
 		banner_from_symbol(elf, symtab, id);
 	/* No symbol (or no contents there): the first banner anywhere in the file. */
 	raw = elf_rawfile(elf, &rawlen);
-	if (!id->banner[0] && raw) {
+	if (!id->banner[0] && raw && !id->module) {
 		const char *hit = memmem(raw, rawlen, banner_prefix, sizeof(banner_prefix) - 1);
 
 		if (hit)
 			copy_banner(hit, raw + rawlen, id->banner, sizeof(id->banner));
 	}
-	if (id->banner[0])
+	if (id->banner[0] && !id->module)
 		release_of_banner(id->banner, id->release, sizeof(id->release));
+	if (id->module && !id->modname[0]) {      /* older modules: the file's name */
+		const char *b = strrchr(path, '/');
+
+		b = b ? b + 1 : path;
+		snprintf(id->modname, sizeof(id->modname), "%.*s", (int)strcspn(b, "."), b);
+	}
 	elf_end(elf);
 	close(fd);
 	return 0;

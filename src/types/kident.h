@@ -12,6 +12,8 @@ struct st_kident {
 	char banner[320];     /* the whole "Linux version ..." line, "" when absent */
 	char arch[16];        /* "x86_64", "aarch64", "" when unknown */
 	char build_id[41];    /* lowercase hex, "" when the image has no build-id note */
+	bool module;          /* a kernel module (.modinfo): release from its vermagic */
+	char modname[64];     /* the module's name (.modinfo name=), "" when not a module */
 	bool has_dwarf;       /* .debug_info present */
 	bool has_btf;         /* .BTF present */
 };

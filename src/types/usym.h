@@ -41,6 +41,11 @@ struct btf *st_dwarf_to_btf(const char *path, struct st_err *err);
  * conversion of -dbg vmlinux files. */
 struct btf *st_dwarf_to_btf_kernel(const char *path, struct st_err *err);
 
+/* A kernel module's DWARF as split BTF over its kernel's BTF (base), deduplicated against
+ * it, the way /sys/kernel/btf/<module> is made. */
+struct btf *st_dwarf_to_btf_module(const char *path, const struct btf *base,
+				   struct st_err *err);
+
 /* The same for one function: only the unit (CU) holding func's code, with every type that
  * unit declares, plus symbol aliases. For a uprobe on one function of a big library
  * (libc with libc6-dbg: 0.11 s instead of 0.42 s; the rest is zlib inflating the debug
