@@ -61,7 +61,7 @@ static void test_definitions(void **state)
 		"p:surftrace_1/p0 /tmp/q:0x10\np:evil/x /tmp/t:0x10",
 		"p:surftrace_1/p0 /tmp/q:0x10 #/t:0x10",
 		"p:surftrace_1/p0 /tmp/a\\b/t:0x10",
-		"p:surftrace_1/p0 /tmp/a\xa0" "b/t:0x10",
+		"p:surftrace_1/p0 /tmp/a\240b/t:0x10",
 		"p:surftrace_1/p0 /tmp/a\tb/t:0x10",
 		"p:surftrace_1/p0 f g=@+x:u32",
 		"p:surftrace_1/p0 f x=%di\n-:kprobes/other",
