@@ -92,6 +92,10 @@ static void emit_header(FILE *f, const struct st_probe *const *probes, size_t n,
 	      "[ -e \"$T/README\" ] || T=/sys/kernel/debug/tracing\n"
 	      "[ -e \"$T/README\" ] || mount -t debugfs nodev /sys/kernel/debug 2>/dev/null\n"
 	      "G=surftrace_$$\n"
+	      /* as a live run (util/runname): outside the initial pid namespace, where every
+	       * container's first process is pid 1, the namespace's inode joins the name */
+	      "NS=$(readlink /proc/self/ns/pid 2>/dev/null); NS=${NS#pid:[}; NS=${NS%]}\n"
+	      "case \"$NS\" in ''|4026531836|*[!0-9]*) ;; *) G=${G}_n$NS ;; esac\n"
 	      "I=\"$T/instances/$G\"\n"
 	      "READER=\nTIMER=\n", f);
 }

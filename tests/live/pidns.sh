@@ -100,4 +100,20 @@ rmdir "$TRACEFS/instances/$X_NAME" 2>/dev/null
 check "existing fresh instance under our own name: refused (rc $xrc: $(head -1 "$LIVE_TMP/x.err" | cut -c1-60)...), $xkept" \
 	bash -c "[ '$xrc' = 1 ] && [ '$xkept' = kept ] && [ \$(wc -l <'$LIVE_TMP/x.err') = 1 ] && grep -q 'already exists' '$LIVE_TMP/x.err'"
 
+# 5. The -o script names its instance the same way inside a container.
+"$ST" -o "$LIVE_TMP/run.sh" "$E" 2>/dev/null
+unshare --pid --fork --mount-proc sh "$LIVE_TMP/run.sh" >"$LIVE_TMP/s.out" 2>&1 &
+U=$!
+PIDS="$PIDS $U"
+for ((i = 0; i < 100; i++)); do
+	S_INIT=$(cat /proc/$U/task/$U/children 2>/dev/null | awk '{print $1}')
+	[ -n "$S_INIT" ] && break
+	sleep 0.02
+done
+S_NAME=surftrace_1_n$(stat -L -c %i /proc/$S_INIT/ns/pid 2>/dev/null)
+ready "$S_NAME" && sr=ok || sr=no
+kill -TERM "$S_INIT"; wait $U
+check "-o script in a container: instance $S_NAME (ready: $sr), removed on SIGTERM" \
+	bash -c "[ $sr = ok ] && [ ! -e '$TRACEFS/instances/$S_NAME' ]"
+
 tap_done
