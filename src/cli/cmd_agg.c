@@ -308,8 +308,12 @@ static int print_all(struct agg_run *r, struct surftrace *st, bool last)
 	if (r->both && r->klat)
 		maps[n++] = st_feed_agg(r->klat);
 	if (o->json) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
 		printf("{\"interval\":%d,\"v\":%d,\"time\":%.6f,\"final\":%s,\"lost\":%llu,"
-		       "\"aggregates\":[", r->interval, ST_JSON_V, (double)time(NULL),
+		       "\"aggregates\":[", r->interval, ST_JSON_V,
+		       (double)now.tv_sec + (double)now.tv_nsec / 1e9,
 		       last ? "true" : "false", surftrace_lost(st));
 		for (i = 0; i < n; i++) {
 			if (i)

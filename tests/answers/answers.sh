@@ -121,6 +121,10 @@ fi
 "$ST" -q --count comm -c "$WL values 1000" "P $WL:agg_value" >"$LIVE_TMP/oc" 2>"$LIVE_TMP/ec"; rc=$?
 check "-c: exit 0 and exactly 1000 for the command's comm" \
 	[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 1000" "$LIVE_TMP/oc"
+# a command that is over before the start line: its calls still all count
+"$ST" -q --count comm -c "$WL values 3" "P $WL:agg_value" >"$LIVE_TMP/oc" 2>"$LIVE_TMP/ec"; rc=$?
+check "-c of a command that ends at once: exactly 3, nothing cut short" \
+	[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 3" "$LIVE_TMP/oc" && ! grep -q "cut short" "$LIVE_TMP/ec"
 
 # 4. Latency: agg_sleep(20 ms) x 8 through uprobe + uretprobe. Every duration is >= 20 ms
 # (so in [16M, 32M) unless the machine stalls), 8 in total, as bpftrace measures.
