@@ -178,12 +178,15 @@ fi
 
 # 6. Folded stacks and the SVG flame graph of kernel stacks (-s) of our getppid loop.
 READY_EV=syscalls/sys_enter_getppid
-if start -s --count comm,stack --folded --svg "$LIVE_TMP/f.svg" 'e syscalls/sys_enter_getppid'; then
-	"$WL" loop 2000
+# (keyed by pid: a trace event has no comm of its own, and on a loaded machine the task
+# may be gone and out of saved_cmdlines before its events are read)
+if start -s --count pid,stack --folded --svg "$LIVE_TMP/f.svg" 'e syscalls/sys_enter_getppid'; then
+	"$WL" loop 2000 & wpid=$!
+	wait $wpid
 	finish
-	mine=$(grep "^$WNAME;" "$LIVE_TMP/out")
-	check "folded: 'comm;root;..;leaf count' lines for our loop" [ -n "$mine" ]
-	check "folded: counts of our comm add up to 2000" \
+	mine=$(grep "^$wpid;" "$LIVE_TMP/out")
+	check "folded: 'pid;root;..;leaf count' lines for our loop" [ -n "$mine" ]
+	check "folded: counts of our pid add up to 2000" \
 		[ "$(echo "$mine" | awk '{ n += $NF } END { print n }')" = 2000 ]
 	check "folded: kernel frames by name, root first (entry before do_syscall_64)" \
 		bash -c "echo '$mine' | head -1 | grep -q 'entry_SYSCALL[^;]*;do_syscall_64'"
