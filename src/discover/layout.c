@@ -4,6 +4,7 @@
 #include <bpf/btf.h>
 #include "discover/declfmt.h"
 #include "discover/glob.h"
+#include "types/types.h"
 #include "util/json.h"
 
 struct lay {
@@ -153,6 +154,7 @@ static __u32 find_root(const struct btf *btf, const char *spec, const char **lab
 {
 	static const int kinds[] = { BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_TYPEDEF };
 	const char *name = spec;
+	struct st_btf_names *ix = st_btf_names_new(btf);
 	int only = 0, i, id;
 
 	if (!strncmp(spec, "struct ", 7)) {
@@ -168,10 +170,13 @@ static __u32 find_root(const struct btf *btf, const char *spec, const char **lab
 	for (i = 0; i < 3; i++) {
 		if (only && kinds[i] != only)
 			continue;
-		id = btf__find_by_name_kind(btf, name, kinds[i]);
-		if (id > 0 && is_composite(btf__type_by_id(btf, bare(btf, (__u32)id))))
+		id = ix ? st_btf_names_find(ix, name, kinds[i]) : -1;
+		if (id > 0 && is_composite(btf__type_by_id(btf, bare(btf, (__u32)id)))) {
+			st_btf_names_free(ix);
 			return (__u32)id;
+		}
 	}
+	st_btf_names_free(ix);
 	return 0;
 }
 

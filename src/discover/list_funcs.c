@@ -10,65 +10,28 @@
 #include "types/types.h"
 #include "util/json.h"
 
-/* Prototype printers, one per BTF object (vmlinux and each module's split BTF), and an
- * index of vmlinux's functions: btf__find_by_name_kind is a linear scan, which for
- * "-L '*'" over 100k functions would be quadratic. */
-struct func_ix {
-	const char *name;
-	__u32 proto;
-};
-
+/* Prototype printers, one per BTF object (vmlinux and each module's split BTF). */
 struct protos {
 	struct st_types *types;
 	const struct btf *btf[16];
 	struct st_declfmt *fmt[16];
 	int n;
-	struct func_ix *ix;
-	size_t nix;
-	bool ix_built;
 };
 
-static int cmp_ix(const void *a, const void *b)
-{
-	return strcmp(((const struct func_ix *)a)->name, ((const struct func_ix *)b)->name);
-}
-
-static void build_index(struct protos *p)
-{
-	const struct btf *btf = st_types_btf(p->types);
-	__u32 n = btf__type_cnt(btf), i;
-
-	p->ix_built = true;
-	p->ix = malloc(sizeof(*p->ix) * n);
-	if (!p->ix)
-		return;
-	for (i = 1; i < n; i++) {
-		const struct btf_type *t = btf__type_by_id(btf, i);
-
-		if (btf_is_func(t))
-			p->ix[p->nix++] = (struct func_ix){ btf__name_by_offset(btf, t->name_off),
-							    t->type };
-	}
-	qsort(p->ix, p->nix, sizeof(*p->ix), cmp_ix);
-}
-
-/* The function's prototype: vmlinux through the index, module functions through
- * st_types_func (it searches the modules' split BTF). */
+/* The function's prototype: vmlinux through the types' name index (so "-L '*'" over 100k
+ * functions stays linear), module functions through st_types_func (it searches the
+ * modules' split BTF). */
 static int find_proto(struct protos *p, const char *name, const char *module,
 		      struct st_tref *proto)
 {
-	struct func_ix key = { name, 0 }, *hit;
+	const struct btf *btf = st_types_btf(p->types);
 	const char *mod;
+	int id = st_types_find(p->types, name, BTF_KIND_FUNC);
 
-	if (!p->ix_built)
-		build_index(p);
-	if (p->ix) {
-		hit = bsearch(&key, p->ix, p->nix, sizeof(*p->ix), cmp_ix);
-		if (hit) {
-			proto->btf = st_types_btf(p->types);
-			proto->id = hit->proto;
-			return 0;
-		}
+	if (id > 0) {
+		proto->btf = btf;
+		proto->id = btf__type_by_id(btf, (__u32)id)->type;
+		return 0;
 	}
 	return module ? st_types_func(p->types, name, proto, &mod) : -1;
 }
@@ -93,7 +56,6 @@ static void protos_free(struct protos *p)
 
 	for (i = 0; i < p->n; i++)
 		st_declfmt_free(p->fmt[i]);
-	free(p->ix);
 }
 
 /* One line: "proto [module]" or "name [module]" with a note when BTF lacks it; or one

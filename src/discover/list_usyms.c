@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 #include "discover/declfmt.h"
 #include "discover/list.h"
+#include "types/types.h"
 #include "types/usym.h"
 #include "util/json.h"
 
@@ -14,6 +15,7 @@ long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
 	char path[PATH_MAX], **names = NULL;
 	struct btf *btf = NULL;
 	struct st_declfmt *fmt = NULL;
+	struct st_btf_names *ix = NULL;
 	int n, i;
 
 	if (st_usym_find_binary(binary, path, sizeof(path), err))
@@ -27,12 +29,13 @@ long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
 		/* No DWARF is normal for stripped binaries: list names without prototypes. */
 		btf = st_dwarf_to_btf(path, &derr);
 		fmt = btf ? st_declfmt_new(btf) : NULL;
+		ix = fmt ? st_btf_names_new(btf) : NULL;
 	}
 	for (i = 0; i < n; i++) {
 		const char *decl = NULL;
 
-		if (fmt) {
-			int id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
+		if (ix) {
+			int id = st_btf_names_find(ix, names[i], BTF_KIND_FUNC);
 
 			if (id > 0)
 				decl = st_declfmt_decl(fmt, btf__type_by_id(btf, id)->type, names[i]);
@@ -55,6 +58,7 @@ long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
 	}
 	free(names);
 	st_declfmt_free(fmt);
+	st_btf_names_free(ix);
 	btf__free(btf);
 	return n;
 }

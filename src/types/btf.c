@@ -14,9 +14,25 @@
 #include "types/kident.h"
 #include "types/types.h"
 
+/* A name index over one BTF object's own types (split BTF: not its base's): an open
+ * addressing hash of (kind, name) -> the lowest id, so a lookup gives libbpf's answer.
+ * Built on the ST_BTF_IX_AFTER-th lookup: until then libbpf's linear scan is cheaper
+ * than indexing 150k types, after it (-S of thousands of functions) far dearer. */
+enum { ST_BTF_IX_AFTER = 8 };
+
+struct st_btf_names {
+	const struct btf *btf;
+	__u32 *slot;            /* type ids, 0 = empty */
+	__u32 mask;
+	unsigned lookups;
+	bool built, failed;
+};
+
 struct st_types {
 	struct btf *base;
+	struct st_btf_names *base_ix;
 	struct btf **mods;      /* module split BTF, loaded on first miss (running kernel) */
+	struct st_btf_names **mod_ix;
 	char **mod_names;
 	int nmods;
 	bool kernel;            /* opened from the running kernel */
@@ -25,11 +41,109 @@ struct st_types {
 	char identity[32];
 };
 
+struct st_btf_names *st_btf_names_new(const struct btf *btf)
+{
+	struct st_btf_names *ix = calloc(1, sizeof(*ix));
+
+	if (ix)
+		ix->btf = btf;
+	return ix;
+}
+
+void st_btf_names_free(struct st_btf_names *ix)
+{
+	if (!ix)
+		return;
+	free(ix->slot);
+	free(ix);
+}
+
+static __u32 name_hash(const char *name, int kind)
+{
+	__u32 h = 2166136261u ^ (__u32)kind;
+
+	while (*name) {
+		h ^= (unsigned char)*name++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static __u32 first_own_id(const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+
+	return base ? btf__type_cnt(base) : 1;
+}
+
+static void names_build(struct st_btf_names *ix)
+{
+	const struct btf *btf = ix->btf;
+	__u32 n = btf__type_cnt(btf), id, size = 16;
+
+	ix->built = true;
+	while (size < 2 * (n - first_own_id(btf) + 1))
+		size <<= 1;
+	ix->slot = calloc(size, sizeof(*ix->slot));
+	if (!ix->slot) {
+		ix->failed = true;
+		return;
+	}
+	ix->mask = size - 1;
+	for (id = first_own_id(btf); id < n; id++) {
+		const struct btf_type *tp = btf__type_by_id(btf, id);
+		const char *name;
+		__u32 h;
+
+		if (!tp || !tp->name_off)
+			continue;
+		name = btf__name_by_offset(btf, tp->name_off);
+		for (h = name_hash(name, btf_kind(tp)) & ix->mask; ix->slot[h];
+		     h = (h + 1) & ix->mask) {
+			const struct btf_type *o = btf__type_by_id(btf, ix->slot[h]);
+
+			if (btf_kind(o) == btf_kind(tp) &&
+			    !strcmp(btf__name_by_offset(btf, o->name_off), name))
+				break;      /* a lower id has this name and kind */
+		}
+		if (!ix->slot[h])
+			ix->slot[h] = id;
+	}
+}
+
+int st_btf_names_find(struct st_btf_names *ix, const char *name, int kind)
+{
+	const struct btf *btf = ix->btf;
+	__u32 h;
+
+	if (!ix->built && ++ix->lookups >= ST_BTF_IX_AFTER)
+		names_build(ix);
+	if (!ix->built || ix->failed)
+		return btf__find_by_name_kind(btf, name, kind);
+	if (!strcmp(name, "void"))
+		return 0;
+	for (h = name_hash(name, kind) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask) {
+		const struct btf_type *tp = btf__type_by_id(btf, ix->slot[h]);
+
+		if (btf_kind(tp) == kind && !strcmp(btf__name_by_offset(btf, tp->name_off), name))
+			return (int)ix->slot[h];
+	}
+	return -ENOENT;
+}
+
+int st_types_find(struct st_types *t, const char *name, int kind)
+{
+	return st_btf_names_find(t->base_ix, name, kind);
+}
+
 struct st_types *st_types_from_btf(struct btf *btf)
 {
 	struct st_types *t = calloc(1, sizeof(*t));
 
-	if (!t) {
+	if (t)
+		t->base_ix = st_btf_names_new(btf);
+	if (!t || !t->base_ix) {
+		free(t);
 		btf__free(btf);
 		return NULL;
 	}
@@ -150,10 +264,13 @@ void st_types_free(struct st_types *t)
 	if (!t)
 		return;
 	for (i = 0; i < t->nmods; i++) {
+		st_btf_names_free(t->mod_ix[i]);
 		btf__free(t->mods[i]);
 		free(t->mod_names[i]);
 	}
+	st_btf_names_free(t->base_ix);
 	free(t->mods);
+	free(t->mod_ix);
 	free(t->mod_names);
 	btf__free(t->base);
 	free(t);
@@ -195,6 +312,7 @@ static void load_modules(struct st_types *t)
 	while ((de = readdir(d))) {
 		char path[4400];
 		struct btf *m, **nm;
+		struct st_btf_names *ix, **ni;
 		char **nn;
 
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
@@ -203,17 +321,22 @@ static void load_modules(struct st_types *t)
 		m = btf__parse_split(path, t->base);
 		if (!m)
 			continue;
+		ix = st_btf_names_new(m);
 		nm = realloc(t->mods, (size_t)(t->nmods + 1) * sizeof(*nm));
-		nn = nm ? realloc(t->mod_names, (size_t)(t->nmods + 1) * sizeof(*nn)) : NULL;
-		if (!nm || !nn) {
-			if (nm)
-				t->mods = nm;
+		if (nm)
+			t->mods = nm;
+		ni = nm ? realloc(t->mod_ix, (size_t)(t->nmods + 1) * sizeof(*ni)) : NULL;
+		if (ni)
+			t->mod_ix = ni;
+		nn = ni ? realloc(t->mod_names, (size_t)(t->nmods + 1) * sizeof(*nn)) : NULL;
+		if (!ix || !nn) {
+			st_btf_names_free(ix);
 			btf__free(m);
 			break;
 		}
-		t->mods = nm;
 		t->mod_names = nn;
 		t->mods[t->nmods] = m;
+		t->mod_ix[t->nmods] = ix;
 		t->mod_names[t->nmods++] = strdup(de->d_name);
 	}
 	closedir(d);
@@ -230,7 +353,7 @@ static int find_in_modules(struct st_types *t, const char *name, int kind,
 	if (!t->mods_loaded)
 		load_modules(t);
 	for (i = 0; i < t->nmods; i++) {
-		id = btf__find_by_name_kind(t->mods[i], name, kind);
+		id = st_btf_names_find(t->mod_ix[i], name, kind);
 		if (id > 0) {
 			*btf = t->mods[i];
 			if (module)
@@ -256,7 +379,7 @@ const struct btf *st_types_btf_for(struct st_types *t, const char *spec)
 		spec++;
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ".[ "), spec);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (btf__find_by_name_kind(t->base, name, kinds[i]) > 0)
+		if (st_btf_names_find(t->base_ix, name, kinds[i]) > 0)
 			return t->base;
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (find_in_modules(t, name, kinds[i], &btf, NULL) > 0)
@@ -272,7 +395,7 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 
 	if (module)
 		*module = NULL;
-	id = btf__find_by_name_kind(t->base, name, BTF_KIND_FUNC);
+	id = st_btf_names_find(t->base_ix, name, BTF_KIND_FUNC);
 	if (id > 0) {
 		ft = btf__type_by_id(t->base, id);
 		proto->btf = t->base;
@@ -289,7 +412,7 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 int st_types_var(struct st_types *t, const char *name, struct st_tref *out)
 {
 	const struct btf *btf = t->base;
-	int id = btf__find_by_name_kind(t->base, name, BTF_KIND_VAR);
+	int id = st_btf_names_find(t->base_ix, name, BTF_KIND_VAR);
 
 	if (id <= 0)
 		id = find_in_modules(t, name, BTF_KIND_VAR, &btf, NULL);
@@ -387,7 +510,7 @@ static const struct {
 	{ "void", { NULL } },
 };
 
-static int find_named(const struct btf *btf, const char *name)
+static int find_named(struct st_btf_names *ix, const char *name)
 {
 	static const int kinds[] = { BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_STRUCT,
 				     BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64,
@@ -396,7 +519,7 @@ static int find_named(const struct btf *btf, const char *name)
 	int id;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		id = btf__find_by_name_kind(btf, name, kinds[i]);
+		id = st_btf_names_find(ix, name, kinds[i]);
 		if (id > 0)
 			return id;
 	}
@@ -445,9 +568,9 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 		return st_err_set(err, 0, "empty type name in cast '%s'", ctype);
 	out->btf = t->base;
 	if (kw) {
-		id = btf__find_by_name_kind(t->base, p, kind);
+		id = st_btf_names_find(t->base_ix, p, kind);
 		if (id <= 0 && kind == BTF_KIND_ENUM)
-			id = btf__find_by_name_kind(t->base, p, BTF_KIND_ENUM64);
+			id = st_btf_names_find(t->base_ix, p, BTF_KIND_ENUM64);
 		if (id <= 0)
 			id = find_in_modules(t, p, kind, &out->btf, NULL);
 		if (id <= 0 && kind == BTF_KIND_ENUM)
@@ -467,7 +590,7 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 			return 0;
 		}
 		for (j = 0; j < 5 && scalar_alias[i].cands[j]; j++) {
-			id = find_named(t->base, scalar_alias[i].cands[j]);
+			id = find_named(t->base_ix, scalar_alias[i].cands[j]);
 			if (id > 0) {
 				out->id = (__u32)id;
 				return 0;
@@ -475,7 +598,7 @@ int st_types_parse(struct st_types *t, const char *ctype, struct st_tref *out, i
 		}
 		break;
 	}
-	id = find_named(t->base, p);
+	id = find_named(t->base_ix, p);
 	if (id <= 0)
 		id = find_in_modules(t, p, BTF_KIND_TYPEDEF, &out->btf, NULL);
 	if (id <= 0)

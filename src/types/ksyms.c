@@ -1,6 +1,7 @@
 /* Traceable kernel functions, kept as one text buffer plus an index that is sorted by name
- * on the first ordered access (listing, completion): a run that only resolves a few names
- * scans it instead, which saves the sort (~15 ms of a 120k-line kallsyms). */
+ * on the first ordered access (listing, completion) or the 8th name resolved: a run that
+ * only resolves a few names scans it instead, which saves the sort (~15 ms of a 120k-line
+ * kallsyms). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@ struct st_ksyms {
 	char *text;              /* file contents, split in place */
 	struct st_ksym *syms;
 	size_t n;
+	unsigned resolves;
 	bool sorted;
 	bool kallsyms;           /* read from kallsyms: syms[].addr are set (0 when hidden) */
 	unsigned long long *pad; /* kallsyms: addresses of the padding symbols left out */
@@ -265,6 +267,9 @@ const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *nam
 
 	if (nalts)
 		*nalts = 0;
+	/* a few names scan; more (-S -f of thousands) sort once and search */
+	if (!k->sorted && ++((struct st_ksyms *)k)->resolves >= 8)
+		sorted(k);
 	if (k->sorted)
 		lo = lower_bound(k, name);
 	/* the exact name and the compiler-suffixed variants (not .cold fragments) */

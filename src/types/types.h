@@ -35,6 +35,18 @@ const char *st_types_identity(struct st_types *t);
  * "struct veth_rq.xdp_mem"): vmlinux, else the first module that has it, else vmlinux. */
 const struct btf *st_types_btf_for(struct st_types *t, const char *spec);
 
+/* Lookups by name and kind in one BTF object, with libbpf's btf__find_by_name_kind answer
+ * (the lowest id; -ENOENT when none) over the object's own types (a split BTF's base is
+ * not searched: ask the base first). The first few lookups scan; after that a hash index
+ * is built once, so thousands of lookups cost no more than one scan. Every lookup in src/
+ * goes through here. The index borrows btf: free it first. */
+struct st_btf_names;
+struct st_btf_names *st_btf_names_new(const struct btf *btf);
+int st_btf_names_find(struct st_btf_names *ix, const char *name, int kind);
+void st_btf_names_free(struct st_btf_names *ix);
+/* The base BTF's lookup (the one st_types keeps). */
+int st_types_find(struct st_types *t, const char *name, int kind);
+
 /* Find a function's prototype (BTF_KIND_FUNC_PROTO) by name in vmlinux, then in module
  * BTF (running kernel only). *module is set to the module name or NULL. Returns 0, or -1
  * when there is no BTF for that function. */
