@@ -1,0 +1,255 @@
+/* The hardening helpers in src/util: the stop-aware output stream (stopio), the stop
+ * signal table (stopsig), run names and their holders (runname), trusted directories
+ * (safedir). Oracles: what a pipe reader actually received, errno values, the clock,
+ * processes this test made and reaped. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "util/runname.h"
+#include "util/safedir.h"
+#include "util/stopio.h"
+#include "util/stopsig.h"
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void test_stopio_full_device(void **s)
+{
+	volatile sig_atomic_t level = 0;
+	int fd = open("/dev/full", O_WRONLY);
+	struct st_stopio *io;
+	char buf[100000];
+
+	(void)s;
+	if (fd < 0)
+		skip();
+	io = st_stopio_new(fd, &level, 0);
+	assert_non_null(io);
+	memset(buf, 'x', sizeof(buf));
+	fwrite(buf, 1, sizeof(buf), st_stopio_file(io));
+	fflush(st_stopio_file(io));
+	assert_true(ferror(st_stopio_file(io)));
+	assert_int_equal(st_stopio_error(io), ENOSPC);
+	assert_int_equal(st_stopio_close(io), ENOSPC);
+	close(fd);
+}
+
+/* A pipe nobody reads: once stopping, writing gives up after the drain bound. */
+static void test_stopio_never_read(void **s)
+{
+	volatile sig_atomic_t level = 0;
+	struct st_stopio *io;
+	static char buf[1 << 20];
+	int p[2];
+	double t0;
+
+	(void)s;
+	assert_int_equal(pipe(p), 0);
+	io = st_stopio_new(p[1], &level, 300);
+	assert_non_null(io);
+	memset(buf, 'y', sizeof(buf));
+	level = 1;
+	t0 = now();
+	fwrite(buf, 1, sizeof(buf), st_stopio_file(io));
+	fflush(st_stopio_file(io));
+	assert_true(now() - t0 < 2.0);
+	assert_true(now() - t0 >= 0.25);
+	assert_int_equal(st_stopio_error(io), ECANCELED);
+	/* the pipe took its capacity, the rest was counted as dropped */
+	assert_true(st_stopio_dropped(io) > 0);
+	assert_true(st_stopio_dropped(io) < sizeof(buf));
+	st_stopio_close(io);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* Level 2 (a second signal): no drain at all once the pipe is full. */
+static void test_stopio_second_stop(void **s)
+{
+	volatile sig_atomic_t level = 2;
+	struct st_stopio *io;
+	char buf[4096];
+	int p[2], fl;
+	double t0;
+
+	(void)s;
+	assert_int_equal(pipe(p), 0);
+	fl = fcntl(p[1], F_GETFL);
+	fcntl(p[1], F_SETFL, fl | O_NONBLOCK);
+	memset(buf, 'z', sizeof(buf));
+	while (write(p[1], buf, sizeof(buf)) > 0)
+		;
+	fcntl(p[1], F_SETFL, fl);
+	io = st_stopio_new(p[1], &level, 5000);
+	t0 = now();
+	fwrite(buf, 1, sizeof(buf), st_stopio_file(io));
+	fflush(st_stopio_file(io));
+	assert_true(now() - t0 < 0.5);
+	assert_int_equal(st_stopio_close(io), ECANCELED);
+	close(p[0]);
+	close(p[1]);
+}
+
+struct reader { int fd; size_t got; unsigned long sum; };
+
+static void *slow_reader(void *arg)
+{
+	struct reader *r = arg;
+	unsigned char b[3000];
+	ssize_t n;
+
+	while ((n = read(r->fd, b, sizeof(b))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			r->sum += b[i];
+		r->got += (size_t)n;
+		usleep(2000);
+	}
+	return NULL;
+}
+
+/* While running, a slow reader gets every byte, in order-independent sum and count. */
+static void test_stopio_slow_reader_gets_all(void **s)
+{
+	volatile sig_atomic_t level = 0;
+	struct reader r = { 0 };
+	static unsigned char buf[300000];
+	unsigned long sum = 0;
+	struct st_stopio *io;
+	pthread_t th;
+	int p[2];
+	size_t i;
+
+	(void)s;
+	assert_int_equal(pipe(p), 0);
+	r.fd = p[0];
+	for (i = 0; i < sizeof(buf); i++) {
+		buf[i] = (unsigned char)(i * 7);
+		sum += buf[i];
+	}
+	assert_int_equal(pthread_create(&th, NULL, slow_reader, &r), 0);
+	io = st_stopio_new(p[1], &level, 0);
+	assert_int_equal(fwrite(buf, 1, sizeof(buf), st_stopio_file(io)), sizeof(buf));
+	assert_int_equal(st_stopio_close(io), 0);
+	close(p[1]);
+	pthread_join(th, NULL);
+	close(p[0]);
+	assert_int_equal(r.got, sizeof(buf));
+	assert_int_equal(r.sum, sum);
+}
+
+static int hook_calls;
+static void hook(void) { hook_calls++; }
+
+static void test_stopsig_levels(void **s)
+{
+	static volatile sig_atomic_t level;
+	struct sigaction old;
+
+	(void)s;
+	signal(SIGHUP, SIG_IGN);            /* as nohup leaves it */
+	st_stopsig_install(&level, hook);
+	raise(SIGUSR1);
+	assert_int_equal(level, 1);
+	raise(SIGXCPU);
+	assert_int_equal(level, 2);
+	raise(SIGRTMIN + 3);
+	assert_int_equal(level, 2);
+	kill(getpid(), SIGSEGV);            /* sent, not a fault: a stop request */
+	assert_int_equal(level, 2);
+	assert_int_equal(hook_calls, 4);
+	assert_int_equal(sigaction(SIGHUP, NULL, &old), 0);
+	assert_true(old.sa_handler == SIG_IGN);
+}
+
+static void test_runname_holders(void **s)
+{
+	struct st_runname r;
+	char name[64];
+	pid_t child;
+
+	(void)s;
+	assert_true(st_runname_format(name, sizeof(name), "surftrace", (int)getpid(), 0) > 0);
+	assert_true(st_runname_parse(name, "surftrace", &r));
+	assert_int_equal(st_runname_holder(&r, NULL), ST_HOLDER_ALIVE);
+	child = fork();
+	if (!child)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	r.pid = (int)child;                 /* reaped: no process has it (unless reused) */
+	if (kill(child, 0) < 0)
+		assert_int_equal(st_runname_holder(&r, NULL), ST_HOLDER_GONE);
+	/* a namespace with no process at all: gone seen from the initial namespace,
+	 * unknown from any other */
+	r.pid = 1;
+	r.ns = 12345;
+	assert_int_equal(st_runname_holder(&r, NULL),
+			 st_runname_own_ns() ? ST_HOLDER_UNKNOWN : ST_HOLDER_GONE);
+}
+
+static void test_safedir(void **s)
+{
+	char base[] = "/tmp/st_safedir.XXXXXX", path[256], why[512];
+	int fd;
+
+	(void)s;
+	assert_non_null(mkdtemp(base));
+	snprintf(path, sizeof(path), "%s/a/b", base);
+	fd = st_safedir_open(path, true, why, sizeof(why));
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/a", base);
+	chmod(path, 0777);
+	snprintf(path, sizeof(path), "%s/a/b", base);
+	fd = st_safedir_open(path, false, why, sizeof(why));
+	assert_int_equal(fd, -EPERM);
+	assert_non_null(strstr(why, "writable by group or others"));
+	snprintf(path, sizeof(path), "%s/a", base);
+	chmod(path, 01777);                  /* sticky: fine, b is ours */
+	snprintf(path, sizeof(path), "%s/a/b", base);
+	fd = st_safedir_open(path, false, why, sizeof(why));
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/link", base);
+	assert_int_equal(symlink("a/b", path), 0);
+	fd = st_safedir_open(path, false, why, sizeof(why));
+	assert_true(fd == -ELOOP || fd == -ENOTDIR);   /* O_DIRECTORY|O_NOFOLLOW on a link */
+	assert_non_null(strstr(why, "symbolic link"));
+	fd = st_safedir_open(base, false, why, sizeof(why));
+	assert_true(fd >= 0);
+	st_safedir_remove(fd, "link");
+	st_safedir_remove(fd, "a");
+	close(fd);
+	assert_int_equal(rmdir(base), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stopio_full_device),
+		cmocka_unit_test(test_stopio_never_read),
+		cmocka_unit_test(test_stopio_second_stop),
+		cmocka_unit_test(test_stopio_slow_reader_gets_all),
+		cmocka_unit_test(test_stopsig_levels),
+		cmocka_unit_test(test_runname_holders),
+		cmocka_unit_test(test_safedir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
