@@ -523,8 +523,9 @@ static int compile_event(struct st_translator *tr, const struct st_line *l, stru
 	p->group = strdup(l->group);
 	p->event = strdup(l->event);
 	if (tr->tracefs[0]) {
-		snprintf(pat, sizeof(pat), "%s/events/%s/%s/format", tr->tracefs, l->group, l->event);
-		if (glob(pat, 0, NULL, &g) == 0) {
+		/* the event directories, typed by readdir: no stat per matched event */
+		snprintf(pat, sizeof(pat), "%s/events/%s/%s", tr->tracefs, l->group, l->event);
+		if (glob(pat, GLOB_ONLYDIR, NULL, &g) == 0) {
 			found = (int)g.gl_pathc;
 			globfree(&g);
 		} else {

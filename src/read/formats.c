@@ -31,8 +31,13 @@ int st_reader_load_format(struct st_reader *r, const char *sys, const char *name
 	if (!ev) {
 		size_t len;
 		char *buf = st_read_file(path, &len);
-		if (!buf)
-			return st_err_set(err, 0, "%s: %s", path, strerror(errno));
+		if (!buf) {
+			int e = errno;
+
+			st_err_set(err, 0, "%s: %s", path, strerror(e));
+			errno = e;  /* load_names tells a missing event apart */
+			return -1;
+		}
 		enum tep_errno e = tep_parse_format(r->tep, &ev, buf, len, sys);
 		free(buf);
 		if (e || !ev) {
@@ -78,10 +83,12 @@ static int load_names(struct st_reader *r, const char *sys, const char *name,
 {
 	char path[PATH_MAX];
 	if (!is_glob(name)) {
+		/* no existence check first: a missing format file is a missing event */
 		st_rpath(path, "%s/events/%s/%s/format", r->dir, sys, name);
-		if (access(path, R_OK))
-			return 0;
-		return st_reader_load_format(r, sys, name, path, err) ? -1 : 1;
+		errno = 0;
+		if (!st_reader_load_format(r, sys, name, path, err))
+			return 1;
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	}
 	st_rpath(path, "%s/events/%s", r->dir, sys);
 	DIR *d = opendir(path);
@@ -92,9 +99,12 @@ static int load_names(struct st_reader *r, const char *sys, const char *name,
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || fnmatch(name, de->d_name, 0))
 			continue;
+		/* "enable", "filter" files of the system dir: readdir types the entries */
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
 		st_rpath(path, "%s/events/%s/%s/format", r->dir, sys, de->d_name);
-		if (access(path, R_OK))
-			continue;  /* "enable", "filter" files of the system dir */
+		if (de->d_type == DT_UNKNOWN && access(path, R_OK))
+			continue;
 		if (st_reader_load_format(r, sys, de->d_name, path, err)) {
 			closedir(d);
 			return -1;
