@@ -13,6 +13,7 @@
  * count) on success and -1 with *err filled on failure; err may be NULL. */
 #ifndef SURFTRACE_H
 #define SURFTRACE_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,6 +28,19 @@ struct surftrace_err {
 	bool runtime;    /* true: the system refused (kernel, permissions); false: bad input */
 	char msg[512];   /* one line, includes the kernel's error_log reason when there is one */
 };
+
+/* Messages the library has for a user (a cleanup that failed at surftrace_free) go
+ * through one process-wide callback, as libbpf_set_print: the default prints WARN and INFO
+ * to stderr; NULL silences. Returns the previous callback. */
+enum surftrace_print_level { SURFTRACE_WARN, SURFTRACE_INFO, SURFTRACE_DEBUG };
+typedef int (*surftrace_print_fn_t)(enum surftrace_print_level level, const char *fmt,
+				    va_list ap);
+surftrace_print_fn_t surftrace_set_print(surftrace_print_fn_t fn);
+
+/* The lost-events line ("surftrace: lost N events (cpu0: N, ..)") ends with "; ADVICE"
+ * when set: the caller names its own way to enlarge the buffer (the CLI its --buffer-kb,
+ * a binding its option). NULL (default) = no advice. Process-wide; the text is copied. */
+void surftrace_set_lost_advice(const char *advice);
 
 struct surftrace_opts {
 	size_t sz;              /* sizeof(struct surftrace_opts): lets the struct grow */

@@ -85,7 +85,7 @@ int lbc_run_clang(struct lbc *l, const char *clang, const char *path, const char
 	}
 	/* Warnings still reach the user, as a compiler's would. */
 	if (diag && dlen)
-		fputs(diag, stderr);
+		lbc_print(LBC_WARN, "%s", diag);
 	free(diag);
 	return 0;
 }

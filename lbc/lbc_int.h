@@ -61,6 +61,10 @@ struct lbc {
  * error and returns "" when the kernel has no BTF anywhere. */
 const char *lbc_kernel_btf(struct lbc *l);
 
+/* lbc_err.c: the print callback, the error of the last failure, path formatting. */
+void lbc_print(enum lbc_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void lbc_vprint(enum lbc_print_level level, const char *fmt, va_list ap);
 /* snprintf for paths: truncation is checked by the callers that care (returns the length
  * snprintf would have written); a plain function keeps gcc's truncation guesses quiet. */
 int lbc_pathf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -35,7 +35,7 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_li
 		return 0;
 	if (!l) {
 		if (level == LIBBPF_WARN)
-			return vfprintf(stderr, fmt, ap);
+			lbc_vprint(LBC_WARN, fmt, ap);
 		return 0;
 	}
 	n = vsnprintf(line, sizeof(line), fmt, ap);
@@ -53,57 +53,6 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_li
 	memcpy(l->log + l->loglen, line, (size_t)n + 1);
 	l->loglen += (size_t)n;
 	return 0;
-}
-
-int lbc_fail(struct lbc *l, int err_no, const char *fmt, ...)
-{
-	va_list ap;
-	char *m = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
-	va_end(ap);
-	free(l->err);
-	l->err = m;
-	return err_no > 0 ? -err_no : (err_no ? err_no : -EINVAL);
-}
-
-void lbc_err_add_log_tail(struct lbc *l, int max_lines)
-{
-	const char *start;
-	char *m = NULL;
-	int lines = 0;
-
-	if (!l->log || !l->loglen)
-		return;
-	start = l->log + l->loglen;
-	while (start > l->log) {
-		if (start[-1] == '\n' && start != l->log + l->loglen && ++lines > max_lines)
-			break;
-		start--;
-	}
-	if (asprintf(&m, "%s\n%s%s", l->err ? l->err : "error",
-		     start > l->log ? "...\n" : "", start) >= 0) {
-		free(l->err);
-		l->err = m;
-	}
-}
-
-int lbc_pathf(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-const char *lbc_errmsg(const struct lbc *l)
-{
-	return l && l->err ? l->err : "no error";
 }
 
 struct lbc *lbc_new(const struct lbc_opts *opts)

@@ -14,6 +14,7 @@
  */
 #ifndef LBC_LIBLBC_H
 #define LBC_LIBLBC_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,13 @@ struct lbc_opts {
 	bool no_cache;           /* compile even when the cache has the object */
 	int perf_freq;           /* SEC("perf_event") sampling frequency, default 49 Hz */
 };
+
+/* Messages lbc has for a user (clang's warnings, libbpf's warnings outside an open or a
+ * load) go through one process-wide callback, as libbpf_set_print: the default prints
+ * WARN and INFO to stderr; NULL silences. Returns the previous callback. */
+enum lbc_print_level { LBC_WARN, LBC_INFO, LBC_DEBUG };
+typedef int (*lbc_print_fn_t)(enum lbc_print_level level, const char *fmt, va_list ap);
+lbc_print_fn_t lbc_set_print(lbc_print_fn_t fn);
 
 /* NULL opts: defaults. */
 struct lbc *lbc_new(const struct lbc_opts *opts);

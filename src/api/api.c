@@ -6,6 +6,7 @@
 #include "record/meta.h"
 #include <event-parse.h>
 #include "util/stopsig.h"
+#include "util/print.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,6 +459,11 @@ unsigned long long surftrace_lost(struct surftrace *st)
 	return n;
 }
 
+void surftrace_set_lost_advice(const char *advice)
+{
+	st_output_set_lost_advice(advice);
+}
+
 void surftrace_print_lost(struct surftrace *st, FILE *f)
 {
 	if (!st->rd)
@@ -567,7 +573,7 @@ void surftrace_free(struct surftrace *st)
 	reported = st->teardown_reported;
 	/* once: a caller that got the error from surftrace_stop has shown it */
 	if (surftrace_stop(st, &err) < 0 && !reported)
-		fprintf(stderr, "surftrace: cleanup: %s\n", err.msg);
+		st_print(SURFTRACE_WARN, "surftrace: cleanup: %s\n", err.msg);
 	st_session_free(st->sess);
 	st_api_render_free(st);
 	for (i = 0; i < st->nprobes; i++) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli/cli.h"
+#include "surftrace.h"
 #include "types/hive.h"
 #include "expr/expr.h"
 #include "util/err.h"
@@ -282,6 +283,8 @@ int main(int argc, char **argv)
 
 	/* every libbpf failure reaches the user as our own one-line error */
 	libbpf_set_print(NULL);
+	/* the library counts lost events; the CLI names its own remedy */
+	surftrace_set_lost_advice("enlarge the buffer with --buffer-kb");
 	if (argc > 1 && !strcmp(argv[1], "btfgen"))
 		return check_stdout(st_cmd_btfgen(argc - 1, argv + 1));
 	if (argc > 1 && !strcmp(argv[1], "report"))

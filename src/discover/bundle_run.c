@@ -111,7 +111,7 @@ out:
 			rc = -1;
 		}
 		if (rd)
-			st_output_lost_summary(stderr, rd);
+			st_output_lost_summary(NULL, rd);
 		st_output_free(r.out);
 	}
 	st_reader_free(rd);

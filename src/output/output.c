@@ -10,6 +10,7 @@
 #include <event-parse.h>
 #include "output/output_int.h"
 #include "util/json.h"
+#include "util/print.h"
 
 #define LINE_MAX_BYTES 65536
 #define BLOCK_BYTES (1 << 18)
@@ -230,24 +231,44 @@ int st_output_lost_counts(struct st_output *out, const int *cpus,
 	return st_output_flush(out);
 }
 
+static char lost_advice[256];
+
+void st_output_set_lost_advice(const char *advice)
+{
+	snprintf(lost_advice, sizeof(lost_advice), "%s", advice ? advice : "");
+}
+
 unsigned long long st_output_lost_counts_summary(FILE *f, const int *cpus,
 						 const unsigned long long *lost, int n)
 {
 	unsigned long long total = 0;
 	bool first = true;
+	struct st_sb b = { 0 };
+	char *line;
 
 	for (int i = 0; i < n; i++)
 		total += lost[i];
 	if (!total)
 		return 0;
-	fprintf(f, "surftrace: lost %llu events (", total);
+	/* room for every CPU's ", cpu%d: %llu" (at most 38 bytes), the head and the advice */
+	b.cap = (size_t)n * 40 + 64 + sizeof(lost_advice);
+	line = b.p = malloc(b.cap + 1);
+	if (!line)
+		return total;
+	st_sb_printf(&b, "surftrace: lost %llu events (", total);
 	for (int i = 0; i < n; i++) {
 		if (!lost[i])
 			continue;
-		fprintf(f, "%scpu%d: %llu", first ? "" : ", ", cpus[i], lost[i]);
+		st_sb_printf(&b, "%scpu%d: %llu", first ? "" : ", ", cpus[i], lost[i]);
 		first = false;
 	}
-	fprintf(f, "); enlarge the buffer with --buffer-kb\n");
+	st_sb_printf(&b, ")%s%s\n", lost_advice[0] ? "; " : "", lost_advice);
+	line[b.len] = 0;
+	if (f)
+		fputs(line, f);
+	else
+		st_print(SURFTRACE_WARN, "%s", line);
+	free(line);
 	return total;
 }
 

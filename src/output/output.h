@@ -91,8 +91,10 @@ int st_output_field(struct st_output *out, const struct st_event *ev, int i,
 const char *st_output_symbolize(struct st_output *out, unsigned long long addr, char *buf,
 				size_t n);
 
-/* "surftrace: lost 12 events (cpu0: 12, cpu1: 0)" when any were lost; nothing otherwise.
- * Returns the total. */
+/* "surftrace: lost 12 events (cpu0: 12, cpu1: 0)" when any were lost, to f (NULL: the
+ * print callback, as a warning), ending with "; ADVICE" when st_output_set_lost_advice set
+ * one; nothing otherwise. Returns the total. */
+void st_output_set_lost_advice(const char *advice);
 unsigned long long st_output_lost_summary(FILE *f, struct st_reader *r);
 
 /* Kernel address -> symbol from /proc/kallsyms (path NULL), loaded on first use (ksym.c);
