@@ -17,9 +17,15 @@ trap 'rm -rf "$W"' EXIT
 deb=$(ls -t "$C"/debs/linux-image-6.1.*-dbg_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || bash tests/lab/_fetch_dbg.sh "$ST" 6.1 >/dev/null
 deb=$(ls -t "$C"/debs/linux-image-6.1.*-dbg_*.deb | head -1)
-# The vmlinux alone, for the like-for-like comparison (dpkg-deb: bench tooling only).
-dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$W" --wildcards './usr/lib/debug/boot/vmlinux-*' 2>/dev/null || true
-vm=$(ls "$W"/usr/lib/debug/boot/vmlinux-* | head -1)
+# The vmlinux alone, for the like-for-like comparison (dpkg-deb: bench tooling only), kept
+# in the lab cache (ST_DBG_VMLINUX for tests/usertypes/vmlinux.sh).
+mkdir -p "$C/dbg"
+vm=$(ls "$C"/dbg/vmlinux-6.1.* 2>/dev/null | head -1)
+if [ -z "$vm" ]; then
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$W" --wildcards './usr/lib/debug/boot/vmlinux-*' 2>/dev/null || true
+  mv "$W"/usr/lib/debug/boot/vmlinux-* "$C/dbg/"
+  vm=$(ls "$C"/dbg/vmlinux-6.1.* | head -1)
+fi
 echo "package: $(basename "$deb") ($(( $(stat -c %s "$deb") / 1048576 )) MB), vmlinux $(( $(stat -c %s "$vm") / 1048576 )) MB"
 
 # measure LABEL CMD...: wall seconds and peak RSS of one run.
@@ -38,21 +44,21 @@ measure "surftrace hive add --dwarf (the whole .deb)" "$ST" hive add --dwarf "$W
 measure "surftrace hive add (the .deb again: skipped by SHA-256)" "$ST" hive add --dwarf "$W/h2" "$deb"
 echo "BTF sizes: surftrace $(stat -c %s "$W/st.btf") bytes, pahole $(stat -c %s "$W/pahole.btf" 2>/dev/null || echo ?) bytes"
 
-# Lookup cost at start: the same -S with the kernel's BTF and from the hive.
-if [ -r /sys/kernel/btf/vmlinux ] && command -v hyperfine >/dev/null; then
+# Lookup cost at start: the same -S with the kernel's BTF and from the hive, as CPU time
+# (user+sys) of 100 runs each, alternating, three rounds: on a shared machine CPU time is
+# what load inflates least.
+if [ -r /sys/kernel/btf/vmlinux ]; then
   "$ST" hive add "$W/h3" /sys/kernel/btf/vmlinux --release "$(uname -r)" >/dev/null
   mkdir -p "$W/nobtf"
   e='p wake_up_new_task comm=%0->comm'
-  hyperfine -N --warmup 3 --runs ${RUNS:-30} --export-json "$W/j" \
-    "$ST -S '$e'" "env SURFTRACE_SYSFS_BTF=$W/nobtf SURFTRACE_HIVE=$W/h3 $ST -S '$e'" >/dev/null 2>&1
-  python3 - "$W/j" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))['results']
-a, b = r[0], r[1]
-print('| -S start | mean ms | min ms | user+sys ms |')
-print('|---|---:|---:|---:|')
-for n, x in (('types from /sys/kernel/btf', a), ('types from the hive (BTF hidden)', b)):
-    print('| %s | %.1f | %.1f | %.1f |' % (n, x['mean'] * 1e3, x['min'] * 1e3, (x['user'] + x['system']) * 1e3))
-print('lookup cost added: %.1f ms (min to min)' % ((b['min'] - a['min']) * 1e3))
-PY
+  cpu100() { /usr/bin/time -f '%U %S' -o "$W/c" bash -c "for i in \$(seq 100); do $* -S '$e' >/dev/null; done"; awk '{printf "%.2f", ($1 + $2) * 10}' "$W/c"; }
+  echo '| -S start, CPU ms per run | round 1 | round 2 | round 3 |'
+  echo '|---|---:|---:|---:|'
+  a=(); b=()
+  for r in 1 2 3; do
+    a+=("$(cpu100 "$ST")")
+    b+=("$(cpu100 env SURFTRACE_SYSFS_BTF="$W/nobtf" SURFTRACE_HIVE="$W/h3" "$ST")")
+  done
+  echo "| types from /sys/kernel/btf | ${a[0]} | ${a[1]} | ${a[2]} |"
+  echo "| types from the hive (BTF hidden, entry by build id/release) | ${b[0]} | ${b[1]} | ${b[2]} |"
 fi

@@ -151,8 +151,8 @@ struct st_types *st_types_from_btf(struct btf *btf)
 	return t;
 }
 
-/* The running kernel's BTF through mmap (kernels >= 6.16 allow it): libbpf then makes the
- * only copy, instead of libelf and libbpf each reading the 5 MB file first. */
+/* A raw BTF file through mmap (the running kernel's sysfs file: kernels >= 6.16 allow it;
+ * a hive entry's): libbpf then makes the only copy, instead of reading the 5 MB first. */
 static struct btf *load_vmlinux_mapped(const char *path)
 {
 	struct btf *btf = NULL;
@@ -180,7 +180,7 @@ static struct btf *load_from_hive(char *path, size_t n, struct st_err *err)
 
 	if (st_hive_running_btf(st_hive_dir(NULL), path, n, err))
 		return NULL;
-	btf = btf__parse_raw(path);
+	btf = load_vmlinux_mapped(path);     /* one copy, as for the sysfs file */
 	if (!btf)
 		st_err_set(err, 0, "cannot read the hive's BTF %s: %s", path, strerror(errno));
 	return btf;

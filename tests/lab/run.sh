@@ -18,7 +18,7 @@ OUT=$ROOT/$B/lab
 KERNELS=${LAB_KERNELS:-6.1 6.12}
 LAB_ST=${LAB_ST:-$ROOT/build-static/surftrace}
 LAB_LBC_BIN=${LAB_LBC_BIN:-$ROOT/build-static/lbc}
-TIMEOUT=${LAB_TIMEOUT:-$([ "${LAB_NOBTF:-1}" != 0 ] && echo 560 || echo 280)}
+TIMEOUT=${LAB_TIMEOUT:-$([ "${LAB_NOBTF:-1}" != 0 ] && echo 1200 || echo 280)}
 MIN=${LAB_MIN_CHECKS:-25}
 C=$ROOT/.cache/lab
 mkdir -p "$OUT"
