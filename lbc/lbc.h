@@ -40,7 +40,9 @@
 #define LBC_TYPE_HINT(KIND, NAME, TYPE) \
 	__typeof__(TYPE) *__lbc_##KIND##__##NAME SEC(".lbc") __attribute__((used))
 
-/* Perf event output: bpf_perf_event_output(ctx, &NAME, BPF_F_CURRENT_CPU, &ev, sizeof(ev)).
+/* Perf event output: lbc_perf_output(ctx, &NAME, &ev) (or bpf_perf_event_output(ctx, &NAME,
+ * BPF_F_CURRENT_CPU, &ev, sizeof(ev)), whose drops the kernel reports only when a later
+ * record on that CPU finds room: the last ones of a run may go unreported).
  * ENTRIES is kept for the original's signature; the kernel sizes the array by CPUs. */
 #define LBC_PERF_OUTPUT(NAME, TYPE, ENTRIES) \
 	struct { \
@@ -52,14 +54,41 @@
 	LBC_TYPE_HINT(ev, NAME, TYPE)
 
 /* The modern alternative: one shared ring buffer of BYTES (a power of two, >= page size).
- * Use lbc_ringbuf_output(&NAME, &ev) or bpf_ringbuf_reserve/submit. */
+ * Use lbc_ringbuf_output(&NAME, &ev): a record the buffer has no room for is counted in
+ * lbc_lost (below) and lbc reports it as lost. (bpf_ringbuf_reserve/submit by hand: a
+ * failed reserve is lost silently unless the program adds to lbc_lost slot 0.) */
 #define LBC_RINGBUF(NAME, TYPE, BYTES) \
 	struct { \
 		__uint(type, BPF_MAP_TYPE_RINGBUF); \
 		__uint(max_entries, BYTES); \
 	} NAME SEC(".maps"); \
 	LBC_TYPE_HINT(ev, NAME, TYPE)
-#define lbc_ringbuf_output(MAP, PTR) bpf_ringbuf_output((MAP), (PTR), sizeof(*(PTR)), 0)
+
+/* Records dropped for want of room, per CPU: slot 0 by lbc_ringbuf_output, slot 1 by
+ * lbc_perf_output. lbc reports them as lost, so printed + lost = produced. It does not
+ * create the map for a program without a ring or perf buffer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 2);
+} lbc_lost SEC(".maps");
+
+static __always_inline long lbc_count_lost_(long rc, __u32 slot)
+{
+	if (rc) {
+		__u64 *c = bpf_map_lookup_elem(&lbc_lost, &slot);
+
+		if (c)
+			*c += 1;
+	}
+	return rc;
+}
+#define lbc_ringbuf_output(MAP, PTR) \
+	lbc_count_lost_(bpf_ringbuf_output((MAP), (PTR), sizeof(*(PTR)), 0), 0)
+#define lbc_perf_output(CTX, MAP, PTR) \
+	lbc_count_lost_(bpf_perf_event_output((CTX), (MAP), BPF_F_CURRENT_CPU, (PTR), \
+					      sizeof(*(PTR))), 1)
 
 #define LBC_MAP_(NAME, MTYPE, KEY_T, VALUE_T, ENTRIES) \
 	struct { \

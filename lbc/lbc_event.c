@@ -8,6 +8,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
 
 /* The pointee type of the hint variable __lbc_<kind>__<map> (see lbc.h), or 0. */
 uint32_t lbc_hint_type(struct lbc *l, const char *kind, const char *map)
@@ -27,21 +30,53 @@ uint32_t lbc_hint_type(struct lbc *l, const char *kind, const char *map)
 	return t && btf_is_ptr(t) ? t->type : 0;
 }
 
-static void perf_sample(void *ctx, int cpu, void *data, __u32 size)
+/* Perf buffers wake the reader once a quarter of a CPU's buffer is filled, not per record
+ * (libbpf's perf_buffer__new wakes per record: ~120k records/s at most); lbc_poll reads
+ * what is below the mark within LBC_PERF_NAP_MS. */
+enum { LBC_PERF_PAGES = 64, LBC_PERF_NAP_MS = 100 };
+
+struct perf_raw_sample {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+struct perf_raw_lost {
+	struct perf_event_header header;
+	__u64 id;
+	__u64 lost;
+};
+
+static enum bpf_perf_event_ret perf_record(void *ctx, int cpu, struct perf_event_header *h)
 {
 	struct lbc_buf *b = ctx;
-	struct lbc_event ev = { b->name, data, size, cpu, b->type_id };
 
-	b->l->events_seen++;
-	b->cb(b->ctx, &ev);
+	if (h->type == PERF_RECORD_SAMPLE) {
+		struct perf_raw_sample *s = (struct perf_raw_sample *)h;
+		struct lbc_event ev = { b->name, s->data, s->size, cpu, b->type_id };
+
+		b->l->events_seen++;
+		b->cb(b->ctx, &ev);
+	} else if (h->type == PERF_RECORD_LOST) {
+		b->l->lost += ((struct perf_raw_lost *)h)->lost;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
 }
 
-static void perf_lost(void *ctx, int cpu, __u64 cnt)
+static struct perf_buffer *perf_open(struct lbc_buf *b)
 {
-	struct lbc_buf *b = ctx;
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.size = sizeof(attr),
+		.watermark = 1,
+	};
+	long page = sysconf(_SC_PAGESIZE);
 
-	(void)cpu;
-	b->l->lost += cnt;
+	attr.wakeup_watermark = (__u32)((page > 0 ? page : 4096) * LBC_PERF_PAGES / 4);
+	return perf_buffer__new_raw(b->map_fd, LBC_PERF_PAGES, &attr, perf_record, b, NULL);
 }
 
 static int ring_sample(void *ctx, void *data, size_t size)
@@ -87,7 +122,7 @@ int lbc_on_event(struct lbc *l, const char *name, lbc_event_cb cb, void *ctx)
 		if (b->is_ring)
 			b->rb = ring_buffer__new(b->map_fd, ring_sample, b, NULL);
 		else
-			b->pb = perf_buffer__new(b->map_fd, 64, perf_sample, perf_lost, b, NULL);
+			b->pb = perf_open(b);
 		if (!b->pb && !b->rb)
 			return lbc_fail(l, errno, "cannot open buffer %s: %s", b->name,
 					strerror(errno));
@@ -120,26 +155,100 @@ int lbc_wait(struct lbc *l, int timeout_ms)
 	return r < 0 ? -errno : r > 0;
 }
 
+static void consume(struct lbc_buf *b)
+{
+	if (b->rb)
+		ring_buffer__consume(b->rb);
+	else
+		perf_buffer__consume(b->pb);
+}
+
+static bool has_perf(const struct lbc *l)
+{
+	int i;
+
+	for (i = 0; i < l->nbufs; i++)
+		if (l->bufs[i]->pb)
+			return true;
+	return false;
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Waits in naps of at most LBC_PERF_NAP_MS while perf buffers exist: records below their
+ * wake-up mark are read after each nap, so none waits longer than that. */
 int lbc_poll(struct lbc *l, int timeout_ms)
 {
 	struct pollfd pf[64];
-	int i, n = fill_pfds(l, pf), before = l->events_seen, r;
+	int i, n = fill_pfds(l, pf), before = l->events_seen, r, nap;
+	bool perf = has_perf(l);
+	double end = timeout_ms >= 0 ? mono_ms() + timeout_ms : 0;
 
-	r = poll(pf, (nfds_t)n, timeout_ms);
-	if (r < 0)
-		return -errno;
-	for (i = 0; i < l->nbufs && i < 63; i++) {
-		if (!pf[i].revents)
-			continue;
-		if (l->bufs[i]->rb)
-			ring_buffer__consume(l->bufs[i]->rb);
-		else
-			perf_buffer__consume(l->bufs[i]->pb);
+	for (;;) {
+		nap = timeout_ms;
+		if (perf && (nap < 0 || nap > LBC_PERF_NAP_MS))
+			nap = LBC_PERF_NAP_MS;
+		if (timeout_ms >= 0 && nap > 0 && nap > end - mono_ms())
+			nap = end > mono_ms() ? (int)(end - mono_ms()) + 1 : 0;
+		r = poll(pf, (nfds_t)n, nap);
+		if (r < 0)
+			return -errno;
+		for (i = 0; i < l->nbufs && i < 63; i++)
+			if (pf[i].revents || (r == 0 && l->bufs[i]->pb))
+				consume(l->bufs[i]);
+		if (r > 0 || l->events_seen != before || !perf ||
+		    (timeout_ms >= 0 && mono_ms() >= end))
+			break;
 	}
 	return l->events_seen - before;
 }
 
-unsigned long long lbc_lost_events(const struct lbc *l) { return l->lost; }
+void lbc_lost_autocreate(struct lbc *l)
+{
+	struct bpf_map *m, *lost = bpf_object__find_map_by_name(l->obj, "lbc_lost");
+
+	if (!lost)
+		return;
+	bpf_object__for_each_map(m, l->obj)
+		if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF ||
+		    bpf_map__type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			return;
+	bpf_map__set_autocreate(lost, false);
+}
+
+/* Slot `slot` of lbc.h's lbc_lost, summed over CPUs. */
+static unsigned long long counted_lost(const struct lbc *l, uint32_t slot)
+{
+	struct bpf_map *m = l->loaded ? bpf_object__find_map_by_name(l->obj, "lbc_lost") : NULL;
+	int ncpu = libbpf_num_possible_cpus(), i;
+	unsigned long long sum = 0;
+	uint64_t *v;
+
+	if (!m || bpf_map__fd(m) < 0 || ncpu <= 0)
+		return 0;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (v && !bpf_map__lookup_elem(m, &slot, sizeof(slot), v, sizeof(*v) * (size_t)ncpu, 0))
+		for (i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+/* Ring-buffer drops (counted by lbc_ringbuf_output), plus perf-buffer drops: the kernel's
+ * lost records, or lbc_perf_output's count when higher (the kernel reports a drop only
+ * once a later record finds room, so the last ones of a run may never be reported). */
+unsigned long long lbc_lost_events(const struct lbc *l)
+{
+	unsigned long long perf = counted_lost(l, 1);
+
+	return counted_lost(l, 0) + (perf > l->lost ? perf : l->lost);
+}
 
 void lbc_bufs_free(struct lbc *l)
 {

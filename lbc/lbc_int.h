@@ -56,6 +56,9 @@ struct lbc {
 	char hive_btf[PATH_MAX]; /* the hive's BTF of this kernel when it has no sysfs BTF */
 };
 
+/* lbc.h's drop counter (lbc_lost): not created for a program without a buffer map. */
+void lbc_lost_autocreate(struct lbc *l);
+
 /* The kernel BTF file lbc uses: --btf, else NULL for /sys/kernel/btf/vmlinux, else the
  * hive's entry of the running kernel (SURFTRACE_HIVE; types/hive.h decides). Sets the
  * error and returns "" when the kernel has no BTF anywhere. */

@@ -222,6 +222,7 @@ int lbc_load(struct lbc *l)
 	free(l->log);
 	l->log = NULL;
 	l->loglen = 0;
+	lbc_lost_autocreate(l);
 	log_owner = l;
 	err = bpf_object__load(l->obj);
 	log_owner = NULL;
