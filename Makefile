@@ -38,6 +38,8 @@ $(B)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define ST_VERSION "$(ST_VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+# `surftrace -i` is the CLI's command over the guide's own header
+$(B)/src/cli/cmd_guide.o: override CFLAGS += -Iguide
 $(B)/src/cli/main.o $(B)/guide/surfguide.o $(B)/lbc-obj/lbc_main.o: $(B)/gen/version.h
 # Objects are rebuilt when the compiler or its flags change (a build/ made before -fPIC,
 # or with other CFLAGS, must not end up in the shared libraries).
@@ -50,13 +52,11 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-# Members are named after their stage path (src_compile_value.o, src_output_value.o): two
-# stages have files of the same name, and tools that unpack archives (strip, dh_strip)
-# need plain member names.
+# Plain member names: every source file's basename is unique (tests/build/layout.sh), so
+# tools that unpack archives (strip, dh_strip) see one member per object.
 $(B)/libsurftrace.a: $(LIB_OBJS)
-	@rm -rf $@ $(B)/ar-members && mkdir -p $(B)/ar-members
-	@for o in $(^:$(B)/%=%); do ln -f $(B)/$$o $(B)/ar-members/$$(echo $$o | tr / _) || exit 1; done
-	ar rcs $@ $(addprefix $(B)/ar-members/,$(subst /,_,$(^:$(B)/%=%)))
+	@rm -f $@
+	ar rcs $@ $^
 
 # The shared libraries (make libs): the same -fPIC objects as the archives, a soname of
 # major SO_MAJOR and a version script that exports only the public API. The commands link

@@ -1,4 +1,4 @@
-/* The `lbc` Python module's shared declarations: Program (lbc_mod.c), Map (lbc_map.c),
+/* The `lbc` Python module's shared declarations: Program (lbc_mod.c), Map (lbc_pymap.c),
  * values (lbc_value.c), ClbcBase (lbc_pylcc.c). Only conversions live here; compiling,
  * loading, decoding, map walks and symbols are liblbc's (lbc/liblbc.h). */
 #ifndef LBC_PY_H

@@ -6,7 +6,7 @@
 #include "record/meta.h"
 #include <event-parse.h>
 #include "util/stopsig.h"
-#include "util/print.h"
+#include "util/msg.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,25 @@
-/* The probe specification: definition text and freeing. (st_conv_from_name lives in
- * src/output/convert.c beside the conversions themselves.) */
+/* The probe specification: definition text, the name-prefix conversion an argument asks
+ * for (src/output/convert.c applies it), and freeing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "compile/compile.h"
 #include "compile/kdef.h"
+
+enum st_conv st_conv_from_name(const char *varname)
+{
+	static const struct { const char *pfx; enum st_conv c; } tab[] = {
+		{ "ip_", ST_CONV_IP },
+		{ "b16_", ST_CONV_B16 }, { "b32_", ST_CONV_B32 }, { "b64_", ST_CONV_B64 },
+		{ "B16_", ST_CONV_BX16 }, { "B32_", ST_CONV_BX32 }, { "B64_", ST_CONV_BX64 },
+	};
+	if (!varname)
+		return ST_CONV_NONE;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strncmp(varname, tab[i].pfx, strlen(tab[i].pfx)))
+			return tab[i].c;
+	return ST_CONV_NONE;
+}
 
 static char *build_definition(const struct st_probe *p, const char *group)
 {

@@ -47,7 +47,7 @@ int st_oom(struct st_err *err);
 int st_parse_expr(struct st_cur *c, struct st_expr *e);
 void st_expr_clear(struct st_expr *e);
 
-/* filter.c: everything from c->p (just after "f:") to the end of the line. */
+/* parse_filter.c: everything from c->p (just after "f:") to the end of the line. */
 int st_parse_filter(struct st_cur *c, struct st_filter *f);
 void st_filter_clear(struct st_filter *f);
 

@@ -1,24 +1,10 @@
 /* Name-prefix conversions (README 2.4): the prefix of a variable's name says how its value
- * is shown. Shared by the output stage (printing) and the compiler (filter constants). */
+ * is shown: the values printed. Which prefix asks for which conversion is the compiler's
+ * (st_conv_from_name, src/compile/probe.c). */
 #include <stdio.h>
 #include <string.h>
 #include "compile/compile.h"
 #include "output/output.h"
-
-enum st_conv st_conv_from_name(const char *varname)
-{
-	static const struct { const char *pfx; enum st_conv c; } tab[] = {
-		{ "ip_", ST_CONV_IP },
-		{ "b16_", ST_CONV_B16 }, { "b32_", ST_CONV_B32 }, { "b64_", ST_CONV_B64 },
-		{ "B16_", ST_CONV_BX16 }, { "B32_", ST_CONV_BX32 }, { "B64_", ST_CONV_BX64 },
-	};
-	if (!varname)
-		return ST_CONV_NONE;
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (!strncmp(varname, tab[i].pfx, strlen(tab[i].pfx)))
-			return tab[i].c;
-	return ST_CONV_NONE;
-}
 
 /* Width in bytes each conversion expects; 0 for none. */
 static int conv_width(enum st_conv c)

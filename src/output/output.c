@@ -10,7 +10,7 @@
 #include <event-parse.h>
 #include "output/output_int.h"
 #include "util/json.h"
-#include "util/print.h"
+#include "util/msg.h"
 
 #define LINE_MAX_BYTES 65536
 #define BLOCK_BYTES (1 << 18)

@@ -29,7 +29,7 @@ void st_sb_json_str(struct st_sb *b, const char *s, size_t n);
 void st_addrsyms_put(struct st_addrsyms *s, struct st_sb *b, unsigned long long addr,
 		     bool with_off);
 
-/* How one argument prints, from the kernel's print fmt of the event (value.c). */
+/* How one argument prints, from the kernel's print fmt of the event (arg_value.c). */
 enum st_kind { K_UNSIGNED, K_SIGNED, K_HEX, K_STRING, K_CHAR, K_SYMBOL };
 
 struct st_oarg {
@@ -68,7 +68,7 @@ void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const vo
 /* v as a JSON value (what --json prints for an argument). */
 void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_value *v);
 
-/* The output object, shared by output.c (entry points, buffering) and line.c (lines). */
+/* The output object, shared by output.c (entry points, buffering) and event_line.c (lines). */
 struct st_output {
 	enum st_output_mode mode;
 	FILE *out;

@@ -50,8 +50,8 @@ def clean_tracefs():
 
 @pytest.fixture(scope="session")
 def target(tmp_path_factory):
-    """tests/python/target.c built with -g: its functions are uprobe targets."""
+    """tests/python/py_target.c built with -g: its functions are uprobe targets."""
     out = str(tmp_path_factory.mktemp("target") / "pytarget")
-    subprocess.run(["gcc", "-g", "-O1", "-fno-omit-frame-pointer", "-o", out, os.path.join(ROOT, "tests/python/target.c")],
+    subprocess.run(["gcc", "-g", "-O1", "-fno-omit-frame-pointer", "-o", out, os.path.join(ROOT, "tests/python/py_target.c")],
                    check=True)
     return out

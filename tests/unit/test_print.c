@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "surftrace.h"
-#include "util/print.h"
+#include "util/msg.h"
 #include "output/output.h"
 
 static char got[512];

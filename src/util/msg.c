@@ -1,7 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "util/print.h"
+#include "util/msg.h"
 
 static int print_stderr(enum surftrace_print_level level, const char *fmt, va_list ap)
 {

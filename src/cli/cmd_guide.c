@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <unistd.h>
 #include "cli/cli.h"
-#include "guide.h"
+#include "guide.h"        /* guide/: the guide itself (-Iguide for this file) */
 
 int st_cmd_guide(const struct st_cli_opts *o)
 {

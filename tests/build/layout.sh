@@ -1,0 +1,19 @@
+#!/bin/bash
+# The tree's layout rules: every C source file's basename is unique (the archives hold
+# plain member names), and no stage reaches into another against the flow: compile does
+# not include output's headers, the guide does not include the CLI's.
+. "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+dups=$(find src lbc guide tests examples bench python -name '*.c' -printf '%f\n' | sort | uniq -d)
+expect "unique .c basenames${dups:+ (twice: $(echo $dups))}" '[ -z "$dups" ]'
+ar_dups=$(ar t "$ROOT/$B/libsurftrace.a" 2>/dev/null | sort | uniq -d)
+if [ -f "$ROOT/$B/libsurftrace.a" ]; then
+  expect "libsurftrace.a members unique" '[ -z "$ar_dups" ]'
+else
+  skip "libsurftrace.a not built"
+fi
+bad=$(grep -ln '#include "output/' src/compile/*.[ch])
+expect "compile includes no output header${bad:+ ($bad)}" '[ -z "$bad" ]'
+bad=$(grep -ln '#include "cli/' guide/*.[ch])
+expect "the guide includes no CLI header${bad:+ ($bad)}" '[ -z "$bad" ]'
+tap_done
