@@ -236,13 +236,15 @@ static int synth_write(struct st_khist *k, const char *text, struct st_err *err)
 	return write_file(k->root, "synthetic_events", text, err);
 }
 
-int st_khist_latency(struct st_khist *k, int tag, const char *start_sys, const char *start_ev,
+int st_khist_latency(struct st_khist *k, const char *start_sys, const char *start_ev,
 		     const char *end_sys, const char *end_ev, struct st_feed *f,
 		     struct st_err *err)
 {
+	const char *run = strrchr(k->inst, '/');
 	char def[128];
 
-	snprintf(k->synth, sizeof(k->synth), "surftrace_%d_lat", tag);
+	/* named after the run (its instance), so that the sweep knows whose it is */
+	snprintf(k->synth, sizeof(k->synth), "%s_lat", run ? run + 1 : "surftrace");
 	snprintf(def, sizeof(def), "%s u64 lat", k->synth);
 	if (synth_write(k, def, err))
 		return -1;

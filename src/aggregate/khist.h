@@ -25,11 +25,12 @@ struct st_khist *st_khist_new(const char *instance_dir, struct st_err *err);
 /* Attach feed f (its map is filled by st_khist_collect) to event system/event. */
 int st_khist_add(struct st_khist *k, struct st_feed *f, const char *system,
 		 const char *event, struct st_err *err);
-/* Latency in the kernel: a synthetic event "surftrace_<tag>_lat" (u64 lat) made by the
+/* Latency in the kernel: a synthetic event "<run>_lat" (u64 lat; <run> = the instance's
+ * name, e.g. surftrace_123, so that --cleanup can tell a dead run's) made by the
  * END event's trigger from the START event's common_timestamp saved per common_pid, and a
  * hist trigger on it feeding f (a ST_AGG_HIST feed of field "lat"). The synthetic event is
  * global: st_khist_stop deletes it. */
-int st_khist_latency(struct st_khist *k, int tag, const char *start_sys, const char *start_ev,
+int st_khist_latency(struct st_khist *k, const char *start_sys, const char *start_ev,
 		     const char *end_sys, const char *end_ev, struct st_feed *f,
 		     struct st_err *err);
 /* Leave the events' own recording on (both engines in one run, for comparisons). */

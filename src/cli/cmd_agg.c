@@ -400,7 +400,7 @@ static int pick_engine(struct agg_run *r, struct surftrace *st)
 		r->klat = st_feed_new(&ls, &e);
 		if (!r->klat || surftrace_event_info(st, 0, &s0, &e0, &x0) ||
 		    surftrace_event_info(st, 1, &s1, &e1, &x1) ||
-		    st_khist_latency(r->kernel, (int)getpid(), x0 == 0 ? s0 : s1, x0 == 0 ? e0 : e1,
+		    st_khist_latency(r->kernel, x0 == 0 ? s0 : s1, x0 == 0 ? e0 : e1,
 				     x0 == 0 ? s1 : s0, x0 == 0 ? e1 : e0, r->klat, &e) < 0)
 			goto fail;
 	}

@@ -156,6 +156,40 @@ static int sweep_probes(const struct st_tracefs *t, const char *defs, pick_fn pi
 	return n;
 }
 
+/* Synthetic events of --latency in the kernel, "<run>_lat" (src/aggregate/khist.c): after
+ * the instances, whose triggers used them. */
+static int sweep_synthetic(const struct st_tracefs *t, pick_fn pick, const void *arg,
+			   st_sweep_cb cb, void *ctx, bool *failed)
+{
+	char *text = st_tracefs_read(t, "synthetic_events"), *line, *save = NULL;
+	char name[128], cmd[140];
+	size_t len;
+	int n = 0;
+
+	if (!text)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		len = strcspn(line, " \t");
+		if (len < 5 || len >= sizeof(name) || strncmp(line + len - 4, "_lat", 4))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 4), line);
+		if (!pick(name, false, arg))
+			continue;
+		snprintf(cmd, sizeof(cmd), "!%.*s", (int)len, line);
+		if (st_tracefs_write(t, "synthetic_events", cmd, true, NULL, NULL) == 0) {
+			n++;
+			if (cb) {
+				snprintf(cmd, sizeof(cmd), "%.*s", (int)len, line);
+				cb("synthetic event", cmd, ctx);
+			}
+		} else {
+			*failed = true;
+		}
+	}
+	free(text);
+	return n;
+}
+
 static int sweep(const struct st_tracefs *t, pick_fn pick, const void *arg, st_sweep_cb cb,
 		 void *ctx, bool *failed)
 {
@@ -164,7 +198,7 @@ static int sweep(const struct st_tracefs *t, pick_fn pick, const void *arg, st_s
 
 	for (i = 0; i < sizeof(defs_files) / sizeof(defs_files[0]); i++)
 		n += sweep_probes(t, defs_files[i], pick, arg, cb, ctx, failed);
-	return n;
+	return n + sweep_synthetic(t, pick, arg, cb, ctx, failed);
 }
 
 int st_sweep_dead(const struct st_tracefs *t, st_sweep_cb cb, void *ctx, struct st_err *err)

@@ -149,7 +149,7 @@ static void test_latency(void **state)
 	const char *dirs[] = { "instances", "instances/x", "instances/x/events",
 			       "instances/x/events/g", "instances/x/events/g/p0",
 			       "instances/x/events/g/r1", "instances/x/events/synthetic",
-			       "instances/x/events/synthetic/surftrace_7_lat" };
+			       "instances/x/events/synthetic/x_lat" };
 	struct st_agg_print p = { 0 };
 	struct st_khist *k;
 	size_t i, len;
@@ -166,17 +166,17 @@ static void test_latency(void **state)
 	touch_at(root, "instances/x/events/g/r1/trigger", "");
 	touch_at(root, "instances/x/events/g/p0/enable", "1");
 	touch_at(root, "instances/x/events/g/r1/enable", "1");
-	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/trigger", "");
-	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/enable", "0");
-	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/format",
+	touch_at(root, "instances/x/events/synthetic/x_lat/trigger", "");
+	touch_at(root, "instances/x/events/synthetic/x_lat/enable", "0");
+	touch_at(root, "instances/x/events/synthetic/x_lat/format",
 		 "format:\n\tfield:u64 lat;\toffset:8;\tsize:8;\tsigned:0;\n");
-	touch_at(root, "instances/x/events/synthetic/surftrace_7_lat/hist",
+	touch_at(root, "instances/x/events/synthetic/x_lat/hist",
 		 "{ lat:   20100000 } hitcount:          2\n{ lat:   40000000 } hitcount:          1\n");
 	snprintf(inst, sizeof(inst), "%s/instances/x", root);
 	k = st_khist_new(inst, &err);
-	assert_int_equal(st_khist_latency(k, 7, "g", "p0", "g", "r1", f, &err), 0);
+	assert_int_equal(st_khist_latency(k, "g", "p0", "g", "r1", f, &err), 0);
 	t = slurp_at(root, "synthetic_events");
-	assert_string_equal(t, "surftrace_7_lat u64 lat");
+	assert_string_equal(t, "x_lat u64 lat");
 	free(t);
 	assert_int_equal(st_khist_start(k, &err), 0);
 	t = slurp_at(root, "instances/x/events/g/p0/trigger");
@@ -184,7 +184,7 @@ static void test_latency(void **state)
 	free(t);
 	t = slurp_at(root, "instances/x/events/g/r1/trigger");
 	assert_string_equal(t, "hist:keys=common_pid:st_lat=common_timestamp-$st_ts0:"
-			    "onmatch(g.p0).trace(surftrace_7_lat,$st_lat)");
+			    "onmatch(g.p0).trace(x_lat,$st_lat)");
 	free(t);
 	assert_int_equal(st_khist_collect(k, &err), 0);
 	m = open_memstream(&out, &len);
@@ -196,7 +196,7 @@ static void test_latency(void **state)
 	free(out);
 	assert_int_equal(st_khist_stop(k, &err), 0);
 	t = slurp_at(root, "synthetic_events");
-	assert_string_equal(t, "surftrace_7_lat u64 lat!surftrace_7_lat");
+	assert_string_equal(t, "x_lat u64 lat!x_lat");
 	free(t);
 	t = slurp_at(root, "instances/x/events/g/r1/trigger");
 	assert_non_null(strstr(t, "!hist:keys=common_pid:st_lat="));

@@ -176,3 +176,24 @@ run_check ans/engines_latency a_engines_latency
 run_check ans/engines_count a_engines_count
 run_check ans/engines_kprobe a_engines_kprobe
 run_check ans/engines_interval a_engines_interval
+
+# --cleanup removes the latency synthetic event of a dead run (surftrace_<pid>_lat, left by
+# a run killed with SIGKILL) and keeps a live run's.
+a_sweep_synth() {
+  local dp
+  dp=$(sh -c 'echo $$')
+  echo "surftrace_${dp}_lat u64 lat" >>$T/synthetic_events || { fail "cannot make a synthetic event"; return; }
+  echo "surftrace_$$_lat u64 lat" >>$T/synthetic_events
+  "$ST" --cleanup >$W/out 2>&1
+  sed 's/^/# /' $W/out | head -5
+  if grep -q "^surftrace_${dp}_lat" $T/synthetic_events; then
+    echo "!surftrace_${dp}_lat" >>$T/synthetic_events; echo "!surftrace_$$_lat" >>$T/synthetic_events
+    fail "the dead run's synthetic event is still there"; return
+  fi
+  grep -q "^surftrace_$$_lat" $T/synthetic_events || { fail "a live run's synthetic event was removed"; return; }
+  echo "!surftrace_$$_lat" >>$T/synthetic_events
+  grep -q "synthetic event surftrace_${dp}_lat" $W/out || { fail "not reported: $(head -2 $W/out | tr '\n' ' ')"; return; }
+  pass "surftrace_${dp}_lat removed, the live one kept"
+}
+
+run_check ans/sweep_synth a_sweep_synth
