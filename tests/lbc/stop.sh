@@ -81,6 +81,22 @@ else
 fi
 kill $READER 2>/dev/null; wait $READER 2>/dev/null; READER=""
 
+# 1b. A second signal means now: no 2 s drain.
+sleep 600 <"$T/fifo" &
+READER=$!
+snap_before
+if lbc_bg "$T/fifo" "$T/twice.err" "$T/sw.o"; then
+	snap_during lbcstop_sw
+	sleep 1.5
+	t0=$(now); kill -TERM $LBC_PID; sleep 0.2; kill -TERM $LBC_PID; wait_exit $LBC_PID 20; t1=$(now)
+	check "second SIGTERM: lbc gone in $(awk -v a=$t0 -v b=$t1 'BEGIN{printf "%.1f", b-a}') s (<= 1.5), rc $ST_RC" \
+		bash -c "[ '$ST_RC' = 0 ] && awk 'BEGIN { exit !($t1 - $t0 <= 1.5) }'"
+	check_nothing_left "second SIGTERM"
+else
+	fail "second SIGTERM: lbc did not attach: $(head -2 "$T/twice.err")"
+fi
+kill $READER 2>/dev/null; wait $READER 2>/dev/null; READER=""
+
 # 2. Terminating signals beyond INT/TERM: each stops lbc (rc 0) and unloads it.
 for sig in USR1 USR2 XCPU XFSZ VTALRM PROF ALRM RTMIN SEGV; do
 	snap_before
