@@ -23,6 +23,7 @@
 
 struct ubin {
 	char *path;
+	char *func;               /* types of this function's unit only; NULL: every unit */
 	struct st_types *types;   /* NULL: no DWARF */
 	struct st_dwarf_file *dwarf;  /* argument locations (opened on first func+off) */
 	char *nodwarf;            /* why there is none */
@@ -46,6 +47,8 @@ struct st_translator {
 	char *vmlinux;            /* --vmlinux */
 	struct st_dwarf_file *kdwarf;  /* kernel argument locations (first p func+off) */
 	char *nokdwarf;           /* why there is none (set once tried) */
+	bool full_dwarf;          /* this attempt converts every unit of a binary */
+	bool used_unit;           /* this attempt used one unit's types */
 };
 
 struct st_translator *st_translator_new(const struct st_translator_opts *o, struct st_err *err)
@@ -99,6 +102,7 @@ void st_translator_free(struct st_translator *tr)
 		return;
 	for (i = 0; i < tr->nubins; i++) {
 		free(tr->ubins[i].path);
+		free(tr->ubins[i].func);
 		st_types_free(tr->ubins[i].types);
 		st_dwarf_file_close(tr->ubins[i].dwarf);
 		free(tr->ubins[i].nodwarf);
@@ -147,7 +151,10 @@ struct st_ksyms *st_translator_ksyms(struct st_translator *tr)
 	return kernel_syms(tr);
 }
 
-static struct st_types *user_types(struct st_translator *tr, const char *path)
+/* The types of a binary's DWARF: of the unit holding func's code (func non-NULL; a uprobe
+ * on one function of a big binary converts one unit, not 25 MB), else of every unit. */
+static struct st_types *user_types(struct st_translator *tr, const char *path,
+				   const char *func)
 {
 	struct ubin *nb;
 	struct st_err e;
@@ -155,14 +162,17 @@ static struct st_types *user_types(struct st_translator *tr, const char *path)
 	int i;
 
 	for (i = 0; i < tr->nubins; i++)
-		if (!strcmp(tr->ubins[i].path, path))
+		if (!strcmp(tr->ubins[i].path, path) &&
+		    (func ? tr->ubins[i].func && !strcmp(tr->ubins[i].func, func)
+			  : !tr->ubins[i].func))
 			return tr->ubins[i].types;
 	nb = realloc(tr->ubins, (size_t)(tr->nubins + 1) * sizeof(*nb));
 	if (!nb)
 		return NULL;
 	tr->ubins = nb;
-	btf = st_dwarf_to_btf(path, &e);
+	btf = func ? st_dwarf_to_btf_func(path, func, &e) : st_dwarf_to_btf(path, &e);
 	nb[tr->nubins].path = strdup(path);
+	nb[tr->nubins].func = func ? strdup(func) : NULL;
 	nb[tr->nubins].types = btf ? st_types_from_btf(btf) : NULL;
 	nb[tr->nubins].dwarf = NULL;
 	nb[tr->nubins].nodwarf = NULL;
@@ -175,7 +185,7 @@ static struct ubin *find_ubin(struct st_translator *tr, const char *path)
 
 	for (i = 0; i < tr->nubins; i++)
 		if (!strcmp(tr->ubins[i].path, path))
-			return &tr->ubins[i];
+			return &tr->ubins[i];   /* the first: it keeps the locations */
 	return NULL;
 }
 
@@ -435,13 +445,15 @@ static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
 		return -1;
 	}
 	p->binary = strdup(path);
-	ut = l->func ? user_types(tr, path) : NULL;
+	/* No argument, no types needed: nothing is converted. */
+	ut = l->func && l->nargs ? user_types(tr, path, tr->full_dwarf ? NULL : l->func) : NULL;
+	tr->used_unit = ut && !tr->full_dwarf;
 	c->types = ut;
 	if (ut && !st_types_func(ut, l->func, &proto, NULL)) {
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;
 	}
-	if (!ut) {
+	if (!ut && l->nargs) {
 		/* no DWARF: registers are untyped, but casts to C base types still work */
 		if (!tr->basic)
 			tr->basic = st_types_basic();
@@ -568,8 +580,29 @@ static const struct st_kcaps *target_caps(struct st_translator *tr)
 	return &tr->caps;
 }
 
+static int translate_once(struct st_translator *tr, const char *text, int index,
+			  struct st_probe **out, struct st_err *err);
+
+/* A uprobe is translated with its function's unit's types first; when that fails (a type
+ * only another unit completes, a cast to a type declared elsewhere), again with every
+ * unit's, so the answer is the full conversion's. */
 int st_translate(struct st_translator *tr, const char *text, int index, struct st_probe **out,
 		 struct st_err *err)
+{
+	int rc;
+
+	tr->full_dwarf = tr->used_unit = false;
+	rc = translate_once(tr, text, index, out, err);
+	if (rc && tr->used_unit) {
+		tr->full_dwarf = true;
+		rc = translate_once(tr, text, index, out, err);
+		tr->full_dwarf = false;
+	}
+	return rc;
+}
+
+static int translate_once(struct st_translator *tr, const char *text, int index,
+			  struct st_probe **out, struct st_err *err)
 {
 	struct st_line *l = NULL;
 	struct st_probe *p;
