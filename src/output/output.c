@@ -56,6 +56,7 @@ void st_output_free(struct st_output *out)
 	st_addrsyms_free(out->syms);
 	free(out->sb.p);
 	free(out->blk);
+	free(out->lost_said);
 	free(out);
 }
 
@@ -124,9 +125,47 @@ static struct st_oevent *oevent(struct st_output *out, const struct st_event *ev
 
 static int put_line(struct st_output *out);
 
+/* Events lost just before ev, as trace_pipe marks them: "CPU:N [LOST M EVENTS]" in text,
+ * {"v":1,"lost":M,"cpu":N} in JSON (a loss without a count: text only; the final record
+ * has it). Remembered, so the final records give only what was not said here. */
+static int put_lost_marker(struct st_output *out, const struct st_event *ev)
+{
+	out->sb.len = 0;
+	out->sb.trunc = false;
+	if (ev->lost_before > 0 && ev->cpu >= 0) {
+		if (ev->cpu >= out->nlost_said) {
+			int n = ev->cpu + 1;
+			unsigned long long *v = realloc(out->lost_said, sizeof(*v) * (size_t)n);
+
+			if (v) {
+				memset(v + out->nlost_said, 0,
+				       sizeof(*v) * (size_t)(n - out->nlost_said));
+				out->lost_said = v;
+				out->nlost_said = n;
+			}
+		}
+		if (ev->cpu < out->nlost_said)
+			out->lost_said[ev->cpu] += (unsigned long long)ev->lost_before;
+	}
+	if (out->mode == ST_OUT_JSON) {
+		if (ev->lost_before <= 0)
+			return 0;
+		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%lld,\"cpu\":%d}\n", ST_JSON_V,
+			     ev->lost_before, ev->cpu);
+	} else if (ev->lost_before > 0) {
+		st_sb_printf(&out->sb, "CPU:%d [LOST %lld EVENTS]\n", ev->cpu, ev->lost_before);
+	} else {
+		st_sb_printf(&out->sb, "CPU:%d [LOST EVENTS]\n", ev->cpu);
+	}
+	return put_line(out);
+}
+
 int st_output_event(struct st_output *out, const struct st_event *ev)
 {
 	const struct st_oevent *oe = oevent(out, ev);
+
+	if (ev->lost_before && put_lost_marker(out, ev))
+		return -1;
 	out->sb.len = 0;
 	out->sb.trunc = false;
 	if (out->mode == ST_OUT_JSON)
@@ -298,6 +337,13 @@ int st_output_lost_records(struct st_output *out, struct st_reader *r)
 
 	if (n < 0)
 		return -1;
+	/* what the inline markers did not say yet */
+	for (int i = 0; i < n; i++) {
+		unsigned long long said = cpus[i] >= 0 && cpus[i] < out->nlost_said ?
+					  out->lost_said[cpus[i]] : 0;
+
+		lost[i] = lost[i] > said ? lost[i] - said : 0;
+	}
 	rc = st_output_lost_counts(out, cpus, lost, n);
 	free(cpus);
 	free(lost);

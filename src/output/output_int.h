@@ -88,6 +88,8 @@ struct st_output {
 	bool failed;                     /* the stream failed: stop writing */
 	int err;                         /* its errno */
 	struct st_value val;             /* scratch value of the JSON writer */
+	unsigned long long *lost_said;   /* per CPU: losses already reported inline */
+	int nlost_said;
 };
 
 /* Append one event to out->sb: text line (with stack frames) or JSON object + '\n'. */

@@ -66,7 +66,7 @@ static long read_long_file(const char *path, long dflt)
 }
 
 /* overrun + dropped events of one CPU, from per_cpu/cpuN/stats. */
-static unsigned long long cpu_stats_lost(const struct st_reader *r, int cpu)
+unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu)
 {
 	char path[PATH_MAX];
 	st_rpath(path, "%s/per_cpu/cpu%d/stats", r->dir, cpu);
@@ -151,7 +151,7 @@ static int open_cpus(struct st_reader *r, struct st_err *err)
 			free(ids);
 			return st_err_set(err, 0, "out of memory");
 		}
-		c->base_overrun = cpu_stats_lost(r, c->cpu);
+		c->base_overrun = st_cpu_stats_lost(r, c->cpu);
 		r->pfds[i].fd = c->fd;
 		r->pfds[i].events = POLLIN;
 	}
@@ -309,7 +309,7 @@ unsigned long long st_reader_lost(struct st_reader *r, int cpu)
 		struct st_rcpu *c = &r->cpus[i];
 		if (c->cpu != cpu)
 			continue;
-		unsigned long long s = cpu_stats_lost(r, cpu);
+		unsigned long long s = st_cpu_stats_lost(r, cpu);
 		s = s > c->base_overrun ? s - c->base_overrun : 0;
 		return s > c->missed ? s : c->missed;
 	}

@@ -39,6 +39,10 @@ static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 	ev.comm = st_comms_get(r->comms, ev.pid);
 	st_lat_flags((unsigned int)tep_data_flags(r->tep, &rec),
 		     (unsigned int)tep_data_preempt_count(r->tep, &rec), ev.flags);
+	ev.lost_before = c->lost_pending;
+	if (c->lost_pending > 0)
+		c->lost_marked += (unsigned long long)c->lost_pending;
+	c->lost_pending = 0;
 	r->delivered++;
 	return cb(&ev, ctx);
 }
@@ -171,10 +175,23 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
 		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
 			continue;
 		int missed = kbuffer_missed_events(c->kb);
-		if (missed > 0)
+		if (missed > 0) {
 			c->missed += (unsigned long long)missed;
-		else if (missed < 0)
+			c->lost_pending = (c->lost_pending > 0 ? c->lost_pending : 0) + missed;
+		} else if (missed < 0) {
+			/* the page says "some", without a count: the CPU's stats tell how many
+			 * were lost since the last marker (one read per lossy page) */
+			unsigned long long s = st_cpu_stats_lost(r, c->cpu), had;
+
 			c->missed_unknown = true;
+			s = s > c->base_overrun ? s - c->base_overrun : 0;
+			had = c->lost_marked + (c->lost_pending > 0 ? (unsigned long long)c->lost_pending : 0);
+			if (s > had)
+				c->lost_pending = (c->lost_pending > 0 ? c->lost_pending : 0) +
+						  (long long)(s - had);
+			else if (!c->lost_pending)
+				c->lost_pending = -1;
+		}
 		c->cur = kbuffer_read_event(c->kb, &c->cur_ts);
 		if (c->cur)
 			return 1;

@@ -68,6 +68,8 @@ struct st_event {
 	int nstack;
 	const unsigned long long *ustack;/* user addresses, innermost first (with ustacks) */
 	int nustack;
+	long long lost_before;          /* events this CPU lost just before this one (the
+					 * page's missed count): 0 none, -1 some (no count) */
 };
 
 /* Return 0 to go on, non-zero to stop at once (e.g. -n COUNT reached; nothing more is

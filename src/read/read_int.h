@@ -52,6 +52,8 @@ struct st_rcpu {
 	int pages_left;           /* page budget of this round */
 	unsigned long long missed;
 	bool missed_unknown;
+	long long lost_pending;  /* missed before the next delivered event (-1: uncounted) */
+	unsigned long long lost_marked;  /* of those, counted into markers so far */
 	unsigned long long base_overrun;
 };
 
@@ -92,5 +94,8 @@ struct st_reader {
 /* formats.c: register one event format file with the reader. */
 int st_reader_load_format(struct st_reader *r, const char *sys, const char *name,
 			  const char *path, struct st_err *err);
+
+/* overrun + dropped events of one CPU so far, from per_cpu/cpuN/stats. */
+unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu);
 
 #endif
