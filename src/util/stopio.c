@@ -44,6 +44,8 @@ static int may_go_on(struct st_stopio *s)
 	return now_ms() < s->deadline;
 }
 
+/* fopencookie(3): a write hook returns the bytes written, 0 on error (never a negative
+ * value: glibc would take it for a count), with errno set. */
 static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 {
 	struct st_stopio *s = cookie;
@@ -52,7 +54,7 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 	if (s->err) {
 		s->dropped += n;
 		errno = s->err;
-		return -1;
+		return 0;
 	}
 	while (done < n) {
 		size_t chunk = n - done;
@@ -62,7 +64,7 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 			s->err = ECANCELED;
 			s->dropped += n - done;
 			errno = ECANCELED;
-			return -1;
+			return 0;
 		}
 		if (s->may_block) {
 			struct pollfd p = { .fd = s->fd, .events = POLLOUT };
@@ -70,7 +72,7 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 
 			if (r < 0 && errno != EINTR) {
 				s->err = errno;
-				return -1;
+				return 0;
 			}
 			if (r <= 0)
 				continue;
@@ -85,7 +87,7 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 				continue;
 			s->err = errno;
 			s->dropped += n - done;
-			return -1;
+			return 0;
 		}
 		done += (size_t)w;
 	}
