@@ -8,6 +8,7 @@
 #include "guide.h"
 #include "src.h"
 #include "compile/compile.h"
+#include "session/tracefs.h"
 #include "discover/declfmt.h"
 #include "types/ksyms.h"
 #include "types/types.h"
@@ -103,25 +104,15 @@ struct st_types *g_src_types_for(struct g_src *s, const struct g_ctx *c)
 
 const char *g_src_tracefs(struct g_src *s)
 {
-	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char p[160];
-	size_t i;
+	const char *root;
 
 	if (s->tf_tried)
 		return s->tracefs[0] ? s->tracefs : NULL;
 	s->tf_tried = true;
-	if (s->o.tracefs) {
-		snprintf(s->tracefs, sizeof(s->tracefs), "%s", s->o.tracefs);
-		return s->tracefs;
-	}
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(p, sizeof(p), "%s/events", dirs[i]);
-		if (access(p, R_OK | X_OK) == 0) {
-			snprintf(s->tracefs, sizeof(s->tracefs), "%s", dirs[i]);
-			return s->tracefs;
-		}
-	}
-	return NULL;
+	root = s->o.tracefs ? s->o.tracefs : st_tracefs_find();
+	if (root)
+		snprintf(s->tracefs, sizeof(s->tracefs), "%s", root);
+	return root ? s->tracefs : NULL;
 }
 
 /* Declarations are spelled by the discovery stage's formatter (libbpf's btf_dump), one per

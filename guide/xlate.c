@@ -5,6 +5,7 @@
 #include <string.h>
 #include "guide.h"
 #include "compile/compile.h"
+#include "session/tracefs.h"
 
 struct g_xlate {
 	struct st_translator_opts o;
@@ -24,6 +25,7 @@ struct g_xlate *g_xlate_new(const char *btf, const char *arch, const char *vmlin
 		x->o.btf_path = btf;
 		x->o.arch = arch;
 		x->o.vmlinux = vmlinux;
+		x->o.tracefs = btf ? NULL : st_tracefs_find();
 	}
 	return x;
 }

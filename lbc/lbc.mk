@@ -7,12 +7,12 @@ LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
 # whoever loads from disk as root (src/util/safedir.c), the JSON string writer
 # (src/util/json.c), vmlinux.h with the hive (src/types/btf_header.c), where the kernel's
 # types are when it has no BTF (src/types/hive_index.c, kident.c, util/err.c), full
-# writes (src/util/file.c).
+# writes (src/util/file.c), where tracefs is (src/session/tracefs.c).
 LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o $(B)/lbc-obj/proc.o \
             $(B)/lbc-obj/numarg.o $(B)/lbc-obj/safedir.o $(B)/lbc-obj/json.o $(B)/lbc-obj/file.o \
             $(B)/lbc-obj/btf_header.o $(B)/lbc-obj/kident.o $(B)/lbc-obj/hive_index.o \
             $(B)/lbc-obj/err.o $(B)/lbc-obj/stopio.o $(B)/lbc-obj/stopsig.o \
-            $(B)/lbc-obj/runname.o
+            $(B)/lbc-obj/runname.o $(B)/lbc-obj/tracefs.o
 LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
 LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
 
@@ -21,6 +21,10 @@ $(B)/lbc-obj/%.o: lbc/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/lbc-obj/%.o: src/util/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/lbc-obj/%.o: src/session/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

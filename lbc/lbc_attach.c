@@ -2,6 +2,7 @@
  * caller (bindings, tools), plus the link bookkeeping lbc_attach shares. Every link
  * belongs to the lbc object and goes with lbc_detach/lbc_free. */
 #include "lbc_int.h"
+#include "session/tracefs.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -48,6 +49,15 @@ static int keep(struct lbc *l, struct bpf_link *link, const char *prog, const ch
 	return lbc_add_link(l, link);
 }
 
+bool lbc_kprobe_events(void)
+{
+	const char *root = st_tracefs_find();
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/kprobe_events", root ? root : "");
+	return root && access(p, F_OK) == 0;
+}
+
 int lbc_attach_kprobe(struct lbc *l, const char *prog, const char *func, bool retprobe)
 {
 	int err;
@@ -58,8 +68,7 @@ int lbc_attach_kprobe(struct lbc *l, const char *prog, const char *func, bool re
 		return err;
 	snprintf(what, sizeof(what), "%s %s", retprobe ? "kretprobe" : "kprobe", func);
 	err = keep(l, bpf_program__attach_kprobe(p, retprobe, func), prog, what);
-	if (err == -ENOENT && access("/sys/kernel/tracing/kprobe_events", F_OK) &&
-	    access("/sys/kernel/debug/tracing/kprobe_events", F_OK))
+	if (err == -ENOENT && !lbc_kprobe_events())
 		lbc_fail(l, ENOENT, "cannot attach program '%s' to %s: this kernel has no kprobe "
 			 "events (use a tracepoint, raw_tp, tp_btf or uprobe)", prog, what);
 	return err;

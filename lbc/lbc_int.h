@@ -64,6 +64,9 @@ void lbc_lost_autocreate(struct lbc *l);
  * error and returns "" when the kernel has no BTF anywhere. */
 const char *lbc_kernel_btf(struct lbc *l);
 
+/* lbc_attach.c: whether this kernel has kprobe events (tracefs found by the session
+ * stage's st_tracefs_find), for the hint after a bare ENOENT. */
+bool lbc_kprobe_events(void);
 /* lbc_err.c: the print callback, the error of the last failure, path formatting. */
 void lbc_print(enum lbc_print_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -244,8 +244,7 @@ static void kprobe_hint(struct lbc *l)
 {
 	char *m = NULL;
 
-	if (!access("/sys/kernel/tracing/kprobe_events", F_OK) ||
-	    !access("/sys/kernel/debug/tracing/kprobe_events", F_OK))
+	if (lbc_kprobe_events())
 		return;
 	if (asprintf(&m, "%s\n(this kernel has no kprobe events: use a tracepoint, raw_tp, "
 		     "tp_btf or uprobe section)", l->err) >= 0) {

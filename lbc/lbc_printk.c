@@ -4,6 +4,7 @@
  * when their pid has since been reused (by util/runname's rules; `surftrace --cleanup`
  * sweeps them too). */
 #include "lbc_int.h"
+#include "session/tracefs.h"
 #include "util/json.h"
 #include "util/runname.h"
 #include <dirent.h>
@@ -12,20 +13,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Where tracefs is (mounted when it is not) is the session stage's knowledge. */
 static const char *tracefs(void)
 {
-	if (!access("/sys/kernel/tracing/instances", F_OK))
-		return "/sys/kernel/tracing";
-	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
-	    !access("/sys/kernel/tracing/instances", F_OK))
-		return "/sys/kernel/tracing";
-	if (!access("/sys/kernel/debug/tracing/instances", F_OK))
-		return "/sys/kernel/debug/tracing";
-	return NULL;
+	static struct st_tracefs t;
+
+	return t.root[0] || st_tracefs_open(&t, NULL, NULL) == 0 ? t.root : NULL;
 }
 
 static int write_str(const char *path, const char *s)

@@ -44,7 +44,9 @@ bool st_khist_available(const char *tracefs_root)
 	char *readme;
 	bool yes;
 
-	snprintf(path, sizeof(path), "%s/README", tracefs_root ? tracefs_root : "/sys/kernel/tracing");
+	if (!tracefs_root)
+		return false;
+	snprintf(path, sizeof(path), "%s/README", tracefs_root);
 	readme = st_slurp(path);
 	yes = readme && strstr(readme, "hist:keys");
 	free(readme);

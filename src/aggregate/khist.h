@@ -15,7 +15,7 @@
 #include "util/err.h"
 
 /* True when the kernel at tracefs_root has hist triggers. */
-bool st_khist_available(const char *tracefs_root);
+bool st_khist_available(const char *tracefs_root);   /* NULL: false */
 /* Whether feed f can run in the kernel on events of kind `dynamic` (p/r/P/R) or not;
  * false with the reason in err. */
 bool st_khist_supports(const struct st_feed *f, bool dynamic, struct st_err *err);

@@ -7,6 +7,7 @@
 #include <event-parse.h>
 #include "util/stopsig.h"
 #include "util/msg.h"
+#include "session/tracefs.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,7 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 	to.arch = st->o.arch;
 	to.btf_path = st->o.btf;
 	to.vmlinux = st->o.vmlinux;
-	to.tracefs = st->o.tracefs;
+	to.tracefs = st->o.tracefs ? st->o.tracefs : st->o.btf ? NULL : st_tracefs_find();
 	st->tr = st_translator_new(&to, &e);
 	if (!st->tr) {
 		st_api_err(err, &e, -1, false);

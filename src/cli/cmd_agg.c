@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "output/output.h"
 #include "util/json.h"
+#include "session/tracefs.h"
 
 #define MAX_FEEDS 18
 
@@ -351,7 +352,7 @@ static const char *kernel_refusal(struct agg_run *r, struct surftrace *st, struc
 	size_t i;
 	int f, expr;
 
-	if (!st_khist_available(NULL))
+	if (!st_khist_available(st_tracefs_find()))
 		return "this kernel has no hist triggers";
 	if (r->o->latency && ((r->o->match && strcmp(r->o->match, "pid")) || r->o->by))
 		return "--latency with --match or --by is paired in user space";

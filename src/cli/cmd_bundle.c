@@ -24,6 +24,7 @@
 #include "util/json.h"
 #include "util/stopio.h"
 #include "util/stopsig.h"
+#include "session/tracefs.h"
 
 /* One kernel to translate for: --btf "PATH" or "PATH@RELEASE" (a raw BTF file carries no
  * release; an ELF vmlinux names it in its banner). path NULL = the running kernel. */
@@ -83,7 +84,9 @@ static int add_kernel(struct st_bundle *b, const struct st_cli_opts *o, const st
 	}
 	snprintf(identity, sizeof(identity), "%s", st_types_identity(types));
 	st_types_free(types);
-	if (!t->running) {
+	if (t->running) {
+		to.tracefs = st_tracefs_find();
+	} else {
 		to.btf_path = t->path;
 		to.ksyms_path = "";     /* this kernel's function list is not ours to check */
 	}

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "compile/compile.h"
 #include "util/json.h"
+#include "session/tracefs.h"
 
 void st_cli_show_probe(const struct st_probe *p, bool json)
 {
@@ -35,6 +36,7 @@ int st_cmd_show(const struct st_cli_opts *o)
 {
 	struct st_translator_opts to = { .arch = o->arch, .btf_path = o->btf,
 					 .vmlinux = o->vmlinux,
+					 .tracefs = o->btf ? NULL : st_tracefs_find(),
 					 .readme = o->kernel_readme[0] ? o->kernel_readme : NULL };
 	struct st_translator *tr;
 	struct st_err err = { 0 };

@@ -64,7 +64,9 @@ struct st_translator_opts {
 	const char *arch;      /* NULL = host */
 	const char *btf_path;  /* NULL = running kernel BTF */
 	const char *ksyms_path;/* NULL = running kernel's traceable list; "" = do not check */
-	const char *tracefs;   /* NULL = find it; used read-only for event formats */
+	const char *tracefs;   /* the running kernel's tracefs (st_tracefs_find), read-only, for
+	                          event formats and its README; NULL = no such checks (a
+	                          translation for another kernel) */
 	const char *vmlinux;   /* DWARF for arguments at func+off; NULL = the running kernel's
 	                          debuginfo vmlinux where installed (not with btf_path) */
 	const char *readme;    /* the target kernel's tracefs README (a hive entry's copy);

@@ -55,7 +55,6 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 {
 	struct st_translator *tr;
 	const struct st_arch *a = st_arch_find(o ? o->arch : NULL);
-	struct stat st;
 
 	if (!a) {
 		st_err_set(err, 0, "unknown architecture '%s' (use x86_64 or aarch64)", o->arch);
@@ -82,15 +81,10 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 		tr->ksyms_path = strdup(o->ksyms_path);
 	/* The running kernel's function list only describes the running kernel. */
 	tr->check_ksyms = o && o->ksyms_path ? *o->ksyms_path != '\0' : !(o && o->btf_path);
-	/* Event formats are checked only for the kernel we run on. */
+	/* Event formats are checked against the tracefs the caller hands over (the running
+	 * kernel's, found by the session stage: st_tracefs_find), never looked for here. */
 	if (o && o->tracefs)
 		snprintf(tr->tracefs, sizeof(tr->tracefs), "%s", o->tracefs);
-	else if (o && o->btf_path)
-		tr->tracefs[0] = '\0';
-	else if (!stat("/sys/kernel/tracing/events", &st))
-		snprintf(tr->tracefs, sizeof(tr->tracefs), "/sys/kernel/tracing");
-	else if (!stat("/sys/kernel/debug/tracing/events", &st))
-		snprintf(tr->tracefs, sizeof(tr->tracefs), "/sys/kernel/debug/tracing");
 	return tr;
 }
 

@@ -17,6 +17,7 @@
 #include "types/usym.h"
 #include "util/file.h"
 #include "util/sha256.h"
+#include "session/tracefs.h"
 
 static void report(const struct st_hive_add_opts *o, const char *phase,
 		   unsigned long long done, unsigned long long total)
@@ -184,11 +185,9 @@ static const char *host_arch(void)
 static int record_readme(const char *dir, const struct st_hive_entry *e, const char *given,
 			 struct st_err *err)
 {
-	static const char *const live[] = { "/sys/kernel/tracing/README",
-					    "/sys/kernel/debug/tracing/README" };
 	char path[4096], *text = NULL, *slash;
 	struct utsname u;
-	size_t i, len;
+	size_t len;
 	FILE *f;
 	int ok;
 
@@ -197,8 +196,10 @@ static int record_readme(const char *dir, const struct st_hive_entry *e, const c
 		if (!text)
 			return st_err_set(err, 0, "cannot read %s: %s", given, strerror(errno));
 	} else if (!uname(&u) && !strcmp(u.release, e->release) && !strcmp(host_arch(), e->arch)) {
-		for (i = 0; !text && i < sizeof(live) / sizeof(live[0]); i++)
-			text = st_slurp(live[i]);
+		const char *root = st_tracefs_find();
+
+		snprintf(path, sizeof(path), "%s/README", root ? root : "");
+		text = root ? st_slurp(path) : NULL;
 	}
 	if (!text)
 		return 0;

@@ -19,10 +19,24 @@ static bool has_readme(const char *root)
 	return access(p, F_OK) == 0;
 }
 
+static const char *const main_root = "/sys/kernel/tracing";
+static const char *const debug_root = "/sys/kernel/debug/tracing";
+
+const char *st_tracefs_find(void)
+{
+	static const char *const roots[] = { main_root, debug_root };
+	char p[64];
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(p, sizeof(p), "%s/events", roots[i]);
+		if (access(p, R_OK | X_OK) == 0)
+			return roots[i];
+	}
+	return NULL;
+}
+
 int st_tracefs_open(struct st_tracefs *t, const char *root, struct st_err *err)
 {
-	static const char *const main_root = "/sys/kernel/tracing";
-	static const char *const debug_root = "/sys/kernel/debug/tracing";
 
 	if (root) {
 		if (snprintf(t->root, sizeof(t->root), "%s", root) >= (int)sizeof(t->root))

@@ -11,6 +11,11 @@ struct st_tracefs {
 	char root[256];      /* "/sys/kernel/tracing" */
 };
 
+/* The one place that knows where tracefs is: /sys/kernel/tracing, else the debugfs one of
+ * kernels before 4.1, when its events are readable; NULL otherwise. Mounts nothing (the
+ * pure stages are handed this; a session's st_tracefs_open mounts). */
+const char *st_tracefs_find(void);
+
 /* root NULL: /sys/kernel/tracing (mounted if needed), else /sys/kernel/debug/tracing.
  * A given root is used as is (tests point it elsewhere). */
 int st_tracefs_open(struct st_tracefs *t, const char *root, struct st_err *err);

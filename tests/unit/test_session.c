@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <signal.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +425,34 @@ static int sweep_teardown(void **s)
 	return 0;
 }
 
+/* The one finder: the root st_tracefs_open settles on, with its events readable; as
+ * nobody (tracefs is root's) nothing. */
+static void test_tracefs_find(void **s)
+{
+	struct st_tracefs t;
+	struct st_err err = { 0 };
+	const char *root;
+	pid_t pid;
+	int status;
+
+	(void)s;
+	NEED_LIVE();
+	assert_int_equal(st_tracefs_open(&t, NULL, &err), 0);
+	root = st_tracefs_find();
+	assert_non_null(root);
+	assert_string_equal(root, t.root);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(st_tracefs_find() == NULL ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_sweep_only_dead(void **s)
 {
 	int dead = dead_pid(), alive = (int)getpid();
@@ -469,6 +498,7 @@ static void test_sweep_only_dead(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tracefs_find),
 		cmocka_unit_test(test_error_log_reason),
 		cmocka_unit_test(test_error_log_newest_wins),
 		cmocka_unit_test(test_name_pid),
