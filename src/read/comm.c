@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "read/read_int.h"
+#include "util/file.h"
 
 #define NSLOTS 4096           /* power of two */
 #define PROBE 8
@@ -49,48 +50,6 @@ int st_rpath(char *buf, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
-}
-
-char *st_read_file(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t k = read(fd, buf + n, cap - 1 - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	int e = errno;
-	close(fd);
-	if (!buf) {
-		errno = e ? e : ENOMEM;
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
 }
 
 static struct slot *find_slot(struct st_comms *c, int pid, bool insert)

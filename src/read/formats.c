@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <event-parse.h>
 #include "read/read_int.h"
+#include "util/file.h"
 
 static int grow_byid(struct st_reader *r, int id)
 {

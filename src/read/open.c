@@ -11,6 +11,7 @@
 #include <event-parse.h>
 #include <kbuffer.h>
 #include "read/read_int.h"
+#include "util/file.h"
 
 static int cpu_cmp(const void *a, const void *b)
 {

@@ -23,9 +23,6 @@ void st_lat_flags(unsigned int flags, unsigned int preempt, char out[8]);
 /* printf into a PATH_MAX buffer; -1 (and an empty string) when it does not fit. */
 int st_rpath(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Whole small file into a heap buffer (NUL-terminated); NULL on error (errno). */
-char *st_read_file(const char *path, size_t *len);
-
 /* One loaded event: what the reader needs per type id. */
 struct st_revent {
 	struct tep_event *tev;

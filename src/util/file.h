@@ -14,6 +14,9 @@ char *st_slurp_stream(FILE *f);
 /* Both, telling on EILSEQ the 1-based line of the first NUL byte in *nul_line. */
 char *st_slurp_at(const char *path, size_t *nul_line);
 char *st_slurp_stream_at(FILE *f, size_t *nul_line);
+/* Whole file through read(2) (tracefs and procfs files report size 0), NUL-terminated,
+ * NULs inside kept (*len, may be NULL, has the length); NULL on error (errno). */
+char *st_read_file(const char *path, size_t *len);
 
 /* Write all n bytes to fd (retrying short writes and EINTR). 0, or -1 with errno. */
 int st_write_all(int fd, const void *buf, size_t n);
