@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # surftrace build. Each src/<stage>/ folder is one stage of the flow; every .c file in
 # src/ (except src/cli) goes into build/libsurftrace.a, the CLI links against it.
 # Fragments (lbc/lbc.mk, guide/guide.mk, tests/lab/lab.mk, tests/tests.mk, bench/bench.mk)

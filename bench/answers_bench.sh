@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Answers bench: exact aggregation vs bpftrace on the same workload, one run. Prints a
 # markdown table for docs/PERFORMANCE.md. Not a test: nothing here asserts a timing.
 #

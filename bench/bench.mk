@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Benchmarks (not tests): `make bench` builds the bench tools and runs bench/run.sh, which
 # prints the tables of docs/PERFORMANCE.md. The tools are also built for `make test`
 # (tests/bench-smoke runs the benches in a tiny mode).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Start-to-first-event and peak memory of a tracing command:
  *   first_event [-w SECONDS] MATCH -- COMMAND [ARGS...]
  * runs COMMAND with stdout and stderr on a pipe, and reports the time from just before

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Event generator for the benches: calls getppid(2) COUNT times as fast as it can (or
  * with a pause of USEC microseconds between calls), then prints how many calls it made
  * and the rate. Its comm ("getppid_loop") is what the benches filter on, so every peer

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The hive (docs/HIVE.md): `surftrace hive add --dwarf` on a distribution -dbg vmlinux
 # against `pahole -J` (--btf_encode_detached) on the same file, wall time and peak RSS
 # (GNU time); `hive add` of the whole .deb; the cost the hive lookup adds at start (-S of one

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Start-to-attached time measured from outside: spawn the tool, time until it writes a
 line matching REGEX (its "attached" report, written after attaching), then stop it with
 SIGINT and wait (teardown not counted). Prints "mean sd min n" in ms. PREPARE (env), a

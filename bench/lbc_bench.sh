@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # lbc start-up benchmark. One program (forks counted per pid on sched_process_fork,
 # bench/lbc_skel/forkcount.bpf.c; plain libbpf C so every tool runs the same thing):
 #  1. start to attached, measured from outside (bench/lbc_attach_time.py: spawn, time to

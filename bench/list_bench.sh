@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Discovery speed: `surftrace -l GLOB` over the kernel's function list (whole process:
 # read the list, match, print), `-L` with BTF prototypes, `--struct`, and -F on the
 # Debian 6.1 vmlinux (kallsyms decoded from the image). Uses hyperfine when present.

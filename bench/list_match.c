@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Times the discovery listing itself (glob match + print over the loaded function list),
  * apart from the kernel's cost of producing /proc/kallsyms and the list's load/sort.
  * usage: list_match [GLOB [ROUNDS]]   (default '*', 20) -> ms per listing */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # surftrace benchmarks, every peer side by side in ONE run (root, tracefs). Prints markdown
 # tables for docs/PERFORMANCE.md. Not a test: nothing here asserts a timing.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Scaling cases of issue 16, side by side in one run (root). Not a test: nothing asserts a
 # timing. ST_BEFORE=path/to/an/older/surftrace adds a "before" column.
 #   B=build bash bench/scale_bench.sh            env: SCALE_N functions for -S (10000)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Bench driver for the reader + output stages without the CLI: creates a private ftrace
  * instance, enables one trace event (optional filter), reads it with st_reader and
  * writes text or JSON with st_output to a file until SIGINT/SIGTERM, -t SECONDS or

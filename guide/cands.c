@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The candidate list: a growable array, sorted and made unique before readline sees it. */
 #include <stdlib.h>
 #include <string.h>

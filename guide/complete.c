@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Completion dispatch: one small function per kind of word (ctx.h). */
 #include <ctype.h>
 #include <stdio.h>

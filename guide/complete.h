@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tab completion for expression lines: candidates for the word at the cursor, each with a
  * note (its C type, module, ...). No readline here, so it can be unit tested. */
 #ifndef ST_GUIDE_COMPLETE_H

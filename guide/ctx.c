@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Completion context: a forgiving left-to-right scan of the text before the cursor.
  * It follows the grammar of docs/GRAMMAR.md loosely on purpose: the line is usually
  * incomplete while the user types, so nothing here reports errors (translation does). */

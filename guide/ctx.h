@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where the cursor is in a partly typed expression line, for Tab completion.
  * Pure text scanning: the full parser rejects half-typed lines, completion must not. */
 #ifndef ST_GUIDE_CTX_H

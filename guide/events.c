@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Event names come from the events/ directory tree, fields from each event's format file. */
 #include <ctype.h>
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trace events as tracefs lists them: for `e group/event` and for the fields an `e` line's
  * filter may name. */
 #ifndef ST_GUIDE_EVENTS_H

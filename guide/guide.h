@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* surfguide: the interactive guide (docs/GUIDE.md). Shared by `surfguide` and
  * `surftrace -i`; the parts below are one file each. */
 #ifndef ST_GUIDE_GUIDE_H

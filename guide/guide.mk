@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # surfguide, the interactive guide (docs/GUIDE.md). guide/*.c except surfguide.c are
 # also linked into surftrace for `surftrace -i` (top Makefile, CLI_SRCS).
 GUIDE_OBJS := $(patsubst %.c,$(B)/%.o,$(filter-out guide/surfguide.c,$(wildcard guide/*.c)))

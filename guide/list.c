@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The session's expression list and .surf files (plain text, one expression a line, so
  * `surftrace -f FILE` runs the same file). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The read-eval loop: an expression runs, a line starting with ':' is a command. */
 #include <limits.h>
 #include <errno.h>

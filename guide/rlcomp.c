@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* readline picks the word to replace with its own break characters; our engine knows the
  * real word start (ctx.c). The two are reconciled per candidate: the candidate keeps the
  * text between the two starts, so "foo.isra.0" and "sched/..." complete whole. */

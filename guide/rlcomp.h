@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* readline's side of completion: word boundaries, matches, and a list that shows each
  * candidate's C type next to it. */
 #ifndef ST_GUIDE_RLCOMP_H

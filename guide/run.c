@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Running is the surftrace binary's job (the guide is a front end): fork + exec, no
  * shell. The child shares our terminal and process group, so Ctrl-C reaches it; we ignore
  * SIGINT/SIGQUIT while it runs and it cleans up tracefs on its own SIGINT path. */

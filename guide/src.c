@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Lazy sources for completion (see src.h). */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What completion looks things up in: kernel BTF, the traceable function list, a user
  * binary's types, tracefs. Each is loaded the first time it is needed, so starting the
  * guide and typing an `e` line costs no BTF parse. */

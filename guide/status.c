@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Status line drawing. readline tracks the cursor relatively, so we may draw below the
  * input as long as we put the cursor back exactly where readline left it (draw()). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The live status line under the input: the translation of what is typed so far, or the
  * error with its column. Redrawn by readline's redisplay hook on every change. */
 #ifndef ST_GUIDE_STATUS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surfguide: the interactive guide as its own program (the same as surftrace -i).
  * Expressions run with the surftrace binary found next to this one, else in $PATH;
  * SURFTRACE=path overrides. */

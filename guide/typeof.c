@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Walking BTF the way the expression reads: base, then each accessor in turn. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The C type of a partly typed value (cast, base, ->/./[] chain), for member completion. */
 #ifndef ST_GUIDE_TYPEOF_H
 #define ST_GUIDE_TYPEOF_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The translated probe line shown while typing. The translator is made on first use
  * (parsing BTF takes a moment) and the last answer is cached: readline redraws often. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libsurftrace: trace kernel functions, user functions and trace events from one-line
  * C-like expressions, the library the surftrace command itself is built on.
  *

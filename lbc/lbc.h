@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lbc.h: the BPF-side header of lbc (libbpf compile collection). Keeps the names of the
  * original pylcc lbc.h (LBC_PERF_OUTPUT, LBC_HASH, ..., LBC_STACK, _()) on BTF-defined maps,
  * because libbpf 1.x dropped legacy SEC("maps") definitions.

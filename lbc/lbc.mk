@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lbc: liblbc ($(B)/liblbc.a) and the lbc command ($(B)/lbc). Standalone on purpose (libbpf,
 # libelf, libz only) so the kernel lab can link it with -static: make B=... LBC_STATIC=1.
 LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))

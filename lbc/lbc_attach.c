@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Attaching beyond SEC(): kprobes, uprobes, tracepoints and perf events named by the
  * caller (bindings, tools), plus the link bookkeeping lbc_attach shares. Every link
  * belongs to the lbc object and goes with lbc_detach/lbc_free. */

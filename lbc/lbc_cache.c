@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The compile cache. Key = SHA-256 over: format version, lbc.h text, clang's identity
  * (resolved path, size, mtime), libbpf version, target arch, every flag, the kernel BTF
  * identity, and the source with each quoted local #include expanded (recursively). An entry

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The compiler step: clang run as a child process (the only one lbc starts), its
  * diagnostics collected for the error message. */
 #include "lbc_int.h"

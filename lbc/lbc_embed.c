@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* lbc.h built into the library, so an installed lbc needs no header on disk: it writes the
  * text next to the generated vmlinux.h in its cache. LBC_H_PATH comes from lbc/lbc.mk. */
 #include "lbc_int.h"

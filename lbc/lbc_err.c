@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* lbc's errors (the message of the last failure, kept on the object) and its messages for
  * a user, which go to the callback set with lbc_set_print (default: stderr). */
 #include "lbc_int.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Perf and ring buffers: every buffer map is read through one poll loop, and each record
  * goes to the callback with its event type from the map's lbc.h type hint. */
 #include "lbc_int.h"

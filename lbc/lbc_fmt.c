@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Decoding bytes by their BTF type: the reason lbc.h records every map's types. Text form
  * is `name=value ...` (char arrays as quoted strings, nested structs in braces); JSON form
  * is one object. Integer fields that hold stack ids are followed by their symbolized frames. */

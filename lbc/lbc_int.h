@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* liblbc internals shared by its source files (not installed). */
 #ifndef LBC_LBC_INT_H
 #define LBC_LBC_INT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The lbc command: run, build, vmlinux. One small function per command; the work is in
  * liblbc. Exit status: 0 ok, 1 runtime failure (load, verifier, attach), 2 bad input
  * (usage, compile error, unknown section). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Map iteration and the exit-time dump: hash maps with keys and values decoded by their BTF
  * types, per-CPU values summed (or listed), histograms drawn, stack ids symbolized. */
 #include "lbc_int.h"

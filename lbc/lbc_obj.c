@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The object's life: open (compiled through the cache, or prebuilt), set constants, load,
  * attach by SEC(), detach, free. Errors keep libbpf's own words (the verifier log tail). */
 #include "lbc_int.h"

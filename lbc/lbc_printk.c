@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* bpf_printk output without stealing the global trace_pipe from anyone: a private ftrace
  * instance lbc_<pid> with only events/bpf_trace/bpf_trace_printk enabled, read through its
  * own trace_pipe, removed on exit. Instances of dead lbc runs (kill -9) are swept, also

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Constants before load (the original's "dynamicVar"): a `const volatile` global is found
  * in the object's data sections by its BTF name and patched in the map's initial image. */
 #include "lbc_int.h"

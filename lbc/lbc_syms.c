@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Symbolization: kernel addresses through /proc/kallsyms (loaded once, sorted), user
  * addresses through /proc/PID/maps and the mapped file's ELF .symtab/.dynsym (libelf). */
 #include "lbc_int.h"

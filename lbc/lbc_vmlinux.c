@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* vmlinux.h from kernel BTF through libbpf's btf_dump API (no bpftool), written with
  * lbc.h into each compile's private directory. */
 #include "lbc_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* liblbc: compile (cached), load, attach and read a BPF C program written against lbc.h.
  * One opaque object per program, libbpf style: functions return 0 or a negative errno and
  * keep a human-readable message in lbc_errmsg(). No global state except the symbol caches

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make python: the `surftrace` and `lbc` extension modules and the `pylcc` package in
 # $(B)/python (PYTHONPATH=$(B)/python python3 -c 'import surftrace, lbc, pylcc').
 # The extension links the project's own archives (built -fPIC), so it needs no .so at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Builds the `surftrace` and `lbc` extension modules (C, over libsurftrace and liblbc)
 and the `pylcc` package. The C libraries come from the project's own Makefile (-fPIC archives in ../build, or
 SURFTRACE_LIBDIR when set, as `make python` does), so the extension holds no copy of

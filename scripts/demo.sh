@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The demo: install dependencies, build, and trace for real. This kernel may lack kprobes, so
 # the demo traces a trace event (every exec) and a uprobe on bash's readline-free path
 # (bash's `main`), while it starts a few processes itself.

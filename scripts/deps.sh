@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Installs what surftrace needs (Debian 12, as root), by group; safe to run again.
 #   bash scripts/deps.sh                 every group
 #   bash scripts/deps.sh build run       only building and running (scripts/demo.sh)

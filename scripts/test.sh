@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every test tier: installs dependencies, builds with gcc (and checks clang), the ASan+UBSan
 # unit tests, offline golden tests, live tests on this kernel, lbc, the guide, fuzzing for a
 # bounded time, and the kernel lab under QEMU. Ends with "N passed, N failed, N skipped".

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Prints surftrace's version on one line: `git describe` of a v* tag when building from a git
 # checkout (VERSION+g<commit> when there is no tag yet), else the VERSION file (release
 # tarballs, the Debian build).

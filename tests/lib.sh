@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for shell test suites: TAP output, root/tracefs checks, tracefs snapshots.
 # Source it; call ok/fail/skip; finish with tap_done.
 TAP_N=0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs every test suite and prints the totals. Suites print TAP lines; a suite fails when it
 # prints a "not ok" line, exits non-zero, runs out of time (SUITE_TIMEOUT seconds, default 1800;
 # LAB_TIMEOUT for the lab, default 10800) or prints fewer results than its "1..N" plans promise.

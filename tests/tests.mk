@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test targets. Unit tests: tests/unit/test_*.c, one cmocka program each, linked with
 # libsurftrace.a. Every suite prints TAP ("ok N - name" / "not ok N - name"); tests/run.sh
 # runs all suites and ends with "N passed, N failed, N skipped".

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The plain clang + libbpf skeleton build of forkcount: vmlinux.h (bpftool), BPF object
 # (clang), skeleton (bpftool gen skeleton), loader (cc). OUT=dir; VMLINUX_H=1 regenerates
 # vmlinux.h as a cold build must.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The benchmark program: forks counted per pid on the sched_process_fork tracepoint.
  * Plain libbpf C (no lbc.h), so the same file is built by lbc and by the clang +
  * bpftool-skeleton baseline; bench/lbc_bench.sh states it for bpftrace and bcc too. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The skeleton baseline's loader: open, load, attach, report, detach. What a libbpf-tools
  * style program does before its first event. */
 #include "forkcount.skel.h"

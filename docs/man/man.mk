@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Man pages: docs/man/NAME.SECTION.scd (scdoc) -> $(B)/man/NAME.SECTION, one source each.
 # Installed by make install; tests/packaging/man.sh renders them with warnings on.
 MAN_SRCS  := $(sort $(wildcard docs/man/*.scd))

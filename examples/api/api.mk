@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The libsurftrace example (examples/api/api_example.c), linked against the static
 # library only: proof that include/surftrace.h is all a program needs.
 API_EXAMPLE := $(B)/examples/api_example

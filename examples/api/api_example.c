@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libsurftrace example: trace the expressions given on the command line, print each
  * event as surftrace would, and at the end how many events each expression produced.
  * Optionally sums one numeric field (-f NAME), read through surftrace_event_num().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The original callStack (seed 6.3.5): each event carries a kernel stack id; lbc prints
  * the symbolized frames under the event. kprobe: kernel lab. */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* callStack on tp_btf/sched_process_fork: the kernel stack of every fork (kernel_clone and
  * the syscall entry below it), symbolized by lbc through /proc/kallsyms. */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* codeSeparate (seed 6.3.6): the user half of independ.bpf.c as a small C program on
  * liblbc. Without an argument it looks for independ_tp.bpf.c in the current directory,
  * then next to this binary's source tree (examples/lbc/). Prints each fork like the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The original dynamicVar (seed 6.3.3) replaced FILTER_PID in the source text; here it is
  * a `const volatile` global set before load: `lbc run dynamicVar.bpf.c --set
  * filter_pid=PID`. The object (and the compile cache entry) stays the same for every PID.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* dynamicVar on raw_tp/sched_process_fork: only forks by process filter_pid are reported
  * (`--set filter_pid=PID`; 0 reports all). raw_tp hands over untyped pointers, so fields
  * are read with BPF_CORE_READ. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The original eventOut (seed 6.3.2): records through a perf buffer, decoded by lbc from
  * the type LBC_PERF_OUTPUT records in BTF. kprobe: runs in the kernel lab. */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* eventOut on tp_btf/sched_process_fork: the new task arrives as a typed pointer, so its
  * fields are read directly (BTF-checked by the verifier). c_* is the forking process,
  * p_* the new task, as in the original. */

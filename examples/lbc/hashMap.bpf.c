@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The original hashMap (seed 6.3.4): forks counted per process in a hash map, printed
  * by `lbc run` on exit with keys and values decoded from BTF. kprobe: kernel lab. */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* hashMap on the sched_process_fork tracepoint: forks per parent pid. The dump on exit
  * prints `key=PID value=COUNT`; a second, per-CPU map counts per comm (string keys). */
 #include "lbc.h"

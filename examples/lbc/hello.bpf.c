@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The original hello (seed 6.3.1): a kprobe on wake_up_new_task printing through
  * bpf_printk. Needs kprobes (the kernel lab runs it); hello_tp.bpf.c runs anywhere. */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* hello on the sched_process_fork tracepoint: every fork prints a line through
  * bpf_printk, which `lbc run` shows from its private ftrace instance. */
 #include "lbc.h"

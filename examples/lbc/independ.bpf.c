@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* independ.bpf.c (seed 6.3.6): eventOut as its own file, loaded by the C program
  * codeSeparate.c through liblbc. kprobe: kernel lab; independ_tp.bpf.c runs here. */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* independ_tp.bpf.c: the BPF half of codeSeparate (seed 6.3.6) on tp_btf: the C program
  * codeSeparate.c loads it through liblbc and prints each record by field name. */
 #include "lbc.h"

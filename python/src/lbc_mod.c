@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The `lbc` Python module: lbc.Program over liblbc (compile through the same cache as
  * the lbc command, load, attach, read buffers, maps, stacks). Conversions only.
  *

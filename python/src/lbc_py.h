@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The `lbc` Python module's shared declarations: Program (lbc_mod.c), Map (lbc_pymap.c),
  * values (lbc_value.c), ClbcBase (lbc_pylcc.c). Only conversions live here; compiling,
  * loading, decoding, map walks and symbols are liblbc's (lbc/liblbc.h). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* pylcc's model (seed README 6.3): ClbcBase(name, bpf_str="") compiles bpf_str, or
  * NAME.bpf.c found in the current directory or beside the main script, through the same
  * cache as lbc.Program (it is one), loads and attaches it; subclasses use self.maps. */

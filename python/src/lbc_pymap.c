@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* lbc.Map: one map of a Program. Hash-like maps behave like a dict (keys and values
  * decoded by their BTF types, per-CPU values summed by liblbc); buffers take callbacks;
  * stack maps symbolize; histograms print. The original pylcc's names are here too:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Values between BPF bytes and Python: decoded through lbc_decode (the BTF walk is
  * liblbc's), encoded for map keys from int, str, bytes or a Struct's own bytes. */
 #include "lbc_py.h"

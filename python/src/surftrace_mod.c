@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The `surftrace` Python module: conversions between Python and libsurftrace
  * (include/surftrace.h), nothing else. Translation, tracefs, reading, decoding and
  * cleanup all happen in the C library.

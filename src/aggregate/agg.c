@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The aggregation map: open addressing on a hash of the key bytes, entries allocated
  * once per distinct key. Keys are self-describing byte strings: each part is a tag byte
  * ('n' + 8 bytes, 's' + NUL-terminated text, 'k' + u32 count + count * u64 frames). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The aggregation model behind --count/--hist/--lhist/--sum/--min/--max/--avg/--latency:
  * a map from a key (a tuple of numbers, strings and stacks) to a count, a sum, a minimum,
  * a maximum and, for histograms, bucket counts. Pure data: the engines that feed it (the

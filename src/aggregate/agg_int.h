@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private layout of the aggregation map, shared by agg.c (storage) and print.c. */
 #ifndef ST_AGGREGATE_AGG_INT_H
 #define ST_AGGREGATE_AGG_INT_H

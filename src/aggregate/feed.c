@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The user-space engine: key and value extraction from delivered events. */
 #include <stdint.h>
 #include <stdlib.h>

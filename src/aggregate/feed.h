@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The user-space engine: turns each delivered event (the public record stream of
  * libsurftrace) into a key and a value and adds it to an aggregation map. Exact: every
  * event the reader delivers is counted, nothing is sampled.

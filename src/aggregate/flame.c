@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* SVG flame graphs and flame charts. Folded lines become rectangles the way flamegraph.pl
  * lays them out: lines sorted frame by frame, a frame stays open while consecutive lines
  * share it, its width is the sum of their counts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Self-contained interactive SVG flame graphs: no external script or font; every frame
  * carries a <title> (hover shows "name (N samples, P%)" in the browser and in the
  * details line), and an inline script offers Search (a regex; matches turn magenta and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel engine on hist triggers: one trigger per (event, key set), read as text. */
 #include <errno.h>
 #include <fcntl.h>

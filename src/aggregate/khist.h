@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel engine: the same aggregations as feed.c, counted by the kernel's hist
  * triggers on the run's own events (in its instance), so no event record is copied to
  * user space. Each trigger keys on the aggregation's keys plus its value field (the exact

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Printing the aggregation map: bpftrace's text layout, JSON, folded stacks. */
 #include <stdlib.h>
 #include <string.h>

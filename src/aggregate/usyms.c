@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* User addresses -> "symbol+0xoff" with libdwfl: a task's modules are reported (and their
  * ELF files opened) when its first stack is seen, while it still runs, so the names can be
  * printed after it exited. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names for user stack frames (ustack keys): libdwfl over /proc/PID/maps. */
 #ifndef ST_AGGREGATE_USYMS_H
 #define ST_AGGREGATE_USYMS_H

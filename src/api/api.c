@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libsurftrace: translate -> session -> reader -> output, behind one small handle. */
 #include "api/api_int.h"
 #include "util/json.h"

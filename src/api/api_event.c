@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Field access and formatting of one delivered event (surftrace_event_*). */
 #include "api/api_int.h"
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private state of a libsurftrace handle, shared by the files in src/api. */
 #ifndef ST_API_API_INT_H
 #define ST_API_API_INT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace_report: a recording (-w) printed as the live run printed it: the meta option
  * gives back the run's probes (their events and name-prefix conversions), the reader's
  * trace.dat source gives the events, the output stage formats them. */

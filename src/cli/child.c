@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace -c 'CMD ARGS': the command is forked first and held on a pipe until every probe
  * is live, so its first instruction is already traced; then it execs, as perf record and
  * bpftrace -c do. It runs with surftrace's own credentials (root under sudo, like perf and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Command-line front end: main.c parses options into st_cli_opts and dispatches to one
  * cmd_*.c file per command. */
 #ifndef ST_CLI_CLI_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace --count/--hist/--lhist/--sum/--min/--max/--avg/--latency/--folded/--svg:
  * answers instead of event lines. The run's events feed the aggregation maps of
  * src/aggregate (user-space engine, every delivered event counted); the maps print at the

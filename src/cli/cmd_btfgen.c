@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace btfgen FILE -o OUT.btf: the original's type database step, done locally. Reads
  * the DWARF of a debuginfo vmlinux, a .ko or any binary and writes raw, deduplicated BTF
  * that `--btf OUT.btf` loads. */

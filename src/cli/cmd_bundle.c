@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* --bundle-out FILE [--btf B[@RELEASE] ...] EXPR...: translate for the running kernel and
  * for every --btf, write one bundle; with --kernel GLOB (and --hive DIR), for every hive
  * entry whose release matches instead of the running kernel, reporting each kernel that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* -F FUNC [-v VMLINUX] [--line FILE:LINE]: code from the vmlinux given with -v, else
  * from the running kernel through /proc/kcore and /proc/kallsyms, else from the running
  * kernel's vmlinux where distributions install it (debug packages, /boot). */

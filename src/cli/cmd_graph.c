@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace graph FUNC [--depth N] [-p PID] [-t SECONDS] [--svg FILE]: surfGraph, the
  * call tree under FUNC from the function_graph tracer, with call counts and durations;
  * --svg writes a flame chart of the calls (time on x). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace -i: the guide inside the surftrace binary; expressions run with this same
  * binary (/proc/self/exe), so no installed copy is needed. */
 #include <limits.h>

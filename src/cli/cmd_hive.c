@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace hive add|list|rm: the local type hive (docs/HIVE.md). */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* -l / -L PATTERN: which listing a pattern asks for is decided by its shape:
  * "BINARY:GLOB" -> a binary's symbols, "GROUP/EVENT" -> trace events, else kernel
  * functions (from --btf's BTF when given, since the running kernel's list is another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace report FILE [--json] [-q]: a -w recording printed as the live run would have
  * printed it (same lines or JSON records, same name-prefix conversions). */
 #include <getopt.h>

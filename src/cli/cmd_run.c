@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace EXPR... (live trace, or -o FILE script) and surftrace --cleanup, on the
  * public libsurftrace API. Every exit path goes through surftrace_free, which removes
  * what the run created; signals only ask the run to stop (a second one: at once). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace -S: translate every expression and print what would be written; touches no
  * tracefs file for writing and needs no root. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* --struct NAME[.member...]: a pahole-style layout from the running kernel's BTF or --btf. */
 #include <stdio.h>
 #include "cli/cli.h"

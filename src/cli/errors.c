@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* How the CLI reports errors, like a compiler: the message with its position, then the
  * expression and a caret under the column,
  *   surftrace: error: expression 1, column 29: no member 'comn'; did you mean 'comm'?

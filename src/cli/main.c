@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surftrace entry point: parse options, gather expressions, dispatch to a command. */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* x86_64: arguments in di si dx cx r8 r9, the 7th onward on the stack above the return
  * address, so at function entry %6 is $stack1. arm64: x0-x7, the 9th onward at sp, so %8
  * is $stack0. Structs passed by value shift that: see st_arch_place. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Register sets and calling conventions of the architectures we translate for. */
 #ifndef ST_COMPILE_ARCH_H
 #define ST_COMPILE_ARCH_H

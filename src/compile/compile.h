@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The compiler: AST + types + arch -> probe specification. Pure: reads BTF and symbol
  * lists (files), never writes tracefs. The session stage turns a st_probe into tracefs
  * writes; the output stage uses st_probe_arg.conv to print values. */

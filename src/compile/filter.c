@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Filters are rewritten token by token: constants follow the variable they are compared
  * with (ip_ dotted quads become the network-order integer, b16_/B16_ values are byte-swapped),
  * strings are re-quoted, unknown variables are errors that list the known ones. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Filter compilation: validated tokens -> the text written to an event's filter file. */
 #ifndef ST_COMPILE_FILTER_H
 #define ST_COMPILE_FILTER_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Fetch-syntax capabilities from a tracefs README. The README's "fetcharg" and "type"
  * lines are the kernel's own statement of what its parser takes; features are looked up
  * as the exact spellings those lines use. */

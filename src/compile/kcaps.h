@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What one kernel's dynamic-event parser accepts, read from that kernel's tracefs README
  * (the running kernel's, or the copy a hive entry recorded), never guessed from its version
  * number: ustring, symstr, array fetches, bitfields, hex types, $argN, +u dereferences,

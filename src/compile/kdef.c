@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Hand-written recursive-descent checks; every accept path is listed explicitly so that
  * anything surprising is refused rather than passed to the kernel. */
 #include "compile/kdef.h"

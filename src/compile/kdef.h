@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict validation of probe definitions: the kprobe_events/uprobe_events definition
  * grammar, fetch arguments, types and filters, accepting only what surftrace itself
  * produces. Every definition passes here: st_probe_definition() (live runs, -o scripts,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The probe specification: definition text, the name-prefix conversion an argument asks
  * for (src/output/convert.c applies it), and freeing. */
 #include <stdio.h>

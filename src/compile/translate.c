@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* st_translate: one expression line -> one st_probe. Owns the lazily loaded inputs: kernel
  * (or --btf) types, the traceable function list, user binaries' types. */
 #include <glob.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Building a fetch argument: base -> casts -> member/index chain -> kernel fetch text.
  * A value is either held directly (register, $retval) or lives in memory at an address
  * expression plus an offset; `->` turns the current value into the address of the next. */

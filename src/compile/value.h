@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal to the compiler: a value being built from an expression, and the steps that
  * turn base + member chain into a kernel fetch argument. */
 #ifndef ST_COMPILE_VALUE_H

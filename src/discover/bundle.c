@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Bundle files: writing, strict reading, and picking the entry for a kernel. */
 #include "discover/bundle.h"
 #include <ctype.h>

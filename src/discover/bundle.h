@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bundles (the original's "publish"): one file holding the translation of a set of
  * expressions for several kernels, keyed by kernel release, arch and BTF identity, so
  * that it runs on whichever of those kernels it lands on without BTF or translation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "discover/bundle_run.h"
 #include <errno.h>
 #include <string.h>

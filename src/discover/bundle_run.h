@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running one bundle entry live: its probes are already translated, so this goes straight
  * to the session (define, filter, enable in our own instance), the reader and the output
  * stage; nothing needs the kernel's BTF here. Everything is removed before returning. */

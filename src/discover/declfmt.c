@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "discover/declfmt.h"
 #include <stdarg.h>
 #include <stdio.h>

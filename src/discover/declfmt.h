@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* C spellings of BTF types through libbpf's btf_dump: "struct file *f",
  * "void (*func)(struct callback_head *)", "struct file *do_filp_open(int dfd, ...)".
  * One formatter per BTF object, reused for many declarations (btf_dump setup is costly). */

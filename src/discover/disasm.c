@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Capstone disassembly of one function from a st_kimage, with libdw source lines. */
 #include <gelf.h>
 #include <inttypes.h>

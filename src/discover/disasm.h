@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* -F: a kernel function's instructions as "FUNC+off" (decimal, the form `p FUNC+off`
  * takes), address and AT&T text, with call/jump targets named and, when the image has
  * DWARF, the source line above each group of instructions; --line FILE:LINE lists the

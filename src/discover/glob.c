@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "discover/glob.h"
 #include <stddef.h>
 #include <stdlib.h>

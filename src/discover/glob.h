@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shell-style glob matching for discovery (-l PATTERN): '*', '?', '[abc]', '[a-z]',
  * '[!x]', '\' escapes. Our own matcher rather than fnmatch(3): names are plain ASCII and
  * the listing loop runs over 100k+ kernel symbols, so no locale work per call. */

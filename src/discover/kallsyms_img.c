@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kallsyms tables inside a vmlinux image, for stripped distribution kernels (Debian
  * ships vmlinuz without symbols and System.map without content). scripts/kallsyms.c
  * emits, 8-byte aligned, in .rodata:

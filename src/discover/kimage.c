@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel code sources for -F: a vmlinux file (mmap + libelf) or /proc/kcore (pread). */
 #include <errno.h>
 #include <fcntl.h>

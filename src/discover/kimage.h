@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A kernel's code and symbols for -F: a vmlinux ELF (-v; symbols from .symtab, else from
  * the kallsyms tables built into the image, so a stock distribution vmlinux extracted
  * from its vmlinuz works), or the running kernel (/proc/kcore + /proc/kallsyms). */

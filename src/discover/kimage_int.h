@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals shared by the kimage sources (ELF file, kcore, kallsyms decoders). */
 #ifndef ST_DISCOVER_KIMAGE_INT_H
 #define ST_DISCOVER_KIMAGE_INT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "discover/layout.h"
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pahole-style struct/union layouts from BTF for `surftrace --struct NAME[.member...]`:
  * (comments shown as (* *) here)
  *	unsigned int	__state;	(*    24     4 *)

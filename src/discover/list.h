@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Discovery listings behind `surftrace -l/-L PATTERN`. Each prints matches to `out`, one
  * per line, sorted, and returns how many matched (0 = none), or -1 with err.
  * json: one JSON object per line instead (schema in docs/JSON.md):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* -l/-L group/event: trace events from available_events, formats from events/G/E/format. */
 #include <stdlib.h>
 #include <string.h>

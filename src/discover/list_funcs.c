@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* -l/-L for kernel functions: the traceable list (or a --btf file's functions), a glob,
  * and optionally each prototype from BTF. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* -l/-L BINARY:PATTERN: a user binary's function symbols, with prototypes from its DWARF. */
 #include <limits.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The syntax tree of one surftrace expression line. Produced by st_parse_line() (pure, no
  * I/O), consumed by the compiler. Every node keeps the 1-based column of its first
  * character in the source line so errors can point at it. All strings are heap-owned by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One argument value: [!(ctype) | @(struct hdr *)[l2|l3|l4]] base { ->m | .m | [i] }.
  * Only syntax is checked here; whether a register exists, a member belongs to the type or
  * an index is in bounds is the compiler's call (it has the BTF). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parser entry points: text -> st_line. Pure: no I/O, no global state. */
 #ifndef ST_EXPR_EXPR_H
 #define ST_EXPR_EXPR_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The filter after "f:". It is tokenized, not split on spaces, so quoted strings may hold
  * spaces and operators, and the structure is checked here so the user gets a column
  * instead of the kernel's bare EINVAL:

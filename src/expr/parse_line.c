@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* st_parse_line: TYPE target {name=value} [f:filter]. Items are separated by whitespace,
  * but the line is parsed with a cursor rather than split, because casts ("!(struct file *)")
  * and filter strings may contain spaces. */

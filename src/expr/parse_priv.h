@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to src/expr: the cursor shared by the line, expression and filter parsers, and
  * the small character/number helpers they have in common. Not for other stages. */
 #ifndef ST_EXPR_PARSE_PRIV_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Character classes, number scanning and token quoting shared by the expr parsers. Plain
  * ASCII tests instead of <ctype.h>: the locale must not change what parses. */
 #include "expr/parse_priv.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* st_split_lines: the text of an expression file (-f) -> one string per expression.
  * '#' starts a comment, except inside a quoted filter string ("a#b" is data). */
 #include "expr/expr.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* surfGraph: function_graph set up in tracefs, its raw records turned into a call tree. */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* surfGraph: the function_graph tracer under one kernel function, read from the raw
  * buffers (ftrace/funcgraph_entry and funcgraph_exit records), as a call tree with call
  * counts and durations, and the calls as laid-out frames for a flame chart (time on x).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `surftrace hive add`: one source (package, vmlinux, BTF file) becomes one hive entry
  * (types/hive.h has the layout and the index). */
 #ifndef ST_HIVE_HIVE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* `hive add`: one source (package, vmlinux, BTF file) becomes one entry: raw BTF (from
  * DWARF through btfgen, or the image's own .BTF), vmlinux.h, the function list, and an
  * index record. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the hive stage: package reading (hive_pkg.c) and entry writing (hive_add.c). */
 #ifndef ST_HIVE_HIVE_INT_H
 #define ST_HIVE_HIVE_INT_H

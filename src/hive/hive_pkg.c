@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel images out of packages with libarchive: a .deb is an ar archive whose data.tar.*
  * is read as a nested archive straight from the outer stream; an .rpm is a cpio payload
  * behind the rpm header (libarchive's rpm filter); tar and cpio archives are read as they

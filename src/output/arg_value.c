@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Argument values. How each argument prints is taken from the event's print fmt, which the
  * kernel generated from the fetch type (x64 -> "0x%Lx", string -> "\"%s\"", u8[3] ->
  * "{%u,%u,%u}", char -> "'%c'"): the format file alone says "u64" for an x64. */

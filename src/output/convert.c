@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Name-prefix conversions (README 2.4): the prefix of a variable's name says how its value
  * is shown: the values printed. Which prefix asks for which conversion is the compiler's
  * (st_conv_from_name, src/compile/probe.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One event as one text line (the original's / trace_pipe's shape) or one JSON object,
  * built in the output's line buffer. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel address -> symbol for kprobe locations and stack frames. /proc/kallsyms is read
  * only when an address must be printed, and kept compact: text symbols only, one sorted
  * array of (address, name offset) and one string pool. */

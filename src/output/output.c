@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The output stage's entry points: per event, build the whole line in one preallocated
  * buffer and fwrite it to a block-buffered stream (a reader at millions of events per
  * second must not pay a syscall or an allocation per event). */

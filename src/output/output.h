@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The output stage: one line per decoded event to a FILE*, either the original's text shape
  *   "            bash-2392    [001] ....  2375.809655: p0: (wake_up_new_task+0x0/0x280) comm=\"bash\""
  * or one JSON object per line

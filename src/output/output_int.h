@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of the output stage (not a public header). */
 #ifndef ST_OUTPUT_INT_H
 #define ST_OUTPUT_INT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The line builder: appends into one preallocated buffer and marks (never overruns) when
  * a line is longer than it. JSON strings go through the project's one writer (util/json). */
 #include <stdarg.h>

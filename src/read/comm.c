@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* pid -> comm for the "task-pid" column. A pid is resolved when first seen and again after
  * a second: from /proc/<pid>/comm while the task lives (pids are recycled, so what
  * saved_cmdlines held before this run may name an older task), else from saved_cmdlines

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ftrace's latency flags column, computed as the kernel's trace_print_lat_fmt does, so
  * lines look like the running kernel's trace_pipe (which is what the original printed):
  * irqs-off, need-resched, hard/soft irq, preempt depth and, since Linux 5.13, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Event formats: the reader only decodes events whose format it loaded from the
  * instance's events/<system>/<name>/format (globs expand against that directory). */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Opening the reader: the instance's CPUs and their trace_pipe_raw files, the tep handle
  * and its header formats, and the loss counters the kernel keeps per CPU. */
 #include <dirent.h>

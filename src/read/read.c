@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The reader's main loop: per-CPU trace_pipe_raw, one sub-buffer per read(2), decoded in
  * place with kbuffer and handed to the callback. One thread, poll(2) over all CPUs: the
  * kernel wakes us per CPU (buffer_percent 0 = on any data), each wake-up drains a bounded

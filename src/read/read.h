@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The raw reader: drains every CPU's trace_pipe_raw of ONE ftrace instance and decodes the
  * ring-buffer pages with libtraceevent (kbuffer + tep). Whole sub-buffers are read per
  * read(2), records are decoded in place (no per-event allocation) and handed to a callback,

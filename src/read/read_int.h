@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of the reader shared by its files (not a public header). */
 #ifndef ST_READ_INT_H
 #define ST_READ_INT_H

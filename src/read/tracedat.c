@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The reader's second source: a trace.dat file (surftrace -w, trace-cmd record) through
  * libtracecmd, delivered as the same st_events the live reader produces, in time order
  * across CPUs: comm from the file's saved cmdlines, latency flags as live, and (stacks)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The surftrace option of a recording: what `surftrace report` needs to print the file as
  * the live run did. Text, one fact per line, tab-separated:
  *   surftrace-record	1

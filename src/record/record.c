@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "record/record.h"
 #ifndef ST_NO_LIBTRACECMD
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* -w FILE: recording a run in trace-cmd's trace.dat format, through libtracecmd, so that
  * `trace-cmd report FILE` and KernelShark open it, and `surftrace report FILE` prints it
  * as the live run would have.

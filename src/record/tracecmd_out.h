@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The writing half of libtracecmd (trace-output.c): exported by libtracecmd.so.1 (1.3,
  * Debian's trace-cmd 3.1.6) but declared only in trace-cmd's private header, which the
  * -dev package does not ship. These are its prototypes, for exactly the calls we make. */

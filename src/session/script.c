@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The session as a shell script: same writes, same order, same teardown. */
 #include "session/script.h"
 #include "session/session.h"

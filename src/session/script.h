@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `surftrace -o FILE`: the session as a standalone POSIX shell script. It creates its
  * own instance and group surftrace_$$ (so a killed script is swept like a killed run),
  * writes the same lines in the same order, reads the instance's trace_pipe, and removes

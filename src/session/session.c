@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Session lifetime: create the instance, start, tear down in the safe order. */
 #include "session/session_int.h"
 #include "session/sweep.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One tracing run in tracefs: its own instance and its own event group, both named
  * surftrace_<pid>, so runs never collide and never touch other tools' probes.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Adding one translated expression to a session: define -> filter -> enable. */
 #include "session/session_int.h"
 #include "compile/compile.h"

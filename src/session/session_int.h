@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private layout of struct st_session, shared by session.c and session_add.c. */
 #ifndef ST_SESSION_SESSION_INT_H
 #define ST_SESSION_SESSION_INT_H

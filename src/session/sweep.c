@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Removal of leftovers by name: instances first (that disables their events), then the
  * probe lines of the group, each from the list file that shows it. Whose a name is and
  * whether its holder runs: util/runname (shared with lbc). */

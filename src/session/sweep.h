@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sweep what dead runs left in tracefs: surftrace's instances and probe groups and lbc's
  * printk instances, named by util/runname (surftrace_<pid>[_n<pidns>][_<seq>], lbc_<pid>...),
  * whose holder is gone: no process has the pid in that pid namespace, or the one that has

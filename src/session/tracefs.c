@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* tracefs root discovery, path building and error_log-aware writes. */
 #include "session/tracefs.h"
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tracefs access for the session: find (or mount) the tracefs root, build every path
  * through one helper, and write control files so that a failure carries the kernel's own
  * reason from error_log. Nothing here changes global tracing state by itself. */

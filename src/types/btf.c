@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* BTF sources and lookups for the translator (libbpf's BTF API does the parsing). */
 #include <ctype.h>
 #include <errno.h>

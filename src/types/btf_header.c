@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* vmlinux.h through libbpf's btf_dump (no bpftool). */
 #include "types/btf_header.h"
 #include <bpf/btf.h>

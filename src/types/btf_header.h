@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A C header ("vmlinux.h") from BTF through libbpf's btf_dump, with bpftool's CO-RE
  * preamble. Shared by lbc (its include cache) and the hive (each entry's head file). */
 #ifndef ST_TYPES_BTF_HEADER_H

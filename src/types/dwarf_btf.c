@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* DWARF -> BTF: open the binary through libdwfl (which applies the relocations of ET_REL
  * objects such as .ko and .o files and finds /usr/lib/debug files by build id), walk every
  * unit, plan ids for its types and functions, write them, then btf__dedup the whole. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Symbol aliases for the DWARF -> BTF converter. Libraries export one function under
  * several names (glibc: malloc, __libc_malloc, __malloc) while DWARF names it once; a
  * uprobe names the exported one. Each extra STT_FUNC symbol at a converted function's

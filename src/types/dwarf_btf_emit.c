@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Writing one planned DIE as BTF. Each emitter adds exactly st_dwarf_ids_needed(die) types,
  * which is what keeps planned ids and real ids equal. */
 #include "types/dwarf_btf_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of the DWARF -> BTF converter (dwarf_btf*.c), shared by its files only.
  *
  * BTF ids are handed out before types are written: plan() gives a DIE its id(s) and queues

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* DIE offset -> BTF id hash map for the DWARF converter. A debuginfo vmlinux has millions
  * of type DIEs, so: flat arrays, linear probing, no per-entry allocation. */
 #include "types/dwarf_btf_int.h"

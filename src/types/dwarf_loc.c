@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Argument locations at an address, from DWARF location lists (libdw). */
 #include <dwarf.h>
 #include <elfutils/libdw.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where a function's argument is at an address inside the function, from DWARF location
  * lists (libdw): what a probe at func+off must read instead of the entry registers. Works
  * on any ELF with DWARF: a user binary (its own or its separate debuginfo, found by

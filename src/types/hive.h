@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hive's index: where a kernel's types are when it has no /sys/kernel/btf (the
  * decision itself is st_types_open's, types.h). Layout (one file per kind and kernel):
  *

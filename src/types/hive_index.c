@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The hive's index and layout: read, find, put, remove. libc only (lbc links it). */
 #include "types/hive.h"
 #include "types/kident.h"

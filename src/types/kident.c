@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel image identity through libelf: banner, machine, build-id note, debug sections. */
 #include "types/kident.h"
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who a kernel image is: release (from its linux_banner), architecture (ELF machine) and
  * build id (the GNU build-id note), plus what type information it carries. Also reads the
  * build id of the running kernel from /sys/kernel/notes. libelf only (lbc links it too). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Traceable kernel functions, kept as one text buffer plus an index that is sorted by name
  * on the first ordered access (listing, completion) or the 8th name resolved: a run that
  * only resolves a few names scans it instead, which saves the sort (~15 ms of a 120k-line

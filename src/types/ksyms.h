@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel's traceable functions: available_filter_functions when readable (root),
  * else the text symbols of /proc/kallsyms. Resolves the names users type to the names
  * ftrace accepts, across compiler suffixes (.isra.N .part.N .constprop.N .cold ...). */

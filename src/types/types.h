@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Type information for the translator, on libbpf's BTF API.
  * Sources: the running kernel (/sys/kernel/btf/vmlinux plus module split BTF, loaded on
  * demand), a --btf FILE (raw BTF or an ELF with .BTF), or a BTF made from a user binary's

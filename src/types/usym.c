@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Finding the binary a uprobe names: a path, a command in $PATH, or a library name. */
 #include "types/usym.h"
 #include "types/usym_ldcache.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* User binaries for uprobes: find the file, turn a symbol into a file offset, and read
  * the binary's DWARF into BTF so the compiler treats user types like kernel types. */
 #ifndef ST_TYPES_USYM_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Symbols of a user binary (libelf): uprobe file offsets and function lists. */
 #include "types/usym.h"
 #include "types/kident.h"

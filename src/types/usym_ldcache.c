@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* glibc's ld.so.cache, "new" format (glibc-ld.so.cache1.1), possibly behind an old-format
  * table (ld.so-1.7.0) in caches written by old ldconfig. The layout, from glibc's
  * sysdeps/generic/dl-cache.h: a 48-byte header, then nlibs 24-byte entries whose key and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Library lookup through glibc's /etc/ld.so.cache, parsed directly (no ldconfig -p). */
 #ifndef ST_TYPES_USYM_LDCACHE_H
 #define ST_TYPES_USYM_LDCACHE_H

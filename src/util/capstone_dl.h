@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capstone, loaded on first use: linking it outright costs every surftrace run ~3.4 MB of
  * resident memory (relocated tables), and only -F and uprobe offsets (instruction
  * boundaries) need it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "util/err.h"
 #include <stdarg.h>
 #include <stdio.h>

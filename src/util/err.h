@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One error value shared by the pure stages: a message and the 1-based column of the
  * offending token in the expression (0 when it is not tied to a position). */
 #ifndef ST_UTIL_ERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whole-file reads for the small text files surftrace parses (symbol lists, .surf files,
  * expression files). */
 #ifndef ST_UTIL_FILE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "util/json.h"
 
 size_t st_utf8_len(const unsigned char *s, size_t n)

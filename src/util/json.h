@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The project's one JSON string writer: surftrace's event lines, -S/-l/-L/--struct output,
  * errors with --json, and lbc's events all escape through here.
  *  - valid UTF-8 passes through unchanged ("café" stays "café");

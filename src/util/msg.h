@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The library's only way to talk to a user: messages go to the callback the program set
  * with surftrace_set_print (default: warnings and infos to stderr, as libbpf's). */
 #ifndef ST_UTIL_MSG_H

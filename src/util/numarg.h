@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict parsing of numbers given on command lines (-t, -n, --buffer-kb, -p, --cpu, lbc's
  * options): the whole text must be the number; nan, inf, hex floats, signs where none are
  * allowed, overflow and trailing junk are refused with a reason the CLI can print. */

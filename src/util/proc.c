@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Facts about other processes from /proc. */
 #include "util/proc.h"
 #include <dirent.h>

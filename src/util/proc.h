@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Facts about other processes from /proc. */
 #ifndef ST_UTIL_PROC_H
 #define ST_UTIL_PROC_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Run names and their holders (see runname.h). */
 #include "util/runname.h"
 #include "util/proc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names of what a run holds in tracefs (instances, probe groups): PREFIX_<pid>, and
  * PREFIX_<pid>_n<pid-namespace inode> outside the initial pid namespace (every container's
  * first process is pid 1), each with an optional _<seq> for a second session of the same

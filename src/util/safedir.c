@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Trusted directories, walked by descriptor (see safedir.h). The checks are made on the
  * descriptor that is then used (fstat after openat), so nothing can be swapped between the
  * check and the use: a path is resolved exactly once, one component at a time. */

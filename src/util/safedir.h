@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private directories that a root process can trust: opened by descriptor, component by
  * component from "/", never through a symbolic link, and only when no other user can
  * replace anything on the way (lbc's compile cache; anything root loads from disk). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* SHA-256 straight from FIPS 180-4 section 6.2; written for clarity, not speed (cache
  * inputs are a few kilobytes). */
 #include "util/sha256.h"

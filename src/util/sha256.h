@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256 (FIPS 180-4), used for lbc's compile-cache keys and for checking cached
  * objects before they are loaded. Small and dependency-free on purpose: lbc must link
  * statically for the kernel lab. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The stop-aware output FILE (see stopio.h). While running, writing waits for the reader
  * as long as it takes (back pressure is normal), but in pieces that cannot block
  * (PIPE_BUF after POLLOUT, 100 ms poll steps), so the level and, once stopping, the

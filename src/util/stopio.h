@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing to stdout without letting it decide when a run may stop. A reader that reads
  * slowly or never must not keep a stopped run (and its probes) alive: writes wait with
  * poll(2) in short steps and give up once a stop has been asked for longer than the drain

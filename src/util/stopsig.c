@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The stop-signal table (see stopsig.h). */
 #include "util/stopsig.h"
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One table of the signals that end a process by default, caught so that a run tears
  * down what it created instead of dying with it (surftrace, bundles, lbc). */
 #ifndef ST_UTIL_STOPSIG_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Where surftrace reads each argument, against the compiler: fixture.c (structs passed by
 # value, a double, arguments past the registers) is compiled with clang -O2 -g for x86_64
 # and aarch64; dwarf_oracle.py takes every parameter's location at function entry from

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Where each argument is at function entry, from the compiler's own DWARF (an oracle that
 shares nothing with surftrace): reads `llvm-dwarfdump --debug-info` of the fixture object
 and, for every parameter with a location at the function's first address, prints one line

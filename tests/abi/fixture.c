@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Calling-convention fixture: structs passed by value (8, 12, 16, 16-aligned and 24 bytes),
  * a double, and arguments past the registers. tests/abi/abi.sh compiles it for x86_64 and
  * aarch64 and compares where surftrace reads each argument with the compiler's DWARF. */

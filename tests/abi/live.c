@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Live check of arguments held in registers and on the stack: values the program passes
  * and prints, read back by uprobes (tests/abi/live.sh). */
 #include <stdio.h>

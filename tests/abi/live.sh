@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Structs passed by value, live: uprobes on a program built with -g read the members of a
 # struct held in a register pair (one of them through a bitfield of the register), of one on
 # the stack (x86_64) or behind a reference (arm64), and the arguments after them; the

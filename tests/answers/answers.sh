@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Answers with known values: exact counts, log2/linear histograms, sum/min/max/avg,
 # latency, intervals, folded stacks and SVG flame graphs, on a workload this suite builds
 # (tests/answers/workload.c). Every number is checked against ground truth the suite

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Known-answer workload for the answers suite:
  *   workload loop N        getppid() N times
  *   workload values N      agg_value(v) for v = 1..N

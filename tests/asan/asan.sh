@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # ASan + UBSan build of the library, CLI and unit tests; every unit test run under it, and
 # the CLI's -S path over the golden cases with leak checking on.
 source "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The benches still run: bench/run.sh in its tiny mode (BENCH_SMOKE=1: 20000 events, one
 # run per peer). Checks that every part printed its table with real numbers, that the
 # reader received every event the generator made (counted by the bench from the output

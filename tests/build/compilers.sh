@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The tree builds warning-free (-Werror) with clang as well as gcc.
 source "$(dirname "$0")/../lib.sh"
 log=$(mktemp); trap 'rm -f "$log"' EXIT

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The tree's layout rules: every C source file's basename is unique (the archives hold
 # plain member names), and no stage reaches into another against the flow: compile does
 # not include output's headers, the guide does not include the CLI's.
@@ -16,6 +17,10 @@ bad=$(grep -ln '#include "output/' src/compile/*.[ch])
 expect "compile includes no output header${bad:+ ($bad)}" '[ -z "$bad" ]'
 bad=$(grep -ln '#include "cli/' guide/*.[ch])
 expect "the guide includes no CLI header${bad:+ ($bad)}" '[ -z "$bad" ]'
+# every source file says its license (LICENSE: MIT) in an SPDX line at its top
+bad=$(cd "$ROOT" && git ls-files '*.c' '*.h' '*.sh' '*.py' '*.mk' 'Makefile' '*/Makefile' 2>/dev/null |
+      while read -r f; do [ -L "$f" ] || head -3 "$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$f"; done)
+expect "SPDX-License-Identifier: MIT on every source file${bad:+ (missing: $(echo $bad | head -c 300))}" '[ -z "$bad" ]'
 # where tracefs is: only the session stage knows (src/session/tracefs.c). Left: the kernel
 # function list's fallback in src/types/ksyms.c (issue 14, see the refactor note).
 bad=$(grep -rlE '"/sys/kernel/(debug/)?tracing' src lbc guide --include='*.c' |

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/run.sh itself, on fake suites in a temporary tests folder: a "not ok", a short plan,
 # a suite past its time limit, a non-zero exit each count as failures; skips count as skips;
 # ROOT_ONLY unit programs run in the unit-root tier only.

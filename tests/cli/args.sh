@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Command-line parsing without tracing: strict numbers for every numeric option, modes that
 # exclude each other, -f - (stdin), NUL bytes in expression files. Each refusal must be one
 # line on stderr, exit 2, and leave tracefs as it was.

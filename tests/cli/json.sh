@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --json for scripts, on live output: a 64-bit pointer survives jq as a "0x..." string equal
 # to what the traced program passed; valid UTF-8 (comm and string argument "café") passes
 # through unchanged; invalid bytes become \u00XX of the byte alone; every record has "v":1;

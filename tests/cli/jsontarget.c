@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Uprobe target for tests/cli/json.sh: passes a 64-bit pointer value and strings with
  * UTF-8 and invalid bytes, also as its own comm, and prints exactly what it passed
  * (pointer in hex, strings as hex bytes) so the test compares JSON with ground truth. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live CLI behaviour: the start line on stderr (and -q silencing it), -p/-c/--cpu scoping.
 # Oracles: processes and CPUs this script chooses itself, the instance's tracefs files.
 . "$(dirname "$0")/../lib.sh"

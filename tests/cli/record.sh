@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # -w FILE records raw pages into trace-cmd's trace.dat (libtracecmd): trace-cmd report opens
 # it and shows the recorded events; `surftrace report FILE` prints exactly what the same run
 # printed live (--tee), in text and JSON, with the name-prefix conversions and stacks.

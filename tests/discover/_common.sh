@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the discovery suites: temp dir, bpftool raw dumps (the oracle), the 6.1 lab
 # files, and a way to run a command as an unprivileged user.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Oracle for the kallsyms decoder: the addresses of EXPORTed functions, read from the
 vmlinux's __ksymtab/__ksymtab_gpl sections (struct kernel_symbol with 32-bit relative
 offsets: value, name, namespace), which are independent of the kallsyms tables.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Independent oracle for the discovery tests: reads `bpftool btf dump ... format raw`
 (never surftrace's own output) and answers layout / prototype questions. It prints
 "PASS name" / "FAIL name: detail" lines that the shell suite turns into TAP.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bundles: made for the running kernel and the Debian 6.1 BTF, the right entry is picked
 # here (its offsets checked against bpftool), a kernel it lacks is refused with the list of
 # kernels it has, damaged or hostile files are refused, and a live run from a bundle sees

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # -F: symbols decoded from a stripped distribution vmlinux (checked against the image's
 # __ksymtab, an independent table), instruction offsets against objdump -d of the same
 # file, source lines against addr2line on a test program built with -g.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Bundle identity target (tests/discover/bundle.sh): built with -DPAD and without, so
  * foo_alpha moves by the one byte of pad() and the old entry offset lands inside its first
  * (10-byte) instruction. Prints "i foo_alpha(i)" per call. */

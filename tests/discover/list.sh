@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # -l / -L: kernel functions (against the kernel's own lists), trace events (against the
 # events directory and format files), user symbols (against nm and the source), and
 # prototypes (against bpftool's raw BTF dump and the seed README).

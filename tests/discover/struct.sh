@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --struct layouts against bpftool's raw BTF dump (member bit offsets, bitfield sizes,
 # sizes), for the running kernel and for the Debian 6.1 BTF through --btf.
 . "$(dirname "$0")/_common.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libFuzzer builds (`make fuzz`, or tests/fuzz/run.sh which also runs them). Always clang and
 # its own folder: the sanitizer flags must not leak into $(B).
 #   fuzz_parse     the expression parser alone

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libFuzzer target for the expression parser: any byte string must either parse or fail
  * with a one-line message and a column inside the input; never crash, leak or read past
  * the end. The input is also split as an expression file and each line parsed. */

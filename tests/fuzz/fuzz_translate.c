@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libFuzzer target over parser + compiler: any line either translates or fails with a
  * one-line error whose column lies inside the line. Types come from the small BTF of
  * tests/unit/data/kfix.c (FUZZ_BTF), so runs do not depend on the host kernel. User-binary

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Builds and runs both fuzzers for a bounded time (FUZZ_SECONDS each, default 45): the
 # parser alone, then parser + compiler. Seeds: tests/fuzz/corpus (the README's lines); new
 # inputs go to build-fuzz/corpus*, crashes to build-fuzz/crash-*. Prints TAP; fails on any

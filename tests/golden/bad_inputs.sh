@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bad input: each line must fail with exit status 2, one message line on stderr naming the
 # column of the offending token and the expected message, followed by the expression and a
 # caret under that column (as clang and bpftrace do), and leave tracefs untouched.

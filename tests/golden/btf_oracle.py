@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Independent oracle for fetch offsets: resolves member chains from `bpftool btf dump
 format raw` text (never from surftrace's own code) and compares with what `surftrace -S`
 printed.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Functions the running kernel knows only as compiler clones (foo.isra.0, .constprop.N,
 # .part.N): -S must emit a name the kernel accepts. Oracles: the function list of the
 # kernel's BTF (bpftool) and the text symbols of /proc/kallsyms; never surftrace's output.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Lazy DWARF: a uprobe converts only its function's unit (and nothing for a probe without
 # arguments), yet translates exactly as the full conversion would, also where the unit
 # is not enough (twocu_b's unit has only a declaration of struct only_in_a; a cast to a

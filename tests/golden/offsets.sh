@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Golden offsets: every expression of offsets.cases translated by surftrace -S, on the
 # running kernel's BTF and on Debian 6.1's, and every fetch offset recomputed from
 # `bpftool btf dump format raw` by btf_oracle.py (independent of our code).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Random member chains (tests/golden/random_cases.py walks bpftool's raw dump from the
 # pointer arguments of random functions) translated by surftrace -S and recomputed by
 # btf_oracle.py: on the running kernel (x86_64 and aarch64 registers) and on Debian 6.1's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Random member chains for the offset oracle: walks bpftool's raw BTF dump (not our code)
 from the pointer arguments of random kernel functions through random members, embedded
 structs (.), pointers (->) and array elements ([i]), and prints one `p`/`r` expression per

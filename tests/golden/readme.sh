@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every command line of the seed README sections 2.2-2.5 through surftrace -S: on the
 # running kernel where its function still fits, otherwise on Debian 6.1's BTF. Checks the
 # parts of each translation that do not depend on struct layout (offsets are checked against

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # surfguide fed from a pipe (a script): commands and expressions one a line, translation
 # printed for each, a rejected expression reported with its column and exit status 2,
 # .surf files written and read back. The expected columns and file contents are worked

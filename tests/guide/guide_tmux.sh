@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # surfguide driven through tmux (send-keys, capture-pane): Tab completion of functions,
 # members, arguments and events, the live translation line, an error shown with its
 # column, a live run of a trace event, .surf save/load, surftrace -i.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The guide's completion engine on a BTF and a function list this test writes itself,
  * so every expected candidate is known by construction:
  *   struct inner { const char *name; int x; };

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the hive suites: a temp dir, synthetic kernels (gcc -g with a linux_banner and
 # a build-id note), and packages around them (.deb through dpkg-deb, .rpm through rpmbuild).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Top-level members of one struct layout as "name byte[:bit]" lines, from either
 pahole's output (the DWARF oracle) or surftrace --struct's. usage: _layout.py FILE"""
 import re, sys

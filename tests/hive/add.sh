@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # surftrace hive add/list/rm on synthetic kernels: .deb, .rpm, vmlinux with DWARF, vmlinux
 # with .BTF (pahole -J), raw BTF. Identity against readelf, offsets against pahole (DWARF),
 # the function list against the fixture's own prototypes, vmlinux.h against clang.

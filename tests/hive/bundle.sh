@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bundles from the hive: --bundle-out B --hive DIR --kernel GLOB translates for every
 # matching kernel (offsets checked against pahole), reports each kernel that fails and why,
 # writes the rest; a kernel without BTF (simulated) runs its entry, found through the hive.

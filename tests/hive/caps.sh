@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # What each kernel's tracefs accepts: a hive entry records its kernel's README (--readme,
 # or the live one for the running kernel); -S for that kernel refuses fetch syntax the
 # README does not list, in one line naming it, and accepts it when the README lists it.

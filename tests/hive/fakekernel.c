@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A small stand-in for a kernel image, built by the hive tests with gcc -g: a
  * linux_banner naming RELEASE, a GNU build-id note (-Wl,--build-id), structs with
  * bitfields, nesting and arrays, and functions with prototypes. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A stand-in for a kernel module, built by the hive tests with gcc -g -c (a relocatable
  * object, as a .ko is): .modinfo naming the module and the kernel it was built for, its own
  * struct that embeds a type of the kernel's (struct list_head), and a function. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Where types come from when the kernel has no /sys/kernel/btf: a kernel without BTF is
 # simulated with SURFTRACE_SYSFS_BTF=<empty dir>, its build id with SURFTRACE_KERNEL_NOTES.
 # The hive's answers must equal the real /sys/kernel/btf's (-S, --struct, -L, lbc

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Kernel modules in the hive: a module's DWARF becomes split BTF over its kernel's entry
 # (deduplicated against it, as /sys/kernel/btf/<module> is), and module types resolve with
 # --kernel and for the running kernel found in the hive. Offsets against pahole.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the lab's host scripts (ROOT = the checkout). The download cache lives outside
 # the clone, in /var/cache/surftrace/lab (LAB_CACHE overrides), so fresh clones on the same
 # machine share the kernels, the -dbg packages and the hives built from them. The clone's

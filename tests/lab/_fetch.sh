@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Fetches the two lab kernels (Debian 12's 6.1 cloud kernel, 6.12 from bookworm-backports)
 # into the shared lab cache (_cache.sh: /var/cache/surftrace/lab), through a PRIVATE apt
 # source list, lists dir and cache dir so the machine's apt state is untouched.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The no-BTF lab mode's types: for each lab kernel VER, its Debian -dbg package (~280-320 MB,
 # downloaded once into the shared lab cache, _cache.sh) and a hive made from its DWARF
 # (`surftrace hive add --dwarf`, not the image's .BTF) in $C/hive/VER. The hive is made

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Builds a lab initrd: a cached busybox-static base cpio (built once) followed by a payload
 # cpio made from a staging directory. The kernel unpacks concatenated archives in order,
 # so `cat base.cpio.gz payload.cpio > initrd` layers the payload over the base.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Prints the struct member offsets the guest checks need, as shell assignments, read with
 # pahole from the kernel's own BTF (an oracle independent of surftrace's BTF code).
 # Usage: _offsets.sh VMLINUX [MODULE.ko]  (an ELF with .BTF; the module's split BTF is read

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Extracts the uncompressed vmlinux ELF from a bzImage, using the payload offset and length
 # in the x86 boot header (boot protocol >= 2.08): setup_sects at 0x1f1, payload_offset at
 # 0x248 and payload_length at 0x24c, both relative to the protected-mode code, which starts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Kernel lab (tests/lab): boots Debian 6.1 and 6.12 kernels under QEMU/TCG and runs the
 # kprobe checks inside (docs/LAB.md). `make lab` builds the static binaries the guest needs
 # into build-static/ (lab-static), fetches the kernels once into .cache/lab/ and runs

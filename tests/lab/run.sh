@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The kernel lab: boots stock Debian kernels (6.1 cloud, 6.12 bookworm-backports cloud)
 # under QEMU/TCG with a busybox initramfs holding the static surftrace, runs the guest
 # suite (tests/lab/guest/NN_*.sh) and turns its "@@RESULT name PASS|FAIL detail" lines

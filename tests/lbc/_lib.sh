@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers for the lbc suites (sourced after tests/lib.sh). Each test starts lbc in the
 # background, waits until it reports "attached" on stderr, then runs the forker workload,
 # whose own output (the pids it forked) is the oracle the events are checked against.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The liblbc C API, through a test program linked with liblbc.a (tests/lbc/api_test.c).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* liblbc C API test (built and run by api.sh): a program from a string, a constant set
  * before load, auto-attach, events decoded by field name, map iteration with per-CPU
  * values, stack ids, and the error path of a string that does not compile. The process

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The compile cache: a hit runs no clang; a changed include, flag or BTF misses; a corrupt,
 # truncated, foreign or symlinked entry is rebuilt, never loaded; a cache directory others
 # can write is refused. clang runs are counted by a wrapper (LBC_CLANG): the oracle.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The compile cache against another local user (nobody, uid 65534): root must refuse a
 # cache that nobody could swap (a nobody-owned or group/other-writable directory anywhere
 # above it, a symbolic link on the way), reject cache entries that are not ELF BPF objects

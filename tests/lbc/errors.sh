@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bad input: clang's diagnostics with file and line, the verifier log's tail, an unknown
 # SEC() named, an unattachable kprobe (no kprobes here) named; always a non-zero exit and
 # nothing of ours left loaded.

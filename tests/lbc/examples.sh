@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs every tracepoint/raw_tp/tp_btf port of the seed's lbc examples for real and checks
 # the outcomes against the workload the test caused (tests/lbc/forker.c prints the pids of
 # the children it forks). After each run no program or map of ours may stay loaded.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # liblbc features beyond the seed's examples, run for real: a uprobe with a ring buffer,
 # log2 and linear histograms, user stacks symbolized through ELF symbols, a perf_event
 # sampler, per-CPU listing, JSON map dumps, and stopping by -t, -n and SIGTERM.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Test workload for the lbc suites: waits until GOFILE exists (so lbc can attach first),
  * then forks N children that exit at once, printing each child's pid: the test's own
  * record of the events it caused. Before each fork it calls lbc_forker_tick(i), a uprobe

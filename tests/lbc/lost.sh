@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Nothing vanishes silently: a producer makes a known number of records (getppid calls of
 # one pid) faster than lbc reads them, through a small ring buffer and through a perf
 # buffer; every record is either printed or counted in "lbc: lost N events", exactly

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # lbc's own SHA-256 (cache keys, object digests) against coreutils sha256sum, on the
 # padding edge cases (55/56/63/64/65 bytes) and larger random inputs.
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Hashes FILE with lbc's SHA-256, fed in pseudo-random chunk sizes (1..1000 bytes) so
  * the block buffering is exercised; prints the hex digest. sha256.sh compares it with
  * coreutils' sha256sum. */

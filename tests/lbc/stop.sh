@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # lbc stops like surftrace: not held by stdout (a reader that never reads, a second
 # signal), on every terminating signal, with output errors as errors, and -n counts
 # bpf_printk lines. After each run none of its programs (by name, loaded since the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The lbc command's paths under valgrind memcheck: no leak (definite/indirect), no invalid
 # access, on success and on every error path. tests/lbc/valgrind.supp holds libbpf's own
 # uninitialised-attribute reports (not ours) and nothing else.

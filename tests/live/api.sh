@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The libsurftrace example program (examples/api) on a uprobe: the per-expression
 # count and the sum of a field read with surftrace_event_num() must equal what the
 # target program says it passed; tracefs is restored after SIGINT.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Cleanup on every exit path and for bad input at run time: after each case tracefs
 # (instances, dynamic/uprobe/kprobe events, the events/ group list) must be byte for
 # byte what it was before. Also: SIGKILL leftovers swept by --cleanup and by the next

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live trace events ('e'): filters that keep and drop, glob wildcards, --json, -n, -t.
 # Oracle: the processes this suite starts itself (their pids and file name) and the
 # kernel's own enable/filter files in our instance.

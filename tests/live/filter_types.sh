@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Filters typed by their field: for every (field, operator, value) below, the kernel is the
 # oracle. The filter is written to the event's filter file in an instance of our own; surftrace
 # -S must accept exactly what the kernel accepts, and refuse the rest at translation with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # `e` globs must not pin other runs: with run A tracing a uprobe (group surftrace_A), run
 # B's `e surftrace_A/*` or `e surftrace_A/p0` is refused at translation, `e surf*/*` never
 # reaches A's group, `e */*` works and leaves A alone; A then tears down cleanly. A probe

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Uprobe binary paths that could inject into uprobe_events (issue 15 item 1). The kernel
 # takes one command per line, splits on whitespace and ends a command at '#'; a resolved
 # path holding such bytes must be refused (live, -S and -o alike) with one line naming it,

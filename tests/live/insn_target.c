@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Uprobe offset target: insn_mix() mixes instruction lengths (a 64-bit immediate, a loop,
  * a multiply, a branch) so that probing every byte of it meets boundaries and the middles
  * of short and long instructions. Prints "i result" per call: the test compares this with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers for the live suites (sourced after tests/lib.sh): a scratch dir, the uprobe
 # target binary, starting surftrace in the background and waiting until it traces.
 # Readiness is observed in tracefs (see wait_ready), never guessed with sleeps.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Runs in pid namespaces (containers): every container's first process is pid 1, so names
 # carry the namespace (surftrace_1_n<inode of the pid namespace>). Two concurrent
 # containers' runs both work and clean up; neither a container's --cleanup nor the host's

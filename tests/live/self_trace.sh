@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Never trace ourselves (issue 16 item 2): with every syscall entry event enabled, the
 # reader's own read/write calls must not become events (each would make more: before the
 # fix `-t 1` ran 3.4 s and printed 830,000 lines of itself). A workload the test runs is

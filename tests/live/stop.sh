@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Stopping does not depend on stdout, every terminating signal tears down, output errors
 # are errors. Each case asserts on its own run only (surftrace_PID): its exit status, how
 # long the stop took, and that its instance, group and probes are gone.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Uprobe target for the live suites: calls st_target() N times and prints, one line per
  * call, exactly the values it passed and got back ("a b x name ret"), so tests compare
  * traced values with what the program itself says. Built with -g by the suites. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Arguments at func+off come from the binary's DWARF location lists, not from the entry
 # registers. Fixture tests/fixtures/argmove.c, built here with -O2 -g: after st_moved's first
 # call, its first argument has left %di. The offset of the instruction after that call comes

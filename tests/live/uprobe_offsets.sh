@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Uprobe offsets (issue 15 item 2): a uprobe in the middle of an instruction corrupts the
 # traced program. Every byte offset of insn_mix() (and past its end) is tried: objdump's
 # instruction starts (an independent oracle) must be accepted at the right file offset and,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live uprobes and uretprobes on a program this suite builds with -g. The oracle is the
 # program's own output: it prints every value it passed to st_target() and what that
 # returned; traced values must equal those, line for line.

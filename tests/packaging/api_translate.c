@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Built by tests/packaging/install.sh against the installed tree only
  * (pkg-config --cflags --libs libsurftrace): translates the expressions given as
  * arguments through the public API and writes the equivalent shell script to stdout,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bash completion (completion/surftrace.bash): bash with the script sourced, the completion
 # functions called as bash calls them (COMP_WORDS, COMP_CWORD, $1 $2 $3), COMPREPLY
 # compared with independent sources: the commands' --help, tracefs events/, the binary's

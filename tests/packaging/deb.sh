@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # debian/: dpkg-buildpackage -us -uc -b builds the packages from a copy of the tree (in a
 # temp dir, never in the checkout) with dpkg's hardening flags, lintian reports no error,
 # the flags reached every compile (with -Werror still on), the binaries are hardened, each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make install into a DESTDIR tree (PREFIX=/usr, multiarch LIBDIR): every file where it
 # belongs, sonames, only the public API exported, pkg-config files that build and link a
 # program against the installed tree alone (its translations equal `surftrace -S`), the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Man pages (docs/man/*.scd, built by scdoc): render without warnings through groff and
 # man, document every option the commands' --help lists, cover every form of the
 # expression language, and their examples work: every expression example of

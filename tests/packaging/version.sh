@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --version: one line "NAME VERSION" from one source (scripts/version.sh: git describe in a
 # checkout, VERSION in a tree without git); the changelogs name the same release.
 source "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Turns pytest's JUnit XML into TAP lines (tests/run.sh counts those)."""
 import sys
 import xml.etree.ElementTree as ET

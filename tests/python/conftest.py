@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared fixtures of the Python layer's tests: the build tree, root + tracefs checks,
 a C target compiled per session, and the check that a run left nothing in tracefs."""
 import os

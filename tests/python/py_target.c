@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Uprobe target of the Python tests: `pytarget N` calls py_target() N times with values
  * the tests know in advance (a negative int, a UTF-8 string, an IPv4 address in network
  * order) and prints each call's arguments, so traced values are compared with ground

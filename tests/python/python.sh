@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The Python layer's tests (pytest, tests/python/test_*.py) as TAP lines for tests/run.sh:
 # every pytest test is one "ok N - file::test" / "not ok N - ..." / "ok N - # SKIP ...".
 # Needs `make python` (tests/run.sh's test-deps build it); pytest from apt (python3-pytest).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The lbc module and pylcc's ClbcBase, live on this kernel (tracepoints, raw_tp, tp_btf,
 uprobes, perf_event): decoded values equal what the test caused (its own forks, calls,
 pids), maps behave like dicts, stacks are symbolized, errors are exceptions, and nothing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Surftrace sessions live on this kernel (tracepoints, uprobes): events with the values
 the test itself caused, callbacks that stop or raise, Ctrl-C, memory over 100,000 events,
 and nothing left in tracefs afterwards."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """surftrace.show() and ExprError: the same translation as `surftrace -S --json` (the CLI
 is an independent consumer of the same C API), bad input as exceptions, no root needed."""
 import json

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --json output of the reader + output stages, parsed back with python3's json module.
 # Events are caused here (a getppid loop, an exec of a binary whose path needs escaping)
 # and checked against what the test knows: the generator's pid, its call count, the

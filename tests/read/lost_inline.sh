@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Losses are reported where they happen: a producer makes N getppid calls into a tiny
 # buffer; in text, "CPU:C [LOST M EVENTS]" lines (trace_pipe's marker) sit between the
 # events, in --json {"v":1,"lost":M,"cpu":C} records do; events + all lost counts == N

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The aggregation model (src/aggregate): bucket boundaries computed independently here
  * (by counting, not with the code's own index function), bpftrace's labels, sorting and
  * --top, clearing, JSON that Python's parser accepts, folded-line merging. */

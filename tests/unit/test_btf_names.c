@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The BTF name index (st_btf_names) against libbpf's btf__find_by_name_kind, the oracle:
  * a made-up BTF with duplicate names and a split BTF, then a sample of the running
  * kernel's vmlinux BTF (skipped without /sys/kernel/btf/vmlinux). */

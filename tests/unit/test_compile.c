@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Compiler unit tests on a small BTF made from tests/unit/data/kfix.c (clang -g, pahole -J).
  * Expected offsets come from the same C types through offsetof/sizeof, and bitfield
  * positions by setting the field in a zeroed struct and finding the bits: never from

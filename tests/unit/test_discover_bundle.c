@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Bundle pieces that need no kernel: SHA-256 against the FIPS 180-4 example digests, the
  * strict definition/fetch/type/filter validator (what surftrace produces passes, injection
  * attempts fail), and a bundle written then read back field by field, with damage caught. */

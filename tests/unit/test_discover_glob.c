@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Glob matcher of the discovery listings, against fnmatch(3) (the POSIX oracle) on the
  * patterns people type, plus the declarator split used for pahole-style columns. */
 #include <fnmatch.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The /proc/kcore path of -F, on a synthetic kcore (an ELF core file whose PT_LOAD maps
  * kernel addresses) and a synthetic kallsyms written by the test: function sizes from
  * the next symbol, suffix resolution, address lookup, reads inside/outside the segment,

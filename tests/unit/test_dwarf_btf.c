@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* DWARF -> BTF converter against an independent oracle: pahole -J on the same object,
  * both dumped by bpftool and compared name by name (members, bit offsets, sizes, bitfield
  * sizes, enum values, prototypes with parameter names). Plus facts known from the fixture

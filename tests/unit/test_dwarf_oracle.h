@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helper: BTF as `bpftool btf dump file X format raw` prints it, parsed from text, and
  * a canonical description of a type that ignores type ids, so two BTFs made by different
  * tools (ours and pahole's) can be compared name by name. Arrays are flattened (pahole

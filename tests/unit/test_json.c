@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The one JSON string writer (src/util/json.c) and strict number options
  * (src/util/numarg.c). Expected strings are written out by hand from RFC 8259 and
  * RFC 3629 (UTF-8 well-formedness), not produced by the code under test. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Fetch-syntax capabilities read from tracefs README texts: a 4.14-era README (no
  * ustring, arrays, $arg<N>, %return, +u) and this machine's own, and the refusal of probes
  * that need what a README does not list. */

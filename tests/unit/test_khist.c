@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel engine's reading of hist files (src/aggregate/khist.c), on a fake instance
  * directory holding what 6.1/6.12 write: an event format, the hist text of a trigger, the
  * trigger and enable files. The counts it adds are checked against the entries written

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Traceable-function lookup on a fixed list in available_filter_functions format. */
 #include <setjmp.h>
 #include <stdarg.h>

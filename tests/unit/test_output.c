@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The output stage. Conversions are checked against the C library's own byte-order and
  * address functions; formatting of real events against values this test caused: a uprobe
  * on a function of this very binary, called with known arguments, and a fork whose child

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Parser tests: every expression of the seed README (sections 2.2-2.5) parses to the
  * expected tree, bad inputs fail at the right column with a message naming the token,
  * filters are tokenized (not split), and st_split_lines handles comments and quotes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The library's print callback (surftrace_set_print) and the lost-events line: messages
  * reach the callback with their level, NULL silences, the default is restored by handing
  * the previous callback back; the advice after the counts is the caller's words. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The reader against real pages: a private ftrace instance with one tracepoint enabled,
  * events caused by this test (getppid N times), decoded and counted. The oracle is the
  * number of calls the test made and its own pid, not anything the reader printed.

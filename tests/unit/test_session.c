@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The tracefs session against tracefs itself: every check reads the kernel's own files
  * (uprobe_events, instances/, the instance's enable/filter files, glob(3) over events/)
  * rather than anything the session reports. Probes are built by hand (no translator).

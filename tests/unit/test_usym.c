@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* User binaries: find_binary against the shell's and ldconfig's answers, st_usym_offset
  * against readelf -s / readelf -l arithmetic done here, st_usym_list against readelf's
  * symbol tables. The fixtures come from tests/fixtures/fixtures.mk. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The hardening helpers in src/util: the stop-aware output stream (stopio), the stop
  * signal table (stopsig), run names and their holders (runname), trusted directories
  * (safedir). Oracles: what a pipe reader actually received, errno values, the clock,

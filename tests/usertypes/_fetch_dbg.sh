@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Fetches a debuginfo vmlinux (Debian's linux-image-*-dbg, ~280 MB download) into
 # .cache/usertypes/ for vmlinux.sh. Only the vmlinux (~590 MB) and one module's debug file
 # (fat.ko, 2 MB) are extracted. Picks the -dbg package of the lab's 6.1 kernel when the lab has fetched it,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # surftrace btfgen: DWARF -> raw BTF file. Oracles: bpftool reads the file, pahole -J on
 # the same objects gives the same layouts (btfcmp), and error paths leave no file behind.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live uprobes at the offsets st_usym_offset computes, with a member offset from our
 # DWARF->BTF. Oracles are the values this test causes: `app once` calls app_work(&r, 0)
 # once with r.id = 42, r.name = "req", and app_static(0, 2) once; so each run must give

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # btfgen on a whole debuginfo vmlinux. Oracle: the .BTF section Debian's build put in the
 # same vmlinux (pahole's work at kernel build time): every named struct, union, enum,
 # typedef and function there must be in ours with the same layout/prototype. Skips when

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Baseline: kprobes written by hand into kprobe_events, with offsets pahole read from this
 # kernel's BTF on the host (env: OFF_*). Proves the lab itself (guest, triggers, parsing)
 # independently of surftrace; LAB_BREAK=comm shifts the comm offset to show checks fail.

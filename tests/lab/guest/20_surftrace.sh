@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # surftrace on a kernel with kprobes: every kprobe example of the seed README (2.2-2.5),
 # run live with the static binary, each value compared with ground truth this check caused
 # (pids it forked, files it opened, packets it sent, a sysctl it wrote) or, where the kernel

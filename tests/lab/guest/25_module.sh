@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Module BTF: the veth module (copied from the same kernel package) is loaded, and its split
 # BTF under /sys/kernel/btf/veth must serve everything vmlinux does not have: the prototype
 # of veth_xmit (so %0->len and %1->name resolve), struct veth_rq in a cast and in --struct

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lbc kprobe programs (optional: only when the payload has /lab/bin/lbc, i.e. LAB_LBC=1).
 # The .bpf.o files were compiled on the host against this kernel's BTF; lbc loads them,
 # attaches SEC("kprobe/...") and decodes events. Values are checked against our own forks.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Answers in the lab (the kernels here have function_graph and hist triggers, which the
 # development machine lacks). Ground truth: what the check itself made the kernel do.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # No-BTF mode: when the payload has /lab/hive (made on the host from this kernel's -dbg
 # package, its DWARF converted by `surftrace hive add --dwarf`), /sys/kernel/btf is hidden
 # under a tmpfs and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Guest-side helpers for the lab suites (busybox sh). Sourced by /init.
 #
 # A check is one shell function that ends by calling pass/fail; run_check runs it in a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* btfshift: writes a copy of a BTF file in which one struct member sits BYTES further on.
  * The lab uses it to prove that its surftrace checks can fail: with LAB_BREAK=comm the
  * guest's surftrace reads types from a BTF where task_struct.comm is one byte off, so every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* labtool: the lab guest's multi-call helper (built static, copied into the initramfs).
  *
  * It causes the events the guest suite checks and prints the ground truth for them, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Functions whose prototypes become BTF FUNC/FUNC_PROTO entries for test_compile.c. */
 #include "kfix.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Types for the compiler's unit tests. kfix.c (functions) is built with clang -g and
  * pahole -J into a small BTF; test_compile.c includes this header too and derives every
  * expected offset with offsetof/sizeof or by setting bitfields, independent of surftrace. */
