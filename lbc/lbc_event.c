@@ -148,14 +148,6 @@ static int fill_pfds(struct lbc *l, struct pollfd *pf)
 	return n;
 }
 
-int lbc_wait(struct lbc *l, int timeout_ms)
-{
-	struct pollfd pf[64];
-	int r = poll(pf, (nfds_t)fill_pfds(l, pf), timeout_ms);
-
-	return r < 0 ? -errno : r > 0;
-}
-
 static void consume(struct lbc_buf *b)
 {
 	if (b->rb)
@@ -180,6 +172,29 @@ static double mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Perf buffers wake a poller only at their wake-up mark: the wait is one nap at most
+ * (the caller's lbc_consume then reads what is below the mark). */
+int lbc_wait(struct lbc *l, int timeout_ms)
+{
+	struct pollfd pf[64];
+	int r;
+
+	if (has_perf(l) && (timeout_ms < 0 || timeout_ms > LBC_PERF_NAP_MS))
+		timeout_ms = LBC_PERF_NAP_MS;
+	r = poll(pf, (nfds_t)fill_pfds(l, pf), timeout_ms);
+	return r < 0 ? -errno : r > 0;
+}
+
+/* Delivers everything buffered now, without polling (see lbc_wait). */
+int lbc_consume(struct lbc *l)
+{
+	int i, before = l->events_seen;
+
+	for (i = 0; i < l->nbufs; i++)
+		consume(l->bufs[i]);
+	return l->events_seen - before;
 }
 
 /* Waits in naps of at most LBC_PERF_NAP_MS while perf buffers exist: records below their

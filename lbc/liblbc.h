@@ -108,10 +108,15 @@ struct lbc_event {
 typedef void (*lbc_event_cb)(void *ctx, const struct lbc_event *ev);
 /* map NULL: every buffer map. Call after lbc_load(). */
 int lbc_on_event(struct lbc *l, const char *map, lbc_event_cb cb, void *ctx);
-/* Sleeps until a buffer or the printk pipe has data or timeout_ms passes, consuming
- * nothing (then lbc_poll(l, 0)): lets a binding wait without holding its own lock.
- * 1 = ready, 0 = timeout, negative errno (-EINTR: a signal). */
+/* Sleeps until a buffer or the printk pipe has data or timeout_ms passes (with perf
+ * buffers at most one nap, as lbc_poll takes), consuming nothing (then lbc_consume):
+ * lets a binding wait without holding its own lock.
+ * 1 = ready, 0 = timeout, negative errno (-EINTR: a signal). A perf buffer's readiness
+ * is reset by being polled, so follow with lbc_consume, not with another lbc_poll. */
 int lbc_wait(struct lbc *l, int timeout_ms);
+/* Delivers every record buffered now in every buffer, without polling. Returns events
+ * handled. */
+int lbc_consume(struct lbc *l);
 /* Polls all buffers once; returns events handled or a negative errno (-EINTR is fine). */
 int lbc_poll(struct lbc *l, int timeout_ms);
 unsigned long long lbc_lost_events(const struct lbc *l);

@@ -224,7 +224,7 @@ PyObject *lbc_py_poll(ProgramObject *p, int timeout_ms)
 	for (;;) {
 		int wait_ms = 200;
 
-		n = lbc_poll(p->l, 0);
+		n = lbc_consume(p->l);
 		if (drain_printk(p) < 0)
 			return NULL;
 		if (p->pending)

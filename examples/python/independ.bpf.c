@@ -1,0 +1,1 @@
+../lbc/independ_tp.bpf.c
