@@ -1,0 +1,58 @@
+"""`pip install --no-build-isolation ./python` offline on Debian 12: into a venv made
+with --system-site-packages (Debian's pip refuses system installs without
+--break-system-packages), and with --target; the installed modules work from outside
+the checkout."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+PY = "/usr/bin/python3"
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(PY) or subprocess.run([PY, "-m", "pip", "--version"],
+                                             capture_output=True).returncode != 0,
+    reason="needs Debian's python3 with pip (python3-pip)")
+
+CHECK = ("import surftrace, lbc, pylcc.lbcBase, json; "
+         "print(surftrace.__file__); "
+         "print(json.dumps(surftrace.show('e sched/sched_switch f:prev_pid>0')))")
+
+
+def clean_tree():
+    for d in ("build", "surftrace.egg-info"):
+        shutil.rmtree(os.path.join(ROOT, "python", d), ignore_errors=True)
+
+
+def test_pip_install_into_a_venv(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([PY, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    try:
+        r = subprocess.run([str(venv / "bin" / "pip"), "install", "--no-index",
+                            "--no-build-isolation", os.path.join(ROOT, "python")],
+                           capture_output=True, text=True)
+    finally:
+        clean_tree()
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", CHECK], capture_output=True,
+                         text=True, cwd="/", env={"PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    path, shown = out.stdout.splitlines()
+    assert path.startswith(str(venv)) and '"filter": "prev_pid>0"' in shown
+
+
+def test_pip_install_target_dir(tmp_path):
+    try:
+        r = subprocess.run([PY, "-m", "pip", "install", "--no-index", "--no-build-isolation",
+                            "--target", str(tmp_path / "t"), os.path.join(ROOT, "python")],
+                           capture_output=True, text=True)
+    finally:
+        clean_tree()
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = subprocess.run([PY, "-c", CHECK], capture_output=True, text=True, cwd="/",
+                         env={"PYTHONPATH": str(tmp_path / "t"), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(str(tmp_path / "t"))
