@@ -395,26 +395,11 @@ def rss_kb():
         return int(f.read().split()[1]) * resource.getpagesize() // 1024
 
 
-GETPPID = r"""
-#include "lbc.h"
-struct ev { u32 pid; u32 n; };
-LBC_PERF_OUTPUT(out, struct ev, 128);
-const volatile u32 filter_pid = 0;
-SEC("tracepoint/syscalls/sys_enter_getppid")
-int on_getppid(void *ctx)
-{
-    struct ev e = { .pid = bpf_get_current_pid_tgid() >> 32 };
-    if (e.pid != filter_pid)
-        return 0;
-    bpf_perf_event_output(ctx, &out, BPF_F_CURRENT_CPU, &e, sizeof(e));
-    return 0;
-}
-char _license[] SEC("license") = "GPL";
-"""
+GETPPID = os.path.join(ROOT, "bench", "python", "getppid.bpf.c")   # one perf record per getppid()
 
 
 def test_100k_perf_events_memory_flat():
-    p = lbc.Program(source=GETPPID, name="pygetppid", set={"filter_pid": ME})
+    p = lbc.Program(path=GETPPID, set={"filter_pid": ME})
     n = [0]
 
     def cb(ev):
