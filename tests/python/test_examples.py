@@ -234,3 +234,17 @@ def test_oomkill_runs_and_cleans_up():
     out, err = p.communicate(timeout=30)
     assert p.returncode == 0, err
     assert leftovers(p.pid) == []
+
+
+@live
+def test_ctrl_c_ends_a_pylcc_example_cleanly():
+    import signal
+    p = start("eventOut")
+    assert wait_bpf_attached(p), p.communicate()
+    links = [fd for fd in os.listdir("/proc/%d/fd" % p.pid)
+             if os.readlink("/proc/%d/fd/%s" % (p.pid, fd)) == "anon_inode:bpf_link"]
+    assert links
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0 and out.rstrip().endswith("key interrupt."), out + err
+    assert "Traceback" not in err and leftovers(p.pid) == []
