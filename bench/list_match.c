@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "discover/list.h"
+#include "session/tracefs.h"
 #include "types/ksyms.h"
 
 static double now_ms(void)
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 	long n = 0;
 
 	t0 = now_ms();
-	k = st_ksyms_load(NULL, &err);
+	k = st_ksyms_load(NULL, st_tracefs_find(), &err);
 	t1 = now_ms();
 	if (!k || !null) {
 		fprintf(stderr, "list_match: %s\n", err.msg);

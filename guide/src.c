@@ -70,7 +70,7 @@ struct st_ksyms *g_src_ksyms(struct g_src *s)
 			s->ks = st_translator_ksyms(tr);
 		s->ks_shared = s->ks != NULL;
 		if (!s->ks)
-			s->ks = st_ksyms_load(s->o.ksyms_path, &err);
+			s->ks = st_ksyms_load(s->o.ksyms_path, g_src_tracefs(s), &err);
 	}
 	return s->ks;
 }

@@ -51,7 +51,7 @@ static long list_funcs(const struct st_cli_opts *o, const char *pat, bool verbos
 	if (o->btf) {
 		n = st_list_btf_funcs(stdout, types, pat, verbose, o->json, err);
 	} else {
-		k = st_ksyms_load(NULL, err);
+		k = st_ksyms_load(NULL, st_tracefs_find(), err);
 		if (k)
 			n = st_list_kfuncs(stdout, k, types, pat, verbose, o->json, err);
 	}

@@ -80,6 +80,13 @@ struct st_translator *st_translator_new(const struct st_translator_opts *o, stru
 		tr->readme = strdup(o->readme);
 	if (o && o->ksyms_path && *o->ksyms_path)
 		tr->ksyms_path = strdup(o->ksyms_path);
+	if (o && ((o->btf_path && !tr->btf_path) || (o->vmlinux && !tr->vmlinux) ||
+		  (o->readme && !tr->readme) ||
+		  (o->ksyms_path && *o->ksyms_path && !tr->ksyms_path))) {
+		st_translator_free(tr);
+		st_err_set(err, 0, "out of memory");
+		return NULL;
+	}
 	/* The running kernel's function list only describes the running kernel. */
 	tr->check_ksyms = o && o->ksyms_path ? *o->ksyms_path != '\0' : !(o && o->btf_path);
 	/* Event formats are checked against the tracefs the caller hands over (the running
@@ -131,7 +138,7 @@ static struct st_ksyms *kernel_syms(struct st_translator *tr)
 
 	if (!tr->ksyms_tried && tr->check_ksyms) {
 		tr->ksyms_tried = true;
-		tr->ksyms = st_ksyms_load(tr->ksyms_path, &e);
+		tr->ksyms = st_ksyms_load(tr->ksyms_path, tr->tracefs[0] ? tr->tracefs : NULL, &e);
 	}
 	return tr->ksyms;
 }
@@ -165,9 +172,14 @@ static struct st_types *user_types(struct st_translator *tr, const char *path,
 	if (!nb)
 		return NULL;
 	tr->ubins = nb;
-	btf = func ? st_dwarf_to_btf_func(path, func, &e) : st_dwarf_to_btf(path, &e);
 	nb[tr->nubins].path = strdup(path);
 	nb[tr->nubins].func = func ? strdup(func) : NULL;
+	if (!nb[tr->nubins].path || (func && !nb[tr->nubins].func)) {
+		free(nb[tr->nubins].path);
+		free(nb[tr->nubins].func);
+		return NULL;
+	}
+	btf = func ? st_dwarf_to_btf_func(path, func, &e) : st_dwarf_to_btf(path, &e);
 	nb[tr->nubins].types = btf ? st_types_from_btf(btf) : NULL;
 	nb[tr->nubins].dwarf = NULL;
 	nb[tr->nubins].nodwarf = NULL;
@@ -486,6 +498,8 @@ static int compile_arg(const struct st_vctx *c, const struct st_arg *a, struct s
 	pa->fetch = strdup(fetch);
 	pa->ktype = *ktype ? strdup(ktype) : NULL;
 	pa->conv = st_conv_from_name(a->name);
+	if (!pa->name || !pa->fetch || (*ktype && !pa->ktype))
+		return st_err_set(err, a->col, "out of memory");
 	return 0;
 }
 

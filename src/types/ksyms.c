@@ -136,23 +136,20 @@ static bool looks_like_kallsyms(const char *t)
 	return h >= 8 && t[h] == ' ' && t[h + 1] && t[h + 2] == ' ';
 }
 
-struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err)
+struct st_ksyms *st_ksyms_load(const char *path, const char *tracefs, struct st_err *err)
 {
-	static const char *const aff[] = {
-		"/sys/kernel/tracing/available_filter_functions",
-		"/sys/kernel/debug/tracing/available_filter_functions",
-	};
 	struct st_ksyms *k = calloc(1, sizeof(*k));
 	bool kallsyms = false;
-	size_t i;
+	char aff[512];
 
 	if (!k)
 		return NULL;
 	if (path) {
 		k->text = st_slurp(path);
 	} else {
-		for (i = 0; i < 2 && !k->text; i++)
-			k->text = st_slurp(aff[i]);
+		if (tracefs && snprintf(aff, sizeof(aff), "%s/available_filter_functions",
+					tracefs) < (int)sizeof(aff))
+			k->text = st_slurp(aff);
 		if (!k->text) {
 			k->text = st_slurp("/proc/kallsyms");
 			kallsyms = true;

@@ -16,9 +16,11 @@ struct st_ksym {
 	unsigned long long addr;  /* from kallsyms (0: hidden, or read from another list) */
 };
 
-/* path NULL: the running kernel's lists. Otherwise a file in available_filter_functions
- * format ("name [module]" per line) or kallsyms format ("ADDR TYPE NAME [MOD]"), for tests. */
-struct st_ksyms *st_ksyms_load(const char *path, struct st_err *err);
+/* path NULL: the running kernel's lists: tracefs's available_filter_functions (tracefs: the
+ * root the caller found, st_tracefs_find; NULL = none), else /proc/kallsyms. Otherwise a
+ * file in available_filter_functions format ("name [module]" per line) or kallsyms format
+ * ("ADDR TYPE NAME [MOD]"), for tests. */
+struct st_ksyms *st_ksyms_load(const char *path, const char *tracefs, struct st_err *err);
 void st_ksyms_free(struct st_ksyms *k);
 
 size_t st_ksyms_count(const struct st_ksyms *k);

@@ -21,9 +21,8 @@ expect "the guide includes no CLI header${bad:+ ($bad)}" '[ -z "$bad" ]'
 bad=$(cd "$ROOT" && git ls-files '*.c' '*.h' '*.sh' '*.py' '*.mk' 'Makefile' '*/Makefile' 2>/dev/null |
       while read -r f; do [ -L "$f" ] || head -3 "$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$f"; done)
 expect "SPDX-License-Identifier: MIT on every source file${bad:+ (missing: $(echo $bad | head -c 300))}" '[ -z "$bad" ]'
-# where tracefs is: only the session stage knows (src/session/tracefs.c). Left: the kernel
-# function list's fallback in src/types/ksyms.c (issue 14, see the refactor note).
+# where tracefs is: only the session stage knows (src/session/tracefs.c)
 bad=$(grep -rlE '"/sys/kernel/(debug/)?tracing' src lbc guide --include='*.c' |
-      grep -vxE 'src/session/tracefs.c|src/types/ksyms.c')
+      grep -vxE 'src/session/tracefs.c')
 expect "tracefs paths only in src/session/tracefs.c${bad:+ (also: $(echo $bad))}" '[ -z "$bad" ]'
 tap_done

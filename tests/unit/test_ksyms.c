@@ -54,7 +54,7 @@ static int teardown(void **state)
 static void test_resolve(void **state)
 {
 	struct st_err err;
-	struct st_ksyms *k = st_ksyms_load(path, &err);
+	struct st_ksyms *k = st_ksyms_load(path, NULL, &err);
 	const struct st_ksym *s, *alts[4];
 	size_t n, i;
 	char buf[64];
@@ -144,7 +144,7 @@ static void test_kallsyms_span(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, list, sizeof(list) - 1), (ssize_t)(sizeof(list) - 1));
 	close(fd);
-	k = st_ksyms_load(kpath, &err);
+	k = st_ksyms_load(kpath, NULL, &err);
 	assert_non_null(k);
 	assert_int_equal(st_ksyms_count(k), 5);      /* no data, no padding */
 	assert_int_equal(st_ksyms_span(k, "foo", &size), 0);
@@ -157,7 +157,7 @@ static void test_kallsyms_span(void **state)
 	assert_int_equal(st_ksyms_span(k, "nosuch", &size), -1);
 	st_ksyms_free(k);
 	/* an available_filter_functions list has no addresses */
-	k = st_ksyms_load(path, &err);
+	k = st_ksyms_load(path, NULL, &err);
 	assert_int_equal(st_ksyms_span(k, "do_filp_open", &size), -1);
 	st_ksyms_free(k);
 	unlink(kpath);
