@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One perf buffer record per getppid() of filter_pid: the lbc half of the Python
  * binding benchmark (bench/python). */
 #include "lbc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Makes N sys_enter_getppid events as fast as one CPU can: the event source of the
  * Python binding benchmark (python_bench.py). */
 #include <stdlib.h>

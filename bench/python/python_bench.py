@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The Python binding's cost per event (docs/PERFORMANCE.md "Python layer").
 
 surftrace: N sys_enter_getppid events of a producer (producer.c) are buffered in the

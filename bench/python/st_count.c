@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* C baseline of the Python binding benchmark: the same drain as python_bench.py, with a
  * C callback that only counts. surftrace: N getppid events of the producer buffered in
  * the instance, then timed through surftrace_poll. lbc: the same events through a perf

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Options shared by the seed's pylcc examples in this directory: --kprobe (the original
 program on kprobe/wake_up_new_task, for kernels with kprobe events) or the tracepoint
 program this kernel runs, and -t SECONDS. Not an example itself."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Options shared by the surftools in this directory (tcpconnect, tcplife, biosnoop,
 oomkill): the original's kprobe expressions (--kprobe) or the trace events this kernel
 has, --show (print the translation, as `surftrace -S --json`, without tracing), -t.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """biosnoop: block I/O requests with their latency, one line per completed request.
 
 Trace events: block/block_rq_issue and block/block_rq_complete, matched by (dev,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """callStack (seed 6.3.5): the kernel stack of every new task, symbolized.
 
 struct data_t carries a stack id from LBC_STACK(call_stack); getStacks(id) gives frames.

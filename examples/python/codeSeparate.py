@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """codeSeparate (seed 6.3.6): the BPF half lives in independ.bpf.c beside this script.
 
 ClbcBase("independ") without bpf_str finds independ.bpf.c in the current directory or

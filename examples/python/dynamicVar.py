@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """dynamicVar (seed 6.3.3): report only the new tasks of one parent process.
 
 The original substituted FILTER_PID in the source text (one compile per pid); here the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """eventOut (seed 6.3.2): a perf buffer of struct data_t, decoded by its BTF type.
 
 Prints "current pid:%d, comm:%s. wake_up_new_task pid: %d, comm: %s" per new task.

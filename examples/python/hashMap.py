@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """hashMap (seed 6.3.4): count new tasks per parent pid in LBC_HASH(pid_cnt, u32, u32).
 
 On exit (Ctrl-C or -t) prints the map as a dict: {parent_pid: count}.

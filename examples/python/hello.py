@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """hello (seed 6.3.1): bpf_printk a line for every new task.
 
 The program's bpf_printk lines are read from lbc's private ftrace instance and printed.

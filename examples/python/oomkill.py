@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """oomkill: the OOM killer's victims, one line each.
 
 Trace event: oom/mark_victim (pid, comm, memory of the victim). --kprobe: the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tcpconnect: trace active TCP connections (connect()), one line each.
 
 Trace event: sock/inet_sock_set_state into TCP_SYN_SENT (the connecting task's context).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tcplife: TCP sessions with their duration, one line when a session closes.
 
 Trace event: sock/inet_sock_set_state (every state change of a socket; a session runs

@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The tree's layout rules: every C source file's basename is unique (the archives hold
-# plain member names), and no stage reaches into another against the flow: compile does
-# not include output's headers, the guide does not include the CLI's.
+# The tree's layout rules: every C source file's basename in src, lbc, guide, tests and
+# python is unique (the archives hold plain member names; examples stand alone), every
+# source file has its SPDX line, no stage reaches into another against the flow (compile
+# includes no output header, the guide no CLI header), and only the session stage knows
+# where tracefs is.
 . "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
-dups=$(find src lbc guide tests examples bench python -name '*.c' -printf '%f\n' | sort | uniq -d)
+dups=$(find src lbc guide tests python -name '*.c' -printf '%f\n' | sort | uniq -d)
 expect "unique .c basenames${dups:+ (twice: $(echo $dups))}" '[ -z "$dups" ]'
 ar_dups=$(ar t "$ROOT/$B/libsurftrace.a" 2>/dev/null | sort | uniq -d)
 if [ -f "$ROOT/$B/libsurftrace.a" ]; then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """examples/python: every example prints --help; the seed's pylcc programs and the
 surftools run live here on the trace events / BPF attach points this kernel has, with
 values the test caused itself (its own forks, connections, writes); their kprobe forms

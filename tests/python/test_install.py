@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`pip install --no-build-isolation ./python` offline on Debian 12: into a venv made
 with --system-site-packages (Debian's pip refuses system installs without
 --break-system-packages), and with --target; the installed modules work from outside
