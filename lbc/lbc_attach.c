@@ -181,7 +181,7 @@ int lbc_attach_perf_event(struct lbc *l, const char *prog, const struct lbc_perf
 	return 0;
 }
 
-/* Helpers 6 (bpf_trace_printk) and 177 (bpf_trace_vprintk). */
+/* Calls of bpf_trace_printk or bpf_trace_vprintk (helper calls: src_reg 0, imm the id). */
 bool lbc_uses_printk(struct lbc *l)
 {
 	struct bpf_program *p;
@@ -194,7 +194,8 @@ bool lbc_uses_printk(struct lbc *l)
 
 		for (i = 0; i < n; i++)
 			if (in[i].code == (BPF_JMP | BPF_CALL) && in[i].src_reg == 0 &&
-			    (in[i].imm == 6 || in[i].imm == 177))
+			    (in[i].imm == BPF_FUNC_trace_printk ||
+			     in[i].imm == BPF_FUNC_trace_vprintk))
 				return true;
 	}
 	return false;

@@ -422,7 +422,7 @@ static int record_pid(struct lbc *l, uint32_t tid, const void *data)
 	uint64_t v;
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (!lbc_find_member(lbc_btf(l), tid, names[i], &off, &mt, &bsz) &&
 		    !lbc_read_int(lbc_btf(l), mt, data, off, bsz, &v, NULL))
 			return (int)v;

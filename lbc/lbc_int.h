@@ -65,6 +65,10 @@ void lbc_lost_autocreate(struct lbc *l);
  * error and returns "" when the kernel has no BTF anywhere. */
 const char *lbc_kernel_btf(struct lbc *l);
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* lbc_attach.c: whether this kernel has kprobe events (tracefs found by the session
  * stage's st_tracefs_find), for the hint after a bare ENOENT. */
 bool lbc_kprobe_events(void);
