@@ -61,8 +61,9 @@ int main(int argc, char **argv)
 	bool json = false, stacks = false;
 	double secs = 0;
 	long count = 0, bufkb = 0;
+	int wake = 0;
 	int o;
-	while ((o = getopt(argc, argv, "e:f:o:jst:n:b:r:")) != -1) {
+	while ((o = getopt(argc, argv, "e:f:o:jst:n:b:r:w:")) != -1) {
 		switch (o) {
 		case 'e': ev = optarg; break;
 		case 'f': filter = optarg; break;
@@ -73,9 +74,10 @@ int main(int argc, char **argv)
 		case 'n': count = atol(optarg); break;
 		case 'b': bufkb = atol(optarg); break;
 		case 'r': ready = optarg; break;
+		case 'w': wake = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: %s [-e SYS/NAME] [-f FILTER] [-o FILE] [-j] [-s] "
-				"[-t SECS] [-n COUNT] [-b KB] [-r READY_FILE]\n", argv[0]);
+				"[-t SECS] [-n COUNT] [-b KB] [-r READY_FILE] [-w WAKE_PERCENT]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 	if (bufkb > 0 && wr("buffer_size_kb", num))
 		fprintf(stderr, "st_readbench: buffer_size_kb: %s\n", strerror(errno));
 	struct st_reader_opts ro = { .instance_dir = inst, .stacks = stacks, .stop = &stop,
-				     .on_idle = idle_flush };
+				     .on_idle = idle_flush, .wake_percent = wake };
 	r = st_reader_new(&ro, &err);
 	if (!r || st_reader_add_event(r, sys, name, &err) != 1)
 		goto out;

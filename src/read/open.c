@@ -228,6 +228,7 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->page_ctx = o->page_ctx;
 	r->on_stop = o->on_stop;
 	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
+	r->wake_percent = o->wake_percent;
 	r->stack_id = -1;
 	char path[PATH_MAX];
 	st_rpath(path, "%s/buffer_subbuf_size_kb", r->dir);

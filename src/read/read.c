@@ -359,7 +359,10 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 			continue;
 		if (n < 0)
 			return st_err_set(err, 0, "poll: %s", strerror(errno));
-		int rc = n ? read_round(r, PAGES_PER_WAKE, true, cb, ctx, err) : 0;
+		/* Below a wake-up mark nothing wakes us: read every CPU once per idle nap, so
+		 * an event waits at most idle_ms. */
+		int rc = n ? read_round(r, PAGES_PER_WAKE, true, cb, ctx, err) :
+			 r->wake_percent > 0 ? read_round(r, PAGES_PER_WAKE, false, cb, ctx, err) : 0;
 		if (!rc && (r->stacks || r->ustacks))
 			rc = flush_all_pend(r, n ? PEND_MAX_NS : 0, cb, ctx);
 		if (rc)

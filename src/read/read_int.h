@@ -72,6 +72,7 @@ struct st_reader {
 					  * are still to be delivered by the next round */
 	volatile sig_atomic_t *stop;
 	int idle_ms;
+	int wake_percent;        /* > 0: a wake-up mark; what sits below it is read on idle */
 	struct st_comms *comms;
 	struct st_revent *byid;   /* indexed by type id */
 	int nbyid;
