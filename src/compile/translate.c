@@ -383,6 +383,8 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 			note_clones(l->func, k->name, alts, nalts, nalts < 8 ? nalts : 8, &p->notice);
 	}
 	p->func = strdup(name);
+	if (!p->func)
+		return st_err_set(err, 0, "out of memory");
 	st_ksym_base(name, base, sizeof(base));
 	if (!st_types_func(types, base, &proto, NULL)) {
 		c->proto_btf = proto.btf;
@@ -452,6 +454,8 @@ static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
 		return -1;
 	}
 	p->binary = strdup(path);
+	if (!p->binary)
+		return st_err_set(err, 0, "out of memory");
 	/* No argument, no types needed: nothing is converted. */
 	ut = l->func && l->nargs ? user_types(tr, path, tr->full_dwarf ? NULL : l->func) : NULL;
 	tr->used_unit = ut && !tr->full_dwarf;
@@ -543,6 +547,8 @@ static int compile_event(struct st_translator *tr, const struct st_line *l, stru
 	}
 	p->group = strdup(l->group);
 	p->event = strdup(l->event);
+	if (!p->group || !p->event)
+		return st_err_set(err, 0, "out of memory");
 	if (tr->tracefs[0]) {
 		/* the event directories, typed by readdir: no stat per matched event */
 		snprintf(pat, sizeof(pat), "%s/events/%s/%s", tr->tracefs, l->group, l->event);
@@ -651,6 +657,8 @@ static int translate_once(struct st_translator *tr, const char *text, int index,
 		else
 			snprintf(buf, sizeof(buf), "%s", p->func);
 		p->target = strdup(buf);
+		if (!p->target)
+			{ st_err_set(err, 0, "out of memory"); goto fail; }
 		break;
 	default:  /* P R */
 		/* a uretprobe hooks the return address, which is only where the call left it
@@ -664,6 +672,8 @@ static int translate_once(struct st_translator *tr, const char *text, int index,
 		p->func = xstrdup(l->func);
 		snprintf(buf, sizeof(buf), "%s:0x%llx", p->binary, p->uoffset);
 		p->target = strdup(buf);
+		if ((l->func && !p->func) || !p->target)
+			{ st_err_set(err, 0, "out of memory"); goto fail; }
 		break;
 	}
 	c.func = p->func ? p->func : "the probed address";
@@ -680,8 +690,8 @@ static int translate_once(struct st_translator *tr, const char *text, int index,
 	snprintf(buf, sizeof(buf), "%c%d", (l->type == 'r' || l->type == 'R') ? 'r' : 'p', index);
 	p->event = strdup(buf);
 	p->args = calloc(l->nargs ? l->nargs : 1, sizeof(*p->args));
-	if (!p->args)
-		goto fail;
+	if (!p->event || !p->args)
+		{ st_err_set(err, 0, "out of memory"); goto fail; }
 	for (i = 0; i < l->nargs; i++) {
 		if (compile_arg(&c, &l->args[i], &p->args[i], err))
 			goto fail;
