@@ -34,9 +34,9 @@ static const char *const arm64_dwarf[] = {
 
 static const struct st_arch arches[] = {
 	{ "x86_64", x86_args, 6, x86_regs, sizeof(x86_regs) / sizeof(x86_regs[0]), 1, false, "dx",
-	  x86_dwarf, N(x86_dwarf), NULL },
+	  x86_dwarf, N(x86_dwarf), NULL, 8 },
 	{ "aarch64", arm64_args, 8, arm64_regs, sizeof(arm64_regs) / sizeof(arm64_regs[0]), 0, true,
-	  "x1", arm64_dwarf, N(arm64_dwarf), arm64_alias },
+	  "x1", arm64_dwarf, N(arm64_dwarf), arm64_alias, 8 },
 };
 
 const struct st_arch *st_arch_find(const char *name)

@@ -17,6 +17,7 @@ struct st_arch {
 	const char *const *dwarf_regs;/* fetch names by DWARF register number (psABI order) */
 	int ndwarf_regs;
 	const char *const *aliases;   /* NULL-ended pairs: a name users write, the kernel's name */
+	int ptr_size;                 /* bytes of a pointer (an element of a pointer array) */
 };
 
 /* One parameter as the calling convention sees it (kernel code passes no floats; user code

@@ -415,7 +415,7 @@ static int access_index(const struct st_vctx *c, const struct st_access *a, stru
 		int pn;
 
 		pointee(v, &pb, &pid, &pn);
-		esz = pn ? 8 : btf__resolve_size(pb, pid);
+		esz = pn ? c->arch->ptr_size : btf__resolve_size(pb, pid);
 		if (esz <= 0)
 			return st_err_set(err, a->col, "cannot index a pointer to void or an incomplete type");
 		if (deref_into(v, a->index * (long)esz, err, a->col))
