@@ -27,6 +27,22 @@ def have_tracefs():
 
 live = pytest.mark.skipif(not have_tracefs(), reason="needs root and tracefs")
 
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+
+
+def nobody_reaches_build():
+    """Whether uid 65534 can import the built modules (not when the checkout is under a
+    private directory, e.g. a mktemp -d clone): the shell suites' can_nobody, for Python."""
+    import sys
+    r = subprocess.run(NOBODY + [sys.executable, "-c", "import surftrace"], capture_output=True,
+                       cwd="/", env={"PYTHONPATH": os.environ.get("PYTHONPATH", "")})
+    return r.returncode == 0
+
+
+as_nobody = pytest.mark.skipif(os.geteuid() != 0 or not nobody_reaches_build(),
+                               reason="the build is not reachable by an unprivileged user "
+                                      "(checkout under a private home?)")
+
 
 def leftovers(pid):
     """What surftrace_<pid> / lbc_<pid> still holds in tracefs (empty when clean)."""

@@ -14,7 +14,7 @@ import time
 import pytest
 import surftrace
 
-from conftest import leftovers, live
+from conftest import as_nobody, leftovers, live
 
 pytestmark = [live, pytest.mark.usefixtures("clean_tracefs")]
 ME = os.getpid()
@@ -203,6 +203,7 @@ def test_kernel_refusal_is_oserror():
             pass
 
 
+@as_nobody
 def test_not_root_is_oserror():
     code = textwrap.dedent("""
         import surftrace

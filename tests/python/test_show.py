@@ -9,7 +9,7 @@ import sys
 import pytest
 import surftrace
 
-from conftest import ROOT, cli
+from conftest import ROOT, as_nobody, cli
 
 # The seed README's expressions that translate on this kernel (tests/golden/readme.sh).
 README = [
@@ -64,6 +64,7 @@ def test_show_uprobe(target):
     assert surftrace.show(e) == cli_show([e])
 
 
+@as_nobody
 def test_show_user_can_call_without_root(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("already not root")
