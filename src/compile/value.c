@@ -2,6 +2,7 @@
 /* Building a fetch argument: base -> casts -> member/index chain -> kernel fetch text.
  * A value is either held directly (register, $retval) or lives in memory at an address
  * expression plus an offset; `->` turns the current value into the address of the next. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,21 @@ static void pointee(const struct st_val *v, const struct btf **btf, __u32 *id, i
 	}
 	*id = resolved(v, NULL)->type;
 	*nptr = 0;
+}
+
+/* base + index * esz, refused when it leaves the 32-bit offset a kernel fetch can hold
+ * (struct fetch_insn's offset is an int) or overflows on the way there. */
+static int index_offset(const struct st_access *a, long esz, long base, long *out,
+			struct st_err *err)
+{
+	long prod, sum;
+
+	if (__builtin_mul_overflow(a->index, esz, &prod) || __builtin_add_overflow(base, prod, &sum) ||
+	    sum > INT32_MAX || sum < INT32_MIN)
+		return st_err_set(err, a->name_col, "index %ld is too large: a fetch offset must fit "
+				  "in 32 bits", a->index);
+	*out = sum;
+	return 0;
 }
 
 static int deref_into(struct st_val *v, long extra, struct st_err *err, int col)
@@ -381,13 +397,15 @@ static int access_index(const struct st_vctx *c, const struct st_access *a, stru
 	const struct btf_type *t;
 	char d[256];
 	__s64 esz;
+	long extra = 0;
 
 	(void)c;
 	if (a->index < 0)
 		return st_err_set(err, a->name_col, "negative index %ld", a->index);
 	if (v->xdata) {
 		/* skb bytes after a header: units of the xdata width (Sdata: bytes) */
-		v->off += a->index * (v->xdata > 0 ? v->xdata : 1);
+		if (index_offset(a, v->xdata > 0 ? v->xdata : 1, v->off, &v->off, err))
+			return -1;
 		if (v->xdata > 0)
 			v->xdata = 0;   /* now one scalar of that width */
 		return 0;
@@ -405,7 +423,8 @@ static int access_index(const struct st_vctx *c, const struct st_access *a, stru
 		esz = btf__resolve_size(v->btf, arr->type);
 		if (esz <= 0)
 			return st_err_set(err, a->col, "array element has no size");
-		v->off += a->index * (long)esz;
+		if (index_offset(a, (long)esz, v->off, &v->off, err))
+			return -1;
 		v->id = arr->type;
 		return 0;
 	}
@@ -418,7 +437,7 @@ static int access_index(const struct st_vctx *c, const struct st_access *a, stru
 		esz = pn ? c->arch->ptr_size : btf__resolve_size(pb, pid);
 		if (esz <= 0)
 			return st_err_set(err, a->col, "cannot index a pointer to void or an incomplete type");
-		if (deref_into(v, a->index * (long)esz, err, a->col))
+		if (index_offset(a, (long)esz, 0, &extra, err) || deref_into(v, extra, err, a->col))
 			return -1;
 		return 0;
 	}

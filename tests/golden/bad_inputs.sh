@@ -64,6 +64,7 @@ p wake_up_new_task b16_x=%0->pid f:b16_x==70000|43|does not fit the 16 bits
 P /nonexistent/bin:main|3|no such file
 P /bin/true:no_such_symbol_x|3|no symbol 'no_such_symbol_x'
 R /bin/true:main+4|3|a return probe cannot have an offset \(\+4\); use 'P /bin/true:main\+4'
+p do_filp_open n=$pathname[4444444444444444444]->name|28|index 4444444444444444444 is too large: a fetch offset must fit in 32 bits
 p wake_up_new_task c=%0[|25|expected an index after '\['
 p wake_up_new_task c=%0->pid->x|29|needs a pointer to a struct
 p wake_up_new_task c=%0->comm->x|30|needs a pointer to a struct
