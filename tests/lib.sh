@@ -33,6 +33,52 @@ tracefs_state() {
     echo ---; ls $TRACEFS/events; } 2>/dev/null
 }
 
+# Own names. Suites that run at the same time as others assert only on what they made:
+# runs whose pid they know (own_pid PID...; every run of "$ST" once own_runs has wrapped it)
+# and probes on files under their own scratch dirs (own_dir DIR..., mktemp names: only '.'
+# is escaped for the pattern).
+OWN_PIDS=
+OWN_DIRS=
+OWN_LOG=
+own_pid() { OWN_PIDS+=" $*"; }
+own_dir() { OWN_DIRS+=" $*"; }
+# own_runs: from now on "$ST" is a wrapper that logs its pid and execs surftrace (same pid,
+# so surftrace_$ST_PID names stay right). The wrapper dir is world-readable so the no-root
+# checks (as_nobody "$ST") can still run it; it is removed at exit by own_runs_done.
+own_runs() {
+	local d
+	d=$(mktemp -d /tmp/st_own.XXXXXX) || return 1
+	chmod 755 "$d"
+	OWN_LOG=$d/pids
+	: >"$OWN_LOG"
+	chmod 666 "$OWN_LOG"
+	printf '#!/bin/sh\necho $$ >>%s\nexec %s "$@"\n' "'$OWN_LOG'" "'$ST'" >"$d/surftrace"
+	chmod 755 "$d/surftrace"
+	ST_REAL=$ST
+	ST=$d/surftrace
+	OWN_RUNS_DIR=$d
+}
+own_runs_done() { [ -n "${OWN_RUNS_DIR:-}" ] && rm -rf "$OWN_RUNS_DIR"; }
+
+# own_state: the lines of tracefs_state that belong to this suite: instances and event
+# groups named surftrace_PID or lbc_PID (optionally _suffix) for an own pid, and probe
+# definitions of those groups or on a file under an own dir. Compare it before and after
+# (same_state in lib_live.sh): it fails on a leftover of the suite's own runs, never on
+# another suite's.
+own_state() {
+	local p pids=$OWN_PIDS re= dre= d
+	[ -n "$OWN_LOG" ] && pids+=" $(tr '\n' ' ' <"$OWN_LOG")"
+	for p in $pids; do re+="${re:+|}$p"; done
+	for d in $OWN_DIRS; do dre+="${dre:+|}$(printf '%s' "$d" | sed 's/\./\\./g')/"; done
+	[ -n "$re" ] || re=NO_PID_YET
+	[ -n "$dre" ] || dre=NO_DIR_YET
+	local name="(surftrace|lbc)_($re)(_[A-Za-z0-9_]*)?"
+	{ ls $TRACEFS/instances | grep -E "^$name\$" | sed 's/^/instance /'
+	  ls $TRACEFS/events | grep -E "^$name\$" | sed 's/^/group /'
+	  cat $TRACEFS/dynamic_events $TRACEFS/uprobe_events $TRACEFS/kprobe_events |
+		grep -E "^[^ ]*:$name/| ($dre)" | sort -u; } 2>/dev/null
+}
+
 # run_gone NAME PID...: ok when nothing of the runs surftrace_PID is left in tracefs (their
 # instance, event group, probe definitions). Asserts only on the suite's own runs (their
 # pids), so other suites running at the same time cannot make it fail.

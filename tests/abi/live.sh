@@ -11,7 +11,7 @@ if ! need_root_tracefs || [ ! -x "$ST" ]; then
 fi
 prog=$LIVE_TMP/prog
 cc -g -O2 -o "$prog" "$ROOT/tests/abi/live.c" || { fail "cannot build the program"; tap_done; exit 1; }
-before=$(tracefs_state)
+before=$(own_state)
 st_bg "$LIVE_TMP/out" "$LIVE_TMP/err" -q -n 2 "P $prog:pair a=%0.a b=%0.b c=%0.c x=%1" \
   "P $prog:spill x=%0 a=%1.a b=%1.b c=%1.c y=%2"
 if wait_ready $ST_PID; then

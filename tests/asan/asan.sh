@@ -34,15 +34,16 @@ else
 fi
 # the live path (session, reader, output, teardown) under ASan/LSan, when root can trace
 if need_root_tracefs; then
-  before=$(tracefs_state)
+  before=$(own_state)
   ( sleep 0.5; for i in 1 2 3; do /bin/true; done ) &
-  if "$AB/surftrace" -t 1.5 -s --json 'e sched/sched_process_exec' >/dev/null 2>"$log" &&
-     ! grep -qE 'Sanitizer|runtime error' "$log"; then
+  "$AB/surftrace" -t 1.5 -s --json 'e sched/sched_process_exec' >/dev/null 2>"$log" & apid=$!
+  own_pid $apid
+  if wait $apid && ! grep -qE 'Sanitizer|runtime error' "$log"; then
     ok "asan live run (-t, -s, --json), no leaks"
   else
     fail "asan live run: $(head -3 "$log" | tr '\n' ' ')"
   fi
   wait
-  check "asan live run left tracefs as it was" [ "$before" = "$(tracefs_state)" ]
+  check "asan live run left nothing of its own in tracefs" [ "$before" = "$(own_state)" ]
 fi
 tap_done

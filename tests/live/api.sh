@@ -15,11 +15,12 @@ if ! build_target; then
 	fail "cannot build the target program"
 	tap_done; exit 1
 fi
-before=$(tracefs_state)
+before=$(own_state)
 N=6
 mkfifo "$LIVE_TMP/f"
 cat "$LIVE_TMP/f" >"$LIVE_TMP/o" & catpid=$!
 "$EX" -f a "P $TARGET:st_target a=%0 b=%1" >"$LIVE_TMP/f" 2>"$LIVE_TMP/e" & pid=$!
+own_pid $pid
 if wait_ready $pid; then
 	"$TARGET" $N >"$LIVE_TMP/prog"
 	kill -INT $pid; wait $pid; rc=$?; wait $catpid

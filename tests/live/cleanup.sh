@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Cleanup on every exit path and for bad input at run time: after each case tracefs
-# (instances, dynamic/uprobe/kprobe events, the events/ group list) must be byte for
-# byte what it was before. Also: SIGKILL leftovers swept by --cleanup and by the next
+# Cleanup on every exit path and for bad input at run time: after each case what tracefs
+# holds of the suite's own runs (instances, dynamic/uprobe/kprobe events, event groups)
+# must be what it was before. Also: SIGKILL leftovers swept by --cleanup and by the next
 # run, SIGPIPE, the -o script (run, stopped, killed).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_live.sh"
@@ -17,8 +17,10 @@ if ! build_target; then
 fi
 P="P $TARGET:st_target a=%0 b=%1"
 E="e sched/sched_process_exec"
-before=$(tracefs_state)
+before=$(own_state)
 
+# Each case checks the state of its own runs (own_state: names with their pids, probes on
+# the target in the scratch dir), so runs of other suites at the same time do not matter.
 # 1. A later expression the system refuses at run time: exit 1, one line naming it,
 #    the probes of the earlier expressions removed.
 if [ -e $TRACEFS/kprobe_events ]; then
@@ -95,6 +97,7 @@ check "script is valid sh" sh -n "$LIVE_TMP/run.sh"
 mkfifo "$LIVE_TMP/f7"
 cat "$LIVE_TMP/f7" >"$LIVE_TMP/o7" & cat7=$!
 sh "$LIVE_TMP/run.sh" >"$LIVE_TMP/f7" 2>"$LIVE_TMP/e7" & sp=$!
+own_pid $sp
 if wait_ready $sp; then
 	"$TARGET" 3 >"$LIVE_TMP/prog7"
 	kill -TERM $sp; wait $sp; wait $cat7
@@ -127,6 +130,7 @@ same_state "state restored after the comparison run" "$before"
 # 8. A killed script is swept like a killed run (its reader child must die first: it
 #    holds the instance open).
 sh "$LIVE_TMP/run.sh" >/dev/null 2>&1 & sp=$!
+own_pid $sp
 kids=
 if wait_ready $sp; then
 	# the reader (cat) starts right after tracing_on: wait until it is there
@@ -148,7 +152,9 @@ same_state "state restored after a killed script" "$before"
 
 # 9. -t in the script: it stops by itself, exit 0, nothing left.
 "$ST" -t 0.3 -o "$LIVE_TMP/t.sh" "$P" "$E"
-sh "$LIVE_TMP/t.sh" >/dev/null 2>"$LIVE_TMP/e9"
+sh "$LIVE_TMP/t.sh" >/dev/null 2>"$LIVE_TMP/e9" & sp=$!
+own_pid $sp
+wait $sp
 rc=$?
 check "script with -t ends by itself with 0 (got $rc)" [ $rc -eq 0 ]
 same_state "state restored after the script's timeout" "$before"
@@ -157,6 +163,7 @@ same_state "state restored after the script's timeout" "$before"
 for sflag in "" -s; do
 	"$ST" $sflag -n 2 -o "$LIVE_TMP/n.sh" "$P"
 	sh "$LIVE_TMP/n.sh" >"$LIVE_TMP/o10" 2>"$LIVE_TMP/e10" & sp=$!
+	own_pid $sp
 	if wait_ready $sp; then
 		"$TARGET" 4 >/dev/null
 		for ((i = 0; i < 250; i++)); do kill -0 $sp 2>/dev/null || break; sleep 0.02; done
@@ -181,6 +188,7 @@ done
 #     after them (instance made an hour "before" it, by its mtime) are swept; the same
 #     names with a fresh instance (a live run's) are not.
 sleep 120 & rp=$!
+own_pid $rp
 off=$("$ST" -S "P $TARGET:st_target" | sed -nE 's/.*:(0x[0-9a-f]+).*/\1/p')
 mkdir "$TRACEFS/instances/surftrace_$rp" && echo "p:surftrace_$rp/p0 $TARGET:$off" >>"$TRACEFS/uprobe_events"
 "$ST" --cleanup >"$LIVE_TMP/c12a" 2>&1

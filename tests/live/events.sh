@@ -25,7 +25,7 @@ run_marks() {
 }
 
 # 1. A filter keeps exactly our execs, from exactly our pids.
-before=$(tracefs_state)
+before=$(own_state)
 st_bg "$LIVE_TMP/o1" "$LIVE_TMP/e1" -q "e sched/sched_process_exec f:filename==\"$MARK\""
 if wait_ready $ST_PID sched/sched_process_exec; then
 	run_marks

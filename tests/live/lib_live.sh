@@ -5,8 +5,11 @@
 LIVE_TMP=$(mktemp -d /tmp/st_live.XXXXXX)
 TARGET=$LIVE_TMP/target
 # KEEP=1 keeps the scratch dir for a look after a failure.
-live_cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$LIVE_TMP"; }
+live_cleanup() { [ -n "${KEEP:-}" ] || rm -rf "$LIVE_TMP"; own_runs_done; }
 trap live_cleanup EXIT
+# Every "$ST" run is logged (own_runs), so the state checks look only at this suite's names.
+own_runs
+own_dir "$LIVE_TMP"
 
 build_target() {
 	cc -g -O1 -o "$TARGET" "$ROOT/tests/live/target.c"
@@ -49,10 +52,11 @@ wait_gone() {
 	ST_RC=$?
 }
 
-# same_state NAME BEFORE: ok when tracefs_state equals BEFORE; else the diff as comments.
+# same_state NAME BEFORE: ok when own_state (what tracefs holds of this suite's runs) equals
+# BEFORE (taken with own_state); else the diff as comments.
 same_state() {
 	local now
-	now=$(tracefs_state)
+	now=$(own_state)
 	if [ "$now" = "$2" ]; then
 		ok "$1"
 	else

@@ -18,7 +18,7 @@ N=5
 P="P $TARGET:st_target a=%0 b=%1"
 PD="P $TARGET:st_target a=%0 b=%1 x=%2->x nm=%2->name"
 R="R $TARGET:st_target ret=\$retval"
-before=$(tracefs_state)
+before=$(own_state)
 
 # expect FILE: "a b x name ret" lines the program printed -> what the probes must show.
 expect_args() { awk '{ printf "a=%s b=%s\n", $1, $2 }' "$1"; }
@@ -95,7 +95,7 @@ same_state "state restored after json run" "$before"
 #    the same function (another tool's group) survives both.
 foreign="p:othertool_$$/st_target $TARGET:$(grep -o '0x[0-9a-f]*' <<<"$def" | head -1)"
 echo "$foreign" >>$TRACEFS/uprobe_events
-base=$(tracefs_state)
+base=$(own_state)
 st_bg "$LIVE_TMP/o5a" "$LIVE_TMP/e5a" "$P"; pa=$ST_PID
 st_bg "$LIVE_TMP/o5b" "$LIVE_TMP/e5b" "$P"; pb=$ST_PID
 if wait_ready $pa && wait_ready $pb; then

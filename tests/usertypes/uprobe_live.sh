@@ -4,7 +4,7 @@
 # DWARF->BTF. Oracles are the values this test causes: `app once` calls app_work(&r, 0)
 # once with r.id = 42, r.name = "req", and app_static(0, 2) once; so each run must give
 # exactly one hit per probe with those values. libc's malloc must fire in the app's pid.
-# Uses its own group/instance surftrace_<pid> and removes them; tracefs must end as it began.
+# Uses its own group/instance surftrace_<pid> and removes them; nothing of them may remain.
 . "$(dirname "$0")/../lib.sh"
 FIX="$ROOT/$B/fixtures"
 TOOL="$FIX/usym_tool"
@@ -14,7 +14,8 @@ fi
 G=surftrace_$$
 I=$TRACEFS/instances/$G
 T=$(mktemp -d /tmp/st_uprobe.XXXXXX)
-before=$(tracefs_state)
+own_pid $$
+before=$(own_state)
 
 cleanup() {
   local e
@@ -93,6 +94,6 @@ else
   fail "libc/malloc offset"
 fi
 
-after=$(tracefs_state)
-if [ "$before" = "$after" ]; then ok "tracefs state unchanged"; else fail "tracefs state changed"; diff <(echo "$before") <(echo "$after") | head | sed 's/^/# /'; fi
+after=$(own_state)
+if [ "$before" = "$after" ]; then ok "tracefs holds nothing of $G"; else fail "tracefs still holds parts of $G"; diff <(echo "$before") <(echo "$after") | head | sed 's/^/# /'; fi
 tap_done
