@@ -5,6 +5,13 @@
 # add their own targets.
 CC      ?= cc
 PKGS    := libbpf libtraceevent libdw libarchive libtracecmd
+# libcrypto (OpenSSL): SHA-256 of big files (hive sources) with the CPU's SHA instructions
+# (util/sha256.c). CRYPTO=0 builds without it (the lab's static build: lbc and the guest's
+# surftrace hash only small things); lbc's own copy of sha256.o is always the portable one.
+CRYPTO  ?= 1
+ifeq ($(CRYPTO),1)
+PKGS    += libcrypto
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz
 WARN    := -Wall -Wextra -Werror
@@ -49,6 +56,9 @@ $(B)/gen/cflags: FORCE
 	@printf '%s\n' '$(subst ','\'',$(CC) $(CFLAGS))' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
+ifeq ($(CRYPTO),1)
+$(B)/src/util/sha256.o: override CFLAGS += -DST_HAVE_LIBCRYPTO
+endif
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@

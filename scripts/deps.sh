@@ -10,7 +10,7 @@ set -e
 export DEBIAN_FRONTEND=noninteractive
 declare -A GROUP
 GROUP[build]="make gcc pkg-config libbpf-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev
-  zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev scdoc"
+  zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev libssl-dev scdoc"
 # lbc compiles BPF C with clang at run time
 GROUP[run]="clang"
 GROUP[test]="clang llvm libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves

@@ -27,38 +27,38 @@ static void report(const struct st_hive_add_opts *o, const char *phase,
 		o->progress.fn(o->progress.ctx, phase, done, total);
 }
 
+struct hash_tick {
+	const struct st_hive_add_opts *o;
+	unsigned long long size;
+};
+
+static void hash_tick(void *ctx, unsigned long long done)
+{
+	struct hash_tick *t = ctx;
+
+	report(t->o, "hash", done, t->size);
+}
+
 static int file_sha256(const char *path, char out[65], const struct st_hive_add_opts *o,
 		       struct st_err *err)
 {
-	struct st_sha256 s;
-	unsigned long long done = 0;
+	struct hash_tick t = { .o = o };
 	struct stat st;
 	uint8_t d[32];
-	ssize_t n;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0 || fstat(fd, &st)) {
 		if (fd >= 0)
 			close(fd);
 		return st_err_set(err, 0, "cannot open %s: %s", path, strerror(errno));
 	}
-	buf = malloc(1 << 20);
-	if (!buf) {
-		close(fd);
-		return st_err_set(err, 0, "out of memory");
-	}
-	st_sha256_init(&s);
-	while ((n = read(fd, buf, 1 << 20)) > 0) {
-		st_sha256_update(&s, buf, (size_t)n);
-		done += (unsigned long long)n;
-		report(o, "hash", done, (unsigned long long)st.st_size);
-	}
-	free(buf);
+	t.size = (unsigned long long)st.st_size;
+	rc = st_sha256_fd(fd, d, NULL, hash_tick, &t);
+	if (rc)
+		st_err_set(err, 0, "reading %s: %s", path, strerror(errno));
 	close(fd);
-	if (n < 0)
-		return st_err_set(err, 0, "reading %s: %s", path, strerror(errno));
-	st_sha256_final(&s, d);
+	if (rc)
+		return -1;
 	st_sha256_hex(d, out);
 	return 0;
 }

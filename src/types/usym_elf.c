@@ -255,12 +255,9 @@ static int elf_build_id(Elf *elf, char out[41])
 int st_usym_identity(const char *path, char *out, size_t n, struct st_err *err)
 {
 	struct elf_file f;
-	struct st_sha256 h;
 	uint8_t d[32];
 	char id[41] = "", hex[65];
 	unsigned long long size = 0;
-	unsigned char *buf;
-	ssize_t r;
 	int ret = 0;
 
 	if (elf_file_open(&f, path, err))
@@ -271,22 +268,10 @@ int st_usym_identity(const char *path, char *out, size_t n, struct st_err *err)
 		goto out;
 	}
 	/* No build id: the whole file's size and SHA-256. */
-	buf = malloc(1 << 20);
-	if (!buf) {
-		ret = st_err_set(err, 0, "out of memory");
-		goto out;
-	}
-	st_sha256_init(&h);
-	while ((r = pread(f.fd, buf, 1 << 20, (off_t)size)) > 0) {
-		st_sha256_update(&h, buf, (size_t)r);
-		size += (unsigned long long)r;
-	}
-	free(buf);
-	if (r < 0) {
+	if (st_sha256_fd(f.fd, d, &size, NULL, NULL)) {
 		ret = st_err_set(err, 0, "cannot read '%s'", path);
 		goto out;
 	}
-	st_sha256_final(&h, d);
 	st_sha256_hex(d, hex);
 	if ((size_t)snprintf(out, n, "sha256:%llu:%s", size, hex) >= n)
 		ret = st_err_set(err, 0, "identity buffer too small");

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* SHA-256 straight from FIPS 180-4 section 6.2; written for clarity, not speed (cache
- * inputs are a few kilobytes). */
+ * inputs are a few kilobytes); st_sha256_fd hashes big files with libcrypto when built with
+ * ST_HAVE_LIBCRYPTO. */
 #include "util/sha256.h"
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef ST_HAVE_LIBCRYPTO
+#include <openssl/evp.h>
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -111,4 +118,66 @@ void st_sha256_hex(const uint8_t d[32], char out[65])
 		out[2 * i + 1] = hx[d[i] & 15];
 	}
 	out[64] = 0;
+}
+
+
+#define FD_CHUNK (1 << 20)
+
+int st_sha256_fd(int fd, uint8_t out[32], unsigned long long *size,
+		 void (*tick)(void *ctx, unsigned long long done), void *ctx)
+{
+	unsigned long long done = 0;
+	unsigned char *buf = malloc(FD_CHUNK);
+	ssize_t r;
+	int rc = -1, saved;
+#ifdef ST_HAVE_LIBCRYPTO
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (!buf || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		errno = ENOMEM;
+		goto out;
+	}
+#else
+	struct st_sha256 s;
+
+	if (!buf) {
+		errno = ENOMEM;
+		goto out;
+	}
+	st_sha256_init(&s);
+#endif
+	while ((r = pread(fd, buf, FD_CHUNK, (off_t)done)) > 0) {
+#ifdef ST_HAVE_LIBCRYPTO
+		if (EVP_DigestUpdate(md, buf, (size_t)r) != 1) {
+			errno = EIO;
+			goto out;
+		}
+#else
+		st_sha256_update(&s, buf, (size_t)r);
+#endif
+		done += (unsigned long long)r;
+		if (tick)
+			tick(ctx, done);
+	}
+	if (r < 0)
+		goto out;
+#ifdef ST_HAVE_LIBCRYPTO
+	if (EVP_DigestFinal_ex(md, out, NULL) != 1) {
+		errno = EIO;
+		goto out;
+	}
+#else
+	st_sha256_final(&s, out);
+#endif
+	if (size)
+		*size = done;
+	rc = 0;
+out:
+	saved = errno;
+#ifdef ST_HAVE_LIBCRYPTO
+	EVP_MD_CTX_free(md);
+#endif
+	free(buf);
+	errno = saved;
+	return rc;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* SHA-256 (FIPS 180-4), used for lbc's compile-cache keys and for checking cached
- * objects before they are loaded. Small and dependency-free on purpose: lbc must link
+ * objects before they are loaded, bundles, uprobe target identities and hive sources. Small and dependency-free on purpose: lbc must link
  * statically for the kernel lab. */
 #ifndef ST_UTIL_SHA256_H
 #define ST_UTIL_SHA256_H
@@ -19,6 +19,14 @@ void st_sha256_update(struct st_sha256 *s, const void *data, size_t n);
 void st_sha256_final(struct st_sha256 *s, uint8_t out[32]);
 /* One-shot digest. */
 void st_sha256(const void *data, size_t n, uint8_t out[32]);
+/* Digest of a whole file (read with pread from offset 0; fd's offset is left alone), for
+ * big inputs (hive sources of hundreds of MB): libcrypto's SHA-256, which uses the CPU's SHA
+ * instructions, when the object is built with ST_HAVE_LIBCRYPTO (the Makefile does it for
+ * libsurftrace; lbc's standalone copy stays portable). tick (may be NULL) is called after
+ * every chunk with the bytes read so far. *size gets the file's length. 0, or -1 with
+ * errno. */
+int st_sha256_fd(int fd, uint8_t out[32], unsigned long long *size,
+		 void (*tick)(void *ctx, unsigned long long done), void *ctx);
 /* 64 lowercase hex digits plus NUL. */
 void st_sha256_hex(const uint8_t d[32], char out[65]);
 

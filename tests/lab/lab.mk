@@ -7,17 +7,18 @@ LAB_STATIC_B := build-static
 # Static link order: every library after the ones that need it (libdw needs bz2/lzma,
 # readline needs tinfo). pkg-config --static lists the private dependencies. No libarchive
 # (Debian has no static libacl/liblz4): the guest's surftrace reads no packages. No
-# libtracecmd (no static archive in Debian): the guest's surftrace does not record (-w).
+# libtracecmd (no static archive in Debian): the guest's surftrace does not record (-w). No
+# libcrypto (CRYPTO=0): the guest hashes no big files.
 LAB_STATIC_LIBS := $(shell pkg-config --static --libs libbpf libtraceevent libdw 2>/dev/null) \
   -lelf -lz -llzma -lbz2 $(shell pkg-config --static --libs capstone 2>/dev/null || echo -lcapstone) \
   -lreadline -ltinfo -lpthread
 
 .PHONY: lab lab-static lab-fetch
 lab-static:
-	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static \
+	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static CRYPTO=0 \
 	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE -DST_NO_LIBTRACECMD" \
 	  CLI_LIBS="$(LAB_STATIC_LIBS)" $(LAB_STATIC_B)/surftrace
-	$(MAKE) B=$(LAB_STATIC_B) LBC_STATIC=1 $(LAB_STATIC_B)/lbc || echo "lab: static lbc not built (optional)"
+	$(MAKE) B=$(LAB_STATIC_B) LBC_STATIC=1 CRYPTO=0 $(LAB_STATIC_B)/lbc || echo "lab: static lbc not built (optional)"
 	@mkdir -p $(LAB_STATIC_B)/lab
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $(LAB_STATIC_B)/lab/labtool tests/lab/helpers/labtool.c
 

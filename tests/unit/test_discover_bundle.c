@@ -44,6 +44,46 @@ static void test_sha256_vectors(void **state)
 	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+static void count_tick(void *ctx, unsigned long long done)
+{
+	*(unsigned long long *)ctx = done;
+}
+
+/* st_sha256_fd (libcrypto in this build) against the portable one-shot digest and the
+ * FIPS one-million-'a' vector, on a file over two read chunks long. */
+static void test_sha256_fd(void **state)
+{
+	char path[] = "/tmp/st_sha256_fd.XXXXXX", hex[65], want[65];
+	size_t n = (2 << 20) + 1000037, i;
+	unsigned char *data = malloc(n);
+	unsigned long long size = 0, last = 0;
+	uint8_t d[32];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_non_null(data);
+	assert_true(fd >= 0);
+	unlink(path);
+	for (i = 0; i < n; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	hexof(data, n, want);
+	assert_int_equal(st_sha256_fd(fd, d, &size, count_tick, &last), 0);
+	st_sha256_hex(d, hex);
+	assert_string_equal(hex, want);
+	assert_int_equal(size, n);
+	assert_int_equal(last, n);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	memset(data, 'a', 1000000);
+	assert_int_equal(pwrite(fd, data, 1000000, 0), 1000000);
+	assert_int_equal(st_sha256_fd(fd, d, NULL, NULL, NULL), 0);
+	st_sha256_hex(d, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	close(fd);
+	free(data);
+	assert_int_equal(st_sha256_fd(-1, d, NULL, NULL, NULL), -1);
+}
+
 static void test_definitions(void **state)
 {
 	static const char *const good[] = {
@@ -361,6 +401,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_sha256_fd),
 		cmocka_unit_test(test_definitions),
 		cmocka_unit_test(test_hostile_binary_paths),
 		cmocka_unit_test(test_filters),
