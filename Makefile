@@ -46,6 +46,14 @@ $(B)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define ST_VERSION "$(ST_VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+# The DWARF -> BTF converter's sources, hashed: a cached conversion (types/btf_cache.c)
+# made by any other converter is never taken, even without a version bump.
+CONV_SRCS := $(sort $(wildcard src/types/dwarf_*.c src/types/dwarf_*.h)) src/types/usym.h
+$(B)/gen/convhash.h: $(CONV_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "#define ST_DWARF_BTF_SRCHASH \"$$(cat $(CONV_SRCS) | sha256sum | cut -c1-16)\"" >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/src/types/btf_cache.o: $(B)/gen/convhash.h
 # `surftrace -i` is the CLI's command over the guide's own header
 $(B)/src/cli/cmd_guide.o: override CFLAGS += -Iguide
 $(B)/src/cli/main.o $(B)/guide/surfguide.o $(B)/lbc-obj/lbc_main.o: $(B)/gen/version.h

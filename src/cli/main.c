@@ -37,6 +37,8 @@ static const char usage_text[] =
 "  -a ARCH         target architecture: x86_64 or aarch64 (default: host)\n"
 "      --btf FILE  types from FILE (raw BTF or ELF with .BTF) instead of the running kernel\n"
 "      --hive DIR  types of kernels without BTF from a hive (also SURFTRACE_HIVE=DIR)\n"
+"      --no-btf-cache  convert a uprobe binary's DWARF afresh, without the cache by build\n"
+"                  id (also SURFTRACE_BTF_CACHE=off; SURFTRACE_CACHE_DIR=DIR moves it)\n"
 "      --kernel R  types of kernel R from the hive (-S, -l/-L, --struct; a glob for bundles)\n"
 "  -s, --stack     print a kernel stack with every event\n"
 "  -t SECONDS      stop after SECONDS\n"
@@ -92,7 +94,7 @@ enum {
 	OPT_AGG_COUNT, OPT_AGG_HIST, OPT_AGG_LHIST, OPT_AGG_SUM, OPT_AGG_MIN, OPT_AGG_MAX,
 	OPT_AGG_AVG, OPT_BY, OPT_TOP, OPT_INTERVAL, OPT_LATENCY, OPT_MATCH, OPT_FOLDED, OPT_SVG,
 	OPT_FOLLOW, OPT_CPU, OPT_TEE,
-	OPT_ENGINE,
+	OPT_ENGINE, OPT_NO_BTF_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -140,6 +142,7 @@ static const struct option long_opts[] = {
 	{ "write", required_argument, NULL, 'w' },
 	{ "tee", no_argument, NULL, OPT_TEE },
 	{ "engine", required_argument, NULL, OPT_ENGINE },
+	{ "no-btf-cache", no_argument, NULL, OPT_NO_BTF_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -385,6 +388,8 @@ int main(int argc, char **argv)
 		case 'c': o.command = optarg; break;
 		case 'w': o.record = optarg; break;
 		case OPT_TEE: o.tee = true; break;
+		/* The library reads it wherever a translator converts DWARF (run, -S, API). */
+		case OPT_NO_BTF_CACHE: setenv("SURFTRACE_BTF_CACHE", "off", 1); break;
 		case OPT_CPU:
 			free(o.cpus);
 			if (st_numarg_list(optarg, cpu_max(), 1, &o.cpus, &o.ncpus, &why))

@@ -2,6 +2,7 @@
 /* st_translate: one expression line -> one st_probe. Owns the lazily loaded inputs: kernel
  * (or --btf) types, the traceable function list, user binaries' types. */
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "types/ksyms.h"
 #include "types/types.h"
 #include "types/usym.h"
+#include "types/btf_cache.h"
 #include "compile/kdef.h"
 #include "compile/kcaps.h"
 
@@ -50,6 +52,10 @@ struct st_translator {
 	char *nokdwarf;           /* why there is none (set once tried) */
 	bool full_dwarf;          /* this attempt converts every unit of a binary */
 	bool used_unit;           /* this attempt used one unit's types */
+	struct st_btf_cache *btf_cache;  /* converted user BTF by build id (opened once) */
+	bool btf_cache_tried;
+	char *btf_cache_why;      /* why the cache directory was refused, until said once */
+	bool btf_cache_noted;     /* this attempt's probe carries btf_cache_why */
 };
 
 struct st_translator *st_translator_new(const struct st_translator_opts *o, struct st_err *err)
@@ -119,6 +125,8 @@ void st_translator_free(struct st_translator *tr)
 	free(tr->vmlinux);
 	st_dwarf_file_close(tr->kdwarf);
 	free(tr->nokdwarf);
+	st_btf_cache_close(tr->btf_cache);
+	free(tr->btf_cache_why);
 	free(tr);
 }
 
@@ -179,7 +187,16 @@ static struct st_types *user_types(struct st_translator *tr, const char *path,
 		free(nb[tr->nubins].func);
 		return NULL;
 	}
-	btf = func ? st_dwarf_to_btf_func(path, func, &e) : st_dwarf_to_btf(path, &e);
+	if (!tr->btf_cache_tried) {
+		char why[PATH_MAX + 200];
+
+		tr->btf_cache_tried = true;
+		tr->btf_cache = st_btf_cache_open(NULL, why, sizeof(why));
+		if (!tr->btf_cache && why[0] && asprintf(&tr->btf_cache_why, "converted types are "
+							 "not cached: %s", why) < 0)
+			tr->btf_cache_why = NULL;
+	}
+	btf = st_btf_cache_convert(tr->btf_cache, path, func, NULL, &e);
 	nb[tr->nubins].types = btf ? st_types_from_btf(btf) : NULL;
 	nb[tr->nubins].dwarf = NULL;
 	nb[tr->nubins].nodwarf = NULL;
@@ -460,6 +477,10 @@ static int resolve_user_func(struct st_translator *tr, const struct st_line *l,
 	ut = l->func && l->nargs ? user_types(tr, path, tr->full_dwarf ? NULL : l->func) : NULL;
 	tr->used_unit = ut && !tr->full_dwarf;
 	c->types = ut;
+	if (tr->btf_cache_why && !p->notice) {
+		p->notice = strdup(tr->btf_cache_why);
+		tr->btf_cache_noted = p->notice != NULL;
+	}
 	if (ut && !st_types_func(ut, l->func, &proto, NULL)) {
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;
@@ -606,12 +627,17 @@ int st_translate(struct st_translator *tr, const char *text, int index, struct s
 {
 	int rc;
 
-	tr->full_dwarf = tr->used_unit = false;
+	tr->full_dwarf = tr->used_unit = tr->btf_cache_noted = false;
 	rc = translate_once(tr, text, index, out, err);
 	if (rc && tr->used_unit) {
 		tr->full_dwarf = true;
 		rc = translate_once(tr, text, index, out, err);
 		tr->full_dwarf = false;
+	}
+	if (!rc && tr->btf_cache_noted) {
+		/* said once per run */
+		free(tr->btf_cache_why);
+		tr->btf_cache_why = NULL;
 	}
 	return rc;
 }

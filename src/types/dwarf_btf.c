@@ -10,6 +10,7 @@
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <gelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,7 +290,8 @@ static struct btf *convert_module(Dwfl_Module *mod, const char *path, const char
 }
 
 static struct btf *dwarf_to_btf(const char *path, const char *func, bool kernel,
-				 const struct btf *base, struct st_err *err)
+				 const struct btf *base, char *dwarf_file, size_t n,
+				 struct st_err *err)
 {
 	Dwfl_Module *mod;
 	Dwfl *dwfl = st_dwfl_open_offline(path, &mod, err);
@@ -298,26 +300,44 @@ static struct btf *dwarf_to_btf(const char *path, const char *func, bool kernel,
 	if (!dwfl)
 		return NULL;
 	btf = convert_module(mod, path, func, kernel, base, err);
+	if (btf && dwarf_file) {
+		const char *mainfile = NULL, *debugfile = NULL;
+
+		dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, &debugfile);
+		if (!debugfile)
+			debugfile = mainfile ? mainfile : path;
+		if ((size_t)snprintf(dwarf_file, n, "%s", debugfile) >= n) {
+			st_err_set(err, 0, "debug file name too long");
+			btf__free(btf);
+			btf = NULL;
+		}
+	}
 	dwfl_end(dwfl);
 	return btf;
 }
 
 struct btf *st_dwarf_to_btf(const char *path, struct st_err *err)
 {
-	return dwarf_to_btf(path, NULL, false, NULL, err);
+	return dwarf_to_btf(path, NULL, false, NULL, NULL, 0, err);
 }
 
 struct btf *st_dwarf_to_btf_kernel(const char *path, struct st_err *err)
 {
-	return dwarf_to_btf(path, NULL, true, NULL, err);
+	return dwarf_to_btf(path, NULL, true, NULL, NULL, 0, err);
 }
 
 struct btf *st_dwarf_to_btf_func(const char *path, const char *func, struct st_err *err)
 {
-	return dwarf_to_btf(path, func, false, NULL, err);
+	return dwarf_to_btf(path, func, false, NULL, NULL, 0, err);
+}
+
+struct btf *st_dwarf_to_btf_from(const char *path, const char *func, char *dwarf_file,
+				 size_t n, struct st_err *err)
+{
+	return dwarf_to_btf(path, func, false, NULL, dwarf_file, n, err);
 }
 
 struct btf *st_dwarf_to_btf_module(const char *path, const struct btf *base, struct st_err *err)
 {
-	return dwarf_to_btf(path, NULL, true, base, err);
+	return dwarf_to_btf(path, NULL, true, base, NULL, 0, err);
 }

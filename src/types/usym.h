@@ -26,6 +26,10 @@ int st_usym_offset(const char *path, const char *sym, unsigned long long vaddr, 
 #define ST_USYM_IDENTITY_MAX 96
 int st_usym_identity(const char *path, char *out, size_t n, struct st_err *err);
 
+/* Only the GNU build-id note, 40 hex digits (no hashing of a file without one). 0, or -1
+ * with err. */
+int st_usym_build_id(const char *path, char out[41], struct st_err *err);
+
 /* Function symbols of a binary matching a glob (for -l BINARY:PATTERN and completion).
  * Fills *names (heap array of heap strings), returns the count or -1. */
 int st_usym_list(const char *path, const char *glob, char ***names, struct st_err *err);
@@ -52,5 +56,13 @@ struct btf *st_dwarf_to_btf_module(const char *path, const struct btf *base,
  * (libc with libc6-dbg: 0.11 s instead of 0.42 s; the rest is zlib inflating the debug
  * sections). Converts every unit when no unit covers func's address. */
 struct btf *st_dwarf_to_btf_func(const char *path, const char *func, struct st_err *err);
+
+/* st_dwarf_to_btf_func (func NULL: st_dwarf_to_btf) telling which file held the DWARF
+ * (the binary itself or the separate debug file libdwfl found) in dwarf_file. */
+struct btf *st_dwarf_to_btf_from(const char *path, const char *func, char *dwarf_file,
+				 size_t n, struct st_err *err);
+
+/* Bump when the converter's output changes: cached conversions (btf_cache.h) carry it. */
+#define ST_DWARF_BTF_VERSION 1
 
 #endif

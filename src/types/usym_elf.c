@@ -252,6 +252,19 @@ static int elf_build_id(Elf *elf, char out[41])
 	return -1;
 }
 
+int st_usym_build_id(const char *path, char out[41], struct st_err *err)
+{
+	struct elf_file f;
+	int ret = 0;
+
+	if (elf_file_open(&f, path, err))
+		return -1;
+	if (elf_build_id(f.elf, out))
+		ret = st_err_set(err, 0, "%s has no GNU build id", path);
+	elf_file_close(&f);
+	return ret;
+}
+
 int st_usym_identity(const char *path, char *out, size_t n, struct st_err *err)
 {
 	struct elf_file f;
