@@ -168,7 +168,10 @@ static void expression(const char *line)
 		return;
 	}
 	g_list_add(&R.list, line);
-	run_exprs(one, 1);
+	/* from a pipe (a script) a line is translated and listed, not run: a run lasts until
+	 * Ctrl-C, which a script cannot send; :run runs the list on purpose */
+	if (R.tty)
+		run_exprs(one, 1);
 }
 
 static int prefill_hook(void)

@@ -22,6 +22,13 @@ echo "$out" | grep -q "error at col $col: .*nosuch" && ok "error names column $c
 caret=$(echo "$out" | grep -E '^ *\^$' | head -1)
 check "caret under column $col" test "${#caret}" = $((col + 3))
 
+# A valid expression from a pipe is translated and listed, not run (a run would last until
+# Ctrl-C, which a script cannot send): the guide ends by itself with 0.
+out=$(printf 'e sched/sched_switch f:prev_pid>0\n:list\n' | timeout 30 "$SG" 2>&1); rc=$?
+check "piped valid expression: translated, not run, exit 0 (got $rc)" test $rc = 0
+check "piped valid expression: translation printed and listed" \
+  bash -c 'grep -q "=> filter: prev_pid>0" <<<"$1" && grep -q "^\[0\] e sched/sched_switch f:prev_pid>0\$" <<<"$1" && ! grep -q "^running" <<<"$1"' _ "$out"
+
 printf ':add e sched/sched_switch f:prev_pid==1\n:add e sched/sched_wakeup\n:del 0\n:add p do_filp_open dfd=%%0\n:save %s\n:quit\n' \
   "$TMP/x.surf" | timeout 60 "$SG" >"$TMP/out" 2>&1; rc=$?
 check "script of commands exits 0" test $rc = 0
