@@ -28,7 +28,7 @@ static const char *wordexp_why(int rc)
 	}
 }
 
-int st_cli_child_fork(const char *cmd, struct st_cli_child *c)
+int st_cli_child_fork(const char *cmd, bool out_to_err, struct st_cli_child *c)
 {
 	int go[2], ex[2], rc, e = 0;
 	wordexp_t we;
@@ -64,6 +64,9 @@ int st_cli_child_fork(const char *cmd, struct st_cli_child *c)
 		close(go[0]);
 		/* from here on it lives its own life: tracing may end before it does */
 		prctl(PR_SET_PDEATHSIG, 0);
+		/* --json: stdout carries only records, the command prints on stderr */
+		if (out_to_err && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		execvp(we.we_wordv[0], we.we_wordv);
 		e = errno;
 		if (write(ex[1], &e, sizeof(e)) < 0)

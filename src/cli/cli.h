@@ -98,8 +98,9 @@ struct st_cli_child {
 	int status;              /* exit code, or 128 + signal, as a shell reports it */
 	char name[256];
 };
-/* Split CMD into words (no shell), fork it held. 0, or an exit status after one line. */
-int st_cli_child_fork(const char *cmd, struct st_cli_child *c);
+/* Split CMD into words (no shell), fork it held; out_to_err sends its stdout to stderr
+ * (--json: stdout is records only). 0, or an exit status after one line. */
+int st_cli_child_fork(const char *cmd, bool out_to_err, struct st_cli_child *c);
 /* Let it exec. 0, or -1 (one line said why) when the exec failed. */
 int st_cli_child_release(struct st_cli_child *c);
 /* Every live mode (printed or aggregated) right after its start line (c may be NULL): let

@@ -202,7 +202,7 @@ int st_cmd_run(const struct st_cli_opts *o)
 	for (i = 0; i < o->npids; i++)
 		pids[npids++] = o->pids[i];
 	/* -c: forked (held) first, so that its pid is in the scope from the start */
-	if (o->command && (rc = st_cli_child_fork(o->command, &child)) != 0) {
+	if (o->command && (rc = st_cli_child_fork(o->command, o->json, &child)) != 0) {
 		free(pids);
 		return rc;
 	}

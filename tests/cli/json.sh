@@ -47,6 +47,19 @@ else
 fi
 run_gone "nothing left of the json run" $run1
 
+# 1b. --json -c CMD: what CMD prints goes to stderr, stdout is records only (a strict
+#     parser reads all of it); the events of CMD are there.
+"$ST" --json -q -c "sh -c 'echo not-json; exec $JT 0'" "P $JT:st_json_target p=%0" \
+	>"$LIVE_TMP/o1b" 2>"$LIVE_TMP/e1b" & c1b=$!
+own_pid $c1b
+wait $c1b; rc=$?
+check "--json -c: exit 0 (got $rc)" [ $rc = 0 ]
+check "--json -c: stdout is JSON records only ($(grep -vc '^{' "$LIVE_TMP/o1b") other lines)" \
+	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]' "$LIVE_TMP/o1b"
+check "--json -c: the command's event is there" [ "$(jq -r .event "$LIVE_TMP/o1b")" = p0 ]
+check "--json -c: the command's output went to stderr" grep -qx 'not-json' "$LIVE_TMP/e1b"
+run_gone "nothing left of the json -c run" $c1b
+
 # 2. lost events as records in the stream: a 4 KiB buffer and a stdout nobody reads for 2 s
 GEN=$LIVE_TMP/stjl$$
 cp "$ROOT/$B/bench/getppid_loop" "$GEN" 2>/dev/null || { skip "bench/getppid_loop not built"; tap_done; exit 0; }
