@@ -59,10 +59,9 @@ static int copy_scope(struct surftrace *st)
 	return 0;
 }
 
-struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftrace_err *err)
+/* The handle without types: its copy of the options and of the scope. */
+static struct surftrace *handle_new(const struct surftrace_opts *opts, struct surftrace_err *err)
 {
-	struct st_translator_opts to = { 0 };
-	struct st_err e = { 0 };
 	struct surftrace *st = calloc(1, sizeof(*st));
 
 	if (!st) {
@@ -78,6 +77,17 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 		free(st);
 		return NULL;
 	}
+	return st;
+}
+
+struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftrace_err *err)
+{
+	struct st_translator_opts to = { 0 };
+	struct st_err e = { 0 };
+	struct surftrace *st = handle_new(opts, err);
+
+	if (!st)
+		return NULL;
 	to.arch = st->o.arch;
 	to.btf_path = st->o.btf;
 	to.vmlinux = st->o.vmlinux;
@@ -85,12 +95,16 @@ struct surftrace *surftrace_new(const struct surftrace_opts *opts, struct surftr
 	st->tr = st_translator_new(&to, &e);
 	if (!st->tr) {
 		st_api_err(err, &e, -1, false);
-		free(st->pids);
-		free(st->cpus);
-		free(st);
+		surftrace_free(st);
 		return NULL;
 	}
 	return st;
+}
+
+struct surftrace *st_api_new_translated(const struct surftrace_opts *opts,
+					struct surftrace_err *err)
+{
+	return handle_new(opts, err);
 }
 
 #define KERNEL_COMM_ARG "__comm"
@@ -122,17 +136,17 @@ static int add_comm_arg(struct st_probe *p)
 	return 0;
 }
 
-int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *err)
+/* Queue p (translated) with its text; on failure p stays the caller's. */
+static int queue_probe(struct surftrace *st, const char *expr, struct st_probe *p,
+		       struct surftrace_err *err)
 {
-	struct st_probe *p = NULL, **np;
-	struct st_err e = { 0 };
 	int idx = (int)st->nprobes;
 
 	if (st->sess)
 		return fail(err, false, "expressions must be added before surftrace_start");
 	if (st->nprobes == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 8;
-
+		struct st_probe **np;
 		char **nx;
 
 		np = realloc(st->probes, cap * sizeof(*np));
@@ -145,21 +159,39 @@ int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *
 		st->exprs = nx;
 		st->cap = cap;
 	}
-	if (st_translate(st->tr, expr, idx, &p, &e)) {
-		st_api_err(err, &e, idx, false);
-		return -1;
-	}
-	if (st->o.kernel_comm && add_comm_arg(p) < 0) {
-		st_probe_free(p);
+	if (st->o.kernel_comm && add_comm_arg(p) < 0)
 		return fail(err, true, "out of memory");
-	}
 	st->exprs[st->nprobes] = strdup(expr);
-	if (!st->exprs[st->nprobes]) {
-		st_probe_free(p);
+	if (!st->exprs[st->nprobes])
 		return fail(err, true, "out of memory");
-	}
 	st->probes[st->nprobes++] = p;
 	return idx;
+}
+
+int surftrace_add(struct surftrace *st, const char *expr, struct surftrace_err *err)
+{
+	struct st_probe *p = NULL;
+	struct st_err e = { 0 };
+	int idx;
+
+	if (st->sess)
+		return fail(err, false, "expressions must be added before surftrace_start");
+	if (!st->tr)
+		return fail(err, false, "this handle runs translated probes only");
+	if (st_translate(st->tr, expr, (int)st->nprobes, &p, &e)) {
+		st_api_err(err, &e, (int)st->nprobes, false);
+		return -1;
+	}
+	idx = queue_probe(st, expr, p, err);
+	if (idx < 0)
+		st_probe_free(p);
+	return idx;
+}
+
+int st_api_add_probe(struct surftrace *st, const char *expr, struct st_probe *p,
+		     struct surftrace_err *err)
+{
+	return queue_probe(st, expr, p, err);
 }
 
 static int on_record(const struct st_event *ev, void *ctx);

@@ -46,6 +46,15 @@ struct st_api_event {
 	const struct st_event *ev;
 };
 
+/* Probes translated elsewhere (a bundle's entry) run through the same handle: a handle
+ * opened without types (so on a kernel without BTF too; surftrace_add refuses), and
+ * st_api_add_probe queueing one with its expression's text. The handle takes p when it
+ * returns the index; on -1, p stays the caller's. */
+struct surftrace *st_api_new_translated(const struct surftrace_opts *opts,
+					struct surftrace_err *err);
+int st_api_add_probe(struct surftrace *st, const char *expr, struct st_probe *p,
+		     struct surftrace_err *err);
+
 void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bool runtime);
 void st_api_render_free(struct surftrace *st);
 /* The JSON renderer of surftrace_event_format (also what field values come from). */

@@ -4,6 +4,7 @@
 #ifndef ST_CLI_CLI_H
 #define ST_CLI_CLI_H
 #include <stdbool.h>
+#include <stdio.h>
 
 struct st_cli_opts {
 	const char *arch;        /* -a */
@@ -85,6 +86,17 @@ void st_cli_catch_signals(struct surftrace *st);
 void st_cli_arm_timeout(double seconds);
 struct surftrace_err;
 void st_cli_print_err(const struct surftrace_err *e);
+
+/* The one live run (cmd_run.c), for expressions and for --bundle FILE: open makes the
+ * handle from the prepared options (stdout stream, scope, line buffering) with everything
+ * queued, or returns NULL with *rc the exit status after saying why; then the run traces,
+ * aggregates or writes -o's script, and removes everything. Returns the exit status. */
+struct surftrace_opts;
+typedef struct surftrace *(*st_cli_open_fn)(const struct surftrace_opts *so, void *ctx,
+					    int *rc);
+int st_cli_run(const struct st_cli_opts *o, st_cli_open_fn open, void *ctx);
+/* Flush every line (a terminal) or per burst when the reader runs dry (pipes, files). */
+bool st_cli_line_buffered(FILE *f);
 
 /* Print one translated probe the way -S does (text or --json); used by -S and bundles. */
 struct st_probe;

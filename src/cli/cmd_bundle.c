@@ -6,25 +6,20 @@
  * kernel we run on and trace with it (or list the kernels / show the translation). */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
+#include "api/api_int.h"
 #include "cli/cli.h"
 #include "compile/compile.h"
 #include "discover/bundle.h"
-#include "discover/bundle_run.h"
-#include "session/script.h"
 #include "discover/glob.h"
 #include "types/hive.h"
 #include "types/kident.h"
 #include "types/types.h"
 #include "util/json.h"
-#include "util/stopio.h"
-#include "util/stopsig.h"
 #include "session/tracefs.h"
 
 /* One kernel to translate for: --btf "PATH" or "PATH@RELEASE" (a raw BTF file carries no
@@ -232,55 +227,30 @@ static void show_entry(const struct st_bundle_entry *e, bool json)
 		st_cli_show_probe(e->probes[i], json);
 }
 
-/* -o FILE: the entry as a standalone shell script (the probes are validated already). */
-static int write_script(const struct st_bundle_entry *e, const struct st_cli_opts *o)
+/* The entry's probes, translated already, queued on a handle without types: it runs on
+ * a kernel without BTF, through the same run as live expressions (st_cli_run). */
+static struct surftrace *open_entry(const struct surftrace_opts *so, void *ctx, int *rc)
 {
-	struct st_script_opts so = { .stack = o->stack, .buffer_kb = o->buffer_kb,
-				     .timeout = o->timeout, .count = o->count,
-				     .exprs = (const char *const *)e->exprs };
-	struct st_err err = { 0 };
-	FILE *f;
-	int rc;
+	struct st_bundle_entry *e = ctx;
+	struct surftrace_err err = { 0 };
+	struct surftrace *st;
+	size_t i;
 
-	f = fopen(o->output, "w");
-	if (!f) {
-		fprintf(stderr, "surftrace: error: cannot write '%s': %s\n", o->output,
-			strerror(errno));
-		return 1;
+	*rc = 1;
+	st = st_api_new_translated(so, &err);
+	if (!st) {
+		st_cli_print_err(&err);
+		return NULL;
 	}
-	rc = st_session_script(f, (const struct st_probe *const *)e->probes, e->n, &so, &err);
-	if (fclose(f) && !rc)
-		rc = st_err_set(&err, 0, "cannot write '%s': %s", o->output, strerror(errno));
-	if (rc) {
-		fprintf(stderr, "surftrace: error: %s\n", err.msg);
-		return 1;
+	for (i = 0; i < e->n; i++) {
+		if (st_api_add_probe(st, e->exprs[i], e->probes[i], &err) < 0) {
+			st_cli_print_err(&err);
+			surftrace_free(st);
+			return NULL;
+		}
+		e->probes[i] = NULL;      /* the handle's now */
 	}
-	chmod(o->output, 0755);
-	return 0;
-}
-
-static volatile sig_atomic_t stop_flag;
-
-/* Every terminating signal stops the run (st_stopsig levels), -t arms SIGALRM. */
-static void stop_on_signals(double timeout)
-{
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-
-	st_stopsig_install(&stop_flag, NULL);
-	if (timeout > 0) {
-		it.it_value.tv_sec = (time_t)timeout;
-		it.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
-		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
-			it.it_value.tv_usec = 1;
-		setitimer(ITIMER_REAL, &it, NULL);
-	}
-}
-
-static bool interactive(FILE *f)
-{
-	struct stat st;
-
-	return isatty(fileno(f)) || (fstat(fileno(f), &st) == 0 && S_ISFIFO(st.st_mode));
+	return st;
 }
 
 static int bundle_in(const struct st_cli_opts *o)
@@ -310,34 +280,15 @@ static int bundle_in(const struct st_cli_opts *o)
 	} else if (o->show) {
 		show_entry(e, o->json);
 	} else if (st_bundle_check_binaries(e, &err)) {
-		/* (st_bundle_run checks too; here the refusal of the file gets its exit code) */
+		/* a uprobe's offset is right only for the build it was made for: refused
+		 * (exit 2) before anything is set up */
 		fprintf(stderr, "surftrace: error: %s: %s\n", o->bundle_in, err.msg);
 		rc = 2;
-	} else if (o->output) {
-		rc = write_script(e, o);
 	} else {
-		struct st_bundle_run_opts ro = {
-			.json = o->json, .stack = o->stack,
-			.line_buffered = interactive(stdout), .buffer_kb = o->buffer_kb,
-			.count = o->count, .stop = &stop_flag,
-		};
-		struct st_stopio *out;
-
-		stop_on_signals(o->timeout);
-		fflush(stdout);
-		out = st_stopio_new(STDOUT_FILENO, &stop_flag, 0);
-		if (!out) {
-			st_bundle_free(b);
-			return 1;
-		}
-		ro.out = st_stopio_file(out);
-		if (st_bundle_run(e, &ro, &err)) {
-			fprintf(stderr, "surftrace: error: %s\n", err.msg);
-			rc = 1;
-		}
-		if (st_stopio_close(out) == ECANCELED)
-			fprintf(stderr, "surftrace: stdout did not take the output within %d s of "
-				"the stop\n", ST_STOPIO_DRAIN_MS / 1000);
+		/* -o FILE too: surftrace_write_script of the queued entry */
+		st_cli_errors_init(o->json, o->quiet, (const char *const *)e->exprs, NULL,
+				   (int)e->n);
+		rc = st_cli_run(o, open_entry, &b->v[e - b->v]);
 	}
 	st_bundle_free(b);
 	return rc;

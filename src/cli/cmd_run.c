@@ -59,13 +59,6 @@ void st_cli_print_err(const struct surftrace_err *e)
 	st_cli_expr_error(e->expr, NULL, &se);
 }
 
-/* A terminal gets every line at once; pipes and files are flushed whenever the reader
- * runs dry (see flush_idle in src/api/api.c), one write per burst instead of per line. */
-static bool wants_lines(FILE *f)
-{
-	return isatty(fileno(f));
-}
-
 static int write_script(struct surftrace *st, const char *path)
 {
 	struct surftrace_err err = { 0 };
@@ -178,24 +171,32 @@ static int finish_child(struct st_cli_child *c, int rc)
 	return rc ? rc : status;
 }
 
-int st_cmd_run(const struct st_cli_opts *o)
+/* A terminal gets every line at once; pipes and files are flushed whenever the reader
+ * runs dry (see flush_idle in src/api/api.c), one write per burst instead of per line.
+ * The one decision for every live run (expressions and bundles). */
+bool st_cli_line_buffered(FILE *f)
+{
+	return isatty(fileno(f));
+}
+
+/* The one run of the CLI, for expressions (st_cmd_run) and bundles (cmd_bundle.c): scope
+ * (-p, -c), the stdout stream, signals, then open() makes the handle with everything
+ * queued, and it traces live, aggregates or writes the -o script. */
+int st_cli_run(const struct st_cli_opts *o, st_cli_open_fn open, void *ctx)
 {
 	struct surftrace_opts so = {
 		.sz = sizeof(so), .btf = o->btf, .vmlinux = o->vmlinux, .arch = o->arch, .stack = o->stack,
 		.buffer_kb = o->buffer_kb, .json = o->json,
 		.max_events = o->count, .timeout = o->timeout,
-		.line_buffered = wants_lines(stdout),
+		.line_buffered = st_cli_line_buffered(stdout),
 		.follow = o->follow || o->command, .cpus = o->cpus, .ncpus = o->ncpus,
 		.record = o->record,
 	};
 	struct st_cli_child child = { .pid = -1, .go_fd = -1, .ex_fd = -1 };
-	struct surftrace_err err = { 0 };
 	struct st_stopio *out = NULL;
 	struct surftrace *st;
 	int *pids, npids = 0, i, rc;
 
-	if (!o->nexprs)
-		return st_cli_usage_error("no expression given");
 	pids = calloc((size_t)o->npids + 1, sizeof(*pids));
 	if (!pids)
 		return 1;
@@ -237,31 +238,14 @@ int st_cmd_run(const struct st_cli_opts *o)
 		so.print = NULL;           /* -w: raw pages only, nothing formatted */
 	so.pids = npids ? pids : NULL;
 	so.npids = (size_t)npids;
-	st = surftrace_new(&so, &err);
+	st = open(&so, ctx, &rc);
 	free(pids);
 	if (!st) {
-		st_cli_print_err(&err);
-		finish_child(&child, 1);
+		finish_child(&child, rc);
 		close_stdout_stream(out, 1);
-		return err.runtime ? 1 : 2;
+		return rc;
 	}
 	run_st = st;
-	/* Translate everything first: a bad expression writes nothing at all. */
-	for (i = 0; i < o->nexprs; i++) {
-		if (surftrace_add(st, o->exprs[i], &err) < 0) {
-			struct st_err e = { .col = err.col, .env = err.runtime };
-
-			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
-			st_cli_expr_error(i, o->exprs[i], &e);
-			run_st = NULL;
-			surftrace_free(st);
-			finish_child(&child, 2);
-			close_stdout_stream(out, 1);
-			return err.runtime ? 1 : 2;
-		}
-		if (surftrace_notice(st, i))
-			st_cli_expr_notice(i, surftrace_notice(st, i));
-	}
 	if (o->output)
 		rc = write_script(st, o->output);
 	else if (st_cli_aggregating(o))
@@ -271,6 +255,45 @@ int st_cmd_run(const struct st_cli_opts *o)
 	run_st = NULL;
 	surftrace_free(st);
 	return close_stdout_stream(out, finish_child(&child, rc));
+}
+
+/* Translate everything first: a bad expression writes nothing at all. */
+static struct surftrace *open_exprs(const struct surftrace_opts *so, void *ctx, int *rc)
+{
+	const struct st_cli_opts *o = ctx;
+	struct surftrace_err err = { 0 };
+	struct surftrace *st;
+	int i;
+
+	st = surftrace_new(so, &err);
+	if (!st) {
+		st_cli_print_err(&err);
+		*rc = err.runtime ? 1 : 2;
+		return NULL;
+	}
+	run_st = st;
+	for (i = 0; i < o->nexprs; i++) {
+		if (surftrace_add(st, o->exprs[i], &err) < 0) {
+			struct st_err e = { .col = err.col, .env = err.runtime };
+
+			snprintf(e.msg, sizeof(e.msg), "%s", err.msg);
+			st_cli_expr_error(i, o->exprs[i], &e);
+			run_st = NULL;
+			surftrace_free(st);
+			*rc = err.runtime ? 1 : 2;
+			return NULL;
+		}
+		if (surftrace_notice(st, i))
+			st_cli_expr_notice(i, surftrace_notice(st, i));
+	}
+	return st;
+}
+
+int st_cmd_run(const struct st_cli_opts *o)
+{
+	if (!o->nexprs)
+		return st_cli_usage_error("no expression given");
+	return st_cli_run(o, open_exprs, (void *)o);
 }
 
 static void report_removed(const char *kind, const char *name, void *ctx)
