@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """`pip install --no-build-isolation ./python` offline on Debian 12: into a venv made
 with --system-site-packages (Debian's pip refuses system installs without
---break-system-packages), and with --target; the installed modules work from outside
-the checkout."""
+--break-system-packages), with --target, and into a plain venv whose setuptools has no
+`wheel` package to make wheels with (pyenv's and bare venvs' Pythons; the project's backend
+writes the wheel then); the installed modules work from outside the checkout."""
 import os
 import shutil
 import subprocess
@@ -57,3 +58,30 @@ def test_pip_install_target_dir(tmp_path):
                          env={"PYTHONPATH": str(tmp_path / "t"), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(str(tmp_path / "t"))
+
+
+def test_pip_install_without_the_wheel_package(tmp_path):
+    """A plain venv (no system site packages): pip and setuptools, but no `wheel`."""
+    venv = tmp_path / "venv"
+    subprocess.run([PY, "-m", "venv", str(venv)], check=True)
+    vpy = str(venv / "bin" / "python")
+    nowheel = subprocess.run([vpy, "-c", "import wheel"], capture_output=True).returncode != 0
+    if not nowheel:
+        pytest.skip("this venv has the wheel package: nothing to prove")
+    try:
+        r = subprocess.run([vpy, "-m", "pip", "install", "--no-index", "--no-build-isolation",
+                            os.path.join(ROOT, "python")], capture_output=True, text=True)
+    finally:
+        clean_tree()
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    out = subprocess.run([vpy, "-c", CHECK], capture_output=True, text=True, cwd="/",
+                         env={"PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    path, shown = out.stdout.splitlines()
+    assert path.startswith(str(venv)) and '"filter": "prev_pid>0"' in shown
+    # pip's own record of it is right: uninstall removes every file it installed
+    r = subprocess.run([vpy, "-m", "pip", "uninstall", "-y", "surftrace"], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    left = subprocess.run([vpy, "-c", "import surftrace"], capture_output=True, cwd="/")
+    assert left.returncode != 0
