@@ -543,6 +543,44 @@ static int compile_filter_args(const struct st_line *l, struct st_probe *p, stru
 	return st_filter_compile(&l->filter, vars, n, true, &p->filter, err);
 }
 
+/* No event of that name: the nearest group/event names for "did you mean" (a glob that
+ * matched nothing has none). */
+static int event_not_found(const struct st_translator *tr, const struct st_line *l,
+			   bool globbed, struct st_err *err)
+{
+	char pat[PATH_MAX], want[512], buf[512];
+	const char **cands = NULL;
+	const char *mean = NULL;
+	size_t n = 0, i, skip = strlen(tr->tracefs) + strlen("/events/");
+	glob_t g;
+	int rc;
+
+	snprintf(pat, sizeof(pat), "%s/events/*/*", tr->tracefs);
+	if (!globbed && glob(pat, GLOB_ONLYDIR, NULL, &g) == 0) {
+		cands = calloc(g.gl_pathc, sizeof(*cands));
+		for (i = 0; cands && i < g.gl_pathc; i++)
+			if (strlen(g.gl_pathv[i]) > skip)
+				cands[n++] = g.gl_pathv[i] + skip;
+		snprintf(want, sizeof(want), "%s/%s", l->group, l->event);
+		if (n)
+			mean = st_suggest_list(want, cands, n, "", buf, sizeof(buf));
+	} else {
+		g.gl_pathc = 0;
+		g.gl_pathv = NULL;
+		globbed = true;   /* nothing to free */
+	}
+	if (mean)
+		rc = st_err_set(err, l->target_col, "no trace event matches '%s/%s'; did you mean "
+				"%s? (see surftrace -l '%s/*')", l->group, l->event, mean, l->group);
+	else
+		rc = st_err_set(err, l->target_col, "no trace event matches '%s/%s' (see surftrace "
+				"-l '%s/*')", l->group, l->event, l->group);
+	free(cands);
+	if (!globbed)
+		globfree(&g);
+	return rc;
+}
+
 static int compile_event(struct st_translator *tr, const struct st_line *l, struct st_probe *p,
 			 struct st_err *err)
 {
@@ -583,8 +621,7 @@ static int compile_event(struct st_translator *tr, const struct st_line *l, stru
 		}
 	}
 	if (found == 0)
-		return st_err_set(err, l->target_col, "no trace event matches '%s/%s' (see surftrace "
-				  "-l '%s/*')", l->group, l->event, l->group);
+		return event_not_found(tr, l, globbed, err);
 	if (l->has_filter) {
 		struct st_fvar *vars = NULL;
 		int n = (!globbed && tr->tracefs[0]) ?

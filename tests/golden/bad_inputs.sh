@@ -55,6 +55,7 @@ p __netif_receive_skb c=@(struct iphdr *)l5%0->ttl|42|unknown skb layer 'l5'
 p __netif_receive_skb c=@(struct iphdr *)%0->sdata|25|packet data needs an index
 p __netif_receive_skb_core c=@(struct iphdr *)%0->ttl|47|needs a 'struct sk_buff \*' but this argument is 'struct sk_buff \*\*'
 e sched/nosuch|3|no trace event matches 'sched/nosuch'
+e sched/sched_swich|3|no trace event matches 'sched/sched_swich'; did you mean 'sched/sched_switch'\?
 e sched/sched_switch x=%0|22|trace events print their own fields
 e sched/sched_switch f:prev_pidd>0|24|did you mean 'prev_pid'
 p wake_up_new_task c="%0|22|expected '%N', '%reg', '\$name' or '@symbol'
