@@ -110,6 +110,163 @@ int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
 	return -ENOENT;
 }
 
+static bool is_char_array(const struct btf *btf, const struct btf_type *t)
+{
+	uint32_t et;
+	const struct btf_type *e;
+
+	if (!btf_is_array(t))
+		return false;
+	et = btf_array(t)->type;
+	e = resolve(btf, &et);
+	return e && btf_is_int(e) && e->size == 1;
+}
+
+/* The one walk of a value by its BTF type, for lbc_decode (bindings) and the printer
+ * below. lenient (the printer): a type it cannot show, or nesting deeper than MAX_DEPTH,
+ * is reported as VAL_UNKNOWN and the walk goes on; else (lbc_decode) it ends the walk
+ * with -EINVAL. */
+#define VAL_UNKNOWN ((enum lbc_val_kind)(LBC_VAL_END + 1))
+
+static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
+		  lbc_val_cb cb, void *ctx, int depth, bool lenient);
+
+static int decode_members(const struct btf *btf, uint32_t tid, const void *data,
+			  lbc_val_cb cb, void *ctx, int depth, bool lenient)
+{
+	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_member *m = btf_members(t);
+	int i, err;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(btf, m[i].name_off);
+		uint32_t off = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
+
+		if (!*n) {     /* anonymous struct/union: its members belong to the parent */
+			err = decode_members(btf, m[i].type, (const uint8_t *)data + off / 8, cb,
+					     ctx, depth, lenient);
+		} else if (bsz) {
+			struct lbc_val v = { .name = n, .type_id = m[i].type };
+			bool sgn;
+
+			if (lbc_read_int(btf, m[i].type, data, off, bsz, &v.u, &sgn))
+				continue;
+			v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
+			v.i = (int64_t)v.u;
+			err = cb(ctx, &v);
+		} else {
+			err = decode(btf, m[i].type, (const uint8_t *)data + off / 8, n, cb, ctx,
+				     depth + 1, lenient);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
+		  lbc_val_cb cb, void *ctx, int depth, bool lenient)
+{
+	const struct btf_type *t = resolve(btf, &tid);
+	struct lbc_val v = { .name = name, .type_id = tid, .data = data };
+	int64_t sz = btf__resolve_size(btf, tid);
+	bool sgn;
+	int err;
+
+	if (!t || depth > MAX_DEPTH) {
+		v.kind = VAL_UNKNOWN;
+		return lenient ? cb(ctx, &v) : -EINVAL;
+	}
+	v.size = sz > 0 ? (size_t)sz : 0;
+	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
+		v.kind = LBC_VAL_BOOL;
+		v.u = *(const uint8_t *)data != 0;
+	} else if (btf_is_enum(t) || btf_is_enum64(t)) {
+		lbc_read_int(btf, tid, data, 0, 0, &v.u, &sgn);
+		v.kind = LBC_VAL_ENUM;
+		v.i = (int64_t)v.u;
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+			int i;
+
+			for (i = 0; i < btf_vlen(t) && !v.str; i++)
+				if ((uint32_t)e[i].val == (uint32_t)v.u)
+					v.str = btf__name_by_offset(btf, e[i].name_off);
+		}
+	} else if (btf_is_ptr(t)) {
+		v.kind = LBC_VAL_PTR;
+		memcpy(&v.u, data, 8);
+	} else if (!lbc_read_int(btf, tid, data, 0, 0, &v.u, &sgn)) {
+		v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
+		v.i = (int64_t)v.u;
+		v.stack = name && lbc_is_stack_field(name, &v.ustack);
+	} else if (btf_is_int(t)) {           /* __int128 and wider: raw bytes */
+		v.kind = LBC_VAL_BYTES;
+		v.str = data;
+		v.len = t->size;
+	} else if (is_char_array(btf, t)) {
+		v.kind = LBC_VAL_STR;
+		v.str = data;
+		v.len = strnlen(data, btf_array(t)->nelems);
+	} else if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		int64_t esz = btf__resolve_size(btf, a->type);
+		uint32_t i;
+
+		v.kind = LBC_VAL_ARRAY;
+		v.len = esz > 0 ? a->nelems : 0;
+		if ((err = cb(ctx, &v)))
+			return err;
+		for (i = 0; i < v.len; i++)
+			if ((err = decode(btf, a->type, (const uint8_t *)data + i * esz, NULL, cb,
+					  ctx, depth + 1, lenient)))
+				return err;
+		v.kind = LBC_VAL_END;
+	} else if (btf_is_composite(t)) {
+		v.kind = LBC_VAL_STRUCT;
+		if ((err = cb(ctx, &v)) ||
+		    (err = decode_members(btf, tid, data, cb, ctx, depth, lenient)))
+			return err;
+		v.kind = LBC_VAL_END;
+	} else {
+		v.kind = VAL_UNKNOWN;
+		if (!lenient)
+			return -EINVAL;
+	}
+	return cb(ctx, &v);
+}
+
+int lbc_decode(const struct lbc *l, uint32_t type_id, const void *data, size_t size,
+	       lbc_val_cb cb, void *ctx)
+{
+	const struct btf *btf = lbc_btf(l);
+	int64_t need = btf && type_id ? btf__resolve_size(btf, type_id) : -1;
+
+	if (need < 0 || (size_t)need > size) {
+		/* no type, or a record shorter than its type: the bytes as they are */
+		struct lbc_val v = { .kind = LBC_VAL_BYTES, .str = data, .len = size,
+				     .data = data, .size = size };
+
+		return cb(ctx, &v);
+	}
+	return decode(btf, type_id, data, NULL, cb, ctx, 0, false);
+}
+
+/* The printer: lbc_decode's walk (lenient), each value written as it comes. Text is
+ * `name=value ...` with nested structs in braces and arrays in brackets; JSON the same
+ * as objects and arrays. */
+#define MAX_OPEN (MAX_DEPTH + 4)
+
+struct pr {
+	const struct btf *btf;
+	FILE *f;
+	bool json;
+	bool bare;              /* the top struct prints its members only (lbc_fmt_fields) */
+	int open;               /* containers open */
+	bool first[MAX_OPEN];   /* nothing printed in container i yet */
+	bool array[MAX_OPEN];
+};
+
 /* char arrays: JSON through the project's writer; text C-escaped, valid UTF-8 kept. */
 static void put_str(FILE *f, const char *s, size_t max, bool json)
 {
@@ -140,243 +297,91 @@ static void put_str(FILE *f, const char *s, size_t max, bool json)
 	fputc('"', f);
 }
 
-static bool is_char_array(const struct btf *btf, const struct btf_type *t)
+static int print_val(void *ctx, const struct lbc_val *v)
 {
-	uint32_t et;
-	const struct btf_type *e;
-
-	if (!btf_is_array(t))
-		return false;
-	et = btf_array(t)->type;
-	e = resolve(btf, &et);
-	return e && btf_is_int(e) && e->size == 1;
-}
-
-static void fmt_value(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json,
-		      int depth);
-
-static void fmt_members(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json,
-			int depth, bool *first)
-{
-	const struct btf *btf = lbc_btf(l);
-	const struct btf_type *t = resolve(btf, &tid);
-	const struct btf_member *m = btf_members(t);
-	int i;
-
-	for (i = 0; i < btf_vlen(t); i++) {
-		const char *n = btf__name_by_offset(btf, m[i].name_off);
-		uint32_t off = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
-
-		if (!*n) {
-			fmt_members(l, f, m[i].type, (const uint8_t *)data + off / 8, json, depth,
-				    first);
-			continue;
-		}
-		if (!*first)
-			fputc(json ? ',' : ' ', f);
-		*first = false;
-		fprintf(f, json ? "\"%s\":" : "%s=", n);
-		if (bsz) {
-			uint64_t v;
-			bool sgn;
-
-			if (!lbc_read_int(btf, m[i].type, data, off, bsz, &v, &sgn))
-				fprintf(f, sgn ? "%lld" : "%llu", (long long)v);
-			continue;
-		}
-		fmt_value(l, f, m[i].type, (const uint8_t *)data + off / 8, json, depth + 1);
-	}
-}
-
-static void fmt_value(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json,
-		      int depth)
-{
-	const struct btf *btf = lbc_btf(l);
-	const struct btf_type *t = resolve(btf, &tid);
-	uint64_t v;
+	struct pr *p = ctx;
+	FILE *f = p->f;
+	uint64_t u;
 	bool sgn;
 
-	if (!t || depth > MAX_DEPTH) {
-		fputs(json ? "null" : "?", f);
-		return;
+	if (v->kind == LBC_VAL_END) {
+		p->open--;
+		if (p->open || !p->bare)
+			fputc(p->array[p->open] ? ']' : '}', f);
+		return 0;
 	}
-	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
-		fputs(*(const uint8_t *)data ? "true" : "false", f);
-	} else if (btf_is_enum(t)) {
-		const struct btf_enum *e = btf_enum(t);
-		int i;
+	if (p->open) {                      /* a member or an element: separator, name */
+		int c = p->open - 1;
 
-		lbc_read_int(btf, tid, data, 0, 0, &v, &sgn);
-		for (i = 0; i < btf_vlen(t); i++) {
-			if ((uint32_t)e[i].val == (uint32_t)v) {
-				fprintf(f, json ? "\"%s\"" : "%s", btf__name_by_offset(btf, e[i].name_off));
-				return;
-			}
+		if (!p->first[c])
+			fputc(p->json ? ',' : ' ', f);
+		p->first[c] = false;
+		if (!p->array[c] && v->name)
+			fprintf(f, p->json ? "\"%s\":" : "%s=", v->name);
+	}
+	switch ((int)v->kind) {
+	case LBC_VAL_STRUCT:
+	case LBC_VAL_ARRAY:
+		if (p->open == MAX_OPEN)
+			return -E2BIG;
+		if (p->open || !p->bare)
+			fputc(v->kind == LBC_VAL_ARRAY ? '[' : '{', f);
+		p->first[p->open] = true;
+		p->array[p->open++] = v->kind == LBC_VAL_ARRAY;
+		break;
+	case LBC_VAL_BOOL:
+		fputs(v->u ? "true" : "false", f);
+		break;
+	case LBC_VAL_ENUM:
+		if (v->str) {
+			fprintf(f, p->json ? "\"%s\"" : "%s", v->str);
+			break;
 		}
-		fprintf(f, "%lld", (long long)v);
-	} else if (btf_is_ptr(t)) {
-		memcpy(&v, data, 8);
-		fprintf(f, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
-	} else if (!lbc_read_int(btf, tid, data, 0, 0, &v, &sgn)) {
-		fprintf(f, sgn ? "%lld" : "%llu", (long long)v);
-	} else if (btf_is_int(t)) {           /* __int128 and wider: hex bytes */
-		int i;
+		lbc_read_int(p->btf, v->type_id, v->data, 0, 0, &u, &sgn);
+		fprintf(f, sgn ? "%lld" : "%llu", (long long)u);
+		break;
+	case LBC_VAL_PTR:
+		fprintf(f, p->json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v->u);
+		break;
+	case LBC_VAL_INT:
+		fprintf(f, "%lld", (long long)v->i);
+		break;
+	case LBC_VAL_UINT:
+		fprintf(f, "%llu", (unsigned long long)v->u);
+		break;
+	case LBC_VAL_BYTES: {                /* __int128 and wider: hex, most significant first */
+		size_t i;
 
-		fputs(json ? "\"0x" : "0x", f);
-		for (i = (int)t->size - 1; i >= 0; i--)
-			fprintf(f, "%02x", ((const uint8_t *)data)[i]);
-		if (json)
+		fputs(p->json ? "\"0x" : "0x", f);
+		for (i = v->len; i-- > 0;)
+			fprintf(f, "%02x", ((const uint8_t *)v->str)[i]);
+		if (p->json)
 			fputc('"', f);
-	} else if (is_char_array(btf, t)) {
-		put_str(f, data, btf_array(t)->nelems, json);
-	} else if (btf_is_array(t)) {
-		const struct btf_array *a = btf_array(t);
-		int64_t esz = btf__resolve_size(btf, a->type);
-		uint32_t i;
-
-		fputc('[', f);
-		for (i = 0; i < a->nelems && esz > 0; i++) {
-			if (i)
-				fputc(json ? ',' : ' ', f);
-			fmt_value(l, f, a->type, (const uint8_t *)data + i * esz, json, depth + 1);
-		}
-		fputc(']', f);
-	} else if (btf_is_composite(t)) {
-		bool first = true;
-
-		fputc('{', f);
-		fmt_members(l, f, tid, data, json, depth, &first);
-		fputc('}', f);
-	} else {
-		fputs(json ? "null" : "?", f);
+		break;
 	}
-}
-
-/* lbc_decode: the same walk as fmt_value, reported to a visitor instead of printed. */
-static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
-		  lbc_val_cb cb, void *ctx, int depth);
-
-static int decode_members(const struct btf *btf, uint32_t tid, const void *data,
-			  lbc_val_cb cb, void *ctx, int depth)
-{
-	const struct btf_type *t = resolve(btf, &tid);
-	const struct btf_member *m = btf_members(t);
-	int i, err;
-
-	for (i = 0; i < btf_vlen(t); i++) {
-		const char *n = btf__name_by_offset(btf, m[i].name_off);
-		uint32_t off = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
-
-		if (!*n) {     /* anonymous struct/union: its members belong to the parent */
-			err = decode_members(btf, m[i].type, (const uint8_t *)data + off / 8, cb,
-					     ctx, depth);
-		} else if (bsz) {
-			struct lbc_val v = { .name = n, .type_id = m[i].type };
-			bool sgn;
-
-			if (lbc_read_int(btf, m[i].type, data, off, bsz, &v.u, &sgn))
-				continue;
-			v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
-			v.i = (int64_t)v.u;
-			err = cb(ctx, &v);
-		} else {
-			err = decode(btf, m[i].type, (const uint8_t *)data + off / 8, n, cb, ctx,
-				     depth + 1);
-		}
-		if (err)
-			return err;
+	case LBC_VAL_STR:
+		put_str(f, v->str, v->len, p->json);
+		break;
+	default:                             /* VAL_UNKNOWN */
+		fputs(p->json ? "null" : "?", f);
+		break;
 	}
 	return 0;
 }
 
-static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
-		  lbc_val_cb cb, void *ctx, int depth)
+static void print_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
+			bool bare)
 {
-	const struct btf_type *t = resolve(btf, &tid);
-	struct lbc_val v = { .name = name, .type_id = tid, .data = data };
-	int64_t sz = btf__resolve_size(btf, tid);
-	bool sgn;
-	int err;
+	struct pr p = { .btf = lbc_btf(l), .f = f, .json = json, .bare = bare };
 
-	if (!t || depth > MAX_DEPTH)
-		return -EINVAL;
-	v.size = sz > 0 ? (size_t)sz : 0;
-	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
-		v.kind = LBC_VAL_BOOL;
-		v.u = *(const uint8_t *)data != 0;
-	} else if (btf_is_enum(t) || btf_is_enum64(t)) {
-		lbc_read_int(btf, tid, data, 0, 0, &v.u, &sgn);
-		v.kind = LBC_VAL_ENUM;
-		v.i = (int64_t)v.u;
-		if (btf_is_enum(t)) {
-			const struct btf_enum *e = btf_enum(t);
-			int i;
-
-			for (i = 0; i < btf_vlen(t); i++)
-				if ((uint32_t)e[i].val == (uint32_t)v.u)
-					v.str = btf__name_by_offset(btf, e[i].name_off);
-		}
-	} else if (btf_is_ptr(t)) {
-		v.kind = LBC_VAL_PTR;
-		memcpy(&v.u, data, 8);
-	} else if (!lbc_read_int(btf, tid, data, 0, 0, &v.u, &sgn)) {
-		v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
-		v.i = (int64_t)v.u;
-		v.stack = name && lbc_is_stack_field(name, &v.ustack);
-	} else if (btf_is_int(t)) {           /* __int128 and wider: raw bytes */
-		v.kind = LBC_VAL_BYTES;
-		v.str = data;
-		v.len = t->size;
-	} else if (is_char_array(btf, t)) {
-		v.kind = LBC_VAL_STR;
-		v.str = data;
-		v.len = strnlen(data, btf_array(t)->nelems);
-	} else if (btf_is_array(t)) {
-		const struct btf_array *a = btf_array(t);
-		int64_t esz = btf__resolve_size(btf, a->type);
-		uint32_t i;
-
-		v.kind = LBC_VAL_ARRAY;
-		v.len = esz > 0 ? a->nelems : 0;
-		if ((err = cb(ctx, &v)))
-			return err;
-		for (i = 0; i < v.len; i++)
-			if ((err = decode(btf, a->type, (const uint8_t *)data + i * esz, NULL, cb,
-					  ctx, depth + 1)))
-				return err;
-		v.kind = LBC_VAL_END;
-	} else if (btf_is_composite(t)) {
-		v.kind = LBC_VAL_STRUCT;
-		if ((err = cb(ctx, &v)) || (err = decode_members(btf, tid, data, cb, ctx, depth)))
-			return err;
-		v.kind = LBC_VAL_END;
-	} else {
-		return -EINVAL;
-	}
-	return cb(ctx, &v);
-}
-
-int lbc_decode(const struct lbc *l, uint32_t type_id, const void *data, size_t size,
-	       lbc_val_cb cb, void *ctx)
-{
-	const struct btf *btf = lbc_btf(l);
-	int64_t need = btf && type_id ? btf__resolve_size(btf, type_id) : -1;
-
-	if (need < 0 || (size_t)need > size) {
-		/* no type, or a record shorter than its type: the bytes as they are */
-		struct lbc_val v = { .kind = LBC_VAL_BYTES, .str = data, .len = size,
-				     .data = data, .size = size };
-
-		return cb(ctx, &v);
-	}
-	return decode(btf, type_id, data, NULL, cb, ctx, 0);
+	decode(p.btf, type_id, data, NULL, print_val, &p, 0, true);
 }
 
 void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
 		   int pid)
 {
 	(void)pid;
-	fmt_value(l, f, type_id, data, json, 0);
+	print_value(l, f, type_id, data, json, false);
 }
 
 /* Top level of a record: a struct prints as its members, anything else as value=... */
@@ -384,16 +389,15 @@ void lbc_fmt_fields(struct lbc *l, FILE *f, uint32_t type_id, const void *data, 
 		    int pid)
 {
 	const struct btf_type *t = resolve(lbc_btf(l), &type_id);
-	bool first = true;
 
 	(void)pid;
 	if (json)
 		fputc('{', f);
 	if (t && btf_is_composite(t)) {
-		fmt_members(l, f, type_id, data, json, 0, &first);
+		print_value(l, f, type_id, data, json, true);
 	} else {
 		fputs(json ? "\"value\":" : "value=", f);
-		fmt_value(l, f, type_id, data, json, 0);
+		print_value(l, f, type_id, data, json, false);
 	}
 	if (json)
 		fputc('}', f);
