@@ -80,7 +80,7 @@ long st_disasm_func(FILE *out, struct st_kimage *k, const char *func, struct st_
 	csh h;
 
 	if (!f)
-		return st_err_set(err, 0, "no function '%s' in the kernel image's symbols (%s)",
+		return st_err_set(err, 0, "no function '%s' in the image's symbols (%s)",
 				  func, st_kimage_symsource(k));
 	if (!f->size || f->size > MAX_FUNC_BYTES)
 		return st_err_set(err, 0, "size of '%s' is unknown", f->name);

@@ -95,8 +95,10 @@ static int load_segments(struct st_kimage *k, struct st_err *err)
 	return 0;
 }
 
-/* Function symbols with sizes from .symtab (a vmlinux built with symbols, test ELFs). */
-static int load_symtab(struct st_kimage *k)
+/* Function symbols with sizes from the symbol table of type `type`: .symtab (a vmlinux
+ * built with symbols, test ELFs, unstripped programs) or .dynsym (stripped programs and
+ * libraries: their exported functions). */
+static int load_symtab(struct st_kimage *k, Elf64_Word type)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -105,7 +107,7 @@ static int load_symtab(struct st_kimage *k)
 		Elf_Data *d;
 		size_t i, n;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || !sh.sh_entsize)
 			continue;
 		d = elf_getdata(scn, NULL);
 		n = sh.sh_size / sh.sh_entsize;
@@ -153,11 +155,27 @@ struct st_kimage *st_kimage_open_file(const char *path, struct st_err *err)
 	}
 	if (load_segments(k, err))
 		goto fail;
-	if (load_symtab(k)) {
+	if (load_symtab(k, SHT_SYMTAB)) {
 		st_err_set(err, 0, "out of memory");
 		goto fail;
 	}
 	k->symsource = "symtab";
+	if (!k->nfuncs && elf_kind(k->elf) == ELF_K_ELF) {
+		GElf_Ehdr eh = { 0 };
+
+		/* a stripped user program or library (ET_DYN): its exported functions */
+		if (gelf_getehdr(k->elf, &eh) && eh.e_type == ET_DYN && load_symtab(k, SHT_DYNSYM)) {
+			st_err_set(err, 0, "out of memory");
+			goto fail;
+		}
+		if (k->nfuncs)
+			k->symsource = "dynsym";
+		else if (eh.e_type == ET_DYN) {
+			st_err_set(err, 0, "%s has no function symbols (stripped: neither .symtab "
+				   "nor exported functions in .dynsym)", path);
+			goto fail;
+		}
+	}
 	if (!k->nfuncs) {
 		if (st_kallsyms_from_image(k, err)) {
 			st_err_set(err, 0, "%s has no symbol table and no kallsyms tables "

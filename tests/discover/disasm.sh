@@ -13,11 +13,16 @@ objdump_addrs() {
     awk -F'\t' '/^ *[0-9a-f]+:\t/ && NF >= 3 {a=$1; gsub(/[ :]/, "", a); print a}'
 }
 
-# check_objdump NAME VMLINUX FUNC: our offsets equal objdump's instruction starts, and
-# every FUNC+off is address - start.
+# check_objdump NAME VMLINUX FUNC [SPEC]: our offsets equal objdump's instruction starts,
+# and every FUNC+off is address - start. With SPEC the listing is -F SPEC (BIN:SYM) instead
+# of -F FUNC -v VMLINUX.
 check_objdump() {
-  local tag=$1 vm=$2 fn=$3 hdr start size stop
-  "$ST" -F "$fn" -v "$vm" >"$T/d" 2>"$T/e" || { fail "$tag -F $fn: $(cat "$T/e")"; return; }
+  local tag=$1 vm=$2 fn=$3 spec=${4:-} hdr start size stop
+  if [ -n "$spec" ]; then
+    "$ST" -F "$spec" >"$T/d" 2>"$T/e" || { fail "$tag -F $spec: $(cat "$T/e")"; return; }
+  else
+    "$ST" -F "$fn" -v "$vm" >"$T/d" 2>"$T/e" || { fail "$tag -F $fn: $(cat "$T/e")"; return; }
+  fi
   hdr=$(head -1 "$T/d")
   start=$(echo "$hdr" | sed -n 's/^[^:]*: 0x\([0-9a-f]*\), \([0-9]*\) bytes.*/\1/p')
   size=$(echo "$hdr" | sed -n 's/^[^:]*: 0x\([0-9a-f]*\), \([0-9]*\) bytes.*/\2/p')
@@ -101,6 +106,28 @@ if cc -g -O1 -no-pie -o "$T/prog" "$T/prog.c"; then
 else
   skip "no C compiler"
 fi
+
+# --- user code: -F BIN:SYM, BIN found as P BIN:SYM finds it ------------------------------
+if [ -x "$T/prog" ]; then
+  "$ST" -F foo_alpha -v "$T/prog" >"$T/d_v" 2>&1
+  "$ST" -F "$T/prog:foo_alpha" >"$T/d_bin" 2>&1
+  expect "-F BIN:SYM lists what -F SYM -v BIN lists" '[ -s "$T/d_v" ] && cmp -s "$T/d_v" "$T/d_bin"'
+fi
+libc=$(ldconfig -p | awk '/libc\.so\.6 .*x86-64/ {print $NF; exit}')
+if [ -n "$libc" ] && [ -r "$libc" ] && command -v nm >/dev/null; then
+  # a stripped library: its exported functions (.dynsym), where nm -D puts them
+  want=$(nm -D --defined-only "$libc" | awk '$3 == "malloc" || $3 ~ /^malloc@/ {sub(/^0+/, "", $1); print $1; exit}')
+  got=$("$ST" -F libc:malloc 2>&1 | head -1 | sed -n 's/^malloc: 0x\([0-9a-f]*\), .*(symbols: dynsym.*/\1/p')
+  expect "-F libc:malloc starts at nm -D's address ($want, got '$got')" '[ -n "$want" ] && [ "$got" = "$want" ]'
+  check_objdump "libc" "$libc" malloc libc:malloc
+else
+  skip "no libc.so.6 in ld.so.cache or no nm"
+fi
+"$ST" -F true:main >/dev/null 2>"$T/e"; rc=$?
+expect "-F of a stripped program's unexported function: exit 1, says stripped" \
+  '[ $rc = 1 ] && grep -q "no function symbols (stripped" "$T/e"'
+"$ST" -F no_such_binary_x:main >/dev/null 2>"$T/e"; rc=$?
+expect "-F with an unknown binary: exit 1 naming it" '[ $rc = 1 ] && grep -q "no_such_binary_x" "$T/e"'
 
 # --- the running kernel through /proc/kcore ---------------------------------------------
 if [ -r /proc/kcore ] && [ "$(id -u)" = 0 ]; then
