@@ -80,6 +80,12 @@ int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o,
 		     struct st_cli_child *child);
 /* -c: SIGCHLD (the command's end) stops the run (cmd_run.c). */
 void st_cli_stop_when_child_exits(void);
+/* Stop the run as a signal would (async-signal-safe; from the -p watcher's thread). */
+void st_cli_request_stop(void);
+/* -p (pidwatch.c): stop the run once every one of these processes has exited. start: 0, or
+ * -1 (out of memory, no thread); stop: ends the watcher, safe to call when none runs. */
+int st_cli_pidwatch_start(const int *pids, size_t n);
+void st_cli_pidwatch_stop(void);
 
 /* Shared by the live commands (cmd_run.c): signals ask st to stop, -t arms SIGALRM. */
 void st_cli_catch_signals(struct surftrace *st);

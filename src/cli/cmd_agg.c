@@ -454,6 +454,8 @@ static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *chi
 	st_cli_child_go(child);
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
+	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
+		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
 	for (;;) {
 		k = o->interval > 0 ? surftrace_run_for(st, o->interval, &err)
 				    : surftrace_run(st, &err);
@@ -467,6 +469,7 @@ static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *chi
 		if (collect(r) < 0 || print_all(r, st, false) < 0)
 			break;
 	}
+	st_cli_pidwatch_stop();
 	st_cli_arm_timeout(0);
 	for (k = 0; !r->failed && k < r->nfeeds; k++)
 		if (st_feed_check(r->feeds[k], &r->err) < 0)

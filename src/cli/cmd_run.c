@@ -83,11 +83,16 @@ static int write_script(struct surftrace *st, const char *path)
 	return 0;
 }
 
+void st_cli_request_stop(void)
+{
+	st_stopsig_raise(&stop_level);
+	on_stop_signal();
+}
+
 static void on_child_exit(int sig)
 {
 	(void)sig;
-	st_stopsig_raise(&stop_level);
-	on_stop_signal();
+	st_cli_request_stop();
 }
 
 /* -c: the command's end ends the run. */
@@ -121,10 +126,13 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 	st_cli_child_go(child);
 	if (o->timeout > 0)
 		st_cli_arm_timeout(o->timeout);
+	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
+		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
 	if (surftrace_run(st, &err) < 0) {
 		st_cli_print_err(&err);
 		rc = 1;
 	}
+	st_cli_pidwatch_stop();
 	st_cli_arm_timeout(0);
 	surftrace_print_lost(st, stderr);
 	if (surftrace_stop(st, &err) < 0) {

@@ -46,7 +46,7 @@ static const char usage_text[] =
 "  -o FILE         write an equivalent shell script to FILE instead of tracing\n"
 "      --buffer-kb N   per-CPU buffer size of the trace instance\n"
 "  -q, --quiet     no start line ('Tracing N probes...') and no setup messages\n"
-"  -p PID[,PID]    only events of these processes (all their threads)\n"
+"  -p PID[,PID]    only events of these processes (all threads); ends when they exit\n"
 "      --follow    with -p: and of the tasks they fork from then on\n"
 "  -c 'CMD ARGS'   run CMD once every probe is live, trace it and its children, stop\n"
 "                  when it exits and exit with its status (runs as the caller)\n"

@@ -119,5 +119,41 @@ else
 	skip "--cpu needs 2 CPUs and taskset"
 fi
 
+# 10. -p: the run ends by itself once every process it scopes has exited (perf record -p,
+#     bpftrace -p): still running while one of two lives, exit 0 after the last, for a trace
+#     and for an answer (printed at that end).
+for mode in trace count; do
+	sleep 100 & pa=$!
+	sleep 100 & pb=$!
+	if [ $mode = count ]; then
+		st_bg "$LIVE_TMP/o10" "$LIVE_TMP/e10" -p "$pa,$pb" --count comm 'e sched/sched_process_exit'
+	else
+		st_bg "$LIVE_TMP/o10" "$LIVE_TMP/e10" -p "$pa,$pb" 'e sched/sched_process_exit'
+	fi
+	if wait_ready $ST_PID sched/sched_process_exit; then
+		kill $pa; wait $pa 2>/dev/null
+		sleep 0.5
+		check "-p ($mode): still running while $pb lives" kill -0 $ST_PID
+		kill $pb; wait $pb 2>/dev/null
+		for _ in $(seq 200); do kill -0 $ST_PID 2>/dev/null || break; sleep 0.05; done
+		if kill -0 $ST_PID 2>/dev/null; then
+			fail "-p ($mode): still running 10 s after both processes exited"
+			stop_wait $ST_PID INT
+		else
+			wait $ST_PID; rc=$?
+			check "-p ($mode): ended by itself with exit 0 (got $rc)" [ $rc = 0 ]
+			if [ $mode = count ]; then
+				check "-p (count): the answer counts both exits" grep -q '^@count\[sleep\]: 2$' "$LIVE_TMP/o10"
+			else
+				check "-p (trace): both exits printed" [ "$(grep -c "sched_process_exit: comm=sleep" "$LIVE_TMP/o10")" = 2 ]
+			fi
+		fi
+	else
+		fail "-p ($mode) never became ready: $(head -3 "$LIVE_TMP/e10")"
+		kill $pa $pb 2>/dev/null
+	fi
+	pids+=($ST_PID)
+done
+
 run_gone "nothing left of the runs" "${pids[@]}"
 tap_done
