@@ -258,7 +258,8 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 	for (i = 0; i < st_session_nevents(st->sess); i++) {
 		const struct st_session_event *ev = st_session_event_at(st->sess, i);
 
-		if (st_reader_add_event(st->rd, ev->system, ev->event, e) <= 0)
+		/* the session made and enabled it: its format is read when it first fires */
+		if (st_reader_add_event_lazy(st->rd, ev->system, ev->event, e) <= 0)
 			return -1;
 	}
 	return 0;

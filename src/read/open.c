@@ -279,6 +279,7 @@ void st_reader_free(struct st_reader *r)
 	free(r->cpus);
 	free(r->pfds);
 	free(r->byid);
+	st_reader_lazy_free(r);
 	free(r->stackbuf);
 	st_comms_free(r->comms);
 	if (r->tep)

@@ -25,11 +25,12 @@ static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 		.cpu = c->cpu, .ref_count = 1, .locked = 1,
 	};
 	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
-	if (type < 0 || type >= r->nbyid || !r->byid[type].tev || r->byid[type].is_stack) {
+	struct st_revent *re = st_reader_event(r, type);
+	if (!re || re->is_stack) {
 		r->unknown++;
 		return 0;
 	}
-	struct tep_event *tev = r->byid[type].tev;
+	struct tep_event *tev = re->tev;
 	struct st_event ev = {
 		.cpu = c->cpu, .ts = ts, .system = tev->system, .name = tev->name,
 		.id = type, .tep = r->tep, .tev = tev, .rec = &rec,

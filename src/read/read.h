@@ -97,6 +97,12 @@ bool st_reader_drain_cut(const struct st_reader *r);
  * loaded (0 = nothing matched: err says so, a negative value is an I/O error). */
 int st_reader_add_event(struct st_reader *r, const char *system, const char *name,
 			struct st_err *err);
+/* The same for an event known to exist (the session enabled it): its format is read when
+ * its first record comes (the reader's first event's at once: it gives the common fields),
+ * so a run over hundreds of events reads only the formats of those that fire. Returns 1
+ * (globs: as st_reader_add_event), or -1 with err. */
+int st_reader_add_event_lazy(struct st_reader *r, const char *system, const char *name,
+			     struct st_err *err);
 
 /* Read and deliver until the stop flag, the callback's request, or an error.
  * Returns 0 (stopped by flag, drained), 1 (stopped by callback), -1 with err. */

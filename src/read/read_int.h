@@ -28,6 +28,15 @@ int st_rpath(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3
 struct st_revent {
 	struct tep_event *tev;
 	bool is_stack;            /* ftrace/kernel_stack or ftrace/user_stack */
+	bool not_ours;            /* no added event has this id (known once every id is read) */
+};
+
+/* An event a glob matched whose format is read only when its first record comes
+ * (formats.c): id files are read then (each once) until the record's id is found. */
+struct st_rlazy {
+	char *sys, *name;
+	int id;                   /* -1 until read, -2 unreadable */
+	int ord;                  /* place in its system directory's listing */
 };
 
 struct st_rcpu {
@@ -76,6 +85,9 @@ struct st_reader {
 	struct st_comms *comms;
 	struct st_revent *byid;   /* indexed by type id */
 	int nbyid;
+	struct st_rlazy *lazy;    /* matched events not loaded yet */
+	int nlazy, lazycap;
+	bool lazy_ordered;        /* sorted by directory order (on the first lookup) */
 	int stack_id;             /* -1 until loaded */
 	int stack_size_off, stack_caller_off;
 	unsigned long long *stackbuf;
@@ -93,6 +105,20 @@ struct st_reader {
 /* formats.c: register one event format file with the reader. */
 int st_reader_load_format(struct st_reader *r, const char *sys, const char *name,
 			  const char *path, struct st_err *err);
+
+/* The event of type id, its format loaded on its first record; NULL when none of the
+ * added events has that id. */
+struct st_revent *st_reader_resolve(struct st_reader *r, int id);
+static inline struct st_revent *st_reader_event(struct st_reader *r, int id)
+{
+	if (id >= 0 && id < r->nbyid && r->byid[id].tev)
+		return &r->byid[id];
+	if (id < 0 || (id < r->nbyid && r->byid[id].not_ours))
+		return NULL;
+	return st_reader_resolve(r, id);
+}
+/* Frees the lazy list (open.c's st_reader_free). */
+void st_reader_lazy_free(struct st_reader *r);
 
 /* overrun + dropped events of one CPU so far, from per_cpu/cpuN/stats. */
 unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu);
