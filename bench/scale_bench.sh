@@ -4,10 +4,14 @@
 # timing. ST_BEFORE=path/to/an/older/surftrace adds a "before" column.
 #   B=build bash bench/scale_bench.sh            env: SCALE_N functions for -S (10000)
 # 1. -S -f of SCALE_N distinct kernel functions (BTF FUNC and traceable): wall, RSS.
-# 2. Start of 'e syscalls/sys_enter_*' (-t 1): setup syscalls from strace -c -f (read and
-#    poll, the reading itself, left out).
+# 2. Start of 'e syscalls/sys_enter_*' (-t 1): syscalls from strace -f (read and poll, the
+#    reading itself, left out) over the whole run and before the reading starts (the first
+#    poll), and how many event format / id files were opened.
 # 3. A uprobe with one typed argument on libc (DWARF from libc6-dbg when installed): wall,
-#    RSS; bpftrace's --dry-run of the same probe as the peer.
+#    RSS, first run (empty BTF cache) and cached run; bpftrace -d (its dry run) of the same
+#    probe as the peer.
+# 3b. The same on generated binaries with 0.5-25 MB of DWARF (SCALE_DWARF: structs in a
+#    header every one of 9 units includes; the probed function's unit holds all of them).
 # 4. lbc: records through a 4 KB ring buffer and a perf buffer, printed + lost vs made.
 set -u
 cd "$(dirname "$0")/.."
@@ -32,18 +36,47 @@ for p in "${peers[@]}"; do
 	echo "| -S -f of $(wc -l <"$T/funcs") kernel functions | ${p%%:*} | $(timed "${p#*:}" -S -f "$T/funcs") |"
 done
 for p in "${peers[@]}"; do
-	strace -c -f -o "$T/strace" "${p#*:}" -q -t 1 'e syscalls/sys_enter_*' >/dev/null 2>&1
-	s=$(awk '$NF !~ /^(read|poll|total|syscall)$/ && $4 ~ /^[0-9]+$/ {n+=$4} END{print n}' "$T/strace")
+	strace -f -o "$T/strace" "${p#*:}" -q -t 1 'e syscalls/sys_enter_*' >/dev/null 2>&1
+	calls() { grep -v ' read(\| poll(\|resumed>' | grep -c '^[0-9]* [a-z_0-9]*('; }
+	all=$(calls <"$T/strace")
+	first=$(grep -n ' poll(' "$T/strace" | head -1 | cut -d: -f1)
+	setup=$(head -n "${first:-0}" "$T/strace" | calls)
+	fmts=$(grep -c '/events/syscalls/[a-z0-9_]*/format"' "$T/strace")
+	ids=$(grep -c '/events/syscalls/[a-z0-9_]*/id"' "$T/strace")
 	ev=$(ls -d /sys/kernel/tracing/events/syscalls/sys_enter_* | wc -l)
-	echo "| start of $ev syscall events: setup syscalls | ${p%%:*} | $s ($(awk "BEGIN{printf \"%.1f\", $s/$ev}") per event) |"
+	echo "| -t 1 of $ev syscall events: syscalls (no read/poll), whole run | ${p%%:*} | $all ($(awk "BEGIN{printf \"%.1f\", $all/$ev}") per event) |"
+	echo "| same, before the reading starts | ${p%%:*} | $setup ($(awk "BEGIN{printf \"%.1f\", $setup/$ev}") per event); formats opened $fmts, id files $ids |"
 done
-U='P libc:_IO_fflush f=%0->_flags'
-for p in "${peers[@]}"; do
-	echo "| \`-S '$U'\` | ${p%%:*} | $(timed "${p#*:}" -S "$U") |"
-done
+# uprobe_rows LABEL BINARY:SYMBOL EXPR-ARGS BPFTRACE-EXPR: first run (empty cache), cached
+# run, and bpftrace -d, wall and peak RSS.
+uprobe_rows() {
+	local label=$1 target=$2 args=$3 bt=$4 p
+	for p in "${peers[@]}"; do
+		rm -rf "$T/cache"
+		echo "| $label | ${p%%:*}, first run | $(SURFTRACE_CACHE_DIR=$T/cache timed "${p#*:}" -S "P $target $args") |"
+		echo "| $label | ${p%%:*}, cached | $(SURFTRACE_CACHE_DIR=$T/cache timed "${p#*:}" -S "P $target $args") |"
+	done
+	command -v bpftrace >/dev/null &&
+		echo "| $label | bpftrace -d | $(timed bpftrace -d -e "uprobe:$target { printf(\"%ld\\n\", $bt); }") |"
+}
 LIBC=$(ldconfig -p | sed -n 's/.*libc.so.6 (libc6,x86-64) => //p' | head -1)
-command -v bpftrace >/dev/null && [ -n "$LIBC" ] &&
-	echo "| same probe, \`bpftrace --dry-run\` | bpftrace | $(timed bpftrace --dry-run -e "uprobe:$LIBC:_IO_fflush { printf(\"%d\\n\", ((struct _IO_FILE *)arg0)->_flags); }") |"
+[ -n "$LIBC" ] && uprobe_rows "\`P libc:_IO_fflush f=%0->_flags\`" "$LIBC:_IO_fflush" \
+	'f=%0->_flags' '((struct _IO_FILE *)arg0)->_flags'
+# Generated binaries: S structs in a header that 9 units include.
+for S in ${SCALE_DWARF:-550 2800 11000 28000}; do
+	mkdir -p "$T/dw$S"
+	awk -v S="$S" 'BEGIN { for (i = 0; i < S; i++) printf "struct s%d { int a%d; long b%d; " \
+		"char c%d[8]; struct s%d *n; unsigned short d; void *e; double f; };\n", i, i, i, i,
+		i ? i - 1 : 0 }' >"$T/dw$S/big.h"
+	for k in 1 2 3 4 5 6 7 8; do
+		printf '#include "big.h"\nstruct s0 *keep%d(struct s0 *p) { return p; }\n' "$k" >"$T/dw$S/cu$k.c"
+	done
+	printf '#include "big.h"\nint target(struct s0 *p) { return (int)p->b0; }\nint main(void) { struct s0 x = { 0 }; return target(&x); }\n' >"$T/dw$S/main.c"
+	(cd "$T/dw$S" && gcc -g -O0 -fno-eliminate-unused-debug-types -o bin main.c cu*.c) || continue
+	mb=$(size -A "$T/dw$S/bin" | awk '/^\.debug/ { s += $2 } END { printf "%.1f", s / 1e6 }')
+	uprobe_rows "$mb MB of DWARF ($S structs x 9 units) \`P bin:target v=%0->b0\`" \
+		"$T/dw$S/bin:target" 'v=%0->b0' '((struct s0 *)arg0)->b0'
+done
 if [ -x "$B/lbc" ] && [ -f tests/lbc/lost.sh ]; then
 	out=$(LBC_LOST_N=300000 bash tests/lbc/lost.sh 2>/dev/null | grep 'printed .* == produced')
 	while read -r line; do
