@@ -5,12 +5,6 @@
 #include <bpf/btf.h>
 #include "typeof.h"
 
-static const struct btf_type *skip(const struct btf *btf, __u32 *id)
-{
-	*id = st_btf_skip_mods(btf, *id);
-	return *id ? btf__type_by_id(btf, *id) : NULL;
-}
-
 static bool is_composite(const struct btf_type *t)
 {
 	return t && (btf_is_struct(t) || btf_is_union(t));
@@ -19,25 +13,12 @@ static bool is_composite(const struct btf_type *t)
 /* Member `name` of struct/union sid, looking into anonymous members. */
 static int find_member(const struct btf *btf, __u32 sid, const char *name, __u32 *out)
 {
-	const struct btf_type *t = btf__type_by_id(btf, sid);
-	const struct btf_member *m = btf_members(t);
-	int i;
+	struct st_btf_member m;
 
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		__u32 mid = m->type;
-
-		if (mn && *mn) {
-			if (!strcmp(mn, name)) {
-				*out = m->type;
-				return 0;
-			}
-			continue;
-		}
-		if (is_composite(skip(btf, &mid)) && !find_member(btf, mid, name, out))
-			return 0;
-	}
-	return -1;
+	if (!st_btf_find_member(btf, sid, name, &m))
+		return -1;
+	*out = m.type;
+	return 0;
 }
 
 /* Step through '->' (or a lenient '.' on a pointer): one pointer level off. */
@@ -50,7 +31,7 @@ static int deref(struct g_type *t)
 		t->nptr--;
 		return 0;
 	}
-	bt = skip(t->btf, &id);
+	bt = st_btf_bare(t->btf, &id);
 	if (!bt || !btf_is_ptr(bt))
 		return -1;
 	t->id = bt->type;
@@ -67,14 +48,14 @@ static int composite_for(struct g_type *t, char kind, __u32 *sid)
 		return -1;
 	if (kind == '.' && t->nptr == 0) {
 		id = t->id;
-		bt = skip(t->btf, &id);
+		bt = st_btf_bare(t->btf, &id);
 		if (bt && btf_is_ptr(bt))   /* '.' on a pointer: the original allowed it */
 			t->id = bt->type;
 	}
 	if (t->nptr)
 		return -1;
 	id = t->id;
-	bt = skip(t->btf, &id);
+	bt = st_btf_bare(t->btf, &id);
 	if (!is_composite(bt))
 		return -1;
 	*sid = id;
@@ -92,7 +73,7 @@ static int step(struct g_type *t, const struct g_acc *a)
 			return 0;
 		}
 		id = t->id;
-		bt = skip(t->btf, &id);
+		bt = st_btf_bare(t->btf, &id);
 		if (bt && btf_is_array(bt)) {
 			t->id = btf_array(bt)->type;
 			return 0;
@@ -179,11 +160,11 @@ int g_value_type(struct g_src *s, const struct g_ctx *c, struct g_type *out)
  * (atomic_t) is read as an integer, so it ends the value like a scalar does. */
 static bool leads_on(const struct btf *btf, __u32 id)
 {
-	const struct btf_type *t = skip(btf, &id);
+	const struct btf_type *t = st_btf_bare(btf, &id);
 
 	if (t && btf_is_ptr(t)) {
 		id = t->type;
-		return is_composite(skip(btf, &id));
+		return is_composite(st_btf_bare(btf, &id));
 	}
 	return is_composite(t) && t->size > 8;
 }
@@ -202,7 +183,7 @@ static int add_from(struct g_src *s, const struct btf *btf, __u32 sid, const cha
 		__u32 mid = m->type;
 
 		if (!mn || !*mn) {
-			if (is_composite(skip(btf, &mid)))
+			if (is_composite(st_btf_bare(btf, &mid)))
 				add_from(s, btf, mid, prefix, out);
 			continue;
 		}

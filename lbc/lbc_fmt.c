@@ -3,6 +3,7 @@
  * is `name=value ...` (char arrays as quoted strings, nested structs in braces); JSON form
  * is one object. Integer fields that hold stack ids are followed by their symbolized frames. */
 #include "lbc_int.h"
+#include "types/btf_walk.h"
 #include "util/json.h"
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -12,22 +13,10 @@
 
 #define MAX_DEPTH 8
 
-static const struct btf_type *resolve(const struct btf *btf, uint32_t *id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, *id);
-
-	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) ||
-		     btf_is_restrict(t) || btf_is_type_tag(t))) {
-		*id = t->type;
-		t = btf__type_by_id(btf, *id);
-	}
-	return t;
-}
-
 int lbc_read_int(const struct btf *btf, uint32_t type_id, const void *data, uint32_t bit_off,
 		 uint32_t bitsz, uint64_t *val, bool *is_signed)
 {
-	const struct btf_type *t = resolve(btf, &type_id);
+	const struct btf_type *t = st_btf_bare(btf, &type_id);
 	uint32_t size;
 	uint64_t v = 0;
 	bool sgn = false;
@@ -74,40 +63,27 @@ int lbc_read_int(const struct btf *btf, uint32_t type_id, const void *data, uint
 int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
 		    uint32_t *off_bits, uint32_t *mtype, uint32_t *bitsz)
 {
-	const struct btf_type *t = resolve(btf, &type_id);
+	struct st_btf_member m;
+	char name[256];
 	size_t len = strcspn(path, ".");
-	const struct btf_member *m;
-	int i;
+	uint32_t sub = 0;
 
-	if (!t || !btf_is_composite(t))
+	if (len >= sizeof(name))
 		return -ENOENT;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++) {
-		const char *n = btf__name_by_offset(btf, m[i].name_off);
-		uint32_t off = btf_member_bit_offset(t, i), sub = 0;
-
-		if (!*n) {
-			/* Anonymous struct/union: its members belong to the parent. */
-			if (!lbc_find_member(btf, m[i].type, path, &sub, mtype, bitsz)) {
-				*off_bits = off + sub;
-				return 0;
-			}
-			continue;
-		}
-		if (strlen(n) != len || strncmp(n, path, len))
-			continue;
-		if (path[len] == '.') {
-			if (lbc_find_member(btf, m[i].type, path + len + 1, &sub, mtype, bitsz))
-				return -ENOENT;
-			*off_bits = off + sub;
-			return 0;
-		}
-		*off_bits = off;
-		*mtype = m[i].type;
-		*bitsz = btf_member_bitfield_size(t, i);
+	memcpy(name, path, len);
+	name[len] = '\0';
+	if (!st_btf_find_member(btf, type_id, name, &m))
+		return -ENOENT;
+	if (path[len] == '.') {
+		if (lbc_find_member(btf, m.type, path + len + 1, &sub, mtype, bitsz))
+			return -ENOENT;
+		*off_bits = m.bit_off + sub;
 		return 0;
 	}
-	return -ENOENT;
+	*off_bits = m.bit_off;
+	*mtype = m.type;
+	*bitsz = (uint32_t)m.bit_size;
+	return 0;
 }
 
 static bool is_char_array(const struct btf *btf, const struct btf_type *t)
@@ -118,7 +94,7 @@ static bool is_char_array(const struct btf *btf, const struct btf_type *t)
 	if (!btf_is_array(t))
 		return false;
 	et = btf_array(t)->type;
-	e = resolve(btf, &et);
+	e = st_btf_bare(btf, &et);
 	return e && btf_is_int(e) && e->size == 1;
 }
 
@@ -134,7 +110,7 @@ static int decode(const struct btf *btf, uint32_t tid, const void *data, const c
 static int decode_members(const struct btf *btf, uint32_t tid, const void *data,
 			  lbc_val_cb cb, void *ctx, int depth, bool lenient)
 {
-	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_type *t = st_btf_bare(btf, &tid);
 	const struct btf_member *m = btf_members(t);
 	int i, err;
 
@@ -167,7 +143,7 @@ static int decode_members(const struct btf *btf, uint32_t tid, const void *data,
 static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
 		  lbc_val_cb cb, void *ctx, int depth, bool lenient)
 {
-	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_type *t = st_btf_bare(btf, &tid);
 	struct lbc_val v = { .name = name, .type_id = tid, .data = data };
 	int64_t sz = btf__resolve_size(btf, tid);
 	bool sgn;
@@ -388,7 +364,7 @@ void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, b
 void lbc_fmt_fields(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
 		    int pid)
 {
-	const struct btf_type *t = resolve(lbc_btf(l), &type_id);
+	const struct btf_type *t = st_btf_bare(lbc_btf(l), &type_id);
 
 	(void)pid;
 	if (json)
@@ -437,7 +413,7 @@ static int record_pid(struct lbc *l, uint32_t tid, const void *data)
 static void stack_fields(struct lbc *l, FILE *f, uint32_t tid, const void *data, bool json)
 {
 	const struct btf *btf = lbc_btf(l);
-	const struct btf_type *t = resolve(btf, &tid);
+	const struct btf_type *t = st_btf_bare(btf, &tid);
 	const struct btf_member *m;
 	int i, pid;
 
@@ -525,7 +501,7 @@ int lbc_field_str(const struct lbc *l, const struct lbc_event *ev, const char *f
 
 	if (err)
 		return err;
-	t = resolve(btf, &mt);
+	t = st_btf_bare(btf, &mt);
 	if (!t || !is_char_array(btf, t) || !n)
 		return -EINVAL;
 	len = btf_array(t)->nelems;

@@ -2,6 +2,7 @@
 /* Map iteration and the exit-time dump: hash maps with keys and values decoded by their BTF
  * types, per-CPU values summed (or listed), histograms drawn, stack ids symbolized. */
 #include "lbc_int.h"
+#include "types/btf_walk.h"
 #include "util/json.h"
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -26,12 +27,8 @@ static bool is_hash(enum bpf_map_type t)
 static void sum_into(const struct btf *btf, uint32_t tid, uint8_t *dst, const uint8_t *src,
 		     uint32_t size)
 {
-	const struct btf_type *t = btf ? btf__type_by_id(btf, tid) : NULL;
+	const struct btf_type *t = btf ? st_btf_bare(btf, &tid) : NULL;
 
-	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t))) {
-		tid = t->type;
-		t = btf__type_by_id(btf, tid);
-	}
 	if (!t) {
 		if (size == 8 || size == 4) {  /* no BTF: assume a counter */
 			uint64_t a = 0, b = 0;
@@ -208,16 +205,12 @@ static void key_stacks(struct dump_ctx *d, uint32_t ktid, const void *key)
 {
 	const struct btf *btf = lbc_btf(d->l);
 	uint32_t tid = ktid;
-	const struct btf_type *t = btf__type_by_id(btf, tid);
+	const struct btf_type *t = st_btf_bare(btf, &tid);
 	const struct btf_member *m;
 	int i, pid = -1;
 	uint32_t off, mt, bsz;
 	uint64_t v;
 
-	while (t && btf_is_typedef(t)) {
-		tid = t->type;
-		t = btf__type_by_id(btf, tid);
-	}
 	if (!t || !btf_is_struct(t))
 		return;
 	if (!lbc_find_member(btf, tid, "pid", &off, &mt, &bsz) &&

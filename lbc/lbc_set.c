@@ -2,28 +2,17 @@
 /* Constants before load (the original's "dynamicVar"): a `const volatile` global is found
  * in the object's data sections by its BTF name and patched in the map's initial image. */
 #include "lbc_int.h"
+#include "types/btf_walk.h"
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, *id);
-
-	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) ||
-		     btf_is_restrict(t) || btf_is_type_tag(t))) {
-		*id = t->type;
-		t = btf__type_by_id(btf, *id);
-	}
-	return t;
-}
-
 static int store_value(struct lbc *l, const struct btf *btf, uint32_t tid, void *dst,
 		       uint32_t size, const char *name, const char *val)
 {
-	const struct btf_type *t = skip_mods(btf, &tid);
+	const struct btf_type *t = st_btf_bare(btf, &tid);
 	char *end = NULL;
 	long long sv;
 	unsigned long long uv;
@@ -67,7 +56,7 @@ static int store_value(struct lbc *l, const struct btf *btf, uint32_t tid, void 
 	}
 	if (t && btf_is_array(t)) {
 		uint32_t et = btf_array(t)->type;
-		const struct btf_type *e = skip_mods(btf, &et);
+		const struct btf_type *e = st_btf_bare(btf, &et);
 
 		if (e && btf_is_int(e) && e->size == 1) {
 			if (strlen(val) >= size)

@@ -24,14 +24,6 @@ static void sep(struct lay *l)
 	l->first = false;
 }
 
-/* Type id with typedef/const/volatile/restrict/type_tag removed, 0 on failure. */
-static __u32 bare(const struct btf *btf, __u32 id)
-{
-	int r = btf__resolve_type(btf, id);
-
-	return r < 0 ? 0 : (__u32)r;
-}
-
 static int is_composite(const struct btf_type *t)
 {
 	return t && (btf_is_struct(t) || btf_is_union(t));
@@ -108,7 +100,7 @@ static __u64 print_members(struct lay *l, __u32 id, __u64 base_bits, int ind)
 		__u64 off = base_bits + btf_member_bit_offset(t, i), e;
 		__u32 bsz = btf_member_bitfield_size(t, i);
 		const char *name = btf__name_by_offset(l->btf, m->name_off);
-		__u32 mid = bare(l->btf, m->type);
+		__u32 mid = st_btf_skip_mods(l->btf, m->type);
 		const struct btf_type *mt = btf__type_by_id(l->btf, mid);
 
 		if (!name)
@@ -172,7 +164,7 @@ static __u32 find_root(const struct btf *btf, const char *spec, const char **lab
 		if (only && kinds[i] != only)
 			continue;
 		id = ix ? st_btf_names_find(ix, name, kinds[i]) : -1;
-		if (id > 0 && is_composite(btf__type_by_id(btf, bare(btf, (__u32)id)))) {
+		if (id > 0 && is_composite(btf__type_by_id(btf, st_btf_skip_mods(btf, (__u32)id)))) {
 			st_btf_names_free(ix);
 			return (__u32)id;
 		}
@@ -222,8 +214,8 @@ static int find_member(const struct btf *btf, __u32 id, const char *name, __u64 
 			*bitsz = btf_member_bitfield_size(t, i);
 			return 0;
 		}
-		if (is_composite(btf__type_by_id(btf, bare(btf, m->type))) &&
-		    !find_member(btf, bare(btf, m->type), name, o, type, off, bitsz))
+		if (is_composite(btf__type_by_id(btf, st_btf_skip_mods(btf, m->type))) &&
+		    !find_member(btf, st_btf_skip_mods(btf, m->type), name, o, type, off, bitsz))
 			return 0;
 	}
 	return -1;
@@ -242,8 +234,8 @@ static size_t member_names(const struct btf *btf, __u32 id, const char **out, si
 
 		if (mn && *mn)
 			out[k++] = mn;
-		else if (is_composite(btf__type_by_id(btf, bare(btf, m->type))))
-			k = member_names(btf, bare(btf, m->type), out, cap, k);
+		else if (is_composite(btf__type_by_id(btf, st_btf_skip_mods(btf, m->type))))
+			k = member_names(btf, st_btf_skip_mods(btf, m->type), out, cap, k);
 	}
 	return k;
 }
@@ -291,7 +283,7 @@ static void print_composite(struct lay *l, __u32 shown, __u32 id, __u64 base)
 static int print_path(struct lay *l, __u32 root, const char *label, const char *spec,
 		      char *path, struct st_err *err)
 {
-	__u32 cur = bare(l->btf, root), type = root, bitsz = 0;
+	__u32 cur = st_btf_skip_mods(l->btf, root), type = root, bitsz = 0;
 	__u64 base = 0, off = 0;
 	const char *via_ptr = NULL, *comp, *last = label, *obj = label;
 	char *save = NULL;
@@ -315,19 +307,19 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 		last = comp;
 		base = off;
 		via_ptr = NULL;
-		cur = bare(l->btf, type);
+		cur = st_btf_skip_mods(l->btf, type);
 		for (;;) {
 			const struct btf_type *t = btf__type_by_id(l->btf, cur);
 
 			if (t && btf_is_ptr(t) && is_composite(btf__type_by_id(l->btf,
-							bare(l->btf, t->type)))) {
-				cur = bare(l->btf, t->type);
+							st_btf_skip_mods(l->btf, t->type)))) {
+				cur = st_btf_skip_mods(l->btf, t->type);
 				via_ptr = comp;
 				obj = btf__name_by_offset(l->btf,
 						btf__type_by_id(l->btf, cur)->name_off);
 				base = 0;   /* a pointer starts a new object */
 			} else if (t && btf_is_array(t)) {
-				cur = bare(l->btf, btf_array(t)->type);
+				cur = st_btf_skip_mods(l->btf, btf_array(t)->type);
 			} else {
 				break;
 			}
@@ -400,7 +392,7 @@ static int list_names(FILE *out, const struct btf *btf, const char *pat, bool js
 
 		if (!name || !*name || !(btf_is_composite(t) || btf_is_typedef(t)))
 			continue;
-		if (btf_is_typedef(t) && !is_composite(btf__type_by_id(btf, bare(btf, id))))
+		if (btf_is_typedef(t) && !is_composite(btf__type_by_id(btf, st_btf_skip_mods(btf, id))))
 			continue;
 		if (st_glob_test(g, name))
 			names[cnt++] = (struct named){ name, btf_is_typedef(t) ? "typedef" :
@@ -464,7 +456,7 @@ int st_layout_print(FILE *out, const struct btf *btf, const char *spec, bool jso
 	} else {
 		if (json)
 			fprintf(out, "{\"v\":%d,", ST_JSON_V);
-		print_composite(&l, root, bare(btf, root), 0);
+		print_composite(&l, root, st_btf_skip_mods(btf, root), 0);
 		rc = 0;
 	}
 out:

@@ -424,30 +424,6 @@ int st_types_var(struct st_types *t, const char *name, struct st_tref *out)
 	return 0;
 }
 
-__u32 st_btf_skip_mods(const struct btf *btf, __u32 id)
-{
-	const struct btf_type *tp;
-	int guard = 64;
-
-	while (id && guard--) {
-		tp = btf__type_by_id(btf, id);
-		if (!tp)
-			return 0;
-		switch (btf_kind(tp)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = tp->type;
-			break;
-		default:
-			return id;
-		}
-	}
-	return id;
-}
-
 bool st_btf_is_user(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *tp;

@@ -7,6 +7,7 @@
 #define ST_TYPES_TYPES_H
 #include <stdbool.h>
 #include <linux/types.h>
+#include "types/btf_walk.h"
 #include "util/err.h"
 
 struct btf;
@@ -70,8 +71,6 @@ const char *st_type_name(const struct btf *btf, __u32 id, char *buf, size_t n);
  * when not described. */
 int st_types_var(struct st_types *t, const char *name, struct st_tref *out);
 
-/* Skip typedef/const/volatile/restrict/type_tag; returns the underlying type id. */
-__u32 st_btf_skip_mods(const struct btf *btf, __u32 id);
 /* True when id (after modifiers) carries a "user" type tag somewhere along modifiers. */
 bool st_btf_is_user(const struct btf *btf, __u32 id);
 
