@@ -256,11 +256,6 @@ const char *st_agg_name(const struct st_agg *a)
 	return a->name;
 }
 
-enum st_agg_kind st_agg_kind_of(const struct st_agg *a)
-{
-	return a->spec.kind;
-}
-
 void st_agg_clear(struct st_agg *a)
 {
 	free_entries(a);

@@ -44,7 +44,6 @@ struct st_agg;
 struct st_agg *st_agg_new(const struct st_agg_spec *s);
 void st_agg_free(struct st_agg *a);
 const char *st_agg_name(const struct st_agg *a);
-enum st_agg_kind st_agg_kind_of(const struct st_agg *a);
 
 /* n events with value v under key. -1 when out of memory (nothing changed). */
 int st_agg_add(struct st_agg *a, const struct st_agg_key *k, long long v, unsigned long long n);

@@ -232,16 +232,6 @@ bool st_feed_wants_stack(const struct st_feed *f)
 	return keys_have_stack(&f->keys);
 }
 
-bool st_feed_wants_ustack(const struct st_feed *f)
-{
-	int i;
-
-	for (i = 0; i < f->keys.n; i++)
-		if (f->keys.v[i].kind == K_USTACK)
-			return true;
-	return false;
-}
-
 void st_feed_set_usyms(struct st_feed *f, struct st_usyms *u)
 {
 	f->usyms = u;
@@ -345,11 +335,6 @@ void st_latency_free(struct st_latency *l)
 struct st_agg *st_latency_agg(struct st_latency *l)
 {
 	return l->agg;
-}
-
-unsigned long long st_latency_unmatched(const struct st_latency *l)
-{
-	return l->unmatched;
 }
 
 static struct pending *slot_for(struct st_latency *l, const struct st_agg_key *mk, bool add)

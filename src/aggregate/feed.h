@@ -37,8 +37,6 @@ void st_feed_free(struct st_feed *f);
 struct st_agg *st_feed_agg(struct st_feed *f);
 /* True when a key part is the stack (kernel or user). */
 bool st_feed_wants_stack(const struct st_feed *f);
-/* True when a key part is the user stack (ustack). */
-bool st_feed_wants_ustack(const struct st_feed *f);
 /* Where ustack keys remember each task's modules (borrowed; required for ustack keys). */
 struct st_usyms;
 void st_feed_set_usyms(struct st_feed *f, struct st_usyms *u);
@@ -62,6 +60,5 @@ void st_latency_free(struct st_latency *l);
 struct st_agg *st_latency_agg(struct st_latency *l);
 int st_latency_event(struct st_latency *l, const struct surftrace_event *ev,
 		     struct st_err *err);
-unsigned long long st_latency_unmatched(const struct st_latency *l);
 
 #endif

@@ -143,7 +143,6 @@ struct st_cli_src {
 };
 void st_cli_errors_init(bool json, bool quiet, const char *const *exprs,
 			const struct st_cli_src *srcs, int n);
-bool st_cli_errors_json(void);
 struct st_err;
 /* An error at err->col of expression `index` (expr NULL: the registered text). */
 void st_cli_expr_error(int index, const char *expr, const struct st_err *err);

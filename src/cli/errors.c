@@ -30,11 +30,6 @@ void st_cli_errors_init(bool json, bool quiet, const char *const *exprs,
 	E.n = n;
 }
 
-bool st_cli_errors_json(void)
-{
-	return E.json;
-}
-
 static const struct st_cli_src *src_of(int index)
 {
 	return E.srcs && index >= 0 && index < E.n && E.srcs[index].file ? &E.srcs[index] : NULL;

@@ -82,11 +82,6 @@ int st_output_error(const struct st_output *out)
 	return out && out->failed ? out->err : 0;
 }
 
-void st_output_idle(void *ctx)
-{
-	st_output_flush(ctx);
-}
-
 static const struct st_probe *probe_for(struct st_output *out, struct tep_event *tev)
 {
 	for (size_t i = 0; i < out->nprobes; i++) {

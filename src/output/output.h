@@ -7,10 +7,10 @@
  * st_probe_arg.conv (ip_, b16_, B16_ ...); trace events (e) print through the event's own
  * print fmt (text) or its format fields (JSON). Stacks print one symbolized frame per line
  * ("  => func+0x12/0x40") or as a "stack" array.
- * Lines are collected in a 256 KiB block and written with one fwrite: pass st_output_idle
- * as the reader's on_idle hook so that they reach the stream as soon as the reader has
- * nothing more to read (a tty is flushed per line anyway), and call st_output_flush or
- * st_output_free before the process exits. */
+ * Lines are collected in a 256 KiB block and written with one fwrite: call st_output_flush
+ * from the reader's on_idle hook (api.c's flush_idle) so that they reach the stream as
+ * soon as the reader has nothing more to read (a tty is flushed per line anyway), and call
+ * st_output_flush or st_output_free before the process exits. */
 #ifndef ST_OUTPUT_OUTPUT_H
 #define ST_OUTPUT_OUTPUT_H
 #include <stdbool.h>
@@ -48,8 +48,6 @@ int st_output_cb(const struct st_event *ev, void *ctx);
 int st_output_flush(struct st_output *out);
 /* errno of the write that failed (the stream is then given up), 0 while all is well. */
 int st_output_error(const struct st_output *out);
-/* st_reader_opts.on_idle adapter: ctx is the st_output; flushes. */
-void st_output_idle(void *ctx);
 
 /* JSON mode: one {"v":1,"lost":N,"cpu":C} record per CPU that lost events, into the same
  * stream as the events (text mode writes nothing: the summary below says it). */

@@ -40,7 +40,7 @@ struct st_reader_opts {
 	int idle_ms;                    /* poll timeout between stop-flag checks; 0 = 100 */
 	/* Called (with the ctx given to st_reader_run/drain) when everything buffered has
 	 * been delivered and the reader is about to wait: the moment to flush output
-	 * (st_output_idle). Only after at least one record was delivered. May be NULL. */
+	 * (st_output_flush). Only after at least one record was delivered. May be NULL. */
 	void (*on_idle)(void *ctx);
 	/* Every ring-buffer page as read from trace_pipe_raw, before decoding (-w records
 	 * them raw): `size` bytes at `page`, a sub-buffer of st_reader_page_size bytes. */

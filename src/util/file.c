@@ -8,11 +8,6 @@
 #include <sys/stat.h>
 #include "util/file.h"
 
-char *st_slurp_stream(FILE *f)
-{
-	return st_slurp_stream_at(f, NULL);
-}
-
 char *st_slurp_stream_at(FILE *f, size_t *nul_line)
 {
 	size_t len = 0, cap = 4096, got;

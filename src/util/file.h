@@ -10,9 +10,8 @@
 /* The file's contents NUL-terminated (an empty file gives ""), or NULL with errno set;
  * EILSEQ when the text holds a NUL byte (it would silently end every C-string reader). */
 char *st_slurp(const char *path);
-/* The same for an open stream (stdin for "-f -"), read to its end. */
-char *st_slurp_stream(FILE *f);
-/* Both, telling on EILSEQ the 1-based line of the first NUL byte in *nul_line. */
+/* The same, telling on EILSEQ the 1-based line of the first NUL byte in *nul_line;
+ * _stream_at: an open stream (stdin for "-f -") read to its end. */
 char *st_slurp_at(const char *path, size_t *nul_line);
 char *st_slurp_stream_at(FILE *f, size_t *nul_line);
 /* Whole file through read(2) (tracefs and procfs files report size 0), NUL-terminated,
