@@ -424,9 +424,11 @@ int main(int argc, char **argv)
 	if (mode.n > 1)
 		return st_cli_usage_error("%s and %s cannot be used together; run them one at a "
 					  "time", mode.first, mode.name);
-	/* -p/-c/--cpu/--follow scope an aggregation as they scope a live trace */
+	/* -p/-c/--cpu/--follow scope an aggregation or a bundle's run (the same live run,
+	 * st_cli_run) as they scope a live trace */
 	if (((o.npids || o.command || o.ncpus || o.follow) && mode.n &&
-	     !(mode.n == 1 && st_cli_aggregating(&o))) || (o.record && mode.n))
+	     !(mode.n == 1 && (st_cli_aggregating(&o) || (o.bundle_in && !o.list_only)))) ||
+	    (o.record && mode.n))
 		return st_cli_usage_error("%s goes with a live trace: not with %s",
 					  o.record ? "-w" : o.command ? "-c" : o.npids ? "-p" :
 					  o.ncpus ? "--cpu" : "--follow", mode.first);

@@ -96,6 +96,15 @@ b={int(e[\"args\"][\"b\"]) for e in ev if e[\"event\"]==\"p0\"}
 x=[e for e in ev if e[\"event\"]==\"sched_process_exec\"]
 assert a==[41,43] and b=={7} and len(x)==2, (a,b,len(x))" "$T/out"'
   expect "after the live run nothing of it is left in tracefs" '! tracefs_state | grep -q "surftrace_$pid"'
+  # -c scopes a bundle's run as it scopes expressions: the command's events, its status
+  "$ST" --bundle "$T/live" --json -q -c "sh -c '$T/up x; exit 3'" >"$T/outc" 2>"$T/errc" &
+  pid=$!; wait $pid; rc=$?
+  expect "--bundle -c: the command's exit status 3 (got $rc: $(head -1 "$T/errc"))" '[ $rc = 3 ]'
+  expect "--bundle -c: its uprobe hit with a=42 b=7" 'python3 -c "
+import json,sys
+ev=[json.loads(l) for l in open(sys.argv[1])]
+assert [(e[\"args\"][\"a\"], e[\"args\"][\"b\"]) for e in ev if e[\"event\"]==\"p0\"]==[(42,7)], ev" "$T/outc"'
+  expect "--bundle -c: nothing of it left in tracefs" '! tracefs_state | grep -q "surftrace_$pid"'
   # -o: the bundle's entry as a standalone script, run for real.
   "$ST" --bundle "$T/live" -o "$T/live.sh" -t 4 2>"$T/e"; rc=$?
   expect "--bundle -o writes a valid shell script" '[ $rc = 0 ] && sh -n "$T/live.sh"'
