@@ -7,6 +7,7 @@
 #include <string.h>
 #include "compile/compile.h"
 #include "compile/filter.h"
+#include "types/evformat.h"
 
 /* Fields every event has: the common_* header, plus the kernel's generic "cpu"/"comm"
  * filter fields (accepted on any event since Linux 5.x). */
@@ -228,46 +229,33 @@ int st_filter_compile(const struct st_filter *f, const struct st_fvar *vars, siz
 int st_event_fields(const char *tracefs, const char *group, const char *event,
 		    struct st_fvar **vars)
 {
-	char path[512], line[512];
-	struct st_fvar *v = NULL;
-	int n = 0;
-	FILE *f;
+	struct st_evfield *f;
+	struct st_fvar *v;
+	char ge[512];
+	int n, i, k = 0;
 
-	snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs, group, event);
-	f = fopen(path, "r");
-	if (!f)
+	*vars = NULL;
+	if (snprintf(ge, sizeof(ge), "%s/%s", group, event) >= (int)sizeof(ge))
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "field:"), *semi, *name, *br;
-		struct st_fvar *nv;
-		bool str;
+	n = st_evformat_fields(tracefs, ge, &f);
+	if (n < 0)
+		return -1;
+	v = calloc((size_t)n + 1, sizeof(*v));
+	for (i = 0; v && i < n; i++) {
+		const char *d = f[i].decl;
 
-		if (!p)
+		if (f[i].common)
 			continue;
-		p += 6;
-		semi = strchr(p, ';');
-		if (!semi)
-			continue;
-		*semi = '\0';
-		str = strstr(p, "char") && (strchr(p, '[') || strstr(p, "__data_loc"));
-		br = strchr(p, '[');
-		if (br && !strstr(p, "__data_loc"))
-			*br = '\0';
-		name = strrchr(p, ' ');
-		name = name ? name + 1 : p;
-		if (!strncmp(name, "common_", 7))
-			continue;
-		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-		if (!nv)
+		v[k].name = strdup(f[i].name);
+		if (!v[k].name)
 			break;
-		v = nv;
-		v[n].name = strdup(name);
-		v[n].kind = str ? 1 : 0;
-		n++;
+		/* a string: char arrays, __data_loc char[] */
+		v[k++].kind = strstr(d, "char") && (strchr(d, '[') || strstr(d, "__data_loc")) ?
+				      1 : 0;
 	}
-	fclose(f);
+	st_evfields_free(f, n);
 	*vars = v;
-	return n;
+	return v ? k : -1;
 }
 
 void st_fvars_free(struct st_fvar *vars, int n)

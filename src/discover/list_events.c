@@ -5,6 +5,7 @@
 #include "discover/glob.h"
 #include "discover/list.h"
 #include "session/tracefs.h"
+#include "types/evformat.h"
 #include "util/json.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -12,79 +13,44 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The declared name in a format field ("char prev_comm[16]" -> "prev_comm"). */
-static const char *field_name(const char *decl, size_t *len)
-{
-	const char *end = strchr(decl, '[');
-	const char *p;
-
-	if (!end)
-		end = decl + strlen(decl);
-	while (end > decl && end[-1] == ' ')
-		end--;
-	p = end;
-	while (p > decl && p[-1] != ' ' && p[-1] != '*')
-		p--;
-	*len = (size_t)(end - p);
-	return p;
-}
-
-/* The value after "key:" in a format line, up to ';', as an int (-1 when absent). */
-static long format_value(const char *line, const char *key)
-{
-	const char *p = strstr(line, key);
-
-	return p ? strtol(p + strlen(key), NULL, 10) : -1;
-}
-
 /* The event's own fields (common_* are in every event and say nothing new), printed as
- * "\t<C declaration>;\t(* offset:N size:N signed:N *)" with real comment markers. */
-/* The event's own fields (not common_*): text lines under the name, or a JSON array. */
+ * "\t<C declaration>;\t(* offset:N size:N signed:N *)" with real comment markers, or as
+ * a JSON array. */
 static void print_fields(FILE *out, const struct st_tracefs *t, const char *group,
 			 const char *event, bool json)
 {
-	char rel[512], *text, *line, *save = NULL;
-	int n = 0;
+	struct st_evfield *v;
+	char ge[512];
+	int n, i, k = 0;
 
-	if (snprintf(rel, sizeof(rel), "events/%s/%s/format", group, event) >= (int)sizeof(rel))
+	if (snprintf(ge, sizeof(ge), "%s/%s", group, event) >= (int)sizeof(ge))
 		return;
-	text = st_tracefs_read(t, rel);
-	if (!text) {
+	n = st_evformat_fields(t->root, ge, &v);
+	if (n < 0) {
 		if (!json)
 			fprintf(out, "\t/* format not readable */\n");
 		return;
 	}
 	if (json)
 		fputs(",\"fields\":[", out);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *decl = strstr(line, "field:"), *semi;
-		const char *name;
-		size_t nlen;
-
-		if (!decl || !(semi = strchr(decl, ';')))
-			continue;
-		decl += 6;
-		*semi = '\0';
-		name = field_name(decl, &nlen);
-		if (nlen >= 7 && !strncmp(name, "common_", 7))
+	for (i = 0; i < n; i++) {
+		if (v[i].common)
 			continue;
 		if (json) {
-			fputs(n++ ? ",{\"name\":" : "{\"name\":", out);
-			st_json_strn(out, name, nlen);
+			fputs(k++ ? ",{\"name\":" : "{\"name\":", out);
+			st_json_str(out, v[i].name);
 			fputs(",\"decl\":", out);
-			st_json_str(out, decl);
-			fprintf(out, ",\"offset\":%ld,\"size\":%ld,\"signed\":%s}",
-				format_value(semi + 1, "offset:"), format_value(semi + 1, "size:"),
-				format_value(semi + 1, "signed:") ? "true" : "false");
+			st_json_str(out, v[i].decl);
+			fprintf(out, ",\"offset\":%d,\"size\":%d,\"signed\":%s}", v[i].offset,
+				v[i].size, v[i].is_signed ? "true" : "false");
 			continue;
 		}
-		fprintf(out, "\t%s;\t/* offset:%ld size:%ld signed:%ld */\n", decl,
-			format_value(semi + 1, "offset:"), format_value(semi + 1, "size:"),
-			format_value(semi + 1, "signed:"));
+		fprintf(out, "\t%s;\t/* offset:%d size:%d signed:%d */\n", v[i].decl,
+			v[i].offset, v[i].size, v[i].is_signed);
 	}
 	if (json)
 		fputs("]", out);
-	free(text);
+	st_evfields_free(v, n);
 }
 
 long st_list_events(FILE *out, const struct st_tracefs *t, const char *pattern,
