@@ -8,8 +8,8 @@
 #    reading itself, left out) over the whole run and before the reading starts (the first
 #    poll), and how many event format / id files were opened.
 # 3. A uprobe with one typed argument on libc (DWARF from libc6-dbg when installed): wall,
-#    RSS, first run (empty BTF cache) and cached run; bpftrace -d (its dry run) of the same
-#    probe as the peer.
+#    RSS, first run (empty BTF cache) and cached run, medians of 3; bpftrace -d (0.17's dry
+#    run) of the same probe as the peer.
 # 3b. The same on generated binaries with 0.5-25 MB of DWARF (SCALE_DWARF: structs in a
 #    header every one of 9 units includes; the probed function's unit holds all of them).
 # 4. lbc: records through a 4 KB ring buffer and a perf buffer, printed + lost vs made.
@@ -23,7 +23,13 @@ trap 'rm -rf "$T"' EXIT
 [ "$(id -u)" = 0 ] || { echo "scale_bench: needs root" >&2; exit 1; }
 peers=("after:$ST")
 [ -n "${ST_BEFORE:-}" ] && peers=("before:$ST_BEFORE" "${peers[@]}")
-timed() { /usr/bin/time -f "%e s, %M KB" "$@" 2>&1 >/dev/null | tail -1; }
+timed() { /usr/bin/time -f "%e s, %M KB, exit %x" "$@" 2>&1 >/dev/null | tail -1 | sed 's/, exit 0$//'; }
+# med3 PREP CMD...: PREP (a shell command: empties a cache) then CMD, three times; the run
+# with the median wall time.
+med3() {
+	local prep=$1 i; shift
+	for i in 1 2 3; do eval "$prep"; timed "$@"; done | sort -n | sed -n 2p
+}
 
 echo "### Scaling run $(date -u +%FT%RZ) on $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -52,12 +58,11 @@ done
 uprobe_rows() {
 	local label=$1 target=$2 args=$3 bt=$4 p
 	for p in "${peers[@]}"; do
-		rm -rf "$T/cache"
-		echo "| $label | ${p%%:*}, first run | $(SURFTRACE_CACHE_DIR=$T/cache timed "${p#*:}" -S "P $target $args") |"
-		echo "| $label | ${p%%:*}, cached | $(SURFTRACE_CACHE_DIR=$T/cache timed "${p#*:}" -S "P $target $args") |"
+		echo "| $label | ${p%%:*}, first run | $(SURFTRACE_CACHE_DIR=$T/cache med3 'rm -rf "$T/cache"' "${p#*:}" -S "P $target $args") |"
+		echo "| $label | ${p%%:*}, cached | $(SURFTRACE_CACHE_DIR=$T/cache med3 : "${p#*:}" -S "P $target $args") |"
 	done
 	command -v bpftrace >/dev/null &&
-		echo "| $label | bpftrace -d | $(timed bpftrace -d -e "uprobe:$target { printf(\"%ld\\n\", $bt); }") |"
+		echo "| $label | bpftrace -d | $(med3 : bpftrace -d -e "uprobe:$target { printf(\"%ld\\n\", $bt); }") |"
 }
 LIBC=$(ldconfig -p | sed -n 's/.*libc.so.6 (libc6,x86-64) => //p' | head -1)
 [ -n "$LIBC" ] && uprobe_rows "\`P libc:_IO_fflush f=%0->_flags\`" "$LIBC:_IO_fflush" \

@@ -14,6 +14,7 @@
 #include "types/ksyms.h"
 #include "types/types.h"
 #include "types/usym.h"
+#include "types/btf_cache.h"
 
 struct g_src *g_src_new(const struct g_src_opts *o)
 {
@@ -90,7 +91,7 @@ struct st_types *g_src_utypes(struct g_src *s, const char *binary)
 	if (st_usym_find_binary(binary, path, sizeof(path), &err))
 		return NULL;
 	memcpy(s->upath, path, sizeof(path));
-	btf = st_dwarf_to_btf(path, &err);
+	btf = st_btf_cache_dwarf(path, NULL, &err);
 	if (btf)
 		s->ut = st_types_from_btf(btf);
 	return s->ut;

@@ -8,6 +8,7 @@
 #include "discover/list.h"
 #include "types/types.h"
 #include "types/usym.h"
+#include "types/btf_cache.h"
 #include "util/json.h"
 
 long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
@@ -28,7 +29,7 @@ long st_list_usyms(FILE *out, const char *binary, const char *glob, bool protos,
 		struct st_err derr;
 
 		/* No DWARF is normal for stripped binaries: list names without prototypes. */
-		btf = st_dwarf_to_btf(path, &derr);
+		btf = st_btf_cache_dwarf(path, NULL, &derr);
 		fmt = btf ? st_declfmt_new(btf) : NULL;
 		ix = fmt ? st_btf_names_new(btf) : NULL;
 	}

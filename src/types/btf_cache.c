@@ -216,3 +216,13 @@ struct btf *st_btf_cache_convert(struct st_btf_cache *c, const char *path, const
 		store(c, name, key, id, dwarf_file, btf);
 	return btf;
 }
+
+struct btf *st_btf_cache_dwarf(const char *path, const char *func, struct st_err *err)
+{
+	char why[PATH_MAX + 200];
+	struct st_btf_cache *c = st_btf_cache_open(NULL, why, sizeof(why));
+	struct btf *btf = st_btf_cache_convert(c, path, func, NULL, err);
+
+	st_btf_cache_close(c);
+	return btf;
+}

@@ -32,4 +32,8 @@ void st_btf_cache_close(struct st_btf_cache *c);
 struct btf *st_btf_cache_convert(struct st_btf_cache *c, const char *path, const char *func,
 				 bool *hit, struct st_err *err);
 
+/* One conversion through the default cache (opened and closed here; a directory that
+ * cannot be used is passed over silently): for -l BIN:PATTERN -v and the guide. */
+struct btf *st_btf_cache_dwarf(const char *path, const char *func, struct st_err *err);
+
 #endif

@@ -17,7 +17,7 @@ struct st_sha256 {
 void st_sha256_init(struct st_sha256 *s);
 void st_sha256_update(struct st_sha256 *s, const void *data, size_t n);
 void st_sha256_final(struct st_sha256 *s, uint8_t out[32]);
-/* One-shot digest. */
+/* One-shot digest (libcrypto's, as st_sha256_fd, where built with it). */
 void st_sha256(const void *data, size_t n, uint8_t out[32]);
 /* Digest of a whole file (read with pread from offset 0; fd's offset is left alone), for
  * big inputs (hive sources of hundreds of MB): libcrypto's SHA-256, which uses the CPU's SHA
