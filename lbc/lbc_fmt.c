@@ -107,37 +107,39 @@ static bool is_char_array(const struct btf *btf, const struct btf_type *t)
 static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
 		  lbc_val_cb cb, void *ctx, int depth, bool lenient);
 
+struct members {
+	const struct btf *btf;
+	const void *data;
+	lbc_val_cb cb;
+	void *ctx;
+	int depth;
+	bool lenient;
+};
+
+/* One named member (anonymous struct/union members come in their place, btf_walk.h). */
+static int decode_member(const struct st_btf_member *m, void *arg)
+{
+	const struct members *ms = arg;
+	struct lbc_val v = { .name = m->name, .type_id = m->type };
+	bool sgn;
+
+	if (!m->bit_size)
+		return decode(ms->btf, m->type, (const uint8_t *)ms->data + m->bit_off / 8, m->name,
+			      ms->cb, ms->ctx, ms->depth + 1, ms->lenient);
+	if (lbc_read_int(ms->btf, m->type, ms->data, m->bit_off, (uint32_t)m->bit_size, &v.u,
+			 &sgn))
+		return 0;
+	v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
+	v.i = (int64_t)v.u;
+	return ms->cb(ms->ctx, &v);
+}
+
 static int decode_members(const struct btf *btf, uint32_t tid, const void *data,
 			  lbc_val_cb cb, void *ctx, int depth, bool lenient)
 {
-	const struct btf_type *t = st_btf_bare(btf, &tid);
-	const struct btf_member *m = btf_members(t);
-	int i, err;
+	struct members ms = { btf, data, cb, ctx, depth, lenient };
 
-	for (i = 0; i < btf_vlen(t); i++) {
-		const char *n = btf__name_by_offset(btf, m[i].name_off);
-		uint32_t off = btf_member_bit_offset(t, i), bsz = btf_member_bitfield_size(t, i);
-
-		if (!*n) {     /* anonymous struct/union: its members belong to the parent */
-			err = decode_members(btf, m[i].type, (const uint8_t *)data + off / 8, cb,
-					     ctx, depth, lenient);
-		} else if (bsz) {
-			struct lbc_val v = { .name = n, .type_id = m[i].type };
-			bool sgn;
-
-			if (lbc_read_int(btf, m[i].type, data, off, bsz, &v.u, &sgn))
-				continue;
-			v.kind = sgn ? LBC_VAL_INT : LBC_VAL_UINT;
-			v.i = (int64_t)v.u;
-			err = cb(ctx, &v);
-		} else {
-			err = decode(btf, m[i].type, (const uint8_t *)data + off / 8, n, cb, ctx,
-				     depth + 1, lenient);
-		}
-		if (err)
-			return err;
-	}
-	return 0;
+	return st_btf_members(btf, tid, decode_member, &ms);
 }
 
 static int decode(const struct btf *btf, uint32_t tid, const void *data, const char *name,
