@@ -13,7 +13,26 @@ LAB_STATIC_LIBS := $(shell pkg-config --static --libs libbpf libtraceevent libdw
   -lelf -lz -llzma -lbz2 $(shell pkg-config --static --libs capstone 2>/dev/null || echo -lcapstone) \
   -lreadline -ltinfo -lpthread
 
-.PHONY: lab lab-static lab-fetch
+# The arm64 guest's surftrace (docs/LAB.md): cross-compiled with Debian's
+# gcc-aarch64-linux-gnu against the :arm64 -dev packages that tests/lab/_fetch_arm64.sh
+# extracts into a sysroot in the lab cache (the machine's dpkg architecture is untouched).
+# Same libraries and switches as lab-static; pkg-config reads the sysroot's .pc files.
+LAB_ARM64_B       := build-arm64
+LAB_ARM64_SYSROOT ?= $(CURDIR)/.cache/lab/arm64-sysroot
+LAB_ARM64_PC      := PKG_CONFIG_LIBDIR=$(LAB_ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu/pkgconfig:$(LAB_ARM64_SYSROOT)/usr/share/pkgconfig \
+  PKG_CONFIG_SYSROOT_DIR=$(LAB_ARM64_SYSROOT)
+LAB_ARM64_LIBS     = $(shell $(LAB_ARM64_PC) pkg-config --static --libs libbpf libtraceevent libdw capstone) \
+  -lelf -lz -lzstd -llzma -lbz2 -lreadline -ltinfo -lpthread
+
+.PHONY: lab lab-static lab-fetch lab-static-arm64
+lab-static-arm64:
+	bash tests/lab/_fetch_arm64.sh
+	$(LAB_ARM64_PC) $(MAKE) B=$(LAB_ARM64_B) CC=aarch64-linux-gnu-gcc PKGS="libbpf libtraceevent libdw" \
+	  EXTRA_LDFLAGS=-static \
+	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE -DST_NO_LIBTRACECMD -I$(LAB_ARM64_SYSROOT)/usr/include/aarch64-linux-gnu" \
+	  CLI_LIBS="-L$(LAB_ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu $(LAB_ARM64_LIBS)" $(LAB_ARM64_B)/surftrace
+	@mkdir -p $(LAB_ARM64_B)/lab
+	aarch64-linux-gnu-gcc -std=gnu11 -O2 $(WARN) -static -o $(LAB_ARM64_B)/lab/labtool tests/lab/helpers/labtool.c
 lab-static:
 	$(MAKE) B=$(LAB_STATIC_B) EXTRA_LDFLAGS=-static CRYPTO=0 \
 	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE -DST_NO_LIBTRACECMD" \

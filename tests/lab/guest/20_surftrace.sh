@@ -23,7 +23,7 @@ s_show_comm() {
   local out; out=$("$ST" -S 'p wake_up_new_task comm=%0->comm f:comm=="bash"' 2>&1)
   note "$out"
   # 6.12 may pass the BTF argument name through (p->comm); the offset form elsewhere.
-  echo "$out" | grep -qE "comm=(\+$(hex $OFF_COMM)\(%di\)|p->comm|\\\$arg1->comm|\+$(hex $OFF_COMM)\(\\\$arg1\)):string" ||
+  echo "$out" | grep -qE "comm=(\+$(hex $OFF_COMM)\($R0\)|p->comm|\\\$arg1->comm|\+$(hex $OFF_COMM)\(\\\$arg1\)):string" ||
     { fail "comm not at $(hex $OFF_COMM): $(echo "$out" | head -1)"; return; }
   echo "$out" | grep -qx 'filter: comm=="bash"' || { fail "filter line missing"; return; }
   pass "comm at $(hex $OFF_COMM)"
@@ -33,10 +33,10 @@ s_show_nested() {
   local out want
   out=$("$ST" -S 'p wake_up_new_task uesrs=S%0->mm->mm_users node=%0->se.run_node.rb_left' 2>&1)
   note "$out"
-  echo "$out" | grep -qE "uesrs=\+$(hex $OFF_MM_USERS)\(\+$(hex $OFF_MM)\(%di\)\):s32" ||
-    { fail "mm->mm_users not +$(hex $OFF_MM_USERS)(+$(hex $OFF_MM)(%di)):s32: $out"; return; }
+  echo "$out" | grep -qE "uesrs=\+$(hex $OFF_MM_USERS)\(\+$(hex $OFF_MM)\($R0\)\):s32" ||
+    { fail "mm->mm_users not +$(hex $OFF_MM_USERS)(+$(hex $OFF_MM)($R0)):s32: $out"; return; }
   want=$(hex $((OFF_SE + OFF_RUN_NODE + OFF_RB_LEFT)))
-  echo "$out" | grep -qE "node=\+$want\(%di\):" || { fail "se.run_node.rb_left not at $want: $out"; return; }
+  echo "$out" | grep -qE "node=\+$want\($R0\):" || { fail "se.run_node.rb_left not at $want: $out"; return; }
   pass "mm_users and se.run_node.rb_left at pahole offsets"
 }
 
@@ -46,7 +46,7 @@ s_entry_return() {
   st_ok || return
   want_line p0 || return
   # 6.12 (IBT) places an entry probe after endbr64 and reports +0x4.
-  echo "$L" | grep -qE ' p0: \(wake_up_new_task\+0x[04]/0x[0-9a-f]+\)' || { fail "bad p0 line: $L"; return; }
+  echo "$L" | grep -qE " p0: \\(wake_up_new_task\\+$ENTRY_OFF/0x[0-9a-f]+\\)" || { fail "bad p0 line: $L"; return; }
   want_line r1 || return
   echo "$L" | grep -qE ' r1: \(kernel_clone\+0x[0-9a-f]+/0x[0-9a-f]+ <- wake_up_new_task\)' ||
     { fail "bad r1 line: $L"; return; }
@@ -84,7 +84,7 @@ s_mm_users() {
 # of the same task, and the two must agree for the same child pid.
 s_nested_member() {
   local o=$((OFF_SE + OFF_RUN_NODE + OFF_RB_LEFT)) pid v b
-  base_begin 'c=="lab_fork"' "p:lab/b0 wake_up_new_task c=+${OFF_COMM}(%di):string pid=+${OFF_PID}(%di):s32 node=+${o}(%di):x64" || return
+  base_begin 'c=="lab_fork"' "p:lab/b0 wake_up_new_task c=+${OFF_COMM}($R0):string pid=+${OFF_PID}($R0):s32 node=+${o}($R0):x64" || return
   st_live trig_fork -q -n 1 'p wake_up_new_task comm=%0->comm pid=%0->pid node=%0->se.run_node.rb_left f:comm=="lab_fork"'
   base_end
   st_ok || return
@@ -150,21 +150,21 @@ callsite() { [ -n "$CALLSITE" ] || CALLSITE=$(labtool callsite do_filp_open path
 
 s_callsite_ax() {
   local off; off=$(callsite) || { fail "no call to path_openat in do_filp_open"; return; }
-  st_live 'trig_open lab_missing_x' -q -n 1 "p do_filp_open+$off c=\$comm filp=X!(u64)%ax f:c==\"lab_open\""
+  st_live 'trig_open lab_missing_x' -q -n 1 "p do_filp_open+$off c=\$comm filp=X!(u64)$RV f:c==\"lab_open\""
   st_ok || return
   want_line p0 || return
   echo "$L" | grep -q "(do_filp_open+$(hex "$off")/" || { fail "not at do_filp_open+$(hex "$off"): $L"; return; }
-  [ "$(echo "$L" | argval filp)" = 0xfffffffffffffffe ] && pass "%ax at +$off = ERR_PTR(-ENOENT)" ||
+  [ "$(echo "$L" | argval filp)" = 0xfffffffffffffffe ] && pass "$RV at +$off = ERR_PTR(-ENOENT)" ||
     fail "filp='$(echo "$L" | argval filp)' at +$off"
 }
 
 s_callsite_fpos() {
   local off; off=$(callsite) || { fail "no call to path_openat in do_filp_open"; return; }
   echo data >lab_rel_x
-  st_live 'trig_open lab_rel_x' -q -n 1 "p do_filp_open+$off c=\$comm pos=X!(struct file*)%ax->f_pos f:c==\"lab_open\""
+  st_live 'trig_open lab_rel_x' -q -n 1 "p do_filp_open+$off c=\$comm pos=X!(struct file*)$RV->f_pos f:c==\"lab_open\""
   st_ok || return
   want_line p0 || return
-  [ "$(echo "$L" | argval pos)" = 0x0 ] && pass "(struct file*)%ax->f_pos=0x0 at +$off" || fail "pos='$(echo "$L" | argval pos)'"
+  [ "$(echo "$L" | argval pos)" = 0x0 ] && pass "(struct file*)$RV->f_pos=0x0 at +$off" || fail "pos='$(echo "$L" | argval pos)'"
 }
 
 # -F without -v reads the running kernel's code from /proc/kcore (symbols from kallsyms):
@@ -220,14 +220,14 @@ s_clone_only() {
 
 # ---- structs passed by value ------------------------------------------------------------
 # timespec64_add_safe(lhs, rhs) takes two 16-byte structs by value: a register pair each
-# (x86_64 %di:%si and %dx:%cx). select() with a 1234 us timeout makes rhs {0, 1234000}.
+# (x86_64 %di:%si and %dx:%cx, arm64 x0:x1 and x2:x3). select() with a 1234 us timeout makes rhs {0, 1234000}.
 s_byval_struct() {
   st_live 'trig_sel 1234' -q -n 1 'p timespec64_add_safe c=$comm now=%0.tv_sec s=%1.tv_sec ns=%1.tv_nsec f:c=="lab_sel"'
   st_ok || return
   want_line p0 || return
   [ "$(echo "$L" | argval s)" = 0 ] && [ "$(echo "$L" | argval ns)" = 1234000 ] ||
     { fail "rhs s=$(echo "$L" | argval s) ns=$(echo "$L" | argval ns), want 0 1234000"; return; }
-  [ "$(echo "$L" | argval now)" -gt 0 ] 2>/dev/null && pass "rhs {0, 1234000} from %dx:%cx, lhs.tv_sec=$(echo "$L" | argval now)" ||
+  [ "$(echo "$L" | argval now)" -gt 0 ] 2>/dev/null && pass "rhs {0, 1234000} from a register pair (%dx:%cx, x2:x3), lhs.tv_sec=$(echo "$L" | argval now)" ||
     fail "lhs tv_sec '$(echo "$L" | argval now)'"
 }
 

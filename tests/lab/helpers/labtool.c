@@ -6,13 +6,18 @@
  *   labtool fork              fork a child that exits at once; print "PARENT CHILD" pids
  *   labtool open PATH         openat(AT_FDCWD, PATH) (relative path -> dfd == -100); print pid
  *   labtool udp PORT [N]      send N (default 1) UDP datagrams to 127.0.0.1:PORT; print pid
+ *   labtool mmap LEN PGOFF    mmap(NULL, LEN, PROT_READ, MAP_PRIVATE, fd, PGOFF pages) of
+ *                             its own executable (do_mmap's eight arguments are then known:
+ *                             %0 that file, %1 0, %2 LEN, %3 1, %4 2, %5 PGOFF); print pid
  *   labtool select USEC       select() with a timeout of USEC microseconds (the kernel adds
  *                             it to the current time with timespec64_add_safe, a function
  *                             taking two structs by value); print pid
  *   labtool callsite FN CALLEE  print the offset in FN just after its first direct call to
- *                             CALLEE (the return address, where %ax holds CALLEE's result),
- *                             found in the live kernel text via /proc/kallsyms + /proc/kcore
- *   labtool exit CODE         leave QEMU through isa-debug-exit (port 0xf4), else power off
+ *                             CALLEE (the return address, where %ax / x0 holds CALLEE's
+ *                             result), found in the live kernel text via /proc/kallsyms +
+ *                             /proc/kcore (x86_64: E8 rel32; arm64: BL imm26)
+ *   labtool exit CODE         leave QEMU through isa-debug-exit (port 0xf4, x86_64), else
+ *                             power off (arm64: PSCI SYSTEM_OFF ends QEMU)
  *   labtool sigdfl CMD ARGS   exec CMD with SIGINT/SIGQUIT back to default: a shell without
  *                             job control starts background commands with them ignored
  *
@@ -29,8 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
 #include <sys/io.h>
+#endif
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -70,6 +78,23 @@ static int do_select(long usec)
 	printf("%d\n", (int)getpid());
 	fflush(stdout);
 	return select(0, NULL, NULL, NULL, &tv) < 0;
+}
+
+static int do_mmap(size_t len, long pgoff)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+	void *p;
+
+	if (fd < 0)
+		return perror("/proc/self/exe"), 1;
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, (off_t)pgoff * sysconf(_SC_PAGESIZE));
+	if (p == MAP_FAILED)
+		return perror("mmap"), 1;
+	munmap(p, len);
+	close(fd);
+	return 0;
 }
 
 static int do_udp(int port, int n)
@@ -138,10 +163,11 @@ out:
 	return rc;
 }
 
-/* A direct call is E8 rel32; its target is the next instruction plus rel32. The target
- * must be CALLEE itself: a random E8 byte inside another instruction practically never
- * lands exactly there, and the kernel rejects a probe that is not on an instruction
- * boundary, so a wrong pick shows as a failed check, never as a silent wrong value. */
+/* x86_64: a direct call is E8 rel32; its target is the next instruction plus rel32. The
+ * target must be CALLEE itself: a random E8 byte inside another instruction practically
+ * never lands exactly there, and the kernel rejects a probe that is not on an instruction
+ * boundary, so a wrong pick shows as a failed check, never as a silent wrong value.
+ * arm64: fixed 4-byte instructions; BL is 0x94000000 | imm26, target = pc + imm26 * 4. */
 static int do_callsite(const char *fn, const char *callee)
 {
 	uint64_t f = ksym(fn), c = ksym(callee);
@@ -151,6 +177,23 @@ static int do_callsite(const char *fn, const char *callee)
 		return fprintf(stderr, "callsite: %s or %s not in kallsyms\n", fn, callee), 1;
 	if (kread(f, code, sizeof(code)) < 0)
 		return fprintf(stderr, "callsite: cannot read /proc/kcore: %s\n", strerror(errno)), 1;
+#if defined(__aarch64__)
+	for (size_t i = 0; i + 4 <= sizeof(code); i += 4) {
+		uint32_t insn;
+		int64_t imm;
+
+		memcpy(&insn, code + i, 4);
+		if ((insn & 0xfc000000u) != 0x94000000u)
+			continue;
+		imm = (int64_t)(insn & 0x03ffffffu);
+		if (imm & 0x02000000)
+			imm -= 0x04000000;
+		if (f + i + (uint64_t)(imm * 4) == c) {
+			printf("%zu\n", i + 4);
+			return 0;
+		}
+	}
+#else
 	for (size_t i = 0; i + 5 <= sizeof(code); i++) {
 		int32_t rel;
 
@@ -162,6 +205,7 @@ static int do_callsite(const char *fn, const char *callee)
 			return 0;
 		}
 	}
+#endif
 	return fprintf(stderr, "callsite: no call to %s in %s\n", callee, fn), 1;
 }
 
@@ -170,8 +214,12 @@ static int do_exit(int code)
 	fflush(NULL);
 	sync();
 	/* QEMU's isa-debug-exit turns a write to port 0xf4 into exit status (code << 1) | 1. */
+#if defined(__x86_64__)
 	if (ioperm(0xf4, 4, 1) == 0)
 		outl((unsigned)code, 0xf4);
+#else
+	(void)code;
+#endif
 	reboot(RB_POWER_OFF);
 	return 1;
 }
@@ -223,6 +271,8 @@ int main(int argc, char **argv)
 		return do_open(argv[2]);
 	if (!strcmp(cmd, "udp") && argc > 2)
 		return do_udp(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(cmd, "mmap") && argc > 3)
+		return do_mmap((size_t)atol(argv[2]), atol(argv[3]));
 	if (!strcmp(cmd, "select") && argc > 2)
 		return do_select(atol(argv[2]));
 	if (!strcmp(cmd, "callsite") && argc > 3)
@@ -235,6 +285,6 @@ int main(int argc, char **argv)
 		return do_writes(atol(argv[2]));
 	if (!strcmp(cmd, "exit"))
 		return do_exit(argc > 2 ? atoi(argv[2]) : 0);
-	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | select USEC | callsite FN CALLEE | loop N | writes N | exit CODE | sigdfl CMD...\n");
+	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | mmap LEN PGOFF | select USEC | callsite FN CALLEE | loop N | writes N | exit CODE | sigdfl CMD...\n");
 	return 2;
 }
