@@ -23,8 +23,11 @@ GROUP[test]="clang llvm libcmocka-dev libclang-rt-14-dev valgrind tmux python3 j
 # librsvg2-bin: rsvg-convert renders the SVG flame graphs in tests/answers;
 # debhelper, lintian: tests/packaging/deb.sh builds and checks the .debs
 GROUP[lab]="liblzma-dev libbz2-dev libzstd-dev
-  qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils"
-# liblzma/bz2/zstd: static linking of libdw for the lab's binaries
+  qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
+  qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+# liblzma/bz2/zstd: static linking of libdw for the lab's binaries; qemu-system-arm
+# (qemu-system-aarch64) and the cross compiler: the arm64 guest (its libraries are :arm64
+# .debs extracted into a sysroot in the lab cache, not installed: tests/lab/_fetch_arm64.sh)
 GROUP[bench]="bpftrace trace-cmd linux-perf hyperfine python3-bpfcc time"
 
 groups=("$@")

@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/../.." || exit 1
 payload=$1 out=$2
 C=$PWD/.cache/lab
-base=$C/base.cpio.gz
+base=$C/${LAB_BASE:-base}.cpio.gz      # one per BUSYBOX (the arm64 guest: base-arm64)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 build_base() {
@@ -29,7 +29,7 @@ build_base() {
 # pads for one base and appends to another.
 stamp=$(stat -c '%s %Y' "$BUSYBOX")
 mkdir -p "$C"
-exec 9>"$C/base.lock"
+exec 9>"$base.lock"
 flock 9
 if [ ! -s "$base" ] || [ "$(cat "$base.stamp" 2>/dev/null)" != "$stamp" ]; then
   build_base; echo "$stamp" >"$base.stamp.$$"; mv "$base.stamp.$$" "$base.stamp"

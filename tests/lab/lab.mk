@@ -27,7 +27,7 @@ LAB_ARM64_LIBS     = $(shell $(LAB_ARM64_PC) pkg-config --static --libs libbpf l
 .PHONY: lab lab-static lab-fetch lab-static-arm64
 lab-static-arm64:
 	bash tests/lab/_fetch_arm64.sh
-	$(LAB_ARM64_PC) $(MAKE) B=$(LAB_ARM64_B) CC=aarch64-linux-gnu-gcc PKGS="libbpf libtraceevent libdw" \
+	$(LAB_ARM64_PC) $(MAKE) B=$(LAB_ARM64_B) CC=aarch64-linux-gnu-gcc PKGS="libbpf libtraceevent libdw" CRYPTO=0 \
 	  EXTRA_LDFLAGS=-static \
 	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE -DST_NO_LIBTRACECMD -I$(LAB_ARM64_SYSROOT)/usr/include/aarch64-linux-gnu" \
 	  CLI_LIBS="-L$(LAB_ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu $(LAB_ARM64_LIBS)" $(LAB_ARM64_B)/surftrace

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The kernel lab: boots stock Debian kernels (6.1 cloud, 6.12 bookworm-backports cloud)
-# under QEMU/TCG with a busybox initramfs holding the static surftrace, runs the guest
-# suite (tests/lab/guest/NN_*.sh) and turns its "@@RESULT name PASS|FAIL detail" lines
+# The kernel lab: boots stock Debian kernels (6.1 cloud, 6.12 bookworm-backports cloud, and
+# "arm64": 6.1 cloud arm64 under qemu-system-aarch64) under QEMU/TCG with a busybox
+# initramfs holding the static surftrace, runs the guest suite (tests/lab/guest/NN_*.sh) and turns its "@@RESULT name PASS|FAIL detail" lines
 # into TAP: "ok N - 6.1/name" / "not ok N - 6.1/name: detail". Kernels boot in parallel.
 # A guest that never prints @@DONE is an infrastructure failure: retried once, then failed.
 #
-# Environment: B (build dir, default build), LAB_KERNELS ("6.1 6.12"), LAB_ST (static
+# Environment: B (build dir, default build), LAB_KERNELS ("6.1 6.12 arm64"), LAB_ST (static
 # surftrace, default build-static/surftrace), LAB_ONLY (regex of check names),
 # LAB_BREAK=comm (baseline reads comm at a wrong offset: its checks must fail),
 # LAB_VERBOSE=1 (guest logs of failed checks), LAB_LBC=0 (skip the lbc kprobe examples),
@@ -16,7 +16,11 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 B=${B:-build}
 OUT=$ROOT/$B/lab
-KERNELS=${LAB_KERNELS:-6.1 6.12}
+KERNELS=${LAB_KERNELS:-6.1 6.12 arm64}
+# arm64: its own fetch (_fetch_arm64.sh), cross-built binaries (make lab-static-arm64),
+# busybox and QEMU; the README subset of the checks (LAB_SET in guest/lib.sh).
+ARM64=; case " $KERNELS " in *" arm64 "*) ARM64=1 ;; esac
+X86_KERNELS=$(echo $KERNELS | tr ' ' '\n' | grep -vx arm64 | tr '\n' ' ')
 LAB_ST=${LAB_ST:-$ROOT/build-static/surftrace}
 LAB_LBC_BIN=${LAB_LBC_BIN:-$ROOT/build-static/lbc}
 TIMEOUT=${LAB_TIMEOUT:-$([ "${LAB_NOBTF:-1}" != 0 ] && echo 1200 || echo 280)}
@@ -33,6 +37,9 @@ missing=
 for t in qemu-system-x86_64 pahole bpftool objcopy cpio lz4 xz zstd apt-get dpkg-deb; do
   command -v "$t" >/dev/null || missing="$missing $t"
 done
+[ -z "$ARM64" ] || for t in qemu-system-aarch64 aarch64-linux-gnu-gcc; do
+  command -v "$t" >/dev/null || missing="$missing $t"
+done
 file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || missing="$missing busybox-static"
 if [ -n "$missing" ]; then nok "lab/host-tools: missing$missing"; echo "1..$N"; exit 1; fi
 
@@ -40,11 +47,14 @@ if ! bash tests/lab/_fetch.sh >"$OUT/fetch.log" 2>&1; then
   nok "lab/fetch: kernels not available (see $OUT/fetch.log)"; tail -3 "$OUT/fetch.log" | sed 's/^/# /'
   echo "1..$N"; exit 1
 fi
+# arm64: kernel, sysroot and the cross-built static binaries, made while the rest is prepared.
+A64_PREP="make -s lab-static-arm64"; [ -n "${LAB_NO_BUILD:-}" ] && A64_PREP="bash tests/lab/_fetch_arm64.sh"
+[ -z "$ARM64" ] || { $A64_PREP >"$OUT/arm64-build.log" 2>&1 & A64_PID=$!; }
 
 # No-BTF mode (LAB_NOBTF=0 turns it off): each kernel's -dbg package, downloaded once, and
 # a hive made once from its DWARF by the host's surftrace (tests/lab/_fetch_dbg.sh).
 if [ "${LAB_NOBTF:-1}" != 0 ]; then
-  if ! bash tests/lab/_fetch_dbg.sh "$ROOT/$B/surftrace" $KERNELS >"$OUT/fetch_dbg.log" 2>&1; then
+  if ! bash tests/lab/_fetch_dbg.sh "$ROOT/$B/surftrace" $X86_KERNELS >"$OUT/fetch_dbg.log" 2>&1; then
     nok "lab/nobtf-fetch: no hive for the no-BTF mode (see $OUT/fetch_dbg.log)"
     tail -3 "$OUT/fetch_dbg.log" | sed 's/^/# /'
   fi
@@ -67,26 +77,31 @@ fi
 
 # payload VER DIR: stage the second cpio (init, suites, binaries, per-kernel env).
 make_payload() {
-  local ver=$1 d=$2
+  local ver=$1 d=$2 tool=$LABTOOL st=$LAB_ST vml=$C/$1/vmlinux lbc=${LAB_LBC:-1}
   rm -rf "$d"; mkdir -p "$d/lab/bin"
   cp tests/lab/guest/init "$d/init"
-  cp tests/lab/guest/lib.sh tests/lab/guest/[0-9][0-9]_*.sh "$d/lab/"
-  for n in labtool lab_fork lab_open lab_udp lab_sel lab_loop lab_write; do cp "$LABTOOL" "$d/lab/bin/$n"; done
+  if [ "$ver" = arm64 ]; then
+    tool=$ROOT/build-arm64/lab/labtool st=$ROOT/build-arm64/surftrace vml=$C/arm64/vmlinux.btf lbc=0
+    cp tests/lab/guest/lib.sh tests/lab/guest/2[01]_*.sh "$d/lab/"
+  else
+    cp tests/lab/guest/lib.sh tests/lab/guest/[0-9][0-9]_*.sh "$d/lab/"
+  fi
+  for n in labtool lab_fork lab_open lab_udp lab_sel lab_loop lab_write lab_mmap; do cp "$tool" "$d/lab/bin/$n"; done
   # No-BTF mode: this kernel's hive (index and BTF only) and the call recorder.
   if [ "${LAB_NOBTF:-1}" != 0 ] && [ -s "$C/hive/$ver/index" ]; then
     (cd "$C/hive/$ver" && find index */btf -type f | cpio -pdm --quiet "$d/lab/hive")
     cp tests/lab/guest/st_rec "$d/lab/bin/st_rec"
   fi
   if [ -s "$C/$ver/mod/veth.ko" ]; then mkdir -p "$d/lab/mod"; cp "$C/$ver/mod/veth.ko" "$d/lab/mod/"; fi
-  if [ -x "$LAB_ST" ]; then
-    if file -L "$LAB_ST" | grep -q 'statically linked'; then cp "$LAB_ST" "$d/lab/bin/surftrace"
-    else echo "lab: $LAB_ST is not static; surftrace checks will fail" >&2; fi
+  if [ -x "$st" ]; then
+    if file -L "$st" | grep -q 'statically linked'; then cp "$st" "$d/lab/bin/surftrace"
+    else echo "lab: $st is not static; surftrace checks will fail" >&2; fi
   fi
   # The kprobe variants of the lbc examples (unless LAB_LBC=0), compiled here against this
   # kernel's BTF (the guest has no clang) and run in the guest by the static lbc.
-  if [ "${LAB_LBC:-1}" != 0 ] && [ ! -x "$LAB_LBC_BIN" ]; then
+  if [ "$lbc" != 0 ] && [ ! -x "$LAB_LBC_BIN" ]; then
     echo "lab: $LAB_LBC_BIN missing: the lbc checks cannot run" >&2; return 1
-  elif [ "${LAB_LBC:-1}" != 0 ]; then
+  elif [ "$lbc" != 0 ]; then
     cp "$LAB_LBC_BIN" "$d/lab/bin/lbc"
     mkdir -p "$d/lab/lbc"
     for x in hello eventOut callStack hashMap dynamicVar; do
@@ -98,11 +113,11 @@ make_payload() {
   if [ "${LAB_BREAK:-}" = comm ]; then
     # one build per kernel: the two payloads are made in parallel
     ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -o "$OUT/btfshift.$ver" tests/lab/helpers/btfshift.c -lbpf &&
-      "$OUT/btfshift.$ver" "$C/$ver/vmlinux" "$d/lab/broken.btf" task_struct comm 1 || return 1
+      "$OUT/btfshift.$ver" "$vml" "$d/lab/broken.btf" task_struct comm 1 || return 1
   fi
   {
     echo "KVER=$ver"
-    bash tests/lab/_offsets.sh "$C/$ver/vmlinux" "$C/$ver/mod/veth.ko"
+    bash tests/lab/_offsets.sh "$vml" "$C/$ver/mod/veth.ko"
     for v in LAB_ONLY LAB_BREAK LAB_VERBOSE LAB_LBC LAB_NOBTF CHECK_TIMEOUT TRIES; do
       [ -n "${!v:-}" ] && printf "%s='%s'\n" "$v" "${!v}"
     done
@@ -112,13 +127,16 @@ make_payload() {
 
 # boot VER LOG: one guest run; the console (serial) goes to LOG.
 boot() {
-  local ver=$1 log=$2 rc
-  timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
-    -accel tcg,thread=multi -cpu qemu64,-cx16 -smp 1 -m 512M -nodefaults \
+  local ver=$1 log=$2 rc m
+  # arm64: the virt board's PL011 console; the guest powers off through PSCI
+  m=(qemu-system-x86_64 -cpu qemu64,-cx16 -device isa-debug-exit,iobase=0xf4,iosize=0x04 -append
+     "console=ttyS0 oops=panic panic=-1 quiet nokaslr")
+  [ "$ver" = arm64 ] && m=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -append
+     "console=ttyAMA0 oops=panic panic=-1 quiet nokaslr")
+  timeout --foreground -k 5 "$TIMEOUT" "${m[@]}" \
+    -accel tcg,thread=multi -smp 1 -m 512M -nodefaults \
     -kernel "$C/$ver/vmlinuz" -initrd "$OUT/$ver/initrd" \
-    -append "console=ttyS0 oops=panic panic=-1 quiet nokaslr" \
-    -display none -serial stdio -monitor none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$log" 2>&1
+    -display none -serial stdio -monitor none -no-reboot </dev/null >"$log" 2>&1
   rc=$?
   echo "lab: $ver qemu exit $rc" >>"$log.status"
 }
@@ -130,6 +148,7 @@ run_kernel() {
   rm -f "$OUT/$ver"/console*.log* "$OUT/$ver"/seconds.*
   make_payload "$ver" "$OUT/$ver/payload" >"$OUT/$ver/payload.log" 2>&1 ||
     { echo "@@SETUP payload could not be made: $(tail -1 "$OUT/$ver/payload.log")" >"$OUT/$ver/console.log"; return 1; }
+  [ "$ver" = arm64 ] && export BUSYBOX=$C/arm64-sysroot/bin/busybox LAB_BASE=base-arm64
   bash tests/lab/_initramfs.sh "$OUT/$ver/payload" "$OUT/$ver/initrd" >>"$OUT/$ver/payload.log" 2>&1 ||
     { echo "@@SETUP initramfs could not be made: $(tail -1 "$OUT/$ver/payload.log")" >"$OUT/$ver/console.log"; return 1; }
   for try in 1 2; do
@@ -156,6 +175,10 @@ check_callsite() {
   else nok "$ver/callsite_objdump: objdump at $f+$((off - 5)) shows '$dis', not a call to $c ($ca)"; fi
 }
 
+if [ -n "$ARM64" ] && ! wait "$A64_PID"; then
+  nok "lab/arm64-build: no arm64 kernel or static surftrace (see $OUT/arm64-build.log)"
+  grep -v 'warning: Using\|in function' "$OUT/arm64-build.log" | tail -3 | sed 's/^/# /'
+fi
 t_start=$(date +%s)
 for ver in $KERNELS; do run_kernel "$ver" & done
 wait
@@ -175,8 +198,9 @@ for ver in $KERNELS; do
     if [ "$verdict" = PASS ]; then ok "$ver/$name"; else nok "$ver/$name: $detail"; fi
   done < <(grep '^@@RESULT ' "$log" 2>/dev/null)
   grep '^#   ' "$log" 2>/dev/null | head -200
-  check_callsite "$ver" "$log"
-  if [ "$n" -lt "$MIN" ] && [ -z "${LAB_ONLY:-}" ]; then nok "$ver/count: only $n checks ran (want >= $MIN)"; fi
+  [ "$ver" = arm64 ] || check_callsite "$ver" "$log"
+  min=$MIN; [ "$ver" = arm64 ] && min=${LAB_MIN_ARM64:-20}
+  if [ "$n" -lt "$min" ] && [ -z "${LAB_ONLY:-}" ]; then nok "$ver/count: only $n checks ran (want >= $min)"; fi
 done
 echo "# lab wall time: $(( $(date +%s) - t_start )) s"
 echo "1..$N"

@@ -27,7 +27,7 @@ fi
 # LAB_SET, a regex of check names like LAB_ONLY, plus its own 21_arm64.sh.
 case $(uname -m) in
   aarch64)
-    R0=%x0 RV=%x0 ENTRY_OFF='0x[0-9a-f]+'
+    R0=%x0 RV=%x0 ENTRY_OFF=0x0
     LAB_SET='^(a64/|st/(show_comm|show_nested|entry_return|child_pid|mm_users|nested_member|dfd_hex|filename|argname|retval_enoent|retval_fpos|callsite_ax|callsite_fpos|byval_struct|skb_readme|udp_b16|cleanup_all)$)' ;;
   *) R0=%di RV=%ax ENTRY_OFF='0x[04]' LAB_SET= ;;
 esac
