@@ -4,8 +4,9 @@
 # touching the machine's dpkg architecture: a private apt state for arm64 (own source list,
 # lists and package cache under $C/apt/arm64; APT::Architecture=arm64), `apt-get download`
 # of :arm64 packages and `dpkg-deb -x`:
-#   $C/arm64/           Debian 12's arm64 cloud kernel: vmlinuz (the Image, plain or gzip'd), config,
-#                       vmlinux.btf (the raw .BTF cut out of the Image), package
+#   $C/arm64/           Debian 12's arm64 cloud kernel: vmlinuz (what QEMU boots), Image (the
+#                       same, uncompressed: run.sh disassembles it), config, vmlinux.btf (the
+#                       raw .BTF cut out of the Image), package
 #   $C/arm64-sysroot/   the -dev packages the static aarch64 surftrace links against
 #                       (tests/lab/_build_arm64.sh) and busybox-static (bin/busybox)
 # Idempotent: what is extracted already (a stamp names the packages) is not fetched again.
@@ -69,20 +70,20 @@ image_btf() { # Image OUT
 
 kernel() {
   local pkg deb t
-  if [ -s "$K/vmlinuz" ] && [ -s "$K/vmlinux.btf" ]; then echo "lab: arm64 kernel cached ($K)"; return 0; fi
+  if [ -s "$K/vmlinuz" ] && [ -s "$K/Image" ] && [ -s "$K/vmlinux.btf" ]; then echo "lab: arm64 kernel cached ($K)"; return 0; fi
   pkg=$(apt_arm64 -s install linux-image-cloud-arm64 2>/dev/null |
           sed -n 's/^Inst \(linux-image-[0-9][^ ]*-cloud-arm64\) .*/\1/p' | head -1)
   [ -n "$pkg" ] || { echo "lab: no arm64 image package found" >&2; return 1; }
   echo "lab: arm64 -> $pkg"
-  download "$pkg"
+  [ -n "$(deb_of "$pkg")" ] || download "$pkg"
   deb=$(deb_of "$pkg")
   t=$(mktemp -d)
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$t" --wildcards './boot/*'
   rm -rf "$K"; mkdir -p "$K"
   cp "$t"/boot/vmlinuz-* "$K/vmlinuz"
   cp "$t"/boot/config-* "$K/config" 2>/dev/null || true
-  if gzip -t "$K/vmlinuz" 2>/dev/null; then gzip -dc "$K/vmlinuz" >"$t/Image"; else cp "$K/vmlinuz" "$t/Image"; fi
-  image_btf "$t/Image" "$K/vmlinux.btf"
+  if gzip -t "$K/vmlinuz" 2>/dev/null; then gzip -dc "$K/vmlinuz" >"$K/Image"; else cp "$K/vmlinuz" "$K/Image"; fi
+  image_btf "$K/Image" "$K/vmlinux.btf"
   rm -rf "$t"
   echo "$pkg" >"$K/package"
 }

@@ -163,16 +163,24 @@ run_kernel() {
 }
 
 # check_callsite VER LOG: the guest found the offset after do_filp_open's call to
-# path_openat by scanning live kernel text for E8 rel32; objdump on the host's vmlinux (an
-# independent disassembler) must show a call to path_openat right before that offset.
+# path_openat by scanning live kernel text (E8 rel32; arm64: BL); objdump on the host's
+# vmlinux (an independent disassembler) must show a call to path_openat right before that
+# offset. arm64 has no vmlinux ELF: the raw Image, placed by the guest's primary_entry.
 check_callsite() {
-  local ver=$1 log=$2 f c off fa ca dis
+  local ver=$1 log=$2 f c off fa ca dis od=(objdump -d) img=$C/$1/vmlinux il=5 call='call[q]?' pe t
   read -r _ f c off fa ca < <(grep '^@@CALLSITE ' "$log" 2>/dev/null | head -1)
   if [ -z "${ca:-}" ]; then nok "$ver/callsite_objdump: guest reported no call site"; return; fi
-  dis=$(objdump -d --no-show-raw-insn --start-address=$((0x$fa + off - 5)) \
-          --stop-address=$((0x$fa + off)) "$C/$ver/vmlinux" | grep -E '^ *[0-9a-f]+:' | head -1)
-  if echo "$dis" | grep -qE "call[q]? +(0x)?0*${ca#0x}( |$)"; then ok "$ver/callsite_objdump: $f+$off follows 'call $c'"
-  else nok "$ver/callsite_objdump: objdump at $f+$((off - 5)) shows '$dis', not a call to $c ($ca)"; fi
+  if [ "$ver" = arm64 ]; then
+    pe=$(sed -n 's/^@@ENTRY //p' "$log" | head -1) img=$C/arm64/Image il=4 call=bl
+    od=(aarch64-linux-gnu-objdump -D -b binary -m aarch64)
+    t=$("${od[@]}" --start-address=4 --stop-address=8 "$img" | sed -nE 's/.*[[:space:]]b[[:space:]]+0x([0-9a-f]+).*/\1/p')
+    [ -n "$pe" ] && [ -n "$t" ] || { nok "$ver/callsite_objdump: no primary_entry ('$pe') or Image branch ('$t')"; return; }
+    od+=(--adjust-vma=$(printf 0x%x $((0x$pe - 0x$t))))
+  fi
+  dis=$("${od[@]}" --no-show-raw-insn --start-address=$(printf 0x%x $((0x$fa + off - il))) \
+          --stop-address=$(printf 0x%x $((0x$fa + off))) "$img" | grep -E '^ *[0-9a-f]+:' | head -1)
+  if echo "$dis" | grep -qE "$call[[:space:]]+(0x)?0*${ca#0x}([[:space:]]|$)"; then ok "$ver/callsite_objdump: $f+$off follows '${call%%[*} $c'"
+  else nok "$ver/callsite_objdump: objdump at $f+$((off - il)) shows '$dis', not a call to $c ($ca)"; fi
 }
 
 if [ -n "$ARM64" ] && ! wait "$A64_PID"; then
@@ -198,7 +206,7 @@ for ver in $KERNELS; do
     if [ "$verdict" = PASS ]; then ok "$ver/$name"; else nok "$ver/$name: $detail"; fi
   done < <(grep '^@@RESULT ' "$log" 2>/dev/null)
   grep '^#   ' "$log" 2>/dev/null | head -200
-  [ "$ver" = arm64 ] || check_callsite "$ver" "$log"
+  check_callsite "$ver" "$log"
   min=$MIN; [ "$ver" = arm64 ] && min=${LAB_MIN_ARM64:-20}
   if [ "$n" -lt "$min" ] && [ -z "${LAB_ONLY:-}" ]; then nok "$ver/count: only $n checks ran (want >= $min)"; fi
 done
