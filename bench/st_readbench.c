@@ -5,7 +5,12 @@
  * -n COUNT, then prints "delivered=N lost=N" on stderr and removes the instance.
  *   st_readbench -e syscalls/sys_enter_getppid [-f FILTER] [-o FILE] [-j] [-s]
  *                [-t SECS] [-n COUNT] [-b BUFFER_KB] [-r READY_FILE]
- * READY_FILE is created once the event is enabled (benches wait for it). */
+ * READY_FILE is created once the event is enabled (benches wait for it).
+ *   st_readbench -I DIR -e SYS/NAME [-o FILE] [-j]
+ * replays a recorded instance instead (bench/reader_cost.sh makes one: per_cpu/cpuN/
+ * trace_pipe_raw holding raw pages, the event's format, header_page, saved_cmdlines):
+ * everything is read and written once, nothing is created, for instruction counts under
+ * valgrind --tool=callgrind. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -54,16 +59,46 @@ static void idle_flush(void *p)
 	st_output_flush(c->out);
 }
 
+/* -I: one pass over a recorded instance directory. */
+static int replay_dir(const char *dir, const char *sys, const char *name, bool json, FILE *f)
+{
+	struct st_err err = { 0 };
+	struct st_reader_opts ro = { .instance_dir = dir, .wake_percent = -1 };
+	struct st_reader *r = st_reader_new(&ro, &err);
+	struct st_output *so = NULL;
+	int rc = 1;
+
+	if (!r || st_reader_add_event(r, sys, name, &err) != 1)
+		goto out;
+	struct st_output_opts oo = { .mode = json ? ST_OUT_JSON : ST_OUT_TEXT, .out = f };
+	so = st_output_new(&oo, &err);
+	if (!so)
+		goto out;
+	struct ctx c = { .out = so };
+	rc = st_reader_drain(r, cb, &c, &err) < 0;
+	st_output_flush(so);
+	fprintf(stderr, "delivered=%llu unknown=%llu\n", st_reader_delivered(r),
+		st_reader_unknown(r));
+out:
+	if (rc && err.msg[0])
+		fprintf(stderr, "st_readbench: %s\n", err.msg);
+	st_output_free(so);
+	st_reader_free(r);
+	if (f != stdout)
+		fclose(f);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *ev = "syscalls/sys_enter_getppid", *filter = NULL, *outp = NULL;
-	const char *ready = NULL;
+	const char *ready = NULL, *replay = NULL;
 	bool json = false, stacks = false;
 	double secs = 0;
 	long count = 0, bufkb = 0;
 	int wake = 0;
 	int o;
-	while ((o = getopt(argc, argv, "e:f:o:jst:n:b:r:w:")) != -1) {
+	while ((o = getopt(argc, argv, "e:f:o:jst:n:b:r:w:I:")) != -1) {
 		switch (o) {
 		case 'e': ev = optarg; break;
 		case 'f': filter = optarg; break;
@@ -75,6 +110,7 @@ int main(int argc, char **argv)
 		case 'b': bufkb = atol(optarg); break;
 		case 'r': ready = optarg; break;
 		case 'w': wake = atoi(optarg); break;
+		case 'I': replay = optarg; break;
 		default:
 			fprintf(stderr, "usage: %s [-e SYS/NAME] [-f FILTER] [-o FILE] [-j] [-s] "
 				"[-t SECS] [-n COUNT] [-b KB] [-r READY_FILE] [-w WAKE_PERCENT]\n", argv[0]);
@@ -91,6 +127,8 @@ int main(int argc, char **argv)
 		perror(outp);
 		return 1;
 	}
+	if (replay)
+		return replay_dir(replay, sys, name, json, out);
 	struct sigaction sa = { .sa_handler = on_sig };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <event-parse.h>
 #include "output/output_int.h"
+#include "util/json.h"
 
 static bool is_probe_field(const char *name)
 {
@@ -126,8 +127,60 @@ int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
 	return 0;
 }
 
+static void put_sb_str(void *ctx, const char *s, size_t n)
+{
+	st_sb_put(ctx, s, n);
+}
+
+/* s as an escaped JSON string followed by `tail`, in a new string (NULL: no memory). */
+static char *json_piece(const char *head, const char *s, const char *tail)
+{
+	size_t cap = strlen(head) + 6 * strlen(s) + strlen(tail) + 3;
+	struct st_sb b = { .p = malloc(cap + 1), .cap = cap };
+
+	if (!b.p)
+		return NULL;
+	st_sb_puts(&b, head);
+	st_json_escape(put_sb_str, &b, s, strlen(s));
+	st_sb_puts(&b, tail);
+	b.p[b.len] = '\0';
+	return b.p;
+}
+
+int st_oevent_build_json(struct st_oevent *oe, struct tep_event *tev)
+{
+	int n = 0, i = 0;
+
+	if (oe->jhead)
+		return 0;
+	if (oe->dynamic)
+		n = oe->nargs;
+	else
+		for (struct tep_format_field *f = tev->format.fields; f; f = f->next)
+			n++;
+	oe->jkeys = calloc((size_t)(n ? n : 1), sizeof(*oe->jkeys));
+	if (!oe->jkeys)
+		return -1;
+	oe->njkeys = n;
+	if (oe->dynamic) {
+		for (i = 0; i < n; i++)
+			if (!(oe->jkeys[i] = json_piece(i ? "," : "", oe->args[i].f->name, ":")))
+				return -1;
+	} else {
+		for (struct tep_format_field *f = tev->format.fields; f; f = f->next, i++)
+			if (!(oe->jkeys[i] = json_piece(i ? "," : "", f->name, ":")))
+				return -1;
+	}
+	oe->jhead = json_piece(",\"event\":", tev->name, ",\"args\":{");
+	return oe->jhead ? 0 : -1;
+}
+
 void st_oevent_clear(struct st_oevent *oe)
 {
+	for (int i = 0; i < oe->njkeys; i++)
+		free(oe->jkeys[i]);
+	free(oe->jkeys);
+	free(oe->jhead);
 	free(oe->args);
 	memset(oe, 0, sizeof(*oe));
 }
@@ -331,18 +384,37 @@ void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const vo
 	st_oarg_value(NULL, &a, tep, data, size, v);
 }
 
+/* A number as JSON: decimal, or "0x.." text (hex) */
+static void put_json_num(struct st_sb *b, unsigned long long u, bool neg, bool hex)
+{
+	char tmp[48], *p = tmp;
+
+	if (hex) {
+		*p++ = '"';
+		p = st_fmt_hex(p, u);
+		*p++ = '"';
+	} else {
+		if (neg) {
+			*p++ = '-';
+			u = 0 - u;
+		}
+		p = st_fmt_u(p, u, 0, ' ', false);
+	}
+	st_sb_put(b, tmp, (size_t)(p - tmp));
+}
+
 void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_value *v)
 {
 	switch (v->type) {
 	case ST_VAL_INT:
-		st_sb_printf(b, "%lld", v->i);
+		put_json_num(b, (unsigned long long)v->i, v->i < 0, false);
 		break;
 	case ST_VAL_UINT:
-		st_sb_printf(b, "%llu", v->u);
+		put_json_num(b, v->u, false, false);
 		break;
 	case ST_VAL_HEX:
 		/* a string, so that 64-bit addresses keep every bit in jq/JavaScript */
-		st_sb_printf(b, "\"0x%llx\"", v->u);
+		put_json_num(b, v->u, false, true);
 		break;
 	case ST_VAL_STR:
 	case ST_VAL_TEXT:
@@ -356,12 +428,13 @@ void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_
 			int sh = 64 - v->elem * 8;
 			if (i)
 				st_sb_put(b, ",", 1);
-			if (v->hex)
-				st_sb_printf(b, "\"0x%llx\"", e);
-			else if (v->sign)
-				st_sb_printf(b, "%lld", (long long)(e << sh) >> sh);
-			else
-				st_sb_printf(b, "%llu", e);
+			if (v->sign && !v->hex) {
+				long long x = (long long)(e << sh) >> sh;
+
+				put_json_num(b, (unsigned long long)x, x < 0, false);
+			} else {
+				put_json_num(b, e, false, v->hex);
+			}
 		}
 		st_sb_put(b, "]", 1);
 		break;

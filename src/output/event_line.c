@@ -116,21 +116,52 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 	struct st_sb *b = &out->sb;
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
-	/* "%16s-%-7d [%03d] %s %5llu.%06llu: %s: " without printf: this runs per event */
-	st_sb_pad_str(b, ev->comm, 16);
-	st_sb_put(b, "-", 1);
-	if (ev->pid < 0)
+	/* "%16s-%-7d [%03d] %s %5llu.%06llu: " without printf: this runs per event */
+	size_t clen = strlen(ev->comm), flen = strnlen(ev->flags, sizeof(ev->flags));
+	char *p = st_sb_room(b, clen + flen + 128), *p0 = p;
+	if (p) {
+		/* straight into the line: it fits (16 + 1 + 21 + 2 + 20 + 2 + flags + 1 + 20 +
+		 * 1 + 6 + 2 at most) */
+		for (size_t i = clen; i < 16; i++)
+			*p++ = ' ';
+		memcpy(p, ev->comm, clen);
+		p += clen;
+		*p++ = '-';
+		if (ev->pid < 0)
+			*p++ = '-';
+		p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid),
+			     7, ' ', true);
+		*p++ = ' ';
+		*p++ = '[';
+		p = st_fmt_u(p, (unsigned long long)ev->cpu, 3, '0', false);
+		*p++ = ']';
+		*p++ = ' ';
+		memcpy(p, ev->flags, flen);
+		p += flen;
+		*p++ = ' ';
+		p = st_fmt_u(p, sec, 5, ' ', false);
+		*p++ = '.';
+		p = st_fmt_u(p, usec, 6, '0', false);
+		*p++ = ':';
+		*p++ = ' ';
+		b->len += (size_t)(p - p0);
+	} else {
+		st_sb_pad_str(b, ev->comm, 16);
 		st_sb_put(b, "-", 1);
-	st_sb_u(b, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid), 7, ' ', true);
-	st_sb_put(b, " [", 2);
-	st_sb_u(b, (unsigned long long)ev->cpu, 3, '0', false);
-	st_sb_put(b, "] ", 2);
-	st_sb_puts(b, ev->flags);
-	st_sb_put(b, " ", 1);
-	st_sb_u(b, sec, 5, ' ', false);
-	st_sb_put(b, ".", 1);
-	st_sb_u(b, usec, 6, '0', false);
-	st_sb_put(b, ": ", 2);
+		if (ev->pid < 0)
+			st_sb_put(b, "-", 1);
+		st_sb_u(b, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid), 7,
+			' ', true);
+		st_sb_put(b, " [", 2);
+		st_sb_u(b, (unsigned long long)ev->cpu, 3, '0', false);
+		st_sb_put(b, "] ", 2);
+		st_sb_put(b, ev->flags, flen);
+		st_sb_put(b, " ", 1);
+		st_sb_u(b, sec, 5, ' ', false);
+		st_sb_put(b, ".", 1);
+		st_sb_u(b, usec, 6, '0', false);
+		st_sb_put(b, ": ", 2);
+	}
 	if (!oe || !oe->syscall) {      /* ftrace prints syscalls without the event name */
 		st_sb_puts(b, ev->name);
 		st_sb_put(b, ": ", 2);
@@ -166,27 +197,61 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	struct st_sb *b = &out->sb;
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
-	st_sb_printf(b, "{\"v\":%d,\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
-		     ST_JSON_V, sec, usec, ev->cpu, ev->pid);
+	char *p = st_sb_room(b, 160), *p0 = p;
+	if (p) {
+		/* {"v":V,"time":S.U,"cpu":C,"pid":P,"comm": without printf (at most 120 bytes) */
+		memcpy(p, "{\"v\":", 5);
+		p = st_fmt_u(p + 5, ST_JSON_V, 0, ' ', false);
+		memcpy(p, ",\"time\":", 8);
+		p = st_fmt_u(p + 8, sec, 0, ' ', false);
+		*p++ = '.';
+		p = st_fmt_u(p, usec, 6, '0', false);
+		memcpy(p, ",\"cpu\":", 7);
+		p = st_fmt_u(p + 7, (unsigned long long)ev->cpu, 0, ' ', false);
+		memcpy(p, ",\"pid\":", 7);
+		p += 7;
+		if (ev->pid < 0)
+			*p++ = '-';
+		p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid),
+			     0, ' ', false);
+		memcpy(p, ",\"comm\":", 8);
+		b->len += (size_t)(p + 8 - p0);
+	} else {
+		st_sb_printf(b, "{\"v\":%d,\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
+			     ST_JSON_V, sec, usec, ev->cpu, ev->pid);
+	}
 	st_sb_json_str(b, ev->comm, strlen(ev->comm));
-	st_sb_puts(b, ",\"event\":");
-	st_sb_json_str(b, ev->name, strlen(ev->name));
-	st_sb_puts(b, ",\"args\":{");
+	bool keys = oe && oe->jhead;    /* the escaped constant parts, made once */
+	if (keys) {
+		st_sb_puts(b, oe->jhead);
+	} else {
+		st_sb_puts(b, ",\"event\":");
+		st_sb_json_str(b, ev->name, strlen(ev->name));
+		st_sb_puts(b, ",\"args\":{");
+	}
 	int n = 0;
 	if (oe && oe->dynamic) {
 		for (int i = 0; i < oe->nargs; i++, n++) {
-			st_sb_puts(b, n ? "," : "");
-			st_sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
-			st_sb_put(b, ":", 1);
+			if (keys) {
+				st_sb_puts(b, oe->jkeys[i]);
+			} else {
+				st_sb_puts(b, n ? "," : "");
+				st_sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
+				st_sb_put(b, ":", 1);
+			}
 			st_oarg_value(out, &oe->args[i], ev->tep, ev->rec->data, ev->rec->size,
 				      &out->val);
 			st_value_put_json(b, ev->tep, &out->val);
 		}
 	} else {
 		for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next, n++) {
-			st_sb_puts(b, n ? "," : "");
-			st_sb_json_str(b, f->name, strlen(f->name));
-			st_sb_put(b, ":", 1);
+			if (keys && n < oe->njkeys) {
+				st_sb_puts(b, oe->jkeys[n]);
+			} else {
+				st_sb_puts(b, n ? "," : "");
+				st_sb_json_str(b, f->name, strlen(f->name));
+				st_sb_put(b, ":", 1);
+			}
 			st_field_value(f, ev->tep, ev->rec->data, ev->rec->size, &out->val);
 			st_value_put_json(b, ev->tep, &out->val);
 		}

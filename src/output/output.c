@@ -116,6 +116,8 @@ static struct st_oevent *oevent(struct st_output *out, const struct st_event *ev
 	struct st_oevent *oe = &out->byid[ev->id];
 	if (!oe->built && st_oevent_build(oe, ev->tev, probe_for(out, ev->tev)))
 		return NULL;
+	if (out->mode == ST_OUT_JSON && !oe->jhead)
+		st_oevent_build_json(oe, ev->tev);  /* without it: escaped per event */
 	return oe;
 }
 

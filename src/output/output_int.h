@@ -15,7 +15,31 @@ struct st_sb {
 	size_t len, cap;
 	bool trunc;               /* something did not fit (the line is cut, never overrun) */
 };
-void st_sb_put(struct st_sb *b, const char *s, size_t n);
+void st_sb_put_slow(struct st_sb *b, const char *s, size_t n);
+/* Append n bytes (cut and marked when they do not fit). Inline: most pieces of a line are
+ * a few bytes, where a call to memcpy costs more than the copy. */
+static inline void st_sb_put(struct st_sb *b, const char *s, size_t n)
+{
+	if (n > 16 || n > b->cap - b->len) {
+		st_sb_put_slow(b, s, n);
+		return;
+	}
+	char *d = b->p + b->len;
+	b->len += n;
+	while (n--)
+		*d++ = *s++;
+}
+/* Room for n more bytes at the end of b: where to write them (then add what was written
+ * to b->len), or NULL when they do not fit (take the checked calls instead). */
+static inline char *st_sb_room(struct st_sb *b, size_t n)
+{
+	return n <= b->cap - b->len ? b->p + b->len : NULL;
+}
+/* v in decimal at p, at least `width` wide (<= 24), padded with `pad` on the left, or
+ * with spaces on the right when `left`; returns the end. At most max(width, 20) bytes. */
+char *st_fmt_u(char *p, unsigned long long v, int width, char pad, bool left);
+/* v as 0x<lowercase hex> at p; returns the end (at most 18 bytes). */
+char *st_fmt_hex(char *p, unsigned long long v);
 void st_sb_puts(struct st_sb *b, const char *s);
 void st_sb_printf(struct st_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* v in decimal, at least `width` wide, padded with `pad` (' ' or '0') on the left, or
@@ -50,7 +74,14 @@ struct st_oevent {
 	struct tep_format_field *ip, *func, *retip;
 	struct st_oarg *args;
 	int nargs;
+	/* --json: the constant parts, escaped once: ',"event":"NAME","args":{' and each
+	 * argument's '"name":' (probe arguments, else every format field), in print order */
+	char *jhead;
+	char **jkeys;
+	int njkeys;
 };
+/* Build oe's JSON parts (jhead, jkeys) for tev; -1 out of memory. */
+int st_oevent_build_json(struct st_oevent *oe, struct tep_event *tev);
 
 int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
 		    const struct st_probe *probe);

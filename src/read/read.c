@@ -16,6 +16,55 @@
 #define PAGES_PER_WAKE 64      /* per CPU, before looking at the other CPUs again */
 #define PEND_MAX_NS 20000000LL /* a stack-waiting event older than this is flushed */
 
+/* A common field of the record, host byte order (live buffers are the host's). */
+static unsigned long long common_u(const void *data, int size, struct st_common_at a)
+{
+	const unsigned char *p = (const unsigned char *)data + a.off;
+
+	if (a.off < 0 || a.off + a.size > size)
+		return 0;
+	switch (a.size) {
+	case 1: return *p;
+	case 2: { unsigned short v; memcpy(&v, p, 2); return v; }
+	case 4: { unsigned int v; memcpy(&v, p, 4); return v; }
+	case 8: { unsigned long long v; memcpy(&v, p, 8); return v; }
+	default: return 0;
+	}
+}
+
+static struct st_common_at common_at(struct tep_event *tev, const char *name)
+{
+	struct tep_format_field *f = tep_find_common_field(tev, name);
+	struct st_common_at a = { -1, 0 };
+
+	if (f && (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)) {
+		a.off = f->offset;
+		a.size = f->size;
+	}
+	return a;
+}
+
+/* The record's type id: from the common field's place once known, else (the first
+ * record) through libtraceevent, whose event's format then gives every common place. */
+static int record_type(struct st_reader *r, void *data, int size)
+{
+	if (r->common_known)
+		return (int)common_u(data, size, r->c_type);
+	struct tep_record rec = { .data = data, .size = size };
+	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
+	struct st_revent *re = st_reader_event(r, type);
+
+	if (!re)
+		return type;
+	struct tep_event *tev = re->tev;
+	r->c_type = common_at(tev, "common_type");
+	r->c_flags = common_at(tev, "common_flags");
+	r->c_preempt = common_at(tev, "common_preempt_count");
+	r->c_pid = common_at(tev, "common_pid");
+	r->common_known = r->c_type.off >= 0 && r->c_pid.off >= 0;
+	return type;
+}
+
 static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int size,
 		     unsigned long long ts, const unsigned long long *stack, int nstack,
 		     const unsigned long long *ustack, int nustack, st_reader_cb cb, void *ctx)
@@ -24,7 +73,7 @@ static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 		.ts = ts, .size = size, .record_size = size, .data = data,
 		.cpu = c->cpu, .ref_count = 1, .locked = 1,
 	};
-	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
+	int type = record_type(r, data, size);
 	struct st_revent *re = st_reader_event(r, type);
 	if (!re || re->is_stack) {
 		r->unknown++;
@@ -37,10 +86,24 @@ static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 		.stack = nstack ? stack : NULL, .nstack = nstack,
 		.ustack = nustack ? ustack : NULL, .nustack = nustack,
 	};
-	ev.pid = tep_data_pid(r->tep, &rec);
+	unsigned int flags, preempt;
+	if (r->common_known) {
+		ev.pid = (int)common_u(data, size, r->c_pid);
+		flags = (unsigned int)common_u(data, size, r->c_flags);
+		preempt = (unsigned int)common_u(data, size, r->c_preempt);
+	} else {        /* a format without the usual common fields */
+		ev.pid = tep_data_pid(r->tep, &rec);
+		flags = (unsigned int)tep_data_flags(r->tep, &rec);
+		preempt = (unsigned int)tep_data_preempt_count(r->tep, &rec);
+	}
 	ev.comm = st_comms_get(r->comms, ev.pid);
-	st_lat_flags((unsigned int)tep_data_flags(r->tep, &rec),
-		     (unsigned int)tep_data_preempt_count(r->tep, &rec), ev.flags);
+	/* the flags column, remembered for the last (flags, preempt) pair: it rarely changes */
+	unsigned int key = ((flags & 0xff) | (preempt & 0xff) << 8) + 1;
+	if (key != r->lat_key) {
+		st_lat_flags((key - 1) & 0xff, (key - 1) >> 8, r->lat_str);
+		r->lat_key = key;
+	}
+	memcpy(ev.flags, r->lat_str, sizeof(ev.flags));
 	ev.lost_before = c->lost_pending;
 	if (c->lost_pending > 0)
 		c->lost_marked += (unsigned long long)c->lost_pending;
@@ -114,8 +177,7 @@ static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 {
 	if (!r->stacks && !r->ustacks)
 		return emit(r, c, data, size, ts, NULL, 0, cb, ctx);
-	struct tep_record rec = { .data = data, .size = size, .cpu = c->cpu };
-	int type = r->nbyid ? tep_data_type(r->tep, &rec) : -1;
+	int type = record_type(r, data, size);
 	if (r->stacks && type == r->stack_id) {
 		if (!c->has_pend)
 			return 0;  /* its event was not ours (or already flushed) */

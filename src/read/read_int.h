@@ -99,6 +99,13 @@ struct st_reader {
 	void *page_ctx;
 	void (*on_stop)(void *ctx);
 	unsigned long long pages_read;
+	/* The common fields' places, the same in every event of a tracefs: taken from the
+	 * first record's format, then read straight from the record (no lookup per event). */
+	struct st_common_at { int off, size; } c_type, c_flags, c_preempt, c_pid;
+	bool common_known;
+	unsigned int lat_key;     /* flags | preempt << 8 of lat_str, + 1 (0 = none yet) */
+	char lat_str[8];
+	bool at_tail;             /* watermark mode: stop a CPU at its first partial page */
 	bool drain_cut;           /* the drain after a stop hit its time or size bound */
 };
 
