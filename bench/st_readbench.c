@@ -4,7 +4,10 @@
  * writes text or JSON with st_output to a file until SIGINT/SIGTERM, -t SECONDS or
  * -n COUNT, then prints "delivered=N lost=N" on stderr and removes the instance.
  *   st_readbench -e syscalls/sys_enter_getppid [-f FILTER] [-o FILE] [-j] [-s]
- *                [-t SECS] [-n COUNT] [-b BUFFER_KB] [-r READY_FILE]
+ *                [-t SECS] [-n COUNT] [-b BUFFER_KB] [-r READY_FILE] [-w PERCENT] [-N]
+ * -w: a fixed wake-up mark (buffer_percent; default: surftrace's, ST_READ_WAKE_AUTO);
+ * -N: keep the nice value (default: -10 when root, as surftrace). cpu_ns_per_event on
+ * stderr is the reader's user+sys CPU time per delivered event.
  * READY_FILE is created once the event is enabled (benches wait for it).
  *   st_readbench -I DIR -e SYS/NAME [-o FILE] [-j]
  * replays a recorded instance instead (bench/reader_cost.sh makes one: per_cpu/cpuN/
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "output/output.h"
@@ -96,9 +100,10 @@ int main(int argc, char **argv)
 	bool json = false, stacks = false;
 	double secs = 0;
 	long count = 0, bufkb = 0;
-	int wake = 0;
+	int wake = ST_READ_WAKE_AUTO;
+	bool keep_nice = false;
 	int o;
-	while ((o = getopt(argc, argv, "e:f:o:jst:n:b:r:w:I:")) != -1) {
+	while ((o = getopt(argc, argv, "e:f:o:jst:n:b:r:w:I:N")) != -1) {
 		switch (o) {
 		case 'e': ev = optarg; break;
 		case 'f': filter = optarg; break;
@@ -111,9 +116,10 @@ int main(int argc, char **argv)
 		case 'r': ready = optarg; break;
 		case 'w': wake = atoi(optarg); break;
 		case 'I': replay = optarg; break;
+		case 'N': keep_nice = true; break;
 		default:
 			fprintf(stderr, "usage: %s [-e SYS/NAME] [-f FILTER] [-o FILE] [-j] [-s] "
-				"[-t SECS] [-n COUNT] [-b KB] [-r READY_FILE] [-w WAKE_PERCENT]\n", argv[0]);
+				"[-t SECS] [-n COUNT] [-b KB] [-r READY_FILE] [-w WAKE_PERCENT] [-N]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -172,14 +178,25 @@ int main(int argc, char **argv)
 	if (secs > 0)
 		alarm((unsigned)(secs + 0.999));
 	struct ctx c = { .out = so, .max = count };
+	/* as surftrace does: the reader at nice -10 when root (-N: leave it) */
+	if (!keep_nice && geteuid() == 0 && setpriority(PRIO_PROCESS, 0, -10))
+		fprintf(stderr, "st_readbench: setpriority: %s\n", strerror(errno));
+	struct rusage ru0, ru1;
+	getrusage(RUSAGE_SELF, &ru0);
 	rc = st_reader_run(r, cb, &c, &err) < 0;
+	getrusage(RUSAGE_SELF, &ru1);
 	wr(rel, "0");
 	st_output_flush(so);
 	unsigned long long lost = 0;
 	for (int i = 0; i < st_reader_ncpus(r); i++)
 		lost += st_reader_lost(r, i);
-	fprintf(stderr, "delivered=%llu lost=%llu unknown=%llu\n", st_reader_delivered(r), lost,
-		st_reader_unknown(r));
+	double cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec +
+			      ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1e9 +
+		     (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec +
+			      ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) * 1e3;
+	unsigned long long nd = st_reader_delivered(r);
+	fprintf(stderr, "delivered=%llu lost=%llu unknown=%llu cpu_ns_per_event=%.0f\n", nd, lost,
+		st_reader_unknown(r), nd ? cpu / (double)nd : 0.0);
 	st_output_lost_summary(stderr, r);
 out:
 	if (rc && err.msg[0])

@@ -242,7 +242,7 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.stacks = st->o.stack,
 		.ustacks = st->o.ustack,
 		.stop = &st->stop,
-		.wake_percent = 0,
+		.wake_percent = ST_READ_WAKE_AUTO,
 		.on_idle = flush_idle,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 		.on_page = st->rec ? st_recorder_page : NULL, .page_ctx = st->rec,

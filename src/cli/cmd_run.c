@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@
 #include "util/err.h"
 #include "util/stopio.h"
 #include "util/stopsig.h"
+
+#define READER_NICE (-10)
 
 static struct surftrace *run_st;
 /* st_stopsig levels: 1 = stop and drain (bounded), 2 = a second signal, tear down now. */
@@ -128,6 +131,12 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 		st_cli_arm_timeout(o->timeout);
 	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
 		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
+	/* The reader competes for CPUs with what it traces: as root it runs at a higher
+	 * priority (nice READER_NICE), so a wake-up at the mark is served before the buffer
+	 * fills. Only this thread: the command of -c was forked before. Failure is harmless. */
+	if (geteuid() == 0 && setpriority(PRIO_PROCESS, 0, READER_NICE)) {
+		/* not permitted (no CAP_SYS_NICE): run at the normal priority */
+	}
 	if (surftrace_run(st, &err) < 0) {
 		st_cli_print_err(&err);
 		rc = 1;

@@ -14,6 +14,22 @@
 #include "read/read_int.h"
 #include "util/file.h"
 
+int st_reader_set_mark(struct st_reader *r, int percent)
+{
+	char path[PATH_MAX], v[16];
+	int fd, n, rc = -1;
+
+	st_rpath(path, "%s/buffer_percent", r->dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = snprintf(v, sizeof(v), "%d", percent);
+	if (write(fd, v, (size_t)n) == n)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
 static int cpu_cmp(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
@@ -242,20 +258,14 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 		st_err_set(err, 0, "out of memory");
 		goto fail;
 	}
-	if (o->wake_percent >= 0) {
-		/* Our own instance's wake-up threshold: without it poll waits for a half-full
-		 * buffer and the first event shows up late. */
-		st_rpath(path, "%s/buffer_percent", r->dir);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			char v[16];
-			int n = snprintf(v, sizeof(v), "%d", o->wake_percent);
-			if (write(fd, v, (size_t)n) < 0) {
-				/* older kernels lack it: poll still works, only later */
-			}
-			close(fd);
-		}
-	}
+	/* Our own instance's wake-up threshold: without it poll waits for a half-full buffer
+	 * and the first event shows up late. */
+	r->auto_wake = o->wake_percent == ST_READ_WAKE_AUTO;
+	if (r->auto_wake)
+		r->wake_percent = 0;
+	if (r->wake_percent >= 0)
+		st_reader_set_mark(r, r->wake_percent);
+	r->batching = r->wake_percent > 0;   /* a fixed mark batches too */
 	return r;
 fail:
 	st_reader_free(r);

@@ -221,8 +221,14 @@ static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 /* Load CPU c's next sub-buffer and stand on its first record. 1 = a record is there,
  * 0 = nothing more for now (c->done on EAGAIN) or this round's page budget is spent,
  * -1 = read error. */
-static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
+static int load_page(struct st_reader *r, struct st_rcpu *c, bool to_tail,
+		     struct st_err *err)
 {
+	if (c->tail) {
+		/* batching: this CPU reached the writer; the rest comes with the next wake-up */
+		c->done = true;
+		return 0;
+	}
 	while (c->pages_left > 0) {
 		c->pages_left--;
 		ssize_t n = read(c->fd, c->page, r->subbuf);
@@ -238,6 +244,9 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
 		r->pages_read++;
 		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
 			continue;
+		/* a page the kernel cut short: the writer is on it (or it holds one big record) */
+		if (to_tail && (size_t)kbuffer_subbuffer_size(c->kb) < r->subbuf / 2)
+			c->tail = true;
 		int missed = kbuffer_missed_events(c->kb);
 		if (missed > 0) {
 			c->missed += (unsigned long long)missed;
@@ -266,8 +275,8 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, struct st_err *err)
 /* Up to `pages` sub-buffers from each CPU (all CPUs when only_ready is false, else those
  * poll marked), delivered merged by timestamp across CPUs, as trace_pipe would order
  * them. 0 = went on, 1 = the callback asked to stop, -1 = read error. */
-static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader_cb cb,
-		      void *ctx, struct st_err *err)
+static int read_round(struct st_reader *r, int pages, bool only_ready, bool to_tail,
+		      st_reader_cb cb, void *ctx, struct st_err *err)
 {
 	int live = 0;
 	bool resume = r->resume;
@@ -282,11 +291,12 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader
 			continue;
 		}
 		c->cur = NULL;
+		c->tail = false;
 		if (only_ready && !(r->pfds[i].revents & (POLLIN | POLLRDNORM)))
 			continue;
 		c->done = false;
 		c->pages_left = pages;
-		int k = load_page(r, c, err);
+		int k = load_page(r, c, to_tail, err);
 		if (k < 0)
 			return -1;
 		live += k;
@@ -298,6 +308,7 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader
 			if (c->cur && (!m || c->cur_ts < m->cur_ts))
 				m = c;
 		}
+		r->records++;
 		int stop = on_record(r, m, m->cur, kbuffer_event_size(m->kb), m->cur_ts, cb, ctx);
 		m->cur = kbuffer_next_event(m->kb, &m->cur_ts);
 		if (stop) {
@@ -306,7 +317,7 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, st_reader
 			return 1;
 		}
 		if (!m->cur) {
-			int k = load_page(r, m, err);
+			int k = load_page(r, m, to_tail, err);
 			if (k < 0)
 				return -1;
 			live -= !k;
@@ -354,7 +365,7 @@ static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
 			r->drain_cut = true;
 			return 0;
 		}
-		int rc = read_round(r, PAGES_PER_WAKE, false, cb, ctx, err);
+		int rc = read_round(r, PAGES_PER_WAKE, false, false, cb, ctx, err);
 		if (rc)
 			return rc;
 		for (int i = 0; i < r->ncpus; i++)
@@ -391,6 +402,35 @@ int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err
 	return st_reader_run_until(r, 0, cb, ctx, err);
 }
 
+/* ST_READ_WAKE_AUTO: at the end of each rate window, set the mark by the rate seen. */
+static void follow_rate(struct st_reader *r)
+{
+	long long now = now_ns(), dt = now - r->win_start;
+
+	if (!r->win_start || dt < 0) {
+		r->win_start = now;
+		r->win_records = r->records;
+		return;
+	}
+	if (dt < ST_READ_BATCH_WINDOW_MS * 1000000LL)
+		return;
+	/* records per second over the window */
+	unsigned long long rate = (r->records - r->win_records) * 1000000000ULL /
+				  (unsigned long long)dt;
+	r->win_start = now;
+	r->win_records = r->records;
+	if (!r->batching && rate >= ST_READ_BATCH_RATE) {
+		if (st_reader_set_mark(r, ST_READ_BATCH_PERCENT) == 0) {
+			r->batching = true;
+			r->wake_percent = ST_READ_BATCH_PERCENT;
+		}
+	} else if (r->batching && rate < ST_READ_BATCH_RATE / 4) {
+		st_reader_set_mark(r, 0);
+		r->batching = false;
+		r->wake_percent = 0;
+	}
+}
+
 int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
 			void *ctx, struct st_err *err)
 {
@@ -401,6 +441,8 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 			return drain(r, true, cb, ctx, err);
 		}
 		int wait_ms = r->idle_ms;
+		if (r->batching && wait_ms > ST_READ_BATCH_NAP_MS)
+			wait_ms = ST_READ_BATCH_NAP_MS;
 		if (deadline_ns) {
 			long long left = deadline_ns - now_ns();
 			if (left <= 0) {
@@ -423,13 +465,17 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 		if (n < 0)
 			return st_err_set(err, 0, "poll: %s", strerror(errno));
 		/* Below a wake-up mark nothing wakes us: read every CPU once per idle nap, so
-		 * an event waits at most idle_ms. */
-		int rc = n ? read_round(r, PAGES_PER_WAKE, true, cb, ctx, err) :
-			 r->wake_percent > 0 ? read_round(r, PAGES_PER_WAKE, false, cb, ctx, err) : 0;
+		 * an event waits at most the nap. A batching round reads every CPU (one at the
+		 * mark wakes us; the others' records keep the merge in time order) up to the
+		 * writer's page, not after it. */
+		int rc = n ? read_round(r, PAGES_PER_WAKE, !r->batching, r->batching, cb, ctx, err) :
+			 r->wake_percent > 0 ?
+			 read_round(r, PAGES_PER_WAKE, false, r->batching, cb, ctx, err) : 0;
 		if (!rc && (r->stacks || r->ustacks))
 			rc = flush_all_pend(r, n ? PEND_MAX_NS : 0, cb, ctx);
 		if (rc)
 			return rc;
+		if (r->auto_wake)
+			follow_rate(r);
 	}
 }
-

@@ -34,8 +34,11 @@ struct st_reader_opts {
 	 * the moment to switch tracing off so the drain has an end. May be NULL. */
 	void (*on_stop)(void *ctx);
 	/* Wake-up latency vs. cost: the instance's buffer_percent is set to this value when
-	 * >= 0 (0 = wake on any data, what a live trace wants); -1 leaves it as it is. The
-	 * reader writes only this file, and only inside the instance it was given. */
+	 * >= 0 (0 = wake on any data); -1 leaves it as it is; ST_READ_WAKE_AUTO (what a live
+	 * trace wants) wakes on any data while events are sparse and batches while they come
+	 * fast (see ST_READ_BATCH_*). With a mark (> 0) what sits below it is read every
+	 * idle_ms (ST_READ_BATCH_NAP_MS when batching), so no event waits longer. The reader
+	 * writes only this file, and only inside the instance it was given. */
 	int wake_percent;
 	int idle_ms;                    /* poll timeout between stop-flag checks; 0 = 100 */
 	/* Called (with the ctx given to st_reader_run/drain) when everything buffered has
@@ -50,6 +53,18 @@ struct st_reader_opts {
 	const unsigned long *cpus;
 	size_t ncpus;
 };
+
+/* Batching (ST_READ_WAKE_AUTO): once records come at ST_READ_BATCH_RATE per second or more
+ * (over a window of ST_READ_BATCH_WINDOW_MS), buffer_percent becomes ST_READ_BATCH_PERCENT:
+ * the kernel wakes the reader when a CPU's buffer is that full, and each wake-up reads whole
+ * pages up to the first partial one instead of chasing the writer a few records at a time;
+ * below the mark everything is read every ST_READ_BATCH_NAP_MS, which bounds the delay of a
+ * lone event. Under a quarter of that rate the mark goes back to 0 (wake on any data). */
+#define ST_READ_WAKE_AUTO (-2)
+#define ST_READ_BATCH_RATE 20000
+#define ST_READ_BATCH_WINDOW_MS 20
+#define ST_READ_BATCH_PERCENT 10
+#define ST_READ_BATCH_NAP_MS 50
 
 /* One decoded record, valid only during the callback (it points into the page). */
 struct st_event {

@@ -54,6 +54,7 @@ struct st_rcpu {
 	int nk;
 	unsigned long long ustk[64];
 	bool done;                /* EAGAIN in the current drain */
+	bool tail;                /* batching: this round reached a partial page */
 	void *cur;                /* the record the merge stands on, NULL = none loaded */
 	unsigned long long cur_ts;
 	int pages_left;           /* page budget of this round */
@@ -82,6 +83,11 @@ struct st_reader {
 	volatile sig_atomic_t *stop;
 	int idle_ms;
 	int wake_percent;        /* > 0: a wake-up mark; what sits below it is read on idle */
+	bool auto_wake;          /* ST_READ_WAKE_AUTO: the mark follows the rate */
+	bool batching;           /* auto_wake and the rate is high: the mark is set */
+	unsigned long long records;      /* records read (every type) */
+	unsigned long long win_records;  /* records at the start of the rate window */
+	long long win_start;             /* its CLOCK_MONOTONIC ns; 0 = not started */
 	struct st_comms *comms;
 	struct st_revent *byid;   /* indexed by type id */
 	int nbyid;
@@ -126,6 +132,9 @@ static inline struct st_revent *st_reader_event(struct st_reader *r, int id)
 }
 /* Frees the lazy list (open.c's st_reader_free). */
 void st_reader_lazy_free(struct st_reader *r);
+/* Write the instance's buffer_percent (the wake-up mark); -1 when it cannot (older kernels:
+ * poll still works, waking on any data). */
+int st_reader_set_mark(struct st_reader *r, int percent);
 
 /* overrun + dropped events of one CPU so far, from per_cpu/cpuN/stats. */
 unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu);

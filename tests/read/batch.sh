@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The reader batches while events come fast and stays prompt when they do not:
+#  - two producers (one per CPU, held on a FIFO until surftrace traces them) make N getppid
+#    calls each with the default buffer: events + lost == produced exactly, in text and, with
+#    one producer, in --json; while they run the instance's wake-up mark
+#    (buffer_percent) is the batching one, and 0 again once they stopped;
+#  - after such a burst, one lone getppid still shows up while surftrace runs (bound: the
+#    batching nap, ST_READ_BATCH_NAP_MS; asserted loosely, within 2 s);
+#  - -t 1 and SIGINT end the run promptly after a burst (within 3 s).
+. "$(dirname "$0")/../lib.sh"
+ST="$ROOT/$B/surftrace"
+need_root_tracefs || { skip "needs root and tracefs"; tap_done; exit 0; }
+[ -x "$ST" ] || { skip "no $ST"; tap_done; exit 0; }
+T=$(mktemp -d /tmp/st_batch.XXXXXX)
+SP=
+trap '[ -n "$SP" ] && kill -INT $SP 2>/dev/null; rm -rf "$T"' EXIT
+N=${BATCH_N:-1000000}
+MARK=$(sed -n 's/^#define ST_READ_BATCH_PERCENT \([0-9]*\).*/\1/p' "$ROOT/src/read/read.h")
+cat >"$T/prod.c" <<'C'
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	char c;
+	long i, n = atol(argv[1]);
+
+	if (read(0, &c, 1) != 1)
+		return 1;
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return 0;
+}
+C
+cc -O2 -o "$T/prod" "$T/prod.c" || { fail "build producer"; tap_done; exit 1; }
+ncpu=$(nproc)
+
+# held NAME CPU COUNT: a producer on CPU, waiting on FIFO $T/NAME.go; sets HP
+held() {
+	mkfifo "$T/$1.go"
+	taskset -c "$2" "$T/prod" "$3" <"$T/$1.go" &
+	HP=$!
+}
+wait_tracing() { # ERRFILE
+	local i
+	for i in $(seq 100); do grep -q '^Tracing' "$1" && return 0; sleep 0.1; done
+	return 1
+}
+
+# burst NAME NPROD surftrace-options...: NPROD producers of N calls; prints the pids
+burst() {
+	local name=$1 np=$2 k pids=() fds=() marks=
+	shift 2
+	for k in $(seq "$np"); do
+		held "$name$k" $(( (k - 1) % ncpu )) "$N"
+		pids+=("$HP")
+	done
+	"$ST" -p "$(IFS=,; echo "${pids[*]}")" "$@" 'e syscalls/sys_enter_getppid' \
+		>"$T/$name.out" 2>"$T/$name.err" &
+	SP=$!
+	wait_tracing "$T/$name.err"
+	for k in $(seq "$np"); do exec {fd}<>"$T/$name$k.go"; fds+=("$fd"); echo x >&"$fd"; done
+	# the mark while they run
+	while kill -0 "${pids[0]}" 2>/dev/null; do
+		marks+=" $(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)"
+		sleep 0.05
+	done
+	wait "${pids[@]}"
+	for fd in "${fds[@]}"; do exec {fd}>&-; done
+	echo "$marks" >"$T/$name.marks"
+}
+lost_of() { sed -n 's/^surftrace: lost \([0-9]*\) events.*/\1/p' "$1" | head -1; }
+
+burst two 2
+sleep 1.5
+# back to waking on any data once the burst is over
+idle_mark=$(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)
+kill -INT $SP; wait $SP; SP=
+ev=$(grep -c ' sys_getppid()$' "$T/two.out")
+lost=$(lost_of "$T/two.err"); lost=${lost:-0}
+check "two producers, default buffer: events $ev + lost $lost == produced $((2 * N))" \
+	[ $((ev + lost)) = $((2 * N)) ]
+expect "while they ran the wake-up mark was $MARK% (seen:$(cat "$T/two.marks"))" \
+	"grep -qw '$MARK' '$T/two.marks'"
+check "after the burst the mark is 0 again (wake on any data): $idle_mark" [ "$idle_mark" = 0 ]
+
+burst json 1 --json
+jev=$(grep -c '"event":"sys_enter_getppid"' "$T/json.out")
+jl=$(sed -n 's/.*"lost":\([0-9]*\).*/\1/p' "$T/json.out" | awk '{s+=$1} END{print s+0}')
+kill -INT $SP; wait $SP; SP=
+check "--json, one producer: events $jev + lost $jl == produced $N" [ $((jev + jl)) = "$N" ]
+
+# a lone event after a burst: one run traces the burst's producer, then a lone producer
+cp "$T/prod" "$T/stlone$$"
+mkfifo "$T/b.go" "$T/l.go"
+"$T/stlone$$" "$N" <"$T/b.go" & bp=$!
+"$T/stlone$$" 1 <"$T/l.go" & lp=$!
+"$ST" -p $bp,$lp 'e syscalls/sys_enter_getppid' \
+	>"$T/lone.out" 2>"$T/lone.err" &
+SP=$!
+wait_tracing "$T/lone.err"
+exec {bfd}<>"$T/b.go"; echo x >&$bfd
+seen_mark=
+while kill -0 $bp 2>/dev/null; do
+	[ "$(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)" = "$MARK" ] && seen_mark=1
+	sleep 0.05
+done
+wait $bp; exec {bfd}>&-
+sleep 0.2
+exec {lfd}<>"$T/l.go"; echo x >&$lfd; wait $lp; exec {lfd}>&-
+t0=$(date +%s%N)
+while ! grep -q "^ *stlone$$-$lp " "$T/lone.out" && [ $(( $(date +%s%N) - t0 )) -lt 2000000000 ]; do
+	sleep 0.01
+done
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect "a lone event after a burst (mark ${seen_mark:+was }set) shows up while tracing (${ms} ms)" \
+	"grep -q '^ *stlone$$-$lp ' '$T/lone.out'"
+t0=$(date +%s%N); kill -INT $SP; wait $SP; SP=
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "SIGINT after a burst ends the run in ${ms} ms (< 3000)" [ "$ms" -lt 3000 ]
+
+# -t 1 with a producer running all along
+cp "$T/prod" "$T/sttime$$"
+mkfifo "$T/t.go"
+"$T/sttime$$" 100000000 <"$T/t.go" & tp=$!
+exec {tfd}<>"$T/t.go"; echo x >&$tfd
+t0=$(date +%s%N)
+"$ST" -t 1 -p $tp 'e syscalls/sys_enter_getppid' >"$T/t.out" 2>"$T/t.err"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+kill $tp; wait $tp 2>/dev/null; exec {tfd}>&-
+check "-t 1 under a full-rate producer exits in ${ms} ms (< 4000)" [ "$ms" -lt 4000 ]
+check "-t 1 printed events ($(grep -c ' sys_getppid()$' "$T/t.out"))" \
+	[ "$(grep -c ' sys_getppid()$' "$T/t.out")" -gt 0 ]
+tap_done
