@@ -14,7 +14,9 @@ need_root_tracefs || { skip "needs root and tracefs"; tap_done; exit 0; }
 [ -x "$ST" ] || { skip "no $ST"; tap_done; exit 0; }
 T=$(mktemp -d /tmp/st_batch.XXXXXX)
 SP=
-trap '[ -n "$SP" ] && kill -INT $SP 2>/dev/null; rm -rf "$T"' EXIT
+# a -p run ends once its processes are gone: this one keeps the runs going
+sleep 600 & KEEP=$!
+trap '[ -n "$SP" ] && kill -INT $SP 2>/dev/null; kill $KEEP; rm -rf "$T"' EXIT
 N=${BATCH_N:-1000000}
 MARK=$(sed -n 's/^#define ST_READ_BATCH_PERCENT \([0-9]*\).*/\1/p' "$ROOT/src/read/read.h")
 cat >"$T/prod.c" <<'C'
@@ -56,7 +58,7 @@ burst() {
 		held "$name$k" $(( (k - 1) % ncpu )) "$N"
 		pids+=("$HP")
 	done
-	"$ST" -p "$(IFS=,; echo "${pids[*]}")" "$@" 'e syscalls/sys_enter_getppid' \
+	"$ST" -p "$(IFS=,; echo "${pids[*]}"),$KEEP" "$@" 'e syscalls/sys_enter_getppid' \
 		>"$T/$name.out" 2>"$T/$name.err" &
 	SP=$!
 	wait_tracing "$T/$name.err"
@@ -96,7 +98,7 @@ cp "$T/prod" "$T/stlone$$"
 mkfifo "$T/b.go" "$T/l.go"
 "$T/stlone$$" "$N" <"$T/b.go" & bp=$!
 "$T/stlone$$" 1 <"$T/l.go" & lp=$!
-"$ST" -p $bp,$lp 'e syscalls/sys_enter_getppid' \
+"$ST" -p $bp,$lp,$KEEP 'e syscalls/sys_enter_getppid' \
 	>"$T/lone.out" 2>"$T/lone.err" &
 SP=$!
 wait_tracing "$T/lone.err"
