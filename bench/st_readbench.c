@@ -6,8 +6,8 @@
  *   st_readbench -e syscalls/sys_enter_getppid [-f FILTER] [-o FILE] [-j] [-s]
  *                [-t SECS] [-n COUNT] [-b BUFFER_KB] [-r READY_FILE] [-w PERCENT] [-N]
  * -w: a fixed wake-up mark (buffer_percent; default: surftrace's, ST_READ_WAKE_AUTO);
- * -N: keep the nice value (default: -10 when root, as surftrace). cpu_ns_per_event on
- * stderr is the reader's user+sys CPU time per delivered event.
+ * -N: keep the nice value (default: -10 while batching when root, as surftrace).
+ * cpu_ns_per_event on stderr is the reader's user+sys CPU time per delivered event.
  * READY_FILE is created once the event is enabled (benches wait for it).
  *   st_readbench -I DIR -e SYS/NAME [-o FILE] [-j]
  * replays a recorded instance instead (bench/reader_cost.sh makes one: per_cpu/cpuN/
@@ -153,7 +153,9 @@ int main(int argc, char **argv)
 	if (bufkb > 0 && wr("buffer_size_kb", num))
 		fprintf(stderr, "st_readbench: buffer_size_kb: %s\n", strerror(errno));
 	struct st_reader_opts ro = { .instance_dir = inst, .stacks = stacks, .stop = &stop,
-				     .on_idle = idle_flush, .wake_percent = wake };
+				     .on_idle = idle_flush, .wake_percent = wake,
+				     /* as surftrace as root: nice -10 while batching (-N: never) */
+				     .batch_nice = keep_nice || geteuid() ? 0 : -10 };
 	r = st_reader_new(&ro, &err);
 	if (!r || st_reader_add_event(r, sys, name, &err) != 1)
 		goto out;
@@ -178,9 +180,6 @@ int main(int argc, char **argv)
 	if (secs > 0)
 		alarm((unsigned)(secs + 0.999));
 	struct ctx c = { .out = so, .max = count };
-	/* as surftrace does: the reader at nice -10 when root (-N: leave it) */
-	if (!keep_nice && geteuid() == 0 && setpriority(PRIO_PROCESS, 0, -10))
-		fprintf(stderr, "st_readbench: setpriority: %s\n", strerror(errno));
 	struct rusage ru0, ru1;
 	getrusage(RUSAGE_SELF, &ru0);
 	rc = st_reader_run(r, cb, &c, &err) < 0;

@@ -80,6 +80,11 @@ struct surftrace_opts {
 	 * a reader's own syscalls make no events; a binding whose user traces itself (its
 	 * own function calls, its own syscalls) turns this on. */
 	bool trace_self;
+	/* While the reader batches (events at 20,000/s or more), run the reading thread at
+	 * this nice value (e.g. -10; needs CAP_SYS_NICE) so that a wake-up at the buffer's
+	 * mark is served before the buffer fills; the old value comes back when the rate
+	 * drops. 0 = never change it. The surftrace CLI sets -10 when run as root. */
+	int reader_nice;
 };
 
 /* One decoded event; valid only during the callback. */

@@ -243,6 +243,7 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.ustacks = st->o.ustack,
 		.stop = &st->stop,
 		.wake_percent = ST_READ_WAKE_AUTO,
+		.batch_nice = st->o.reader_nice,
 		.on_idle = flush_idle,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 		.on_page = st->rec ? st_recorder_page : NULL, .page_ctx = st->rec,

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -131,12 +130,6 @@ static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 		st_cli_arm_timeout(o->timeout);
 	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
 		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
-	/* The reader competes for CPUs with what it traces: as root it runs at a higher
-	 * priority (nice READER_NICE), so a wake-up at the mark is served before the buffer
-	 * fills. Only this thread: the command of -c was forked before. Failure is harmless. */
-	if (geteuid() == 0 && setpriority(PRIO_PROCESS, 0, READER_NICE)) {
-		/* not permitted (no CAP_SYS_NICE): run at the normal priority */
-	}
 	if (surftrace_run(st, &err) < 0) {
 		st_cli_print_err(&err);
 		rc = 1;
@@ -206,6 +199,10 @@ int st_cli_run(const struct st_cli_opts *o, st_cli_open_fn open, void *ctx)
 		.buffer_kb = o->buffer_kb, .json = o->json,
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = st_cli_line_buffered(stdout),
+		/* the reader competes for CPUs with what it traces: while events come fast
+		 * (batching), as root it runs at nice READER_NICE so a wake-up at the
+		 * buffer's mark is served before the buffer fills */
+		.reader_nice = geteuid() == 0 ? READER_NICE : 0,
 		.follow = o->follow || o->command, .cpus = o->cpus, .ncpus = o->ncpus,
 		.record = o->record,
 	};

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <event-parse.h>
 #include <kbuffer.h>
@@ -28,6 +29,35 @@ int st_reader_set_mark(struct st_reader *r, int percent)
 		rc = 0;
 	close(fd);
 	return rc;
+}
+
+void st_reader_batch(struct st_reader *r, bool on)
+{
+	if (on && !r->batching) {
+		if (st_reader_set_mark(r, ST_READ_BATCH_PERCENT))
+			return;
+		r->batching = true;
+		r->wake_percent = ST_READ_BATCH_PERCENT;
+		if (r->batch_nice && !r->nice_tid) {
+			int tid = (int)gettid(), cur;
+
+			errno = 0;
+			cur = getpriority(PRIO_PROCESS, (id_t)tid);
+			if (!errno && r->batch_nice < cur &&
+			    !setpriority(PRIO_PROCESS, (id_t)tid, r->batch_nice)) {
+				r->own_nice = cur;
+				r->nice_tid = tid;
+			}
+		}
+	} else if (!on && r->batching) {
+		st_reader_set_mark(r, 0);
+		r->batching = false;
+		r->wake_percent = 0;
+	}
+	if (!on && r->nice_tid) {
+		setpriority(PRIO_PROCESS, (id_t)r->nice_tid, r->own_nice);
+		r->nice_tid = 0;
+	}
 }
 
 static int cpu_cmp(const void *a, const void *b)
@@ -245,6 +275,7 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->on_stop = o->on_stop;
 	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
 	r->wake_percent = o->wake_percent;
+	r->batch_nice = o->batch_nice;
 	r->stack_id = -1;
 	char path[PATH_MAX];
 	st_rpath(path, "%s/buffer_subbuf_size_kb", r->dir);
@@ -276,6 +307,8 @@ void st_reader_free(struct st_reader *r)
 {
 	if (!r)
 		return;
+	if (r->nice_tid)
+		st_reader_batch(r, false);   /* the thread's own priority back */
 	for (int i = 0; i < r->ncpus; i++) {
 		struct st_rcpu *c = &r->cpus[i];
 		if (c->fd >= 0)

@@ -419,16 +419,10 @@ static void follow_rate(struct st_reader *r)
 				  (unsigned long long)dt;
 	r->win_start = now;
 	r->win_records = r->records;
-	if (!r->batching && rate >= ST_READ_BATCH_RATE) {
-		if (st_reader_set_mark(r, ST_READ_BATCH_PERCENT) == 0) {
-			r->batching = true;
-			r->wake_percent = ST_READ_BATCH_PERCENT;
-		}
-	} else if (r->batching && rate < ST_READ_BATCH_RATE / 4) {
-		st_reader_set_mark(r, 0);
-		r->batching = false;
-		r->wake_percent = 0;
-	}
+	if (!r->batching && rate >= ST_READ_BATCH_RATE)
+		st_reader_batch(r, true);
+	else if (r->batching && rate < ST_READ_BATCH_RATE / 4)
+		st_reader_batch(r, false);
 }
 
 int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,

@@ -41,6 +41,10 @@ struct st_reader_opts {
 	 * writes only this file, and only inside the instance it was given. */
 	int wake_percent;
 	int idle_ms;                    /* poll timeout between stop-flag checks; 0 = 100 */
+	/* While batching, the reading thread's nice value is this (when lower than its own;
+	 * CAP_SYS_NICE); its own comes back when batching ends or the reader is freed.
+	 * 0 = never change it. */
+	int batch_nice;
 	/* Called (with the ctx given to st_reader_run/drain) when everything buffered has
 	 * been delivered and the reader is about to wait: the moment to flush output
 	 * (st_output_flush). Only after at least one record was delivered. May be NULL. */

@@ -85,6 +85,9 @@ struct st_reader {
 	int wake_percent;        /* > 0: a wake-up mark; what sits below it is read on idle */
 	bool auto_wake;          /* ST_READ_WAKE_AUTO: the mark follows the rate */
 	bool batching;           /* auto_wake and the rate is high: the mark is set */
+	int batch_nice;          /* the nice while batching (0 = leave it) */
+	int own_nice;            /* the thread's nice before, while raised */
+	int nice_tid;            /* the thread raised, 0 = none */
 	unsigned long long records;      /* records read (every type) */
 	unsigned long long win_records;  /* records at the start of the rate window */
 	long long win_start;             /* its CLOCK_MONOTONIC ns; 0 = not started */
@@ -135,6 +138,8 @@ void st_reader_lazy_free(struct st_reader *r);
 /* Write the instance's buffer_percent (the wake-up mark); -1 when it cannot (older kernels:
  * poll still works, waking on any data). */
 int st_reader_set_mark(struct st_reader *r, int percent);
+/* Batching on or off: the mark, and the thread's priority (opts.batch_nice). */
+void st_reader_batch(struct st_reader *r, bool on);
 
 /* overrun + dropped events of one CPU so far, from per_cpu/cpuN/stats. */
 unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu);

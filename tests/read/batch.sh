@@ -4,7 +4,8 @@
 #  - two producers (one per CPU, held on a FIFO until surftrace traces them) make N getppid
 #    calls each with the default buffer: events + lost == produced exactly, in text and, with
 #    one producer, in --json; while they run the instance's wake-up mark
-#    (buffer_percent) is the batching one, and 0 again once they stopped;
+#    (buffer_percent) is the batching one and surftrace's nice -10 (root), and 0 and its
+#    own nice again once they stopped;
 #  - after such a burst, one lone getppid still shows up while surftrace runs (bound: the
 #    batching nap, ST_READ_BATCH_NAP_MS; asserted loosely, within 2 s);
 #  - -t 1 and SIGINT end the run promptly after a burst (within 3 s).
@@ -52,7 +53,7 @@ wait_tracing() { # ERRFILE
 
 # burst NAME NPROD surftrace-options...: NPROD producers of N calls; prints the pids
 burst() {
-	local name=$1 np=$2 k pids=() fds=() marks=
+	local name=$1 np=$2 k pids=() fds=() marks= nices=
 	shift 2
 	for k in $(seq "$np"); do
 		held "$name$k" $(( (k - 1) % ncpu )) "$N"
@@ -66,11 +67,13 @@ burst() {
 	# the mark while they run
 	while kill -0 "${pids[0]}" 2>/dev/null; do
 		marks+=" $(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)"
+		nices+=" $(awk '{print $19}' /proc/$SP/stat 2>/dev/null)"
 		sleep 0.05
 	done
 	wait "${pids[@]}"
 	for fd in "${fds[@]}"; do exec {fd}>&-; done
 	echo "$marks" >"$T/$name.marks"
+	echo "$nices" >"$T/$name.nices"
 }
 lost_of() { sed -n 's/^surftrace: lost \([0-9]*\) events.*/\1/p' "$1" | head -1; }
 
@@ -78,6 +81,8 @@ burst two 2
 sleep 1.5
 # back to waking on any data once the burst is over
 idle_mark=$(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)
+idle_nice=$(awk '{print $19}' /proc/$SP/stat 2>/dev/null)
+own_nice=$(awk '{print $19}' /proc/$$/stat)
 kill -INT $SP; wait $SP; SP=
 ev=$(grep -c ' sys_getppid()$' "$T/two.out")
 lost=$(lost_of "$T/two.err"); lost=${lost:-0}
@@ -86,6 +91,10 @@ check "two producers, default buffer: events $ev + lost $lost == produced $((2 *
 expect "while they ran the wake-up mark was $MARK% (seen:$(cat "$T/two.marks"))" \
 	"grep -qw '$MARK' '$T/two.marks'"
 check "after the burst the mark is 0 again (wake on any data): $idle_mark" [ "$idle_mark" = 0 ]
+expect "while batching the reader ran at nice -10 (seen:$(cat "$T/two.nices"))" \
+	"grep -qw -- -10 '$T/two.nices'"
+check "after the burst its nice is its own again ($idle_nice, the shell's $own_nice)" \
+	[ "$idle_nice" = "$own_nice" ]
 
 burst json 1 --json
 jev=$(grep -c '"event":"sys_enter_getppid"' "$T/json.out")
