@@ -49,6 +49,23 @@ a_args8() {
   pass "x0..x7 = lab_mmap, 0, $len, PROT_READ, MAP_PRIVATE, $pg, &populate, &uf"
 }
 
+# The ninth argument is on the stack ($stack0, AAPCS64): ip6_make_skb(sk, getfrag, from,
+# length, transhdrlen, ipc6, rt, flags, cork), called by udpv6_sendmsg with its local cork,
+# whose flow holds the destination port. labtool sends 3 bytes to [::1]:PORT with
+# MSG_DONTWAIT|MSG_NOSIGNAL (0x4040): length = 3 + 8 (UDP header), transhdrlen 8.
+a_stack_arg9() {
+  local port=$((20000 + $$ % 10000)) out
+  out=$("$ST" -S 'p ip6_make_skb cork=X%8' 2>&1)
+  echo "$out" | grep -qxF 'p:p0 ip6_make_skb cork=$stack0:x64' || { fail "%8 is not \$stack0: $out"; return; }
+  st_live "/lab/bin/lab_udp udp6 $port" -q -n 1 \
+    "p ip6_make_skb c=\$comm len=%3 th=%4 fl=X%7 b16_port=%8->fl.u.ip6.uli.ports.dport f:c==\"lab_udp\""
+  st_ok || return
+  want_line p0 || return
+  [ "$(echo "$L" | argval len)/$(echo "$L" | argval th)/$(echo "$L" | argval fl)/$(echo "$L" | argval b16_port)" = "11/8/0x4040/$port" ] ||
+    { fail "len/transhdrlen/flags/port want 11/8/0x4040/$port: $L"; return; }
+  pass "x3 = 11, x4 = 8, x7 = 0x4040, \$stack0 (%8) = &cork: dport $port"
+}
+
 # %lr at do_filp_open's entry is the return address into do_sys_openat2: the address just
 # after its BL do_filp_open (labtool decodes the live text; kallsyms gives the address).
 # %fp is the caller's frame record: on the same kernel stack, above %sp. (A kretprobe on the
@@ -69,4 +86,5 @@ a_fp_lr() {
 
 run_check a64/show_regs a_show_regs
 run_check a64/args8 a_args8
+run_check a64/stack_arg9 a_stack_arg9
 run_check a64/fp_lr a_fp_lr

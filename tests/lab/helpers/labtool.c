@@ -6,6 +6,7 @@
  *   labtool fork              fork a child that exits at once; print "PARENT CHILD" pids
  *   labtool open PATH         openat(AT_FDCWD, PATH) (relative path -> dfd == -100); print pid
  *   labtool udp PORT [N]      send N (default 1) UDP datagrams to 127.0.0.1:PORT; print pid
+ *   labtool udp6 PORT         send "lab" to [::1]:PORT with MSG_DONTWAIT|MSG_NOSIGNAL; print pid
  *   labtool mmap LEN PGOFF    mmap(NULL, LEN, PROT_READ, MAP_PRIVATE, fd, PGOFF pages) of
  *                             its own executable (do_mmap's eight arguments are then known:
  *                             %0 that file, %1 0, %2 LEN, %3 1, %4 2, %5 PGOFF); print pid
@@ -78,6 +79,22 @@ static int do_select(long usec)
 	printf("%d\n", (int)getpid());
 	fflush(stdout);
 	return select(0, NULL, NULL, NULL, &tv) < 0;
+}
+
+static int do_udp6(int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int s = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	if (s < 0)
+		return perror("socket"), 1;
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	if (sendto(s, "lab", 3, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&a, sizeof(a)) < 0)
+		perror("sendto");
+	close(s);
+	return 0;
 }
 
 static int do_mmap(size_t len, long pgoff)
@@ -271,6 +288,8 @@ int main(int argc, char **argv)
 		return do_open(argv[2]);
 	if (!strcmp(cmd, "udp") && argc > 2)
 		return do_udp(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 1);
+	if (!strcmp(cmd, "udp6") && argc > 2)
+		return do_udp6(atoi(argv[2]));
 	if (!strcmp(cmd, "mmap") && argc > 3)
 		return do_mmap((size_t)atol(argv[2]), atol(argv[3]));
 	if (!strcmp(cmd, "select") && argc > 2)
@@ -285,6 +304,6 @@ int main(int argc, char **argv)
 		return do_writes(atol(argv[2]));
 	if (!strcmp(cmd, "exit"))
 		return do_exit(argc > 2 ? atoi(argv[2]) : 0);
-	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | mmap LEN PGOFF | select USEC | callsite FN CALLEE | loop N | writes N | exit CODE | sigdfl CMD...\n");
+	fprintf(stderr, "usage: labtool fork | open PATH | udp PORT [N] | udp6 PORT | mmap LEN PGOFF | select USEC | callsite FN CALLEE | loop N | writes N | exit CODE | sigdfl CMD...\n");
 	return 2;
 }
