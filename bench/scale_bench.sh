@@ -58,8 +58,8 @@ done
 uprobe_rows() {
 	local label=$1 target=$2 args=$3 bt=$4 p
 	for p in "${peers[@]}"; do
-		echo "| $label | ${p%%:*}, first run | $(SURFTRACE_CACHE_DIR=$T/cache med3 'rm -rf "$T/cache"' "${p#*:}" -S "P $target $args") |"
-		echo "| $label | ${p%%:*}, cached | $(SURFTRACE_CACHE_DIR=$T/cache med3 : "${p#*:}" -S "P $target $args") |"
+		echo "| $label | ${p%%:*}, first run (empty cache) | $(SURFTRACE_CACHE_DIR=$T/cache med3 'rm -rf "$T/cache"' "${p#*:}" -S "P $target $args") |"
+		echo "| $label | ${p%%:*}, second run | $(SURFTRACE_CACHE_DIR=$T/cache med3 : "${p#*:}" -S "P $target $args") |"
 	done
 	command -v bpftrace >/dev/null &&
 		echo "| $label | bpftrace -d | $(med3 : bpftrace -d -e "uprobe:$target { printf(\"%ld\\n\", $bt); }") |"
