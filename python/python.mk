@@ -7,7 +7,8 @@ PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo pytho
 PY_SRCS := $(wildcard python/src/*.c python/src/*.h) python/setup.py include/surftrace.h \
            lbc/liblbc.h
 
-$(B)/python/.stamp: $(B)/libsurftrace.a $(B)/liblbc.a $(PY_SRCS) $(wildcard python/pylcc/*.py)
+$(B)/python/.stamp: $(B)/libsurftrace.a $(B)/liblbc.a $(PY_SRCS) $(wildcard python/pylcc/*.py) \
+                     $(B)/gen/version.h
 	cd python && SURFTRACE_LIBDIR=$(abspath $(B)) $(PYTHON) setup.py -q build_ext --force \
 	  --build-lib $(abspath $(B)/python) --build-temp $(abspath $(B)/python-tmp)
 	rm -rf $(B)/python/pylcc && cp -r python/pylcc $(B)/python/pylcc
@@ -18,8 +19,11 @@ python: $(B)/python/.stamp
 
 TEST_EXTRA_DEPS += python
 
-# The link flags of the two archives, for python/setup.py (one home: this Makefile).
+# The link flags of the two archives and the version, for python/setup.py (one home: this
+# Makefile): release is the package version (VERSION), version what --version prints.
 .PHONY: python-libs
 python-libs:
 	@echo "surftrace: $(PKG_LIBS)"
 	@echo "lbc: $(LBC_LIBS)"
+	@echo "release: $(RELEASE)"
+	@echo "version: $(ST_VERSION)"

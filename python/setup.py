@@ -24,7 +24,12 @@ def link_flags():
             if ":" in l}
 
 
+# The package's version is the project's (VERSION); __version__ is what `surftrace
+# --version` prints (git describe in a checkout).
 LIBS = link_flags()
+RELEASE = LIBS["release"][0]
+VERSION_MACRO = [("ST_VERSION", '"%s"' % LIBS["version"][0])]
+
 
 
 class BuildWithLibs(build_ext):
@@ -49,6 +54,7 @@ surftrace_ext = Extension(
     extra_objects=[os.path.join(LIBDIR, "libsurftrace.a")],
     depends=[os.path.join(LIBDIR, "libsurftrace.a"), os.path.join(ROOT, "include/surftrace.h")],
     extra_link_args=LIBS["surftrace"],
+    define_macros=VERSION_MACRO,
 )
 
 lbc_ext = Extension(
@@ -60,6 +66,8 @@ lbc_ext = Extension(
     depends=[os.path.join(LIBDIR, "liblbc.a"), os.path.join(ROOT, "lbc/liblbc.h")]
     + sorted(glob.glob(os.path.join(SRC, "*.h"))),
     extra_link_args=LIBS["lbc"],
+    define_macros=VERSION_MACRO,
 )
 
-setup(ext_modules=[surftrace_ext, lbc_ext], cmdclass={"build_ext": BuildWithLibs})
+setup(version=RELEASE, ext_modules=[surftrace_ext, lbc_ext],
+      cmdclass={"build_ext": BuildWithLibs})

@@ -43,7 +43,13 @@ def get_requires_for_build_wheel(config_settings=None):
 
 def _project():
     from setuptools.config.pyprojecttoml import read_configuration
-    return read_configuration(os.path.join(HERE, "pyproject.toml"))["project"]
+    proj = read_configuration(os.path.join(HERE, "pyproject.toml"))["project"]
+    if "version" not in proj:
+        # dynamic: setup.py has it (the project's VERSION)
+        out = subprocess.run([sys.executable, "setup.py", "-q", "--version"], cwd=HERE,
+                             check=True, capture_output=True, text=True).stdout
+        proj["version"] = out.strip().splitlines()[-1]
+    return proj
 
 
 def _tag():

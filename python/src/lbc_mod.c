@@ -909,6 +909,7 @@ PyMODINIT_FUNC PyInit_lbc(void)
 					     PyExc_ValueError, NULL);
 	if (!LbcError || PyModule_AddObjectRef(m, "LbcError", LbcError) < 0 ||
 	    PyModule_AddObjectRef(m, "Program", (PyObject *)&ProgramType) < 0 ||
+	    PyModule_AddStringConstant(m, "__version__", ST_VERSION) < 0 ||
 	    lbc_py_value_init(m) < 0 || lbc_py_map_init(m) < 0 || lbc_py_pylcc_init(m) < 0 ||
 	    PyModule_AddIntConstant(m, "PERF_TYPE_HARDWARE", PERF_TYPE_HARDWARE) < 0 ||
 	    PyModule_AddIntConstant(m, "PERF_TYPE_SOFTWARE", PERF_TYPE_SOFTWARE) < 0 ||

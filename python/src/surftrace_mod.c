@@ -911,7 +911,8 @@ PyMODINIT_FUNC PyInit_surftrace(void)
 		PyExc_ValueError, NULL);
 	if (!ExprError || PyModule_AddObjectRef(m, "ExprError", ExprError) < 0 ||
 	    PyModule_AddObjectRef(m, "Surftrace", (PyObject *)&SurftraceType) < 0 ||
-	    PyModule_AddObjectRef(m, "Event", (PyObject *)&EventType) < 0) {
+	    PyModule_AddObjectRef(m, "Event", (PyObject *)&EventType) < 0 ||
+	    PyModule_AddStringConstant(m, "__version__", ST_VERSION) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

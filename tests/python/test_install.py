@@ -79,9 +79,14 @@ def test_pip_install_without_the_wheel_package(tmp_path):
     assert out.returncode == 0, out.stderr
     path, shown = out.stdout.splitlines()
     assert path.startswith(str(venv)) and '"filter": "prev_pid>0"' in shown
+    ver = subprocess.run([vpy, "-m", "pip", "show", "surftrace"], capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin"}).stdout
+    with open(os.path.join(ROOT, "VERSION")) as f:
+        assert "Version: %s\n" % f.read().strip() in ver, ver
     # pip's own record of it is right: uninstall removes every file it installed
     r = subprocess.run([vpy, "-m", "pip", "uninstall", "-y", "surftrace"], capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stderr
-    left = subprocess.run([vpy, "-c", "import surftrace"], capture_output=True, cwd="/")
+    left = subprocess.run([vpy, "-c", "import surftrace"], capture_output=True, cwd="/",
+                          env={"PATH": "/usr/bin:/bin"})
     assert left.returncode != 0

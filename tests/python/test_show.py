@@ -137,3 +137,10 @@ def test_bad_options():
 def test_bad_input_in_session_constructor_touches_nothing():
     with pytest.raises(surftrace.ExprError):
         surftrace.Surftrace(["e sched/sched_switch", "p do_filp_open n=$pathnam->name"])
+
+
+def test_version_is_the_commands():
+    """surftrace.__version__ and lbc.__version__ are what `surftrace --version` prints."""
+    import lbc
+    out = cli("--version").stdout.split()
+    assert out[0] == "surftrace" and surftrace.__version__ == out[1] == lbc.__version__
