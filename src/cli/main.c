@@ -434,6 +434,10 @@ int main(int argc, char **argv)
 					  o.ncpus ? "--cpu" : "--follow", mode.first);
 	if (o.tee && !o.record)
 		return st_cli_usage_error("--tee goes with -w FILE");
+	/* the script prints the kernel's own text lines: --json would be silently dropped */
+	if (o.json && o.output)
+		return st_cli_usage_error("--json does not reach the -o script (it prints the "
+					  "kernel's text lines); run surftrace --json instead");
 	if (o.follow && !o.npids)
 		return st_cli_usage_error("--follow goes with -p PID (-c follows its command anyway)");
 	if (o.list_only && !o.bundle_in)

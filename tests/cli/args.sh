@@ -60,6 +60,8 @@ refused "-S -o" "-S and -o cannot be used together" -S -o "$T/x.sh" "$E"
 refused "-i --struct" "--struct and -i cannot be used together" -i --struct task_struct
 refused "--bundle -l" "-l and --bundle cannot be used together" --bundle "$T/b" -l x
 refused "--list alone" "--list goes with --bundle" --list
+refused "-o FILE --json (the script prints text)" "--json does not reach the -o script" -o "$T/never.sh" --json "$E"
+expect "-o --json wrote no script" "[ ! -e \"$T/never.sh\" ]"
 check "-S -o wrote no script" [ ! -e "$T/x.sh" ]
 
 # -f - reads stdin; the same text as a file gives the same translation
