@@ -169,46 +169,41 @@ static bool leads_on(const struct btf *btf, __u32 id)
 	return is_composite(t) && t->size > 8;
 }
 
-static int add_from(struct g_src *s, const struct btf *btf, __u32 sid, const char *prefix,
-		    struct g_cands *out)
+struct add_ctx {
+	struct g_src *s;
+	const struct btf *btf;
+	const char *prefix;
+	size_t plen;
+	struct g_cands *out;
+};
+
+/* One member (anonymous struct/union members come in their place) as a candidate, with
+ * its declaration (and :BITS for a bitfield) as the note. */
+static int add_one(const struct st_btf_member *m, void *arg)
 {
-	const struct btf_type *t = btf__type_by_id(btf, sid);
-	const struct btf_member *m = btf_members(t);
-	size_t plen = strlen(prefix);
+	struct add_ctx *a = arg;
 	char note[256];
-	int i;
 
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		__u32 mid = m->type;
+	if (strncmp(m->name, a->prefix, a->plen))
+		return 0;
+	g_src_decl(a->s, a->btf, m->type, m->name, note, sizeof(note));
+	if (m->bit_size) {
+		size_t l = strlen(note);
 
-		if (!mn || !*mn) {
-			if (is_composite(st_btf_bare(btf, &mid)))
-				add_from(s, btf, mid, prefix, out);
-			continue;
-		}
-		if (strncmp(mn, prefix, plen))
-			continue;
-		g_src_decl(s, btf, m->type, mn, note, sizeof(note));
-		if (btf_member_bitfield_size(t, (__u32)i)) {
-			size_t l = strlen(note);
-
-			snprintf(note + l, sizeof(note) - l, ":%u",
-				 btf_member_bitfield_size(t, (__u32)i));
-		}
-		if (g_cands_add(out, mn, note, leads_on(btf, m->type)))
-			return -1;
+		snprintf(note + l, sizeof(note) - l, ":%d", m->bit_size);
 	}
-	return 0;
+	return g_cands_add(a->out, m->name, note, leads_on(a->btf, m->type)) ? -1 : 0;
 }
 
 int g_add_members(struct g_src *s, const struct g_type *t, char kind, const char *prefix,
 		  struct g_cands *out)
 {
+	struct add_ctx a = { s, NULL, prefix, strlen(prefix), out };
 	struct g_type cur = *t;
 	__u32 sid;
 
 	if (composite_for(&cur, kind, &sid))
 		return -1;
-	return add_from(s, cur.btf, sid, prefix, out);
+	a.btf = cur.btf;
+	return st_btf_members(cur.btf, sid, add_one, &a) < 0 ? -1 : 0;
 }

@@ -193,51 +193,18 @@ static const char *suggest_type(const struct btf *btf, const char *name)
 	return best;
 }
 
-/* Find member `name` of composite `id`, looking through anonymous members. Sets the
- * member's type id and absolute bit offset. */
-static int find_member(const struct btf *btf, __u32 id, const char *name, __u64 base,
-		       __u32 *type, __u64 *off, __u32 *bitsz)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m = btf_members(t);
-	int i;
-
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		__u64 o = base + btf_member_bit_offset(t, i);
-
-		if (mn && *mn) {
-			if (strcmp(mn, name))
-				continue;
-			*type = m->type;
-			*off = o;
-			*bitsz = btf_member_bitfield_size(t, i);
-			return 0;
-		}
-		if (is_composite(btf__type_by_id(btf, st_btf_skip_mods(btf, m->type))) &&
-		    !find_member(btf, st_btf_skip_mods(btf, m->type), name, o, type, off, bitsz))
-			return 0;
-	}
-	return -1;
-}
-
 /* Member names of a composite (anonymous members flattened) for suggestions. */
-static size_t member_names(const struct btf *btf, __u32 id, const char **out, size_t cap,
-			   size_t k)
+struct names {
+	const char **v;
+	size_t n, cap;
+};
+
+static int add_name(const struct st_btf_member *m, void *ctx)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m = btf_members(t);
-	int i;
+	struct names *ns = ctx;
 
-	for (i = 0; i < btf_vlen(t) && k < cap; i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-
-		if (mn && *mn)
-			out[k++] = mn;
-		else if (is_composite(btf__type_by_id(btf, st_btf_skip_mods(btf, m->type))))
-			k = member_names(btf, st_btf_skip_mods(btf, m->type), out, cap, k);
-	}
-	return k;
+	ns->v[ns->n++] = m->name;
+	return ns->n == ns->cap;
 }
 
 static const char *kind_word(const struct btf_type *t)
@@ -284,6 +251,7 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 		      char *path, struct st_err *err)
 {
 	__u32 cur = st_btf_skip_mods(l->btf, root), type = root, bitsz = 0;
+	struct st_btf_member m;
 	__u64 base = 0, off = 0;
 	const char *via_ptr = NULL, *comp, *last = label, *obj = label;
 	char *save = NULL;
@@ -294,16 +262,22 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 		if (!is_composite(ct))
 			return st_err_set(err, 0, "'%s' is not a struct or union, cannot take "
 					  "member '%s'", last, comp);
-		if (find_member(l->btf, cur, comp, base, &type, &off, &bitsz)) {
+		if (!st_btf_find_member(l->btf, cur, comp, &m)) {
 			const char *names[1024];
-			size_t k = member_names(l->btf, cur, names, 1024, 0);
-			const char *s = st_suggest(comp, names, k);
+			struct names ns = { names, 0, 1024 };
+			const char *s;
+
+			st_btf_members(l->btf, cur, add_name, &ns);
+			s = st_suggest(comp, names, ns.n);
 
 			if (s)
 				return st_err_set(err, 0, "no member '%s' in '%s'; did you mean '%s'?",
 						  comp, last, s);
 			return st_err_set(err, 0, "no member '%s' in '%s'", comp, last);
 		}
+		type = m.type;
+		off = base + m.bit_off;
+		bitsz = (__u32)m.bit_size;
 		last = comp;
 		base = off;
 		via_ptr = NULL;
