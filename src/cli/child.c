@@ -6,6 +6,7 @@
  * shell would (quotes, backslashes, $VAR, globs) but without running anything
  * (wordexp WRDE_NOCMD): pipes, redirections and $(...) need an explicit 'sh -c ...'. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <wordexp.h>
 #include "cli/cli.h"
+#include "types/usym.h"
 
 static const char *wordexp_why(int rc)
 {
@@ -45,6 +47,20 @@ int st_cli_child_fork(const char *cmd, bool out_to_err, struct st_cli_child *c)
 	if (!we.we_wordc) {
 		wordfree(&we);
 		return st_cli_usage_error("-c needs a command");
+	}
+	/* a command that cannot run is said before anything is set up (as bpftrace does),
+	 * with the shell's status 127; the exec below still reports a late failure */
+	{
+		char path[PATH_MAX];
+
+		if (st_usym_find_command(we.we_wordv[0], path, sizeof(path))) {
+			e = errno;
+			st_cli_error("-c: cannot run '%s': %s", we.we_wordv[0],
+				     e == ENOENT && !strchr(we.we_wordv[0], '/') ?
+				     "command not found in $PATH" : strerror(e));
+			wordfree(&we);
+			return 127;
+		}
 	}
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
 		wordfree(&we);

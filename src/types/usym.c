@@ -3,6 +3,7 @@
 #include "types/usym.h"
 #include "types/usym_ldcache.h"
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -68,6 +69,30 @@ static int search_path_env(const char *name, char *out, size_t n)
 	}
 	free(dup);
 	return ret;
+}
+
+int st_usym_find_command(const char *name, char *path, size_t n)
+{
+	struct stat st;
+
+	if (!strchr(name, '/')) {
+		if (search_path_env(name, path, n) == 0)
+			return 0;
+		errno = ENOENT;
+		return -1;
+	}
+	if (stat(name, &st))
+		return -1;
+	if (!S_ISREG(st.st_mode) || access(name, X_OK)) {
+		errno = EACCES;
+		return -1;
+	}
+	if (strlen(name) >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(path, name);
+	return 0;
 }
 
 /* "name", "name.so" or "name.so.N" in one directory. */

@@ -13,6 +13,10 @@ struct btf;
  * library directories. Writes the absolute path. */
 int st_usym_find_binary(const char *name, char *path, size_t n, struct st_err *err);
 
+/* A command as execvp finds it: a path (contains '/') to an executable regular file, or
+ * a name in $PATH. 0 with the path written, or -1 (errno: ENOENT, EACCES, ENAMETOOLONG). */
+int st_usym_find_command(const char *name, char *path, size_t n);
+
 /* File offset for a uprobe: symbol value (or vaddr when sym is NULL) minus the vaddr of
  * the PT_LOAD segment holding it plus that segment's file offset; plus off. Searches
  * .symtab then .dynsym. With a symbol, a non-zero off must be inside it (st_size) and

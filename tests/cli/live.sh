@@ -83,8 +83,13 @@ check "-c: the children's calls are traced (2 hits)" [ "$(grep -c ' p0: ' "$LIVE
 check "-c: the command's own output passes through" grep -q "^0xffff888012345679 636166c3a9" "$LIVE_TMP/o6"
 "$ST" -q -c "$JT 0" "$UP" >"$LIVE_TMP/o7" 2>&1 & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
 check "-c: a call at the command's start is seen (exit 0)" [ $rc = 0 ] && grep -q " p0: " "$LIVE_TMP/o7"
-"$ST" -q -c "$LIVE_TMP/no such" 'e sched/sched_process_exit' >/dev/null 2>"$LIVE_TMP/e8" & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
-check "-c of a missing command: one line, exit 127" [ $rc = 127 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q "cannot run" "$LIVE_TMP/e8"
+# a command that cannot run is refused before anything is traced: no event of the
+# forked child that could not exec (its exit would be a sched_process_exit)
+for miss in "$LIVE_TMP/no such" no_such_command_st; do
+	"$ST" -q -c "$miss" 'e sched/sched_process_exit' >"$LIVE_TMP/o8" 2>"$LIVE_TMP/e8" & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
+	check "-c of a missing command ($miss): one line, exit 127, nothing traced ($(wc -l <"$LIVE_TMP/o8") lines)" \
+		[ $rc = 127 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q "cannot run" "$LIVE_TMP/e8" && [ ! -s "$LIVE_TMP/o8" ]
+done
 "$ST" -q -t 0.3 -c "sleep 30" 'e sched/sched_process_exit' >/dev/null 2>&1 & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
 check "-c with -t: a command still running gets SIGTERM (exit 143, got $rc)" [ $rc = 143 ]
 
@@ -126,7 +131,7 @@ for mode in trace count; do
 	sleep 100 & pa=$!
 	sleep 100 & pb=$!
 	if [ $mode = count ]; then
-		st_bg "$LIVE_TMP/o10" "$LIVE_TMP/e10" -p "$pa,$pb" --count comm 'e sched/sched_process_exit'
+		st_bg "$LIVE_TMP/o10" "$LIVE_TMP/e10" -p "$pa,$pb" --count event 'e sched/sched_process_exit'
 	else
 		st_bg "$LIVE_TMP/o10" "$LIVE_TMP/e10" -p "$pa,$pb" 'e sched/sched_process_exit'
 	fi
@@ -143,7 +148,7 @@ for mode in trace count; do
 			wait $ST_PID; rc=$?
 			check "-p ($mode): ended by itself with exit 0 (got $rc)" [ $rc = 0 ]
 			if [ $mode = count ]; then
-				check "-p (count): the answer counts both exits" grep -q '^@count\[sleep\]: 2$' "$LIVE_TMP/o10"
+				check "-p (count): the answer counts both exits ($(grep "^@" "$LIVE_TMP/o10" | tr "\n" " "))" grep -q '^@count\[sched_process_exit\]: 2$' "$LIVE_TMP/o10"
 			else
 				check "-p (trace): both exits printed" [ "$(grep -c "sched_process_exit: comm=sleep" "$LIVE_TMP/o10")" = 2 ]
 			fi
