@@ -15,6 +15,7 @@
 #include "convhash.h"
 #include <bpf/btf.h>
 #include <bpf/libbpf_version.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -158,6 +159,60 @@ bad:
 	return NULL;
 }
 
+struct aged {
+	char name[80];
+	long long mtime;
+};
+
+static int cmp_aged(const void *a, const void *b)
+{
+	const struct aged *x = a, *y = b;
+
+	return (x->mtime > y->mtime) - (x->mtime < y->mtime);
+}
+
+/* Keeps the cache bounded: past ST_BTF_CACHE_MAX entries, the oldest written are removed
+ * down to three quarters of it (at store time only: a hit stays read-only). */
+static void trim(struct st_btf_cache *c)
+{
+	struct aged *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	int fd = dup(c->fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct stat st;
+
+		if (len < 5 || len >= sizeof(v->name) || strcmp(de->d_name + len - 4, ".btf") ||
+		    fstatat(c->fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		memcpy(v[n].name, de->d_name, len + 1);
+		v[n++].mtime = (long long)st.st_mtim.tv_sec;
+	}
+	closedir(d);
+	if (n > ST_BTF_CACHE_MAX) {
+		qsort(v, n, sizeof(*v), cmp_aged);
+		for (i = 0; i < n - ST_BTF_CACHE_MAX * 3 / 4; i++)
+			unlinkat(c->fd, v[i].name, 0);
+	}
+	free(v);
+}
+
 static void store(struct st_btf_cache *c, const char *name, const char *key, const char *id,
 		  const char *dwarf_file, const struct btf *btf)
 {
@@ -190,6 +245,8 @@ static void store(struct st_btf_cache *c, const char *name, const char *key, con
 	close(fd);
 	if (renameat(c->fd, tmp, c->fd, name))
 		unlinkat(c->fd, tmp, 0);
+	else
+		trim(c);
 }
 
 struct btf *st_btf_cache_convert(struct st_btf_cache *c, const char *path, const char *func,

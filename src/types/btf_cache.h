@@ -10,7 +10,8 @@
  * another user could replace); an entry is used only when it is ours (regular, owned by
  * the effective user, not group/other writable), its header names this key, the file the
  * DWARF came from still has the recorded size and mtime, the payload's SHA-256 matches and
- * libbpf parses it. Anything else is removed and converted again. */
+ * libbpf parses it. Anything else is removed and converted again. Past ST_BTF_CACHE_MAX
+ * entries, storing one removes the oldest (down to three quarters). */
 #ifndef ST_TYPES_BTF_CACHE_H
 #define ST_TYPES_BTF_CACHE_H
 #include <stdbool.h>
@@ -19,6 +20,8 @@
 
 struct btf;
 struct st_btf_cache;
+
+#define ST_BTF_CACHE_MAX 512
 
 /* dir NULL: the default place above. NULL when the cache is switched off (why "") or its
  * directory cannot be used (why: one line naming the directory and the reason). */

@@ -129,6 +129,15 @@ run "$E1"
 expect "an entry owned by another user is not read (replaced by our own)" \
 	'[ "$(opened)" = 1 ] && [ "$(got)" = "$W1" ] && [ "$(stat -c %u "$ENTRY")" = "$(id -u)" ]'
 
+# Bounded: 600 old entries (made up) and a new one stored: the oldest go, down to 384.
+for i in $(seq 600); do : >"$C/btf/old$i.btf"; done
+touch -d '2001-01-01' "$C"/btf/old*.btf
+rm -f "$ENTRY"
+run "$E1"
+expect "past 512 entries the oldest are removed (left: $(entries "$C/btf"), the new one kept)" \
+	'[ "$(entries "$C/btf")" = 384 ] && [ -f "$ENTRY" ] && [ "$(got)" = "$W1" ] &&
+	 [ "$(find "$C/btf" -name "old*.btf" | wc -l)" = 382 ]'
+
 if [ "$(id -u)" != 0 ] || ! as_nobody test -x "$ST" 2>/dev/null; then
 	skip "root and a nobody-usable build needed for the attacker's part"
 	tap_done; exit
