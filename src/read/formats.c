@@ -154,11 +154,20 @@ static struct st_revent *load_lazy(struct st_reader *r, int i, int id)
 	struct st_err e;
 	struct st_rlazy *l = &r->lazy[i];
 
+	struct tep_event *ev;
+
 	if (!st_rpath(path, "%s/events/%s/%s/format", r->dir, l->sys, l->name) &&
 	    !st_reader_load_format(r, l->sys, l->name, path, &e) && id < r->nbyid &&
 	    r->byid[id].tev)
 		return &r->byid[id];
-	/* gone meanwhile, or its format does not parse: its records are skipped (counted) */
+	/* Its fields parsed but not its print format (libtraceevent keeps such an event):
+	 * the records are still decoded field by field, as they came, not dropped. */
+	ev = tep_find_event_by_name(r->tep, l->sys, l->name);
+	if (ev && ev->id == id && !grow_byid(r, id)) {
+		r->byid[id].tev = ev;
+		return &r->byid[id];
+	}
+	/* gone meanwhile (no format): no record of it can come */
 	if (!grow_byid(r, id))
 		r->byid[id].not_ours = true;
 	return NULL;
