@@ -29,6 +29,14 @@ for c in surftrace surfguide lbc; do
   done
   check "$c(1) documents every option of '$c --help' ($(opts "$c" | wc -l))${miss:+; missing:$miss}" [ -z "$miss" ]
 done
+# ... and of its subcommands' usages (surftrace hive/graph/btfgen/report --help).
+miss=
+for sub in hive graph btfgen report; do
+  for o in $("$ROOT/$B/surftrace" $sub --help 2>&1 | grep -oE '(^|[][ ,(])--[A-Za-z][A-Za-z0-9-]*' | sed 's/^[][ ,(]*//' | sort -u); do
+    grep -qE -- "(^|[^A-Za-z0-9-])$o([^A-Za-z0-9-]|$)" "$t/surftrace.1.txt" || miss="$miss $sub:$o"
+  done
+done
+check "surftrace(1) documents the options of hive, graph, btfgen and report${miss:+; missing:$miss}" [ -z "$miss" ]
 # surftrace-expressions(7): every form of docs/GRAMMAR.md and every name prefix.
 x=$t/surftrace-expressions.7.txt miss=
 for form in 'p FUNC' 'r FUNC' 'e GROUP/EVENT' 'P BINARY:SYMBOL' 'R BINARY:SYMBOL' '+off' 'BINARY:0xADDR' \
