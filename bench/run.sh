@@ -7,6 +7,9 @@
 #   B=build bash bench/run.sh        env: BENCH_N events per loss run (3000000),
 #                                    BENCH_REPEAT runs per peer (3), BENCH_SMOKE=1 tiny mode,
 #                                    BENCH_ONLY="loss start show" to pick parts
+#                                    (also: peak syscalls lbc, issue 16's cases),
+#                                    ST_BEFORE=OLD_SURFTRACE adds "before" rows to them,
+#                                    BENCH_PEAK_N calls per producer in them (1000000)
 #
 # 1. loss: a tight getppid(2) loop (bench/getppid_loop) against `e syscalls/sys_enter_getppid`
 #    read by: surftrace (CLI), st_readbench (reader+output stages alone), cat trace_pipe,
@@ -17,6 +20,15 @@
 #    getppid loop runs: surftrace, st_readbench, bpftrace, perf trace.
 # 3. show: surftrace -S of every README expression (bench/readme_exprs.txt): per
 #    expression time, BTF-only baseline, peak RSS.
+# 4. peak: producers held until every peer is attached, then BENCH_PEAK_N getppid calls each
+#    at full rate: two producers (one per CPU) and --json with one, read by surftrace (and
+#    ST_BEFORE), bpftrace (printf) and perf record (binary, counted by perf script), each
+#    scoped to the producers' pids; received, lost, the tool's CPU time per event (user+sys
+#    from /usr/bin/time over what it received), the producers' rate.
+# 5. syscalls: `-t 2 'e syscalls/sys_enter_*'` (every syscall of the machine) while a
+#    producer runs: wall time to exit, lines, lines of the tracer itself; bpftrace beside.
+# 6. lbc: BENCH_PEAK_N records through a ring buffer (256 KB) and a perf buffer (64 pages per
+#    CPU) from one producer: printed, lost, producer rate, beside bpftrace's printf.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -25,7 +37,7 @@ ST=$B/surftrace
 TRACEFS=/sys/kernel/tracing
 N=${BENCH_N:-3000000}
 R=${BENCH_REPEAT:-3}
-ONLY=${BENCH_ONLY:-loss start show}
+ONLY=${BENCH_ONLY:-loss start show peak syscalls lbc}
 if [ -n "${BENCH_SMOKE:-}" ]; then N=20000; R=1; fi
 EV=syscalls/sys_enter_getppid
 TMP=$(mktemp -d /tmp/st_bench.XXXXXX)
@@ -234,6 +246,185 @@ bench_show() {
   echo "| per expression ((whole - baseline) / $nok) | $(( (all - one) / (nok > 0 ? nok : 1) )) us |"
   echo "| baseline: one trivial expression (process start + BTF load) | $((one / 1000)).$(( (one % 1000) / 100 )) ms |"
   echo "| peak RSS, whole file | $((rss / 1024)).$(( (rss % 1024) * 10 / 1024 )) MB |"
+  echo
+}
+
+# ---- issue 16: peak rates, side by side
+PN=${BENCH_PEAK_N:-1000000}
+[ -n "${BENCH_SMOKE:-}" ] && PN=20000
+tool_cpu() { # TIMEFILE: user+sys seconds of /usr/bin/time -f '%U %S'
+  tail -1 "$1" | awk '{print $1 + $2}'
+}
+# stop_timed PID SIG: PID is /usr/bin/time (which ignores SIGINT): signal its child, wait
+stop_timed() {
+  local c; c=$(pgrep -P "$1" 2>/dev/null)
+  kill -"$2" ${c:-$1} 2>/dev/null; wait "$1" 2>/dev/null
+}
+# held NAME CPU: a producer of PN calls (comm $GCOMM) pinned to CPU, waiting on a fifo
+held() {
+  rm -f "$TMP/$1.go"; mkfifo "$TMP/$1.go"
+  taskset -c "$2" "$GEN" "$PN" <"$TMP/$1.go" >"$TMP/$1.rate" &
+  HELD+=($!)
+}
+release() { local f; for f in "$@"; do exec {fd}<>"$TMP/$f.go"; echo x >&"$fd"; exec {fd}>&-; done; }
+wait_line() { # FILE REGEX: until FILE has a line matching (20 s)
+  local i; for i in $(seq 400); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1
+}
+# peak_peer PEER NPROD JSON: one run; prints "received lost_pct cpu_ns_per_event rate"
+peak_peer() {
+  local peer=$1 np=$2 json=$3 k pids out=$TMP/peak.out tm=$TMP/peak.time pid st ok=1 names=()
+  HELD=()
+  for k in $(seq "$np"); do held "p$k" $(( (k - 1) % $(nproc) )); names+=("p$k"); done
+  pids=$(IFS=,; echo "${HELD[*]}")
+  : >"$out"; : >"$TMP/peak.err"
+  case $peer in
+    after|before)
+      st=$ST; [ $peer = before ] && st=$ST_BEFORE
+      /usr/bin/time -f '%U %S' -o "$tm" "$st" ${json:+--json} -p "$pids" "e $EV" >"$out" 2>"$TMP/peak.err" & pid=$!
+      wait_line "$TMP/peak.err" '^Tracing' || ok=;;
+    bpftrace)
+      local cond; cond=$(echo "$pids" | sed 's/,/ || pid == /g; s/^/pid == /')
+      if [ -n "$json" ]; then
+        /usr/bin/time -f '%U %S' -o "$tm" bpftrace -f json -e "tracepoint:syscalls:sys_enter_getppid /$cond/ { printf(\"%s-%d\\n\", comm, pid); }" >"$out" 2>"$TMP/peak.err" & pid=$!
+        wait_line "$out" 'attached_probes' || ok=
+      else
+        /usr/bin/time -f '%U %S' -o "$tm" bpftrace -e "tracepoint:syscalls:sys_enter_getppid /$cond/ { printf(\"%s-%d\\n\", comm, pid); }" >"$out" 2>"$TMP/peak.err" & pid=$!
+        wait_line "$out" '^Attaching' || ok=
+      fi;;
+    perf)
+      /usr/bin/time -f '%U %S' -o "$tm" perf record -q -e syscalls:sys_enter_getppid -p "$pids" -o "$TMP/perf.data" >/dev/null 2>"$TMP/peak.err" & pid=$!
+      sleep 1;;
+  esac
+  release "${names[@]}"
+  wait "${HELD[@]}" 2>/dev/null
+  sleep 0.5
+  stop_timed $pid INT
+  local recv
+  if [ $peer = perf ]; then
+    recv=$(perf script -i "$TMP/perf.data" -F comm 2>/dev/null | grep -c "$GCOMM")
+    rm -f "$TMP/perf.data"*
+  else
+    recv=$(grep -c -- "$GCOMM" "$out")
+  fi
+  local rate; rate=$(cat "$TMP"/p*.rate | sed -nE 's/.*rate=([0-9]+).*/\1/p' | median)
+  local total=$((PN * np))
+  [ -n "$ok" ] && [ -s "$tm" ] || { echo "n/a"; return; }
+  awk -v r="$recv" -v t="$total" -v c="$(tool_cpu "$tm")" -v rate="$rate" \
+    'BEGIN { printf "%d %.2f %.0f %d\n", r, 100 * (t - r) / t, r ? c * 1e9 / r : 0, rate }'
+}
+peak_rows() { # TITLE NPROD JSON PEERS...
+  local title=$1 np=$2 json=$3 p i; shift 3
+  for p in "$@"; do : >"$TMP/pk.$p"; done
+  for i in $(seq "$R"); do for p in "$@"; do peak_peer "$p" "$np" "$json" >>"$TMP/pk.$p"; done; done
+  for p in "$@"; do
+    local name
+    case $p in
+      after) name="surftrace${json:+ --json}";;
+      before) name="surftrace${json:+ --json} (before)";;
+      bpftrace) name="bpftrace${json:+ -f json} printf";;
+      perf) name="perf record (binary)";;
+    esac
+    awk -v n="$name" -v t="$title" 'NF == 4 { r[++k] = $1; l[k] = $2; c[k] = $3; q[k] = $4 }
+      function med(a,   i, j, x, m) { m = k; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x } return a[int((m + 1) / 2)] }
+      END { if (!k) { printf "| %s | %s | n/a | n/a | n/a | n/a |\n", t, n; exit }
+            printf "| %s | %s | %d | %.2f%% | %.0f | %d |\n", t, n, med(r), med(l), med(c), med(q) }' "$TMP/pk.$p"
+  done
+}
+bench_peak() {
+  echo "### Peak rates: producers held until the reader is attached, $PN getppid calls each, median of $R runs"
+  echo
+  echo "| case | reader | received | lost | tool CPU ns/event | calls/s per producer |"
+  echo "|---|---|---:|---:|---:|---:|"
+  local peers="after"
+  [ -n "${ST_BEFORE:-}" ] && peers="before $peers"
+  have bpftrace && peers="$peers bpftrace"
+  peak_rows "two producers (both CPUs), default buffer" 2 "" $peers $(have perf && echo perf)
+  peak_rows "--json, one producer" 1 1 $peers
+  echo
+}
+
+# ---- every syscall event
+bench_syscalls() {
+  echo "### Every syscall event for 2 s (\`-t 2 'e syscalls/sys_enter_*'\`) while a producer runs"
+  echo
+  echo "| tracer | wall s to exit | lines | lines of the tracer itself |"
+  echo "|---|---:|---:|---:|"
+  "$GEN" 0 200 >/dev/null & GEN_PID=$!
+  local p st t0 t1 pid
+  for p in before after; do
+    st=$ST; [ $p = before ] && { [ -n "${ST_BEFORE:-}" ] || continue; st=$ST_BEFORE; }
+    t0=$(date +%s%N)
+    "$st" -t 2 'e syscalls/sys_enter_*' >"$TMP/sc.out" 2>/dev/null & pid=$!
+    wait $pid; t1=$(date +%s%N)
+    echo "| surftrace ($p) | $(awk -v d=$((t1 - t0)) 'BEGIN{printf "%.2f", d / 1e9}') | $(wc -l <"$TMP/sc.out") | $(grep -c -- "-$pid " "$TMP/sc.out") |"
+  done
+  if have bpftrace && [ -z "${BENCH_SMOKE:-}" ]; then   # attaching 700 probes: ~40 s here
+    t0=$(date +%s%N)
+    bpftrace -e 'tracepoint:syscalls:sys_enter_* { printf("%s-%d %s\n", comm, pid, probe); } interval:s:2 { exit(); }' >"$TMP/sc.out" 2>/dev/null & pid=$!
+    wait $pid; t1=$(date +%s%N)
+    echo "| bpftrace (printf; its own 2 s interval, after attaching) | $(awk -v d=$((t1 - t0)) 'BEGIN{printf "%.2f", d / 1e9}') | $(wc -l <"$TMP/sc.out") | $(grep -c -- "-$pid " "$TMP/sc.out") |"
+  fi
+  kill "$GEN_PID"; wait "$GEN_PID" 2>/dev/null; GEN_PID=
+  echo
+}
+
+# ---- lbc buffers
+bench_lbc() {
+  local LBC=$B/lbc
+  [ -x "$LBC" ] || { echo "(no $LBC: lbc bench skipped)"; echo; return; }
+  echo "### lbc buffers: $PN records from one producer (getppid), median of $R runs"
+  echo
+  echo "| consumer | printed | lost | calls/s while traced | tool CPU ns/record (lbc: with its start) |"
+  echo "|---|---:|---:|---:|---:|"
+  local kind i
+  for kind in ring perf bpftrace; do
+    [ $kind = bpftrace ] && ! have bpftrace && continue
+    : >"$TMP/lbc.$kind"
+    for i in $(seq "$R"); do
+      HELD=(); held l1 0
+      local pp=${HELD[0]} pid out=$TMP/lbc.out
+      : >"$out"; : >"$TMP/lbc.err"
+      if [ $kind = bpftrace ]; then
+        /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" bpftrace -e "tracepoint:syscalls:sys_enter_getppid /pid == $pp/ { printf(\"pid=%d n=%d\\n\", pid, cpu); }" >"$out" 2>"$TMP/lbc.err" & pid=$!
+        wait_line "$out" '^Attaching'
+      else
+        local decl=$'LBC_RINGBUF(events, struct rec, 262144);' emit='lbc_ringbuf_output(&events, &r);'
+        [ $kind = perf ] && decl='LBC_PERF_OUTPUT(events, struct rec, 64);' emit='lbc_perf_output(ctx, &events, &r);'
+        cat >"$TMP/l.bpf.c" <<C
+#include "lbc.h"
+struct rec { u32 pid; u32 n; };
+$decl
+const volatile u32 target = 0;
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int on_getppid(void *ctx)
+{
+	struct rec r = {};
+
+	if ((bpf_get_current_pid_tgid() >> 32) != target)
+		return 0;
+	r.pid = target;
+	r.n = bpf_get_smp_processor_id();
+	$emit
+	return 0;
+}
+char _license[] SEC("license") = "GPL";
+C
+        /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" "$LBC" run "$TMP/l.bpf.c" --no-maps --set target=$pp >"$out" 2>"$TMP/lbc.err" & pid=$!
+        wait_line "$TMP/lbc.err" '^lbc: attached'
+      fi
+      release l1; wait $pp
+      sleep 1
+      stop_timed $pid INT
+      local printed lost rate
+      printed=$(grep -c '^pid=' "$out")
+      lost=$(sed -n 's/^lbc: lost \([0-9]*\) events$/\1/p; s/^Lost \([0-9]*\) events.*/\1/p' "$TMP/lbc.err" "$out" | awk '{s+=$1} END{print s+0}')
+      rate=$(sed -nE 's/.*rate=([0-9]+).*/\1/p' "$TMP/l1.rate")
+      echo "$printed $lost $rate $(awk -v c="$(tool_cpu "$TMP/lbc.time")" -v n="$printed" 'BEGIN{printf "%.0f", n ? c * 1e9 / n : 0}')" >>"$TMP/lbc.$kind"
+    done
+    local name=$kind
+    case $kind in ring) name="lbc, ring buffer 256 KB";; perf) name="lbc, perf buffer 64 pages/CPU";; bpftrace) name="bpftrace printf (lost: its 'Lost N events')";; esac
+    echo "| $name | $(awk '{print $1}' "$TMP/lbc.$kind" | median) | $(awk '{print $2}' "$TMP/lbc.$kind" | median) | $(awk '{print $3}' "$TMP/lbc.$kind" | median) | $(awk '{print $4}' "$TMP/lbc.$kind" | median) |"
+  done
   echo
 }
 

@@ -34,6 +34,18 @@ if grep -F 'calls/s' -A6 <<<"$out" | grep -F 'cat instances' | grep -Eq '\| [0-9
 else
   fail "no loss row for cat trace_pipe"
 fi
+# issue 16's rows: two producers, --json, every syscall event, lbc (numbers, no timing)
+if grep -F 'two producers (both CPUs)' <<<"$out" | grep -F '| surftrace |' |
+   grep -Eq '\| [0-9]+ \| [0-9.]+% \| [0-9]+ \| [0-9]+ \|$'; then
+  ok "peak row: two producers read by surftrace"
+else
+  fail "no peak row for surftrace in: $out"
+fi
+check "peak row: --json with one producer" grep -qE '^\| --json, one producer \| surftrace --json \| [0-9]+ ' <<<"$out"
+check "syscalls row: every sys_enter_* event for 2 s" grep -qE '^\| surftrace \(after\) \| [0-9.]+ \| [0-9]+ \| [0-9]+ \|$' <<<"$out"
+if [ -x "$B/lbc" ]; then
+  check "lbc rows: ring and perf buffers" [ "$(grep -cE '^\| lbc, (ring|perf) buffer' <<<"$out")" = 2 ]
+fi
 if grep -F 'first event (ms)' -A8 <<<"$out" | grep -F st_readbench | grep -Eq '\| [0-9.]+ \| [0-9.]+ \|$'; then
   ok "start row for the reader"
 else
