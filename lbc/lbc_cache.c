@@ -30,23 +30,15 @@
  * user can replace it or anything above it; every later access is relative to these fds. */
 int lbc_cache_prepare_dir(struct lbc *l)
 {
-	const char *env = getenv("LBC_CACHE_DIR"), *home = getenv("HOME");
-	const char *xdg = getenv("XDG_CACHE_HOME");
 	char why[PATH_MAX + 200];
 	int fd;
 
 	if (l->obj_fd >= 0)
 		return 0;
 	if (l->o.cache_dir)
-		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s", l->o.cache_dir);
-	else if (env && *env)
-		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s", env);
-	else if (geteuid() == 0)
-		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "/var/cache/lbc");
-	else if (xdg && *xdg)
-		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s/lbc", xdg);
+		st_pathf(l->cache_dir, sizeof(l->cache_dir), "%s", l->o.cache_dir);
 	else
-		lbc_pathf(l->cache_dir, sizeof(l->cache_dir), "%s/.cache/lbc", home ? home : "/tmp");
+		st_cache_path("lbc", "LBC_CACHE_DIR", l->cache_dir, sizeof(l->cache_dir));
 	fd = st_safedir_open(l->cache_dir, true, why, sizeof(why));
 	if (fd < 0)
 		return lbc_fail(l, -fd, "cache dir: %s", why);
@@ -91,26 +83,12 @@ int lbc_check_bpf_elf(struct lbc *l, const void *buf, size_t sz, const char *wha
 	return 0;
 }
 
+/* Sources and headers: regular files of at most MAX_FILE bytes. */
 static char *read_file(const char *path, size_t *sz)
 {
-	struct stat st;
-	char *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	static const struct st_read_opts o = { .regular = true, .max = MAX_FILE };
 
-	if (fd < 0)
-		return NULL;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size <= MAX_FILE) {
-		buf = malloc((size_t)st.st_size + 1);
-		if (buf && read(fd, buf, (size_t)st.st_size) == st.st_size) {
-			buf[st.st_size] = 0;
-			*sz = (size_t)st.st_size;
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	close(fd);
-	return buf;
+	return st_read_file_at(AT_FDCWD, path, &o, sz);
 }
 
 /* Where clang would find a quoted include: next to the includer, then the -I dirs. */
@@ -120,14 +98,14 @@ static int resolve_include(struct lbc *l, const char *from_dir, const char *name
 	int i;
 
 	if (name[0] == '/') {
-		lbc_pathf(out, n, "%s", name);
+		st_pathf(out, n, "%s", name);
 		return access(out, R_OK);
 	}
-	lbc_pathf(out, n, "%s/%s", from_dir, name);
+	st_pathf(out, n, "%s/%s", from_dir, name);
 	if (!access(out, R_OK))
 		return 0;
 	for (i = 0; i < l->o.nincdirs; i++) {
-		lbc_pathf(out, n, "%s/%s", l->o.incdirs[i], name);
+		st_pathf(out, n, "%s/%s", l->o.incdirs[i], name);
 		if (!access(out, R_OK))
 			return 0;
 	}
@@ -172,7 +150,7 @@ static void hash_source(struct lbc *l, struct st_sha256 *s, const char *text, si
 						name[nl] = 0;
 						if (!resolve_include(l, dir, name, path, sizeof(path)) &&
 						    (body = read_file(path, &blen))) {
-							lbc_pathf(sub, sizeof(sub), "%s", path);
+							st_pathf(sub, sizeof(sub), "%s", path);
 							slash = strrchr(sub, '/');
 							if (slash)
 								*slash = 0;
@@ -205,7 +183,7 @@ static int clang_identity(struct lbc *l, struct st_sha256 *s, char *resolved, si
 	if (!clang || !*clang)
 		clang = "clang";
 	if (strchr(clang, '/')) {
-		lbc_pathf(cand, sizeof(cand), "%s", clang);
+		st_pathf(cand, sizeof(cand), "%s", clang);
 	} else {
 		const char *p = path ? path : "/usr/bin:/bin";
 		int found = 0;
@@ -213,7 +191,7 @@ static int clang_identity(struct lbc *l, struct st_sha256 *s, char *resolved, si
 		while (*p && !found) {
 			size_t len = strcspn(p, ":");
 
-			lbc_pathf(cand, sizeof(cand), "%.*s/%s", (int)len, p, clang);
+			st_pathf(cand, sizeof(cand), "%.*s/%s", (int)len, p, clang);
 			found = !access(cand, X_OK);
 			p += len + (p[len] == ':');
 		}
@@ -226,7 +204,7 @@ static int clang_identity(struct lbc *l, struct st_sha256 *s, char *resolved, si
 	hash_str(s, real);
 	st_sha256_update(s, &st.st_size, sizeof(st.st_size));
 	st_sha256_update(s, &st.st_mtime, sizeof(st.st_mtime));
-	lbc_pathf(resolved, n, "%s", real);
+	st_pathf(resolved, n, "%s", real);
 	return 0;
 }
 
@@ -266,33 +244,30 @@ static int compute_key(struct lbc *l, const char *name, const char *src, size_t 
 /* Returns the verified object or NULL (missing, foreign, corrupt: the caller rebuilds). */
 static void *cache_lookup(struct lbc *l, const char *name, size_t *sz)
 {
+	/* a regular file of ours that no one else may write (a fifo planted under the key's
+	 * name cannot hang the open) */
+	static const struct st_read_opts o = { .regular = true, .max = MAX_FILE,
+					       .nofollow = true, .mine = true };
 	char hdr_key[65], hdr_sha[65], sha[65];
 	unsigned long long osz;
-	struct stat st;
 	uint8_t d[32];
-	char *buf = NULL, *nl;
+	size_t len;
+	char *buf = st_read_file_at(l->obj_fd, name, &o, &len), *nl;
 	void *obj;
-	int fd;
 
-	/* O_NONBLOCK: a fifo planted under the key's name must not hang the open. */
-	fd = openat(l->obj_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
+	if (!buf) {
 		if (errno == ENOENT)
 			return NULL;
 		goto bad;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) || st.st_size > MAX_FILE || st.st_size < 140)
+	if (len < 140)
 		goto bad;
-	buf = malloc((size_t)st.st_size);
-	if (!buf || read(fd, buf, (size_t)st.st_size) != st.st_size)
-		goto bad;
-	nl = memchr(buf, '\n', 200 < st.st_size ? 200 : (size_t)st.st_size);
+	nl = memchr(buf, '\n', len < 200 ? len : 200);
 	if (!nl)
 		goto bad;
 	*nl = 0;
 	if (sscanf(buf, "LBCO1 %64s %64s %llu", hdr_key, hdr_sha, &osz) != 3 ||
-	    strcmp(hdr_key, l->key) || osz != (unsigned long long)(st.st_size - (nl + 1 - buf)))
+	    strcmp(hdr_key, l->key) || osz != (unsigned long long)(len - (size_t)(nl + 1 - buf)))
 		goto bad;
 	st_sha256(nl + 1, (size_t)osz, d);
 	st_sha256_hex(d, sha);
@@ -304,12 +279,9 @@ static void *cache_lookup(struct lbc *l, const char *name, size_t *sz)
 	memcpy(obj, nl + 1, osz);
 	*sz = osz;
 	free(buf);
-	close(fd);
 	return obj;
 bad:
 	free(buf);
-	if (fd >= 0)
-		close(fd);
 	/* Ours or not, a bad entry under this key is removed so the rebuild can replace it. */
 	st_safedir_remove(l->obj_fd, name);
 	return NULL;
@@ -347,23 +319,10 @@ static int cache_store(struct lbc *l, const char *name, const void *obj, size_t 
 /* Reads a file of the private build directory (no link followed). */
 static void *read_at(int dirfd, const char *name, size_t *sz)
 {
-	struct stat st;
-	char *buf = NULL;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	static const struct st_read_opts o = { .regular = true, .max = MAX_FILE,
+					       .nofollow = true };
 
-	if (fd < 0)
-		return NULL;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size <= MAX_FILE) {
-		buf = malloc((size_t)st.st_size + 1);
-		if (buf && read(fd, buf, (size_t)st.st_size) == st.st_size) {
-			*sz = (size_t)st.st_size;
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	close(fd);
-	return buf;
+	return st_read_file_at(dirfd, name, &o, sz);
 }
 
 /* The source clang compiles is the text that was hashed, copied into the private build
@@ -419,9 +378,9 @@ static int compile_private(struct lbc *l, const char *clang, const char *name,
 		goto out;
 	/* The cache directory and everything above it were checked to be unreplaceable by
 	 * others, so these paths name what the descriptors above hold. */
-	lbc_pathf(srcpath, sizeof(srcpath), "%s/%s/src/prog.c", l->cache_dir, priv);
-	lbc_pathf(incpath, sizeof(incpath), "%s/%s/inc", l->cache_dir, priv);
-	lbc_pathf(outpath, sizeof(outpath), "%s/%s/out.o", l->cache_dir, priv);
+	st_pathf(srcpath, sizeof(srcpath), "%s/%s/src/prog.c", l->cache_dir, priv);
+	st_pathf(incpath, sizeof(incpath), "%s/%s/inc", l->cache_dir, priv);
+	st_pathf(outpath, sizeof(outpath), "%s/%s/out.o", l->cache_dir, priv);
 	err = lbc_run_clang(l, clang, srcpath, name, srcdir, incpath, outpath);
 	if (err)
 		goto out;
@@ -462,18 +421,18 @@ int lbc_compile_cached(struct lbc *l, const char *path, const char *name, const 
 		if (!text)
 			return lbc_fail(l, errno ? errno : EINVAL, "cannot read %s: %s", path,
 					strerror(errno ? errno : EINVAL));
-		lbc_pathf(srcdir, sizeof(srcdir), "%s", path);
+		st_pathf(srcdir, sizeof(srcdir), "%s", path);
 		slash = strrchr(srcdir, '/');
 		if (slash == srcdir)
 			srcdir[1] = 0;     /* "/x.bpf.c" */
 		else if (slash)
 			*slash = 0;
 		else
-			lbc_pathf(srcdir, sizeof(srcdir), ".");
+			st_pathf(srcdir, sizeof(srcdir), ".");
 		name = path;
 	} else {
 		len = strlen(src);
-		lbc_pathf(srcdir, sizeof(srcdir), ".");
+		st_pathf(srcdir, sizeof(srcdir), ".");
 	}
 	err = lbc_cache_prepare_dir(l);
 	if (!err)
@@ -481,7 +440,7 @@ int lbc_compile_cached(struct lbc *l, const char *path, const char *name, const 
 				  sizeof(clang));
 	if (err)
 		goto out;
-	lbc_pathf(entry, sizeof(entry), "%s.lbco", l->key);
+	st_pathf(entry, sizeof(entry), "%s.lbco", l->key);
 	if (!l->o.no_cache) {
 		*obj = cache_lookup(l, entry, sz);
 		if (*obj) {

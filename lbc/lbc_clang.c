@@ -27,13 +27,13 @@ int lbc_run_clang(struct lbc *l, const char *clang, const char *path, const char
 	argv[argc++] = "bpf";
 	argv[argc++] = TARGET_ARCH;
 	argv[argc++] = "-fno-color-diagnostics";
-	lbc_pathf(idir[0], sizeof(idir[0]), "-I%s", srcdir);
+	st_pathf(idir[0], sizeof(idir[0]), "-I%s", srcdir);
 	argv[argc++] = idir[0];
 	for (i = 0; i < l->o.nincdirs && i < 16; i++) {
 		argv[argc++] = "-I";
 		argv[argc++] = l->o.incdirs[i];
 	}
-	lbc_pathf(idir[1], sizeof(idir[1]), "-I%s", incdir);
+	st_pathf(idir[1], sizeof(idir[1]), "-I%s", incdir);
 	argv[argc++] = idir[1];
 	for (i = 0; i < l->o.ncflags && i < 16; i++)
 		argv[argc++] = l->o.cflags[i];

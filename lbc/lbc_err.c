@@ -76,17 +76,6 @@ void lbc_err_add_log_tail(struct lbc *l, int max_lines)
 	}
 }
 
-int lbc_pathf(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 const char *lbc_errmsg(const struct lbc *l)
 {
 	return l && l->err ? l->err : "no error";

@@ -3,6 +3,7 @@
 #ifndef LBC_LBC_INT_H
 #define LBC_LBC_INT_H
 #include "liblbc.h"
+#include "util/file.h"   /* st_pathf */
 #include <limits.h>
 
 struct bpf_link;
@@ -24,8 +25,8 @@ struct lbc_buf {
 
 #define PERF_MAX_STACK_DEPTH_ 127 /* kernel default for stack maps (lbc.h) */
 
-struct lbc_ksym { uint64_t addr; const char *name; };
-struct lbc_usyms;   /* lbc_syms.c: per-pid user symbol cache */
+struct lbc_usyms;
+struct st_kallsyms;   /* lbc_syms.c: per-pid user symbol cache */
 
 struct lbc {
 	struct lbc_opts o;
@@ -46,9 +47,8 @@ struct lbc {
 	int nbufs;
 	unsigned long long lost;
 	int events_seen;
-	struct lbc_ksym *ksyms;  /* sorted by address, loaded on first use */
-	size_t nksyms;
-	char *ksymstr;
+	struct st_kallsyms *ksyms;  /* kernel symbols, read on first use (types/kallsyms.c) */
+	bool ksyms_tried;
 	struct lbc_usyms *usyms;
 	char printk_inst[PATH_MAX];
 	int printk_fd;
@@ -76,9 +76,6 @@ bool lbc_kprobe_events(void);
 void lbc_print(enum lbc_print_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void lbc_vprint(enum lbc_print_level level, const char *fmt, va_list ap);
-/* snprintf for paths: truncation is checked by the callers that care (returns the length
- * snprintf would have written); a plain function keeps gcc's truncation guesses quiet. */
-int lbc_pathf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets l->err (printf-style) and returns -err_no (pass a positive errno). */
 int lbc_fail(struct lbc *l, int err_no, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -46,7 +46,7 @@ void lbc_printk_sweep(void)
 
 	if (!t)
 		return;
-	lbc_pathf(dir, sizeof(dir), "%s/instances", t);
+	st_pathf(dir, sizeof(dir), "%s/instances", t);
 	d = opendir(dir);
 	if (!d)
 		return;
@@ -55,7 +55,7 @@ void lbc_printk_sweep(void)
 
 		if (!st_runname_parse(de->d_name, "lbc", &r))
 			continue;
-		lbc_pathf(dir, sizeof(dir), "%s/instances/%s", t, de->d_name);
+		st_pathf(dir, sizeof(dir), "%s/instances/%s", t, de->d_name);
 		/* the same rules as surftrace's sweep: gone, or a recycled pid; never a name
 		 * whose holder we cannot see (another container's) */
 		if (st_runname_holder(&r, dir) == ST_HOLDER_GONE)
@@ -77,19 +77,19 @@ int lbc_printk_open(struct lbc *l)
 	/* lbc_<pid>, unique across pid namespaces too (util/runname) */
 	if (st_runname_format(name, sizeof(name), "lbc", (int)getpid(), 0) < 0)
 		return lbc_fail(l, ENAMETOOLONG, "run name too long");
-	lbc_pathf(l->printk_inst, sizeof(l->printk_inst), "%s/instances/%s", t, name);
+	st_pathf(l->printk_inst, sizeof(l->printk_inst), "%s/instances/%s", t, name);
 	if (mkdir(l->printk_inst, 0700) && errno != EEXIST) {
 		int e = errno;
 
 		l->printk_inst[0] = 0;
 		return lbc_fail(l, e, "cannot create ftrace instance: %s", strerror(e));
 	}
-	lbc_pathf(path, sizeof(path), "%s/events/bpf_trace/bpf_trace_printk/enable", l->printk_inst);
+	st_pathf(path, sizeof(path), "%s/events/bpf_trace/bpf_trace_printk/enable", l->printk_inst);
 	if (write_str(path, "1")) {
 		lbc_printk_close(l);
 		return lbc_fail(l, ENOENT, "cannot enable bpf_trace_printk in %s", path);
 	}
-	lbc_pathf(path, sizeof(path), "%s/trace_pipe", l->printk_inst);
+	st_pathf(path, sizeof(path), "%s/trace_pipe", l->printk_inst);
 	l->printk_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (l->printk_fd < 0) {
 		int e = errno;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Symbolization: kernel addresses through /proc/kallsyms (loaded once, sorted), user
+/* Symbolization: kernel addresses through the kallsyms table (types/kallsyms.c), user
  * addresses through /proc/PID/maps and the mapped file's ELF .symtab/.dynsym (libelf). */
 #include "lbc_int.h"
+#include "types/kallsyms.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -27,75 +28,19 @@ struct lbc_usyms {
 	size_t nelfs;
 };
 
-static int cmp_ksym(const void *a, const void *b)
-{
-	const struct lbc_ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int load_kallsyms(struct lbc *l)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	size_t cap = 0, scap = 0, slen = 0, i;
-	char line[512];
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[256];
-
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3 || !a)
-			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		if (l->nksyms == cap) {
-			void *n = realloc(l->ksyms, (cap = cap ? cap * 2 : 65536) * sizeof(*l->ksyms));
-			if (!n)
-				break;
-			l->ksyms = n;
-		}
-		if (slen + strlen(name) + 1 > scap) {
-			void *n = realloc(l->ksymstr, scap = (scap ? scap * 2 : 1 << 21));
-			if (!n)
-				break;
-			l->ksymstr = n;
-		}
-		/* Offsets for now: the string buffer may still move. */
-		l->ksyms[l->nksyms].addr = a;
-		l->ksyms[l->nksyms].name = (const char *)(uintptr_t)slen;
-		l->nksyms++;
-		memcpy(l->ksymstr + slen, name, strlen(name) + 1);
-		slen += strlen(name) + 1;
-	}
-	fclose(f);
-	for (i = 0; i < l->nksyms; i++)
-		l->ksyms[i].name = l->ksymstr + (uintptr_t)l->ksyms[i].name;
-	qsort(l->ksyms, l->nksyms, sizeof(*l->ksyms), cmp_ksym);
-	return l->nksyms ? 0 : -ENOENT;
-}
-
 const char *lbc_sym_kernel(struct lbc *l, uint64_t addr, char *buf, size_t n)
 {
-	size_t lo = 0, hi;
+	unsigned long long start, size;
+	const char *name;
 
-	if (!l->ksyms)
-		load_kallsyms(l);
-	hi = l->nksyms;
-	while (lo < hi) {   /* first symbol above addr */
-		size_t mid = (lo + hi) / 2;
-
-		if (l->ksyms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!l->ksyms_tried) {
+		l->ksyms_tried = true;
+		l->ksyms = st_kallsyms_read(NULL, false, NULL);
 	}
-	if (!lo)
-		snprintf(buf, n, "0x%llx", (unsigned long long)addr);
+	if (l->ksyms && st_kallsyms_addr(l->ksyms, addr, &name, &start, &size))
+		snprintf(buf, n, "%s+0x%llx", name, (unsigned long long)addr - start);
 	else
-		snprintf(buf, n, "%s+0x%llx", l->ksyms[lo - 1].name,
-			 (unsigned long long)(addr - l->ksyms[lo - 1].addr));
+		snprintf(buf, n, "0x%llx", (unsigned long long)addr);
 	return buf;
 }
 
@@ -289,11 +234,9 @@ void lbc_syms_free(struct lbc *l)
 	struct lbc_usyms *us = l->usyms;
 	size_t i, k;
 
-	free(l->ksyms);
-	free(l->ksymstr);
+	st_kallsyms_free(l->ksyms);
 	l->ksyms = NULL;
-	l->ksymstr = NULL;
-	l->nksyms = 0;
+	l->ksyms_tried = false;
 	if (!us)
 		return;
 	free_maps(us);

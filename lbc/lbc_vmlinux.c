@@ -30,7 +30,7 @@ const char *lbc_kernel_btf(struct lbc *l)
 		return l->o.btf_path;
 	if (l->hive_btf[0])
 		return l->hive_btf;
-	lbc_pathf(sys, sizeof(sys), "%s/vmlinux", st_sysfs_btf_dir());
+	st_pathf(sys, sizeof(sys), "%s/vmlinux", st_sysfs_btf_dir());
 	if (!access(sys, F_OK))
 		return NULL;
 	if (st_hive_running_btf(st_hive_dir(NULL), l->hive_btf, sizeof(l->hive_btf), &err)) {

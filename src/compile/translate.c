@@ -146,7 +146,8 @@ static struct st_ksyms *kernel_syms(struct st_translator *tr)
 
 	if (!tr->ksyms_tried && tr->check_ksyms) {
 		tr->ksyms_tried = true;
-		tr->ksyms = st_ksyms_load(tr->ksyms_path, tr->tracefs[0] ? tr->tracefs : NULL, &e);
+		tr->ksyms = tr->ksyms_path ? st_ksyms_load(tr->ksyms_path, NULL, &e) :
+			    st_ksyms_load_cached(tr->tracefs[0] ? tr->tracefs : NULL, &e);
 	}
 	return tr->ksyms;
 }

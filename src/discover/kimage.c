@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <elfutils/libdw.h>
 #include "discover/kimage_int.h"
+#include "types/kallsyms.h"
 #include "types/ksyms.h"
 
 int st_kimage_add(struct st_kimage *k, const char *name, uint64_t addr, uint64_t size)
@@ -221,30 +222,29 @@ static int kcore_segments(struct st_kimage *k, struct st_err *err)
 	return 0;
 }
 
-/* Text symbols of a kallsyms file ("addr type name [module]"). */
+/* Text symbols (t T) of a kallsyms file, through the kallsyms table. */
 static int kallsyms_file(struct st_kimage *k, const char *path, struct st_err *err)
 {
-	FILE *f = fopen(path, "r");
-	char line[512], name[256], type;
-	unsigned long long addr;
-	int zero = 1;
+	struct st_kallsyms *t = st_kallsyms_read(path, false, err);
+	size_t i, n;
 
-	if (!f)
-		return st_err_set(err, 0, "cannot read %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
-			continue;
-		if (addr)
-			zero = 0;
-		if ((type == 't' || type == 'T') && st_kimage_add(k, name, addr, 0)) {
-			fclose(f);
+	if (!t)
+		return -1;
+	if (st_kallsyms_hidden(t)) {
+		st_kallsyms_free(t);
+		return st_err_set(err, 0, "%s shows no addresses (kptr_restrict; need root)",
+				  path);
+	}
+	n = st_kallsyms_count(t);
+	for (i = 0; i < n; i++) {
+		const struct st_ktext *s = st_kallsyms_at(t, i);
+
+		if ((s->type == 't' || s->type == 'T') && st_kimage_add(k, s->name, s->addr, 0)) {
+			st_kallsyms_free(t);
 			return st_err_set(err, 0, "out of memory");
 		}
 	}
-	fclose(f);
-	if (zero)
-		return st_err_set(err, 0, "%s shows no addresses (kptr_restrict; need root)",
-				  path);
+	st_kallsyms_free(t);
 	return 0;
 }
 

@@ -40,19 +40,6 @@ static long mono_sec(void)
 	return (long)ts.tv_sec;
 }
 
-int st_rpath(char *buf, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX) {
-		buf[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
 static struct slot *find_slot(struct st_comms *c, int pid, bool insert)
 {
 	unsigned int h = ((unsigned int)pid * 2654435761u) & (NSLOTS - 1);
@@ -99,7 +86,7 @@ struct st_comms *st_comms_new(const char *root)
 	struct st_comms *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	st_rpath(c->path, "%s/saved_cmdlines", root);
+	st_pathf(c->path, PATH_MAX, "%s/saved_cmdlines", root);
 	c->now = mono_sec();
 	return c;
 }

@@ -135,7 +135,7 @@ static int read_id(struct st_reader *r, const struct st_rlazy *l)
 	ssize_t n;
 	int fd;
 
-	if (st_rpath(path, "%s/events/%s/%s/id", r->dir, l->sys, l->name))
+	if (st_pathf(path, PATH_MAX, "%s/events/%s/%s/id", r->dir, l->sys, l->name))
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -156,7 +156,7 @@ static struct st_revent *load_lazy(struct st_reader *r, int i, int id)
 
 	struct tep_event *ev;
 
-	if (!st_rpath(path, "%s/events/%s/%s/format", r->dir, l->sys, l->name) &&
+	if (!st_pathf(path, PATH_MAX, "%s/events/%s/%s/format", r->dir, l->sys, l->name) &&
 	    !st_reader_load_format(r, l->sys, l->name, path, &e) && id < r->nbyid &&
 	    r->byid[id].tev)
 		return &r->byid[id];
@@ -217,7 +217,7 @@ static void order_lazy(struct st_reader *r)
 
 		for (j = i; j < r->nlazy && !strcmp(r->lazy[j].sys, r->lazy[i].sys); j++)
 			r->lazy[j].ord = INT_MAX;
-		if (st_rpath(path, "%s/events/%s", r->dir, r->lazy[i].sys) || !(d = opendir(path)))
+		if (st_pathf(path, PATH_MAX, "%s/events/%s", r->dir, r->lazy[i].sys) || !(d = opendir(path)))
 			continue;
 		while ((de = readdir(d))) {
 			struct st_rlazy key = { .sys = r->lazy[i].sys, .name = de->d_name }, *hit;
@@ -330,13 +330,13 @@ static int load_names(struct st_reader *r, const char *sys, const char *name,
 	char path[PATH_MAX];
 	if (!is_glob(name)) {
 		/* no existence check first: a missing format file is a missing event */
-		st_rpath(path, "%s/events/%s/%s/format", r->dir, sys, name);
+		st_pathf(path, PATH_MAX, "%s/events/%s/%s/format", r->dir, sys, name);
 		errno = 0;
 		if (!st_reader_load_format(r, sys, name, path, err))
 			return 1;
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	}
-	st_rpath(path, "%s/events/%s", r->dir, sys);
+	st_pathf(path, PATH_MAX, "%s/events/%s", r->dir, sys);
 	DIR *d = opendir(path);
 	if (!d)
 		return 0;
@@ -348,7 +348,7 @@ static int load_names(struct st_reader *r, const char *sys, const char *name,
 		/* "enable", "filter" files of the system dir: readdir types the entries */
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
-		st_rpath(path, "%s/events/%s/%s/format", r->dir, sys, de->d_name);
+		st_pathf(path, PATH_MAX, "%s/events/%s/%s/format", r->dir, sys, de->d_name);
 		if (de->d_type == DT_UNKNOWN && access(path, R_OK))
 			continue;
 		/* The first format of all is read now: libtraceevent takes the common fields
@@ -376,7 +376,7 @@ int st_reader_add_event(struct st_reader *r, const char *system, const char *nam
 		return n;
 	}
 	char path[PATH_MAX];
-	st_rpath(path, "%s/events", r->dir);
+	st_pathf(path, PATH_MAX, "%s/events", r->dir);
 	DIR *d = opendir(path);
 	if (!d)
 		return st_err_set(err, 0, "%s: %s", path, strerror(errno));
@@ -405,7 +405,7 @@ int st_reader_add_event_lazy(struct st_reader *r, const char *system, const char
 
 	if (!system || !name || is_glob(system) || is_glob(name) || !tep_get_events_count(r->tep))
 		return st_reader_add_event(r, system, name, err);
-	if (st_rpath(path, "%s/events/%s/%s", r->dir, system, name))
+	if (st_pathf(path, PATH_MAX, "%s/events/%s/%s", r->dir, system, name))
 		return st_err_set(err, 0, "event name too long: %s/%s", system, name);
 	return add_lazy(r, system, name, err) ? -1 : 1;
 }

@@ -20,7 +20,7 @@ int st_reader_set_mark(struct st_reader *r, int percent)
 	char path[PATH_MAX], v[16];
 	int fd, n, rc = -1;
 
-	st_rpath(path, "%s/buffer_percent", r->dir);
+	st_pathf(path, PATH_MAX, "%s/buffer_percent", r->dir);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -69,7 +69,7 @@ static int cpu_cmp(const void *a, const void *b)
 static int list_cpus(const char *dir, int **out)
 {
 	char path[PATH_MAX];
-	st_rpath(path, "%s/per_cpu", dir);
+	st_pathf(path, PATH_MAX, "%s/per_cpu", dir);
 	DIR *d = opendir(path);
 	if (!d)
 		return -1;
@@ -117,7 +117,7 @@ static long read_long_file(const char *path, long dflt)
 unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu)
 {
 	char path[PATH_MAX];
-	st_rpath(path, "%s/per_cpu/cpu%d/stats", r->dir, cpu);
+	st_pathf(path, PATH_MAX, "%s/per_cpu/cpu%d/stats", r->dir, cpu);
 	char *s = st_read_file(path, NULL);
 	if (!s)
 		return 0;
@@ -181,7 +181,7 @@ static int open_cpus(struct st_reader *r, struct st_err *err)
 		struct st_rcpu *c = &r->cpus[i];
 		char path[PATH_MAX];
 		c->cpu = ids[i];
-		st_rpath(path, "%s/per_cpu/cpu%d/trace_pipe_raw", r->dir, c->cpu);
+		st_pathf(path, PATH_MAX, "%s/per_cpu/cpu%d/trace_pipe_raw", r->dir, c->cpu);
 		c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (c->fd < 0) {
 			int e = errno;
@@ -219,7 +219,7 @@ static int setup_tep(struct st_reader *r, struct st_err *err)
 	tep_set_local_bigendian(r->tep, e);
 	char path[PATH_MAX];
 	size_t len;
-	st_rpath(path, "%s/events/header_page", r->root);
+	st_pathf(path, PATH_MAX, "%s/events/header_page", r->root);
 	char *hp = st_read_file(path, &len);
 	if (hp) {
 		tep_parse_header_page(r->tep, hp, len, (int)sizeof(long));
@@ -231,9 +231,9 @@ static int setup_tep(struct st_reader *r, struct st_err *err)
 static int load_ftrace_format(struct st_reader *r, const char *name, struct st_err *err)
 {
 	char path[PATH_MAX];
-	st_rpath(path, "%s/events/ftrace/%s/format", r->dir, name);
+	st_pathf(path, PATH_MAX, "%s/events/ftrace/%s/format", r->dir, name);
 	if (access(path, R_OK))
-		st_rpath(path, "%s/events/ftrace/%s/format", r->root, name);
+		st_pathf(path, PATH_MAX, "%s/events/ftrace/%s/format", r->root, name);
 	return st_reader_load_format(r, "ftrace", name, path, err);
 }
 
@@ -278,7 +278,7 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->batch_nice = o->batch_nice;
 	r->stack_id = -1;
 	char path[PATH_MAX];
-	st_rpath(path, "%s/buffer_subbuf_size_kb", r->dir);
+	st_pathf(path, PATH_MAX, "%s/buffer_subbuf_size_kb", r->dir);
 	long kb = read_long_file(path, 0);
 	r->subbuf = kb > 0 ? (size_t)kb * 1024 : (size_t)sysconf(_SC_PAGESIZE);
 	if (setup_tep(r, err) || open_cpus(r, err) ||

@@ -21,9 +21,6 @@ void st_comms_new_round(struct st_comms *c);
  * common_preempt_count (flags.c). */
 void st_lat_flags(unsigned int flags, unsigned int preempt, char out[8]);
 
-/* printf into a PATH_MAX buffer; -1 (and an empty string) when it does not fit. */
-int st_rpath(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* One loaded event: what the reader needs per type id. */
 struct st_revent {
 	struct tep_event *tev;

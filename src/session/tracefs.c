@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* tracefs root discovery, path building and error_log-aware writes. */
 #include "session/tracefs.h"
+#include "util/file.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,15 +68,18 @@ int st_tracefs_open(struct st_tracefs *t, const char *root, struct st_err *err)
 int st_tracefs_path(const struct st_tracefs *t, char *buf, size_t n, const char *fmt, ...)
 {
 	va_list ap;
-	int a, b;
+	size_t a;
+	int r;
 
-	a = snprintf(buf, n, "%s/", t->root);
-	if (a < 0 || (size_t)a >= n)
+	if (st_pathf(buf, n, "%s/", t->root))
 		return -1;
+	a = strlen(buf);
 	va_start(ap, fmt);
-	b = vsnprintf(buf + a, n - (size_t)a, fmt, ap);
+	r = st_vpathf(buf + a, n - a, fmt, ap);
 	va_end(ap);
-	return (b < 0 || (size_t)b >= n - (size_t)a) ? -1 : 0;
+	if (r)
+		buf[0] = '\0';
+	return r;
 }
 
 char *st_tracefs_read(const struct st_tracefs *t, const char *rel)
@@ -283,3 +287,4 @@ int st_tracefs_write(const struct st_tracefs *t, const char *rel, const char *te
 		st_err_set(err, 0, "%s: %s", rel, strerror(e));
 	return -e;
 }
+

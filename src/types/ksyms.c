@@ -9,19 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "types/kallsyms.h"
 #include "types/ksyms.h"
 #include "util/err.h"
 #include "util/file.h"
 
 struct st_ksyms {
-	char *text;              /* file contents, split in place */
+	char *text;              /* available_filter_functions contents, split in place */
+	struct st_kallsyms *table;  /* or kallsyms: syms[] point into it, addr set (0: hidden) */
 	struct st_ksym *syms;
-	size_t n;
+	size_t n, cap;
 	unsigned resolves;
 	bool sorted;
-	bool kallsyms;           /* read from kallsyms: syms[].addr are set (0 when hidden) */
-	unsigned long long *pad; /* kallsyms: addresses of the padding symbols left out */
-	size_t npad, cappad;
 };
 
 static int cmp_sym(const void *a, const void *b)
@@ -29,54 +28,37 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(((const struct st_ksym *)a)->name, ((const struct st_ksym *)b)->name);
 }
 
-static int add_pad(struct st_ksyms *k, unsigned long long addr)
+static int add_sym(struct st_ksyms *k, const char *name, const char *mod,
+		   unsigned long long addr)
 {
-	if (k->npad == k->cappad) {
-		size_t cap = k->cappad ? k->cappad * 2 : 4096;
-		unsigned long long *np = realloc(k->pad, cap * sizeof(*np));
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 4096;
+		struct st_ksym *ns = realloc(k->syms, cap * sizeof(*ns));
 
-		if (!np)
+		if (!ns)
 			return -1;
-		k->pad = np;
-		k->cappad = cap;
+		k->syms = ns;
+		k->cap = cap;
 	}
-	k->pad[k->npad++] = addr;
+	k->syms[k->n++] = (struct st_ksym){ name, mod, addr };
 	return 0;
 }
 
-/* Lines are "name [module]" (available_filter_functions) or "addr t name [module]"
- * (kallsyms, kallsyms=true: only text symbols kept, weak ones too: W). */
-static int index_lines(struct st_ksyms *k, bool kallsyms)
+/* Lines are "name [module]" (available_filter_functions). */
+static int index_lines(struct st_ksyms *k)
 {
-	size_t cap = 0;
 	char *line = k->text, *next;
 
-	/* by hand, not strtok: this runs for each of kallsyms' ~200k lines on every kprobe run */
 	for (; line && *line; line = next) {
 		char *name, *mod = NULL, *p = line;
-		unsigned long long addr = 0;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (kallsyms) {
-			char type;
-
-			while (*p && *p != ' ')
-				p++;
-			if (*p != ' ' || !p[1] || p[2] != ' ')
-				continue;
-			type = p[1];
-			if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-				continue;
-			addr = strtoull(line, NULL, 16);
-			p += 3;
-		} else {
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (!*p || *p == '#')
-				continue;
-		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			continue;
 		name = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
@@ -90,28 +72,23 @@ static int index_lines(struct st_ksyms *k, bool kallsyms)
 				*p = '\0';
 			}
 		}
-		if (!*name)
-			continue;
-		if (st_ksym_padding(name)) {
-			/* __pfx_/__cfi_ padding before a function, not code to trace; its address
-			 * still ends the function before it (st_ksyms_span) */
-			if (kallsyms && add_pad(k, addr))
-				return -1;
-			continue;
-		}
-		if (k->n == cap) {
-			struct st_ksym *ns;
+		if (*name && !st_ksym_padding(name) && add_sym(k, name, mod, 0))
+			return -1;
+	}
+	return 0;
+}
 
-			cap = cap ? cap * 2 : 4096;
-			ns = realloc(k->syms, cap * sizeof(*ns));
-			if (!ns)
-				return -1;
-			k->syms = ns;
-		}
-		k->syms[k->n].name = name;
-		k->syms[k->n].module = mod;
-		k->syms[k->n].addr = addr;
-		k->n++;
+/* The text symbols of kallsyms but the __pfx_/__cfi_ padding before a function (not code
+ * to trace; its address still ends the function before it, st_ksyms_span). */
+static int index_table(struct st_ksyms *k)
+{
+	size_t i, n = st_kallsyms_count(k->table);
+
+	for (i = 0; i < n; i++) {
+		const struct st_ktext *s = st_kallsyms_at(k->table, i);
+
+		if (!st_ksym_padding(s->name) && add_sym(k, s->name, s->module, s->addr))
+			return -1;
 	}
 	return 0;
 }
@@ -136,36 +113,42 @@ static bool looks_like_kallsyms(const char *t)
 	return h >= 8 && t[h] == ' ' && t[h + 1] && t[h + 2] == ' ';
 }
 
-struct st_ksyms *st_ksyms_load(const char *path, const char *tracefs, struct st_err *err)
+/* path: that file, in either format; else available_filter_functions, else kallsyms. */
+static int read_list(struct st_ksyms *k, const char *path, const char *tracefs, bool cached)
+{
+	char aff[512];
+
+	if (path) {
+		k->text = st_slurp(path);
+		if (!k->text || !looks_like_kallsyms(k->text))
+			return k->text ? 0 : -1;
+		free(k->text);
+		k->text = NULL;
+	} else if (tracefs && snprintf(aff, sizeof(aff), "%s/available_filter_functions",
+				       tracefs) < (int)sizeof(aff)) {
+		k->text = st_slurp(aff);
+		if (k->text)
+			return 0;
+	}
+	k->table = st_kallsyms_read(path, cached, NULL);
+	return k->table ? 0 : -1;
+}
+
+static struct st_ksyms *load(const char *path, const char *tracefs, bool cached,
+			     struct st_err *err)
 {
 	struct st_ksyms *k = calloc(1, sizeof(*k));
-	bool kallsyms = false;
-	char aff[512];
 
 	if (!k)
 		return NULL;
-	if (path) {
-		k->text = st_slurp(path);
-	} else {
-		if (tracefs && snprintf(aff, sizeof(aff), "%s/available_filter_functions",
-					tracefs) < (int)sizeof(aff))
-			k->text = st_slurp(aff);
-		if (!k->text) {
-			k->text = st_slurp("/proc/kallsyms");
-			kallsyms = true;
-		}
-	}
-	if (!k->text) {
+	if (read_list(k, path, tracefs, cached)) {
 		st_err_set(err, 0, "cannot read the kernel's function list (%s): %s",
 			   path ? path : "available_filter_functions or /proc/kallsyms",
 			   strerror(errno));
 		free(k);
 		return NULL;
 	}
-	if (path && looks_like_kallsyms(k->text))
-		kallsyms = true;
-	k->kallsyms = kallsyms;
-	if (index_lines(k, kallsyms)) {
+	if (k->table ? index_table(k) : index_lines(k)) {
 		st_err_set(err, 0, "out of memory reading the function list");
 		st_ksyms_free(k);
 		return NULL;
@@ -173,12 +156,22 @@ struct st_ksyms *st_ksyms_load(const char *path, const char *tracefs, struct st_
 	return k;
 }
 
+struct st_ksyms *st_ksyms_load(const char *path, const char *tracefs, struct st_err *err)
+{
+	return load(path, tracefs, false, err);
+}
+
+struct st_ksyms *st_ksyms_load_cached(const char *tracefs, struct st_err *err)
+{
+	return load(NULL, tracefs, true, err);
+}
+
 void st_ksyms_free(struct st_ksyms *k)
 {
 	if (!k)
 		return;
 	free(k->syms);
-	free(k->pad);
+	st_kallsyms_free(k->table);
 	free(k->text);
 	free(k);
 }
@@ -313,6 +306,8 @@ bool st_ksym_abi_changed(const char *name)
 
 const char *st_ksym_padding(const char *name)
 {
+	if (name[0] != '_' || name[1] != '_')
+		return NULL;
 	if (!strncmp(name, "__pi_", 5))   /* position-independent early-boot aliases */
 		name += 5;
 	if (!strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6))
@@ -359,73 +354,14 @@ const char *st_ksyms_suggest(const struct st_ksyms *k, const char *name)
 
 int st_ksyms_span(const struct st_ksyms *k, const char *name, unsigned long long *size)
 {
-	unsigned long long at = 0, end = ~0ULL;
-	size_t i;
-
-	if (!k->kallsyms)
-		return -1;
-	/* the first symbol of that name in the file's order (the index is unsorted until a
-	 * listing sorts it: then the first in name order) */
-	for (i = 0; i < k->n && !at; i++)
-		if (!strcmp(k->syms[i].name, name))
-			at = k->syms[i].addr;
-	if (!at)
-		return -1;   /* not there, or addresses hidden (zeros without CAP_SYSLOG) */
-	for (i = 0; i < k->n; i++)
-		if (k->syms[i].addr > at && k->syms[i].addr < end)
-			end = k->syms[i].addr;
-	for (i = 0; i < k->npad; i++)
-		if (k->pad[i] > at && k->pad[i] < end)
-			end = k->pad[i];
-	if (end == ~0ULL)
-		return -1;
-	*size = end - at;
-	return 0;
-}
-
-/* One "ADDR TYPE NAME [MOD]" line of kallsyms: address, whether it is text, the name. */
-static bool kallsyms_line(char *line, unsigned long long *addr, const char **name)
-{
-	char *type, *nm, *sp = NULL, *a = strtok_r(line, " \t", &sp);
-
-	type = strtok_r(NULL, " \t", &sp);
-	nm = strtok_r(NULL, " \t", &sp);
-	if (!a || !type || !nm || !strchr("tT", type[0]))
-		return false;
-	*addr = strtoull(a, NULL, 16);
-	*name = nm;
-	return true;
+	return k->table ? st_kallsyms_name_span(k->table, name, size) : -1;
 }
 
 int st_kallsyms_span(const char *path, const char *name, unsigned long long *size)
 {
-	char *text = st_slurp(path ? path : "/proc/kallsyms"), *line, *next, *copy;
-	unsigned long long at = 0, a, end = ~0ULL;
-	const char *nm;
+	struct st_kallsyms *t = st_kallsyms_read(path, true, NULL);
+	int r = t ? st_kallsyms_name_span(t, name, size) : -1;
 
-	if (!text)
-		return -1;
-	/* pass 1: the symbol's address; pass 2: the nearest text symbol above it */
-	copy = strdup(text);
-	for (line = text; copy && line && *line && !at; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (kallsyms_line(line, &a, &nm) && !strcmp(nm, name))
-			at = a;
-	}
-	for (line = copy; at && line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (kallsyms_line(line, &a, &nm) && a > at && a < end)
-			end = a;
-	}
-	free(text);
-	free(copy);
-	if (!at || end == ~0ULL)
-		return -1;   /* not there, or addresses hidden (zeros without CAP_SYSLOG) */
-	*size = end - at;
-	return 0;
+	st_kallsyms_free(t);
+	return r;
 }
-

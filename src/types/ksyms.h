@@ -21,6 +21,10 @@ struct st_ksym {
  * file in available_filter_functions format ("name [module]" per line) or kallsyms format
  * ("ADDR TYPE NAME [MOD]"), for tests. */
 struct st_ksyms *st_ksyms_load(const char *path, const char *tracefs, struct st_err *err);
+/* The running kernel's list for resolving names: kallsyms (when available_filter_functions
+ * is not readable) comes through the per-boot cache (st_kallsyms_read), without the [bpf]
+ * and trampoline symbols. */
+struct st_ksyms *st_ksyms_load_cached(const char *tracefs, struct st_err *err);
 void st_ksyms_free(struct st_ksyms *k);
 
 size_t st_ksyms_count(const struct st_ksyms *k);
@@ -49,9 +53,10 @@ const char *st_ksym_base(const char *name, char *buf, size_t n);
  * /proc/kallsyms); -1 also when it was not (available_filter_functions has no addresses). */
 int st_ksyms_span(const struct st_ksyms *k, const char *name, unsigned long long *size);
 
-/* How far text symbol `name` reaches in kallsyms (path NULL: /proc/kallsyms): up to the
- * next text symbol's address (so alignment padding counts). 0 with *size, or -1 when the
- * name is not there or the addresses are hidden (not root). */
+/* How far text symbol `name` reaches in kallsyms (path NULL: /proc/kallsyms through the
+ * per-boot cache): up to the next text symbol's address, weak ones and alignment padding
+ * included (st_kallsyms_name_span). 0 with *size, or -1 when the name is not there or the
+ * addresses are hidden (not root). */
 int st_kallsyms_span(const char *path, const char *name, unsigned long long *size);
 
 /* Nearest traceable name for a "did you mean" suggestion, or NULL. */

@@ -113,14 +113,15 @@ int st_write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-char *st_read_file(const char *path, size_t *len)
+/* The rest of fd to its end (want: exactly that many bytes, for a regular file). */
+static char *read_fd(int fd, size_t want, bool exact, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, n = 0;
+	size_t cap = exact ? want + 1 : 4096, n = 0;
 	char *buf = malloc(cap);
+
 	while (buf) {
+		if (exact && n == want)
+			break;
 		if (n + 1 >= cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
@@ -134,7 +135,9 @@ char *st_read_file(const char *path, size_t *len)
 		ssize_t k = read(fd, buf + n, cap - 1 - n);
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k < 0) {
+		if (k < 0 || (k == 0 && exact)) {
+			if (!k)
+				errno = EIO;   /* shorter than fstat said */
 			free(buf);
 			buf = NULL;
 			break;
@@ -143,14 +146,72 @@ char *st_read_file(const char *path, size_t *len)
 			break;
 		n += (size_t)k;
 	}
-	int e = errno;
-	close(fd);
-	if (!buf) {
-		errno = e ? e : ENOMEM;
+	if (!buf)
 		return NULL;
-	}
 	buf[n] = '\0';
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *st_read_file_at(int dirfd, const char *path, const struct st_read_opts *o,
+		      size_t *len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | (o && o->nofollow ? O_NOFOLLOW : 0) |
+			(o && o->regular ? O_NONBLOCK : 0));
+	struct stat st;
+	char *buf = NULL;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	if (o && o->regular) {
+		if (fstat(fd, &st))
+			e = errno;
+		else if (!S_ISREG(st.st_mode))
+			e = EINVAL;
+		else if (o->mine && (st.st_uid != geteuid() || (st.st_mode & 022)))
+			e = EPERM;
+		else if (o->max && (size_t)st.st_size > o->max)
+			e = EFBIG;
+		else if (!(buf = read_fd(fd, (size_t)st.st_size, true, len)))
+			e = errno ? errno : ENOMEM;
+		else
+			e = 0;
+	} else {
+		buf = read_fd(fd, 0, false, len);
+		e = errno ? errno : ENOMEM;
+	}
+	close(fd);
+	if (!buf)
+		errno = e;
+	return buf;
+}
+
+char *st_read_file(const char *path, size_t *len)
+{
+	return st_read_file_at(AT_FDCWD, path, NULL, len);
+}
+
+int st_vpathf(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	int l = vsnprintf(buf, n, fmt, ap);
+
+	if (l < 0 || (size_t)l >= n) {
+		if (n)
+			buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int st_pathf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = st_vpathf(buf, n, fmt, ap);
+	va_end(ap);
+	return r;
 }

@@ -264,3 +264,25 @@ void st_safedir_remove(int at, const char *name)
 	closedir(d);
 	unlinkat(at, name, AT_REMOVEDIR);
 }
+
+int st_cache_path(const char *app, const char *env, char *out, size_t n)
+{
+	const char *e = env ? getenv(env) : NULL, *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	int l;
+
+	if (e && *e)
+		l = snprintf(out, n, "%s", e);
+	else if (geteuid() == 0)
+		l = snprintf(out, n, "/var/cache/%s", app);
+	else if (xdg && *xdg)
+		l = snprintf(out, n, "%s/%s", xdg, app);
+	else
+		l = snprintf(out, n, "%s/.cache/%s", home ? home : "/tmp", app);
+	if (l < 0 || (size_t)l >= n) {
+		if (n)
+			out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}

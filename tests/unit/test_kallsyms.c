@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/* The kallsyms table (types/kallsyms.c): address and name lookups on a written file, and
+ * the per-boot cache of the running kernel's list against a direct read of /proc/kallsyms. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "types/kallsyms.h"
+
+static void write_file(const char *path, const char *text, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_lookups(void **state)
+{
+	static const char list[] =
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81000000 T _text\n"          /* an alias: the last one is named */
+		"ffffffff81000100 t __pfx_foo\n"
+		"ffffffff81000110 t foo\n"
+		"ffffffff81000150 D some_data\n"      /* not text: left out */
+		"ffffffff810001c0 W weak_fn\n"
+		"ffffffff81000200 t modfn\t[mymod]\n";
+	char path[] = "/tmp/kallsyms_test_XXXXXX";
+	unsigned long long start, size;
+	struct st_kallsyms *k;
+	const char *name;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, list, sizeof(list) - 1);
+	k = st_kallsyms_read(path, true, NULL);   /* cached applies to /proc/kallsyms only */
+	assert_non_null(k);
+	assert_int_equal(st_kallsyms_count(k), 6);
+	assert_false(st_kallsyms_hidden(k));
+	assert_string_equal(st_kallsyms_at(k, 5)->module, "mymod");
+	assert_null(st_kallsyms_at(k, 0)->module);
+	assert_int_equal(st_kallsyms_at(k, 4)->type, 'W');
+
+	assert_true(st_kallsyms_addr(k, 0xffffffff81000010ULL, &name, &start, &size));
+	assert_string_equal(name, "_text");
+	assert_true(start == 0xffffffff81000000ULL && size == 0x100);
+	assert_true(st_kallsyms_addr(k, 0xffffffff81000150ULL, &name, &start, &size));
+	assert_string_equal(name, "foo");                  /* data is not a symbol here */
+	assert_true(size == 0xb0);                          /* up to the weak function */
+	assert_true(st_kallsyms_addr(k, 0xffffffff81000300ULL, &name, &start, &size));
+	assert_string_equal(name, "modfn");
+	assert_true(size == 0);                             /* the last: no end known */
+	assert_false(st_kallsyms_addr(k, 0xffffffff80000000ULL, &name, &start, &size));
+
+	assert_int_equal(st_kallsyms_name_span(k, "foo", &size), 0);
+	assert_true(size == 0xb0);
+	assert_int_equal(st_kallsyms_name_span(k, "modfn", &size), -1);
+	assert_int_equal(st_kallsyms_name_span(k, "nosuch", &size), -1);
+	st_kallsyms_free(k);
+
+	/* hidden addresses (kptr_restrict): names only, no address lookup */
+	write_file(path, "0000000000000000 T a\n0000000000000000 t b\n", 42);
+	k = st_kallsyms_read(path, false, NULL);
+	assert_non_null(k);
+	assert_int_equal(st_kallsyms_count(k), 2);
+	assert_true(st_kallsyms_hidden(k));
+	assert_false(st_kallsyms_addr(k, 0x10, &name, &start, &size));
+	st_kallsyms_free(k);
+	unlink(path);
+	assert_null(st_kallsyms_read(path, false, NULL));
+}
+
+static bool is_dynamic(const struct st_ktext *s)
+{
+	return s->module && (!strcmp(s->module, "bpf") || !strncmp(s->module, "__builtin__", 11));
+}
+
+/* Two reads hold the same symbols in the same order, but the [bpf] and trampoline ones
+ * (a cached table has none; a read that missed the cache has the live ones). */
+static void same_static(const struct st_kallsyms *x, const struct st_kallsyms *y)
+{
+	size_t i = 0, j = 0, nx = st_kallsyms_count(x), ny = st_kallsyms_count(y), bad = 0;
+
+	for (;;) {
+		const struct st_ktext *a, *b;
+
+		while (i < nx && is_dynamic(st_kallsyms_at(x, i)))
+			i++;
+		while (j < ny && is_dynamic(st_kallsyms_at(y, j)))
+			j++;
+		if (i == nx || j == ny)
+			break;
+		a = st_kallsyms_at(x, i++);
+		b = st_kallsyms_at(y, j++);
+		if (a->addr != b->addr || a->type != b->type || strcmp(a->name, b->name) ||
+		    (a->module ? !b->module || strcmp(a->module, b->module) : b->module != NULL))
+			bad++;
+	}
+	assert_int_equal(bad, 0);
+	assert_true(i == nx && j == ny);
+}
+
+/* A cached table has no [bpf] or trampoline symbol. */
+static void no_dynamic(const struct st_kallsyms *k)
+{
+	size_t i, n = st_kallsyms_count(k);
+
+	for (i = 0; i < n; i++)
+		assert_false(is_dynamic(st_kallsyms_at(k, i)));
+}
+
+static void test_cache(void **state)
+{
+	char dir[] = "/tmp/kallsyms_cache_XXXXXX", file[64];
+	struct st_kallsyms *live, *first, *cached;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	if (access("/proc/kallsyms", R_OK)) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	setenv("SURFTRACE_CACHE_DIR", dir, 1);
+	snprintf(file, sizeof(file), "%s/kallsyms", dir);
+
+	live = st_kallsyms_read(NULL, false, NULL);
+	assert_non_null(live);
+	assert_int_not_equal(stat(file, &st), 0);          /* a plain read writes nothing */
+	first = st_kallsyms_read(NULL, true, NULL);         /* miss: read, then written */
+	assert_non_null(first);
+	assert_int_equal(stat(file, &st), 0);
+	assert_true(S_ISREG(st.st_mode) && (st.st_mode & 077) == 0 && st.st_uid == geteuid());
+	cached = st_kallsyms_read(NULL, true, NULL);        /* hit */
+	assert_non_null(cached);
+	same_static(live, cached);
+	no_dynamic(cached);
+	st_kallsyms_free(cached);
+
+	/* a damaged entry (cut short) is not used, and is written again */
+	assert_int_equal(truncate(file, st.st_size - 5), 0);
+	cached = st_kallsyms_read(NULL, true, NULL);
+	assert_non_null(cached);
+	same_static(live, cached);
+	st_kallsyms_free(cached);
+	assert_int_equal(stat(file, &st), 0);
+	cached = st_kallsyms_read(NULL, true, NULL);
+	assert_non_null(cached);
+	same_static(live, cached);
+	no_dynamic(cached);                                 /* a hit again */
+	st_kallsyms_free(cached);
+
+	/* an entry others may write is not trusted: replaced by the user's own */
+	assert_int_equal(chmod(file, 0666), 0);
+	f = fopen(file, "r+");
+	assert_non_null(f);
+	fputs("STKS3 0000", f);   /* whatever it says */
+	fclose(f);
+	cached = st_kallsyms_read(NULL, true, NULL);
+	assert_non_null(cached);
+	same_static(live, cached);
+	st_kallsyms_free(cached);
+	assert_int_equal(stat(file, &st), 0);
+	assert_true((st.st_mode & 077) == 0);
+
+	st_kallsyms_free(first);
+	st_kallsyms_free(live);
+	unlink(file);
+	rmdir(dir);
+	unsetenv("SURFTRACE_CACHE_DIR");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_lookups),
+					    cmocka_unit_test(test_cache) };
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
