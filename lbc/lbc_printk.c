@@ -68,6 +68,7 @@ int lbc_printk_open(struct lbc *l)
 {
 	const char *t = tracefs();
 	char path[PATH_MAX + 64], name[64];
+	long kb;
 
 	if (l->printk_fd >= 0)
 		return l->printk_fd;
@@ -83,6 +84,17 @@ int lbc_printk_open(struct lbc *l)
 
 		l->printk_inst[0] = 0;
 		return lbc_fail(l, e, "cannot create ftrace instance: %s", strerror(e));
+	}
+	kb = st_buffer_kb(0, ST_BUF_PRINTK);
+	if (kb > 0) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%ld", kb);
+		st_pathf(path, sizeof(path), "%s/buffer_size_kb", l->printk_inst);
+		if (write_str(path, num)) {
+			lbc_printk_close(l);
+			return lbc_fail(l, EINVAL, "cannot size the buffer of %s", l->printk_inst);
+		}
 	}
 	st_pathf(path, sizeof(path), "%s/events/bpf_trace/bpf_trace_printk/enable", l->printk_inst);
 	if (write_str(path, "1")) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "surftrace.h"
 #include "cli/cli.h"
+#include "session/tracefs.h"   /* st_buffer_kb */
 #include "util/err.h"
 #include "util/stopio.h"
 #include "util/stopsig.h"
@@ -196,7 +197,7 @@ int st_cli_run(const struct st_cli_opts *o, st_cli_open_fn open, void *ctx)
 {
 	struct surftrace_opts so = {
 		.sz = sizeof(so), .btf = o->btf, .vmlinux = o->vmlinux, .arch = o->arch, .stack = o->stack,
-		.buffer_kb = o->buffer_kb, .json = o->json,
+		.buffer_kb = st_buffer_kb(o->buffer_kb, ST_BUF_TRACE), .json = o->json,
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = st_cli_line_buffered(stdout),
 		/* the reader competes for CPUs with what it traces: while events come fast
@@ -227,10 +228,7 @@ int st_cli_run(const struct st_cli_opts *o, st_cli_open_fn open, void *ctx)
 		so.kernel_comm = true;   /* comm keys exact for short-lived tasks too */
 		so.stack = (o->stack && !st_cli_agg_needs_ustack(o)) || st_cli_agg_needs_stack(o);
 		so.ustack = st_cli_agg_needs_ustack(o);
-		/* Exact answers need every event: a deeper buffer than a live trace's
-		 * default absorbs bursts while the maps are printed. */
-		if (!so.buffer_kb)
-			so.buffer_kb = 4096;
+		so.buffer_kb = st_buffer_kb(o->buffer_kb, ST_BUF_AGGREGATE);
 	} else if (!o->output) {
 		/* Events go through a stop-aware stream: a reader that reads slowly or not
 		 * at all cannot keep a stopped run (and its probes) alive. */

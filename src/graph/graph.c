@@ -217,7 +217,7 @@ struct st_graph *st_graph_new(const struct st_graph_opts *o, bool *runtime,
 {
 	struct st_session_opts so = { .tracefs = o->tracefs };
 	struct st_graph *g = calloc(1, sizeof(*g));
-	char rel[256];
+	char rel[256], kb[32];
 
 	*runtime = true;
 	if (!g) {
@@ -225,7 +225,7 @@ struct st_graph *st_graph_new(const struct st_graph_opts *o, bool *runtime,
 		return NULL;
 	}
 	g->o = *o;
-	so.buffer_kb = o->buffer_kb > 0 ? o->buffer_kb : 8192;
+	so.buffer_kb = st_buffer_kb(o->buffer_kb, ST_BUF_GRAPH);
 	g->tasks = calloc(NTASKS, sizeof(*g->tasks));
 	g->syms = st_addrsyms_new(NULL);
 	if (!g->tasks || !g->syms) {
@@ -254,8 +254,9 @@ struct st_graph *st_graph_new(const struct st_graph_opts *o, bool *runtime,
 		g->base[0] = '\0';
 		g->top = true;
 		snprintf(g->where, sizeof(g->where), "the top-level buffer (restored afterwards)");
+		snprintf(kb, sizeof(kb), "%ld", st_buffer_kb(0, ST_BUF_GRAPH));
 		if (top_idle(g, err) || put(g, "tracing_on", "0", err) ||
-		    put(g, "buffer_size_kb", "8192", err) ||
+		    put(g, "buffer_size_kb", kb, err) ||
 		    st_tracefs_write(&g->t, "trace", "", false, NULL, err) < 0)
 			goto fail;
 	}

@@ -288,3 +288,18 @@ int st_tracefs_write(const struct st_tracefs *t, const char *rel, const char *te
 	return -e;
 }
 
+long st_buffer_kb(long user_kb, enum st_buffer_use use)
+{
+	if (user_kb > 0)
+		return user_kb;
+	switch (use) {
+	case ST_BUF_AGGREGATE:
+		return 4096;
+	case ST_BUF_GRAPH:
+		return 8192;
+	case ST_BUF_TRACE:
+	case ST_BUF_PRINTK:
+		break;
+	}
+	return 0;
+}

@@ -37,6 +37,17 @@ char *st_tracefs_read(const struct st_tracefs *t, const char *rel);
 /* True when root/rel exists. */
 bool st_tracefs_exists(const struct st_tracefs *t, const char *rel);
 
+/* Who asks for a per-CPU ring buffer, for st_buffer_kb. */
+enum st_buffer_use {
+	ST_BUF_TRACE,       /* events printed as they come (surftrace, bundles, the API) */
+	ST_BUF_AGGREGATE,   /* exact answers need every event: bursts while maps print */
+	ST_BUF_GRAPH,       /* function_graph: an entry and an exit line per call */
+	ST_BUF_PRINTK,      /* lbc's bpf_trace_printk instance */
+};
+/* The one decision of a per-CPU buffer size (buffer_size_kb): the user's (--buffer-kb)
+ * when given (> 0), else the size for that use; 0 = leave the kernel's default. */
+long st_buffer_kb(long user_kb, enum st_buffer_use use);
+
 /* The kernel's reason for the last failed command `cmd` in an error_log text: the message
  * of the newest entry whose "Command:" equals cmd (whitespace-normalized). Copies it to
  * out and returns true when found. Pure, for unit tests. */

@@ -129,6 +129,20 @@ static int dead_pid(void)
 
 /* ---- pure ---- */
 
+/* One decision of the per-CPU buffer size: the user's when given, else per use. */
+static void test_buffer_kb(void **state)
+{
+	(void)state;
+	assert_int_equal(st_buffer_kb(0, ST_BUF_TRACE), 0);        /* the kernel's default */
+	assert_int_equal(st_buffer_kb(0, ST_BUF_PRINTK), 0);
+	assert_int_equal(st_buffer_kb(0, ST_BUF_AGGREGATE), 4096);
+	assert_int_equal(st_buffer_kb(0, ST_BUF_GRAPH), 8192);
+	assert_int_equal(st_buffer_kb(-1, ST_BUF_GRAPH), 8192);
+	assert_int_equal(st_buffer_kb(256, ST_BUF_TRACE), 256);
+	assert_int_equal(st_buffer_kb(256, ST_BUF_AGGREGATE), 256);
+	assert_int_equal(st_buffer_kb(256, ST_BUF_GRAPH), 256);
+}
+
 static void test_error_log_reason(void **s)
 {
 	const char *log =
@@ -500,6 +514,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tracefs_find),
+		cmocka_unit_test(test_buffer_kb),
 		cmocka_unit_test(test_error_log_reason),
 		cmocka_unit_test(test_error_log_newest_wins),
 		cmocka_unit_test(test_name_pid),
