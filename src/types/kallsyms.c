@@ -156,8 +156,10 @@ static int cache_key(char hex[65])
 	st_sha256_update(&s, "STKS3", 6);
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
 		t = st_read_file(src[i], &len);
-		if (!t && i == 1 && errno == ENOENT)
+		if (!t && i == 1 && errno == ENOENT) {
 			t = strdup("");   /* a kernel without modules */
+			len = 0;
+		}
 		if (!t)
 			return -1;
 		st_sha256_update(&s, t, len + 1);
@@ -219,7 +221,11 @@ static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 		if (is_dynamic(s))
 			continue;
 		fwrite(&s->addr, sizeof(s->addr), 1, f);
-		fprintf(f, "%c%s%c%s%c", s->type, s->name, 0, s->module ? s->module : "", 0);
+		fputc(s->type, f);
+		fwrite(s->name, 1, strlen(s->name) + 1, f);
+		if (s->module)
+			fputs(s->module, f);
+		fputc('\0', f);
 	}
 	if (fclose(f) || !body)
 		goto out;
