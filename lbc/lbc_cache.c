@@ -37,8 +37,8 @@ int lbc_cache_prepare_dir(struct lbc *l)
 		return 0;
 	if (l->o.cache_dir)
 		st_pathf(l->cache_dir, sizeof(l->cache_dir), "%s", l->o.cache_dir);
-	else
-		st_cache_path("lbc", "LBC_CACHE_DIR", l->cache_dir, sizeof(l->cache_dir));
+	else if (st_cache_path("lbc", "LBC_CACHE_DIR", l->cache_dir, sizeof(l->cache_dir)))
+		st_pathf(l->cache_dir, sizeof(l->cache_dir), "/tmp/.cache/lbc");   /* no $HOME */
 	fd = st_safedir_open(l->cache_dir, true, why, sizeof(why));
 	if (fd < 0)
 		return lbc_fail(l, -fd, "cache dir: %s", why);

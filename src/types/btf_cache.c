@@ -42,9 +42,7 @@ static bool cache_off(void)
 
 struct st_btf_cache *st_btf_cache_open(const char *dir, char *why, size_t whylen)
 {
-	const char *env = getenv("SURFTRACE_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	char path[PATH_MAX];
+	char path[PATH_MAX], root[PATH_MAX - 4];
 	struct st_btf_cache *c;
 	int n, fd;
 
@@ -53,16 +51,10 @@ struct st_btf_cache *st_btf_cache_open(const char *dir, char *why, size_t whylen
 		return NULL;
 	if (dir)
 		n = snprintf(path, sizeof(path), "%s", dir);
-	else if (env && *env)
-		n = snprintf(path, sizeof(path), "%s/btf", env);
-	else if (geteuid() == 0)
-		n = snprintf(path, sizeof(path), "/var/cache/surftrace/btf");
-	else if (xdg && *xdg)
-		n = snprintf(path, sizeof(path), "%s/surftrace/btf", xdg);
-	else if (home && *home)
-		n = snprintf(path, sizeof(path), "%s/.cache/surftrace/btf", home);
-	else
+	else if (st_cache_path("surftrace", "SURFTRACE_CACHE_DIR", root, sizeof(root)))
 		return snprintf(why, whylen, "no cache directory ($HOME is not set)"), NULL;
+	else
+		n = snprintf(path, sizeof(path), "%s/btf", root);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return snprintf(why, whylen, "cache directory name too long"), NULL;
 	fd = st_safedir_open(path, true, why, whylen);

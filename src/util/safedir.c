@@ -277,8 +277,10 @@ int st_cache_path(const char *app, const char *env, char *out, size_t n)
 		l = snprintf(out, n, "/var/cache/%s", app);
 	else if (xdg && *xdg)
 		l = snprintf(out, n, "%s/%s", xdg, app);
+	else if (home && *home)
+		l = snprintf(out, n, "%s/.cache/%s", home, app);
 	else
-		l = snprintf(out, n, "%s/.cache/%s", home ? home : "/tmp", app);
+		l = -1;
 	if (l < 0 || (size_t)l >= n) {
 		if (n)
 			out[0] = '\0';

@@ -34,8 +34,8 @@ int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen);
 int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen);
 
 /* Where APP caches for the effective user: $ENV when set, /var/cache/APP for root, else
- * $XDG_CACHE_HOME/APP or $HOME/.cache/APP (/tmp/.cache/APP without a home). Open it with
- * st_safedir_open. 0, or -1 when it does not fit in n. */
+ * $XDG_CACHE_HOME/APP or $HOME/.cache/APP. Open it with st_safedir_open. 0, or -1 (out "")
+ * when there is none ($HOME unset) or it does not fit in n. */
 int st_cache_path(const char *app, const char *env, char *out, size_t n);
 
 /* Removes dirfd's entry NAME and, when it is a directory, everything in it (no link is
