@@ -48,6 +48,22 @@ static unsigned long long hex_addr(const char *s)
 	return v;
 }
 
+static int push(struct st_kallsyms *k, size_t *cap, struct st_ktext s)
+{
+	if (k->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16384;
+		struct st_ktext *nv = realloc(k->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		k->v = nv;
+		*cap = nc;
+	}
+	k->v[k->n++] = s;
+	k->shown |= s.addr != 0;
+	return 0;
+}
+
 /* "ADDR TYPE NAME [MOD]" lines; only text symbols (t T w W) are kept. */
 static int parse(struct st_kallsyms *k)
 {
@@ -85,18 +101,8 @@ static int parse(struct st_kallsyms *k)
 		}
 		if (!*name)
 			continue;
-		if (k->n == cap) {
-			struct st_ktext *nv;
-
-			cap = cap ? cap * 2 : 16384;
-			nv = realloc(k->v, cap * sizeof(*nv));
-			if (!nv)
-				return -1;
-			k->v = nv;
-		}
-		k->v[k->n] = (struct st_ktext){ hex_addr(line), name, mod, type };
-		k->shown |= k->v[k->n].addr != 0;
-		k->n++;
+		if (push(k, &cap, (struct st_ktext){ hex_addr(line), name, mod, type }))
+			return -1;
 	}
 	return 0;
 }
@@ -121,17 +127,8 @@ static int parse_records(struct st_kallsyms *k, size_t len)
 		p = mod + strlen(mod) + 1;
 		if (p > end)
 			return -1;
-		if (k->n == cap) {
-			struct st_ktext *nv;
-
-			cap = cap ? cap * 2 : 16384;
-			nv = realloc(k->v, cap * sizeof(*nv));
-			if (!nv)
-				return -1;
-			k->v = nv;
-		}
-		k->v[k->n++] = (struct st_ktext){ addr, name, *mod ? mod : NULL, name[-1] };
-		k->shown |= addr != 0;
+		if (push(k, &cap, (struct st_ktext){ addr, name, *mod ? mod : NULL, name[-1] }))
+			return -1;
 	}
 	return 0;
 }
