@@ -12,17 +12,19 @@
 
 static const char hive_usage[] =
 "usage: surftrace hive add DIR SOURCE... [--release R] [--distro D] [--arch A] [--dwarf]\n"
-"                          [--readme TRACEFS_README]\n"
+"                          [--readme TRACEFS_README] [--modules GLOB[,GLOB...]]\n"
 "       surftrace hive list DIR [--json]\n"
 "       surftrace hive rm DIR RELEASE|BUILD-ID...\n"
 "  SOURCE: a Debian -dbg .deb, an RPM kernel-debuginfo package, a vmlinux with DWARF or\n"
 "  .BTF, or a raw BTF file (with --release). Entries already there (same build id or same\n"
 "  source) are skipped. --dwarf makes BTF from DWARF even when the image has .BTF.\n"
 "  --readme records that kernel's tracefs README (what fetch syntax it accepts); the\n"
-"  running kernel's is recorded by itself.\n"
+"  running kernel's is recorded by itself. --modules also takes the modules whose name\n"
+"  matches out of a package ('*': all; default none), each as split BTF over its kernel;\n"
+"  a .ko given as SOURCE is added over its kernel's entry.\n"
 "examples:\n"
 "  surftrace hive add ~/hive linux-image-6.1.0-13-amd64-dbg_6.1.55-1_amd64.deb\n"
-"  surftrace hive add ~/hive kernel-debuginfo-4.18.0-513.el8.x86_64.rpm\n"
+"  surftrace hive add ~/hive kernel-debuginfo-4.18.0-513.el8.x86_64.rpm --modules 'veth,nf_*'\n"
 "  surftrace hive add ~/hive 5.10.btf --release 5.10.0-26-amd64\n"
 "  SURFTRACE_HIVE=~/hive surftrace -S 'p do_filp_open n=$pathname->name'\n";
 
@@ -32,6 +34,7 @@ struct bar {
 	time_t last;
 	char phase[16];
 	int pct;
+	unsigned mods[3];   /* added, already there, failed */
 };
 
 static void on_progress(void *ctx, const char *phase, unsigned long long done,
@@ -61,6 +64,19 @@ static void on_progress(void *ctx, const char *phase, unsigned long long done,
 	fflush(stderr);
 }
 
+static void on_module(void *ctx, const char *name, int rc, const char *msg)
+{
+	struct bar *b = ctx;
+
+	b->mods[rc == ST_HIVE_ADDED ? 0 : rc == ST_HIVE_SKIPPED ? 1 : 2]++;
+	if (rc >= 0)
+		return;
+	if (b->tty && b->phase[0])
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "surftrace: error: %s: module %s: %s\n", b->source, name, msg);
+	b->phase[0] = '\0';
+}
+
 static int hive_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -69,6 +85,7 @@ static int hive_add(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "dwarf", no_argument, NULL, 'D' },
 		{ "readme", required_argument, NULL, 'R' },
+		{ "modules", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -76,13 +93,14 @@ static int hive_add(int argc, char **argv)
 	int c, i, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:d:a:DR:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:d:a:DR:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.release = optarg; break;
 		case 'd': o.distro = optarg; break;
 		case 'a': o.arch = optarg; break;
 		case 'D': o.dwarf = true; break;
 		case 'R': o.readme = optarg; break;
+		case 'm': o.modules = optarg; break;
 		case 'h': fputs(hive_usage, stdout); return 0;
 		default: fputs(hive_usage, stderr); return 2;
 		}
@@ -98,6 +116,7 @@ static int hive_add(int argc, char **argv)
 		int r;
 
 		o.progress.fn = on_progress;
+		o.progress.module = on_module;
 		o.progress.ctx = &b;
 		r = st_hive_add(argv[optind], argv[i], &o, &e, &err);
 		if (b.tty && b.phase[0])
@@ -116,7 +135,19 @@ static int hive_add(int argc, char **argv)
 		printf("%s %s %s %s %s (%s)\n", r == ST_HIVE_ADDED ? "added" : "skipped",
 		       e.release, e.arch, e.distro, e.build_id[0] ? e.build_id : "-",
 		       r == ST_HIVE_ADDED ? argv[i] : "already in the hive");
+		if (o.modules && b.mods[0] + b.mods[1] + b.mods[2])
+			printf("modules of %s %s %s: %u added, %u already in the hive, %u failed\n",
+			       e.release, e.arch, e.distro, b.mods[0], b.mods[1], b.mods[2]);
 		fflush(stdout);
+		if (b.mods[2])
+			rc = 1;
+		if (o.modules && !b.mods[0] && !b.mods[1] && !b.mods[2] && !e.module[0] &&
+		    e.package) {
+			fprintf(stderr, "surftrace: error: %s: no module matches --modules '%s' "
+				"(names as the kernel spells them, e.g. 'nf_nat', '*' for all)\n",
+				argv[i], o.modules);
+			rc = 1;
+		}
 	}
 	return rc;
 }

@@ -248,17 +248,73 @@ static bool known(const char *dir, const char *sha, const char *arch, const char
 	return hit;
 }
 
-/* A kernel module (.ko with DWARF, or with split .BTF): its split BTF over the BTF of the
- * hive's entry for the kernel it was built for (its vermagic, or --release), stored as
- * DIR/<arch>/kmod/<distro>/<release>/<module>. */
+/* The entry's slot (arch, distro, release) holds another build of that release: refused
+ * (before any conversion) rather than replaced, so a fleet's two builds of one release are
+ * never mixed up; both can be kept under two distro names. */
+static int other_build(const char *dir, const struct st_hive_entry *e, struct st_err *err)
+{
+	struct st_hive_entry *v;
+	size_t n, i;
+	int rc = 0;
+
+	if (!e->build_id[0] || st_hive_load(dir, &v, &n, NULL))
+		return 0;
+	for (i = 0; i < n && !rc; i++)
+		if (!strcmp(v[i].arch, e->arch) && !strcmp(v[i].distro, e->distro) &&
+		    !strcmp(v[i].release, e->release) && v[i].build_id[0] &&
+		    strcmp(v[i].build_id, e->build_id))
+			rc = st_err_set(err, 0, "%s already holds %s %s %s with build id %.12s... "
+					"(from %s), this image's is %.12s...: remove that one first "
+					"('surftrace hive rm %s %s') or keep both with --distro NAME",
+					dir, e->release, e->arch, e->distro, v[i].build_id,
+					v[i].source, e->build_id, dir, v[i].build_id);
+	free(v);
+	return rc;
+}
+
+/* A module's split BTF (from its .BTF, or its DWARF when there is no .BTF or --dwarf) over
+ * base, the BTF of its kernel's entry e, written as DIR/<arch>/kmod/<distro>/<release>/
+ * <module>. */
+static int module_btf(const char *dir, const char *image, const struct st_kident *id,
+		      bool dwarf, const struct st_hive_entry *e, struct btf *base,
+		      struct st_err *err)
+{
+	char kdir[4096], mod_rel[4200];
+	struct st_hive_entry m = *e;
+	struct btf *split;
+	int rc = -1;
+
+	if (id->has_btf && !(dwarf && id->has_dwarf)) {
+		split = btf__parse_elf_split(image, base);
+		if (!split)
+			st_err_set(err, 0, "cannot read the .BTF of %s: %s", image, strerror(errno));
+	} else if (id->has_dwarf) {
+		split = st_dwarf_to_btf_module(image, base, err);
+	} else {
+		split = NULL;
+		st_err_set(err, 0, "%s has neither DWARF nor .BTF (use the module from the -dbg or "
+			   "debuginfo package)", image);
+	}
+	if (split && !st_hive_path(dir, e, "kmod", kdir, sizeof(kdir)) && !mkdirs(kdir, err)) {
+		/* the module's file sits in the release's kmod directory */
+		snprintf(mod_rel, sizeof(mod_rel), "%s/%s", e->release, id->modname);
+		snprintf(m.release, sizeof(m.release), "%.*s", (int)sizeof(m.release) - 1, mod_rel);
+		rc = write_kind(dir, &m, "kmod", split, write_raw, err);
+	}
+	btf__free(split);
+	return rc;
+}
+
+/* A kernel module given on its own (.ko with DWARF, or with split .BTF): over the hive's
+ * entry for the kernel it was built for (its vermagic, or --release). */
 static int add_module(const char *dir, const char *image, const struct st_kident *id,
 		      const struct st_hive_add_opts *o, struct st_hive_entry *out,
 		      struct st_err *err)
 {
 	const char *release = o->release ? o->release : id->release;
-	char path[4096], kdir[4096];
+	char path[4096];
 	struct st_hive_entry e;
-	struct btf *base, *split;
+	struct btf *base;
 	int rc;
 
 	if (!*release)
@@ -273,28 +329,7 @@ static int add_module(const char *dir, const char *image, const struct st_kident
 	base = btf__parse_raw(path);
 	if (!base)
 		return st_err_set(err, 0, "cannot read %s: %s", path, strerror(errno));
-	if (id->has_btf && !(o->dwarf && id->has_dwarf)) {
-		split = btf__parse_elf_split(image, base);
-		if (!split)
-			st_err_set(err, 0, "cannot read the .BTF of %s: %s", image, strerror(errno));
-	} else if (id->has_dwarf) {
-		split = st_dwarf_to_btf_module(image, base, err);
-	} else {
-		split = NULL;
-		st_err_set(err, 0, "%s has neither DWARF nor .BTF (use the module from the -dbg or "
-			   "debuginfo package)", image);
-	}
-	rc = -1;
-	if (split && !st_hive_path(dir, &e, "kmod", kdir, sizeof(kdir)) && !mkdirs(kdir, err)) {
-		char mod_rel[4200];
-		struct st_hive_entry m = e;
-
-		/* the module's file sits in the release's kmod directory */
-		snprintf(mod_rel, sizeof(mod_rel), "%s/%s", e.release, id->modname);
-		snprintf(m.release, sizeof(m.release), "%.*s", (int)sizeof(m.release) - 1, mod_rel);
-		rc = write_kind(dir, &m, "kmod", split, write_raw, err);
-	}
-	btf__free(split);
+	rc = module_btf(dir, image, id, o->dwarf, &e, base, err);
 	btf__free(base);
 	if (rc)
 		return -1;
@@ -351,16 +386,217 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* The kernel's entry from its image (or a raw BTF source): release, arch, build id,
+ * distro, then its files and the index record, unless the hive has it by build id. */
+static int add_kernel(const char *dir, const char *source, bool raw_btf, const char *image,
+		      const struct st_kident *id, const char *pkg_release, const char *kind,
+		      const struct st_hive_add_opts *o, struct st_hive_entry *out,
+		      struct st_err *err)
+{
+	const char *distro;
+	struct btf *btf = NULL;
+	int rc = -1;
+
+	snprintf(out->release, sizeof(out->release), "%s", o->release ? o->release :
+		 pkg_release[0] ? pkg_release : id->release);
+	if (!out->release[0])
+		return st_err_set(err, 0, "%s does not say which kernel it is: pass --release "
+				  "RELEASE", source);
+	snprintf(out->arch, sizeof(out->arch), "%.15s", raw_btf ?
+		 (o->arch ? o->arch : host_arch()) : id->arch);
+	snprintf(out->build_id, sizeof(out->build_id), "%s", id->build_id);
+	distro = o->distro ? o->distro : st_kernel_distro(id->banner, out->release);
+	if (!distro)
+		distro = kind && !strcmp(kind, "deb") ? "debian" : "linux";
+	snprintf(out->distro, sizeof(out->distro), "%s", distro);
+	if (check_name("release", out->release, err) || check_name("arch", out->arch, err) ||
+	    check_name("distro", out->distro, err))
+		return -1;
+	if (strcmp(out->arch, "x86_64") && strcmp(out->arch, "aarch64"))
+		return st_err_set(err, 0, "%s: architecture '%s' is not supported (x86_64, "
+				  "aarch64)", source, out->arch);
+	if (known(dir, NULL, out->arch, out->build_id, o->release, out))
+		return ST_HIVE_SKIPPED;
+	if (other_build(dir, out, err))
+		return -1;
+
+	report(o, "convert", 0, 0);
+	if (raw_btf) {
+		btf = btf__parse_raw(source);
+		if (!btf)
+			st_err_set(err, 0, "cannot read BTF %s: %s", source, strerror(errno));
+	} else {
+		btf = image_btf(image, id, o->dwarf, source, err);
+	}
+	if (!btf)
+		return -1;
+	report(o, "write", 0, 0);
+	if (!write_kind(dir, out, "btf", btf, write_raw, err) &&
+	    !write_kind(dir, out, "head", btf, write_header, err) &&
+	    !write_kind(dir, out, "funcs", btf, write_funcs, err) &&
+	    !record_readme(dir, out, o->readme, err) &&
+	    !st_hive_index_put(dir, out, err))
+		rc = ST_HIVE_ADDED;
+	btf__free(btf);
+	return rc;
+}
+
+/* One pass over a package: its kernel, then the modules asked for (those met before the
+ * image wait on disk until it is in: an rpm lists lib/modules/R/kernel/ before
+ * lib/modules/R/vmlinux). */
+struct pkg {
+	const char *dir, *source;
+	const struct st_hive_add_opts *o;
+	struct st_hive_entry *out;  /* the kernel's entry once have_kernel */
+	bool have_kernel;
+	int kernel_rc;
+	struct btf *base;           /* the kernel's BTF, parsed once for all its modules */
+	char **pending;
+	size_t npending;
+};
+
+static void module_report(struct pkg *pc, const char *name, int rc, const char *msg)
+{
+	if (pc->o->progress.module)
+		pc->o->progress.module(pc->o->progress.ctx, name, rc, msg);
+}
+
+/* One module file of the package (unlinked here). Its failure is reported, not returned. */
+static void pkg_module_now(struct pkg *pc, const char *path, const char *name)
+{
+	struct st_err merr = { 0 };
+	struct st_kident id = { 0 };
+	struct st_hive_entry m = *pc->out;
+	char kpath[4096], btf[4096], mod_rel[4200];
+	int rc = -1;
+
+	if (st_kident_read(path, &id, &merr))
+		goto out;
+	if (!id.module) {
+		st_err_set(&merr, 0, "not a kernel module (no .modinfo)");
+		goto out;
+	}
+	if (id.release[0] && strcmp(id.release, pc->out->release)) {
+		st_err_set(&merr, 0, "built for kernel %s, not %s", id.release, pc->out->release);
+		goto out;
+	}
+	if (check_name("module", id.modname, &merr))
+		goto out;
+	name = id.modname;
+	snprintf(mod_rel, sizeof(mod_rel), "%s/%s", pc->out->release, id.modname);
+	snprintf(m.release, sizeof(m.release), "%.*s", (int)sizeof(m.release) - 1, mod_rel);
+	if (!st_hive_path(pc->dir, &m, "kmod", kpath, sizeof(kpath)) && !access(kpath, F_OK)) {
+		rc = ST_HIVE_SKIPPED;
+		goto out;
+	}
+	if (!pc->base) {
+		st_hive_path(pc->dir, pc->out, "btf", btf, sizeof(btf));
+		pc->base = btf__parse_raw(btf);
+		if (!pc->base) {
+			st_err_set(&merr, 0, "cannot read %s: %s", btf, strerror(errno));
+			goto out;
+		}
+	}
+	if (!module_btf(pc->dir, path, &id, pc->o->dwarf, pc->out, pc->base, &merr))
+		rc = ST_HIVE_ADDED;
+out:
+	unlink(path);
+	module_report(pc, name, rc, rc < 0 ? merr.msg : NULL);
+}
+
+static int pkg_module(void *ctx, const char *path, const char *name, struct st_err *err)
+{
+	struct pkg *pc = ctx;
+	char **v, *keep;
+
+	(void)name;
+	if (pc->have_kernel) {
+		pkg_module_now(pc, path, name);
+		return 0;
+	}
+	v = realloc(pc->pending, (pc->npending + 1) * sizeof(*v));
+	keep = strdup(path);
+	if (!v || !keep) {
+		free(keep);
+		if (v)
+			pc->pending = v;
+		unlink(path);
+		return st_err_set(err, 0, "out of memory");
+	}
+	pc->pending = v;
+	pc->pending[pc->npending++] = keep;
+	return 0;
+}
+
+static void pkg_pending(struct pkg *pc)
+{
+	char name[64];
+
+	for (size_t i = 0; i < pc->npending; i++) {
+		if (pc->have_kernel) {
+			if (!st_hive_module_name(pc->pending[i], name, sizeof(name)))
+				snprintf(name, sizeof(name), "?");
+			pkg_module_now(pc, pc->pending[i], name);
+		} else {
+			unlink(pc->pending[i]);
+		}
+		free(pc->pending[i]);
+	}
+	free(pc->pending);
+	pc->pending = NULL;
+	pc->npending = 0;
+}
+
+static int pkg_image(void *ctx, const char *path, const char *release, const char *kind,
+		     struct st_err *err)
+{
+	struct pkg *pc = ctx;
+	struct st_kident id = { 0 };
+	int rc = st_kident_read(path, &id, err);
+
+	if (!rc)
+		rc = add_kernel(pc->dir, pc->source, false, path, &id, release, kind, pc->o,
+				pc->out, err);
+	unlink(path);
+	if (rc < 0)
+		return -1;
+	pc->kernel_rc = rc;
+	pc->have_kernel = true;
+	pkg_pending(pc);
+	return 0;
+}
+
+static int add_package(const char *dir, const char *source, bool have_kernel,
+		       const struct st_hive_add_opts *o, struct st_hive_entry *out,
+		       struct st_err *err)
+{
+	char tmpdir[4096];
+	struct pkg pc = { .dir = dir, .source = source, .o = o, .out = out,
+			  .have_kernel = have_kernel, .kernel_rc = ST_HIVE_SKIPPED };
+	struct st_hive_pkg_sink s = { .tmpdir = tmpdir, .modules = o->modules,
+				      .skip_image = have_kernel, .image = pkg_image,
+				      .module = pkg_module, .ctx = &pc,
+				      .progress = &o->progress };
+	int rc;
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/.tmp", dir);
+	if (mkdirs(tmpdir, err))
+		return -1;
+	rc = st_hive_pkg_walk(source, &s, err);
+	pkg_pending(&pc);
+	out->package = true;
+	btf__free(pc.base);
+	return rc ? -1 : pc.kernel_rc;
+}
+
 int st_hive_add(const char *dir, const char *source, const struct st_hive_add_opts *o,
 		struct st_hive_entry *out, struct st_err *err)
 {
 	struct st_hive_add_opts none = { 0 };
-	char tmpdir[4096], image[4200] = "", pkg_release[128] = "";
-	const char *kind = NULL, *distro;
+	char pkg_release[128] = "";
 	struct st_kident id = { 0 };
-	struct btf *btf = NULL;
 	enum src_kind sk = SRC_PACKAGE;
-	int rc = -1;
+	bool have = false;
 
 	if (!o)
 		o = &none;
@@ -369,78 +605,25 @@ int st_hive_add(const char *dir, const char *source, const struct st_hive_add_op
 		return -1;
 	if (file_sha256(source, out->sha256, o, err))
 		return -1;
-	if (known(dir, out->sha256, NULL, NULL, o->release, out))
-		return ST_HIVE_SKIPPED;
-	snprintf(out->source, sizeof(out->source), "%s", base_name(source));
-	for (char *p = out->source; *p; p++)
-		if (*p == '\n')
-			*p = '?';
-
-	if (sk == SRC_PACKAGE) {
-		snprintf(tmpdir, sizeof(tmpdir), "%s/.tmp", dir);
-		if (mkdirs(tmpdir, err) ||
-		    st_hive_pkg_extract(source, tmpdir, image, sizeof(image), pkg_release,
-					sizeof(pkg_release), &kind, &o->progress, err))
-			return -1;
-	} else if (sk == SRC_ELF) {
-		snprintf(image, sizeof(image), "%s", source);
-		st_hive_image_name(source, pkg_release, sizeof(pkg_release));
-	}
-	if (sk != SRC_BTF && st_kident_read(image, &id, err))
-		goto out;
-	if (id.module) {
-		rc = add_module(dir, image, &id, o, out, err);
-		goto out;
-	}
-
-	snprintf(out->release, sizeof(out->release), "%s", o->release ? o->release :
-		 pkg_release[0] ? pkg_release : id.release);
-	if (!out->release[0]) {
-		st_err_set(err, 0, "%s does not say which kernel it is: pass --release RELEASE",
-			   source);
-		goto out;
-	}
-	snprintf(out->arch, sizeof(out->arch), "%.15s", sk == SRC_BTF ?
-		 (o->arch ? o->arch : host_arch()) : id.arch);
-	snprintf(out->build_id, sizeof(out->build_id), "%s", id.build_id);
-	distro = o->distro ? o->distro : st_kernel_distro(id.banner, out->release);
-	if (!distro)
-		distro = kind && !strcmp(kind, "deb") ? "debian" : "linux";
-	snprintf(out->distro, sizeof(out->distro), "%s", distro);
-	if (check_name("release", out->release, err) || check_name("arch", out->arch, err) ||
-	    check_name("distro", out->distro, err))
-		goto out;
-	if (strcmp(out->arch, "x86_64") && strcmp(out->arch, "aarch64")) {
-		st_err_set(err, 0, "%s: architecture '%s' is not supported (x86_64, aarch64)",
-			   source, out->arch);
-		goto out;
-	}
-	if (known(dir, NULL, out->arch, out->build_id, o->release, out)) {
-		rc = ST_HIVE_SKIPPED;
-		goto out;
-	}
-
-	report(o, "convert", 0, 0);
-	if (sk == SRC_BTF) {
-		btf = btf__parse_raw(source);
-		if (!btf)
-			st_err_set(err, 0, "cannot read BTF %s: %s", source, strerror(errno));
+	if (known(dir, out->sha256, NULL, NULL, o->release, out)) {
+		/* the kernel is in; a package's modules asked for may not be */
+		if (sk != SRC_PACKAGE || !o->modules)
+			return ST_HIVE_SKIPPED;
+		have = true;
 	} else {
-		btf = image_btf(image, &id, o->dwarf, source, err);
+		snprintf(out->source, sizeof(out->source), "%s", base_name(source));
+		for (char *p = out->source; *p; p++)
+			if (*p == '\n')
+				*p = '?';
 	}
-	if (!btf)
-		goto out;
-	report(o, "write", 0, 0);
-	if (write_kind(dir, out, "btf", btf, write_raw, err) ||
-	    write_kind(dir, out, "head", btf, write_header, err) ||
-	    write_kind(dir, out, "funcs", btf, write_funcs, err) ||
-	    record_readme(dir, out, o->readme, err) ||
-	    st_hive_index_put(dir, out, err))
-		goto out;
-	rc = ST_HIVE_ADDED;
-out:
-	btf__free(btf);
-	if (sk == SRC_PACKAGE && image[0])
-		unlink(image);
-	return rc;
+	if (sk == SRC_PACKAGE)
+		return add_package(dir, source, have, o, out, err);
+	if (sk == SRC_BTF)
+		return add_kernel(dir, source, true, source, &id, "", NULL, o, out, err);
+	if (st_kident_read(source, &id, err))
+		return -1;
+	if (id.module)
+		return add_module(dir, source, &id, o, out, err);
+	st_hive_image_name(source, pkg_release, sizeof(pkg_release));
+	return add_kernel(dir, source, false, source, &id, pkg_release, NULL, o, out, err);
 }

@@ -1,9 +1,56 @@
 // SPDX-License-Identifier: MIT
-/* Kernel images out of packages with libarchive: a .deb is an ar archive whose data.tar.*
- * is read as a nested archive straight from the outer stream; an .rpm is a cpio payload
- * behind the rpm header (libarchive's rpm filter); tar and cpio archives are read as they
- * are. Nothing is shelled out and only the image itself touches the disk. */
+/* Kernel images and modules out of packages with libarchive: a .deb is an ar archive whose
+ * data.tar.* is read as a nested archive straight from the outer stream; an .rpm is a cpio
+ * payload behind the rpm header (libarchive's rpm filter); tar and cpio archives are read
+ * as they are. Nothing is shelled out; only the image and the chosen modules touch the
+ * disk, one file at a time while the pass goes on. */
 #include "hive/hive_int.h"
+#include <stdbool.h>
+#include <string.h>
+#include "discover/glob.h"
+
+int st_hive_module_name(const char *path, char *out, size_t n)
+{
+	const char *base = strrchr(path, '/');
+	size_t l;
+
+	base = base ? base + 1 : path;
+	l = strlen(base);
+	if (l > 6 && !strcmp(base + l - 6, ".debug"))
+		l -= 6;
+	if (l <= 3 || memcmp(base + l - 3, ".ko", 3))
+		return 0;
+	l -= 3;
+	if (l >= n)
+		return 0;
+	for (size_t i = 0; i < l; i++)
+		out[i] = base[i] == '-' ? '_' : base[i];
+	out[l] = '\0';
+	return 1;
+}
+
+bool st_hive_module_wanted(const char *globs, const char *name)
+{
+	char pat[256];
+	const char *p = globs;
+
+	while (*p) {
+		size_t l = strcspn(p, ",");
+
+		if (l && l < sizeof(pat)) {
+			for (size_t i = 0; i < l; i++)
+				pat[i] = p[i] == '-' ? '_' : p[i];
+			pat[l] = '\0';
+			if (st_glob_match(pat, name))
+				return true;
+		}
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 #ifndef ST_NO_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
@@ -20,15 +67,10 @@
 struct walk {
 	struct archive *root;      /* the file's own archive, for progress in bytes */
 	unsigned long long size;   /* of the file */
-	const char *tmpdir;
-	char *image;
-	size_t n;
-	char *release;
-	size_t rn;
-	const struct st_hive_progress *p;
+	const struct st_hive_pkg_sink *s;
 	struct st_err *err;
 	char *buf;
-	bool found;
+	bool found;                /* the image was met (extracted or skipped) */
 };
 
 int st_hive_image_name(const char *name, char *out, size_t n)
@@ -66,9 +108,11 @@ int st_hive_image_name(const char *name, char *out, size_t n)
 
 static void progress(struct walk *w, const char *phase)
 {
-	if (w->p && w->p->fn)
-		w->p->fn(w->p->ctx, phase, (unsigned long long)archive_filter_bytes(w->root, -1),
-			 w->size);
+	const struct st_hive_progress *p = w->s->progress;
+
+	if (p && p->fn)
+		p->fn(p->ctx, phase, (unsigned long long)archive_filter_bytes(w->root, -1),
+		      w->size);
 }
 
 static int arc_fail(struct walk *w, struct archive *a, const char *what)
@@ -77,9 +121,10 @@ static int arc_fail(struct walk *w, struct archive *a, const char *what)
 			  archive_error_string(a) : "archive error");
 }
 
-/* Copy the current entry to a temporary file when it is an ELF image. 1 copied, 0 not an
- * ELF (skipped), -1 error. */
-static int copy_image(struct walk *w, struct archive *a, const char *rel)
+/* Copy the current entry to a new file under tmpdir when it is an ELF file. 1 copied
+ * (path set), 0 not an ELF (skipped), -1 error. */
+static int copy_elf(struct walk *w, struct archive *a, const char *phase, char *path,
+		    size_t n)
 {
 	la_ssize_t got;
 	int fd = -1;
@@ -90,36 +135,44 @@ static int copy_image(struct walk *w, struct archive *a, const char *rel)
 			first = false;
 			if (got < 4 || memcmp(w->buf, "\177ELF", 4))
 				return 0;
-			snprintf(w->image, w->n, "%s/vmlinux.XXXXXX", w->tmpdir);
-			fd = mkstemp(w->image);
+			snprintf(path, n, "%s/elf.XXXXXX", w->s->tmpdir);
+			fd = mkstemp(path);
 			if (fd < 0)
-				return st_err_set(w->err, 0, "cannot create %s: %s", w->image,
+				return st_err_set(w->err, 0, "cannot create %s: %s", path,
 						  strerror(errno));
 		}
 		if (write(fd, w->buf, (size_t)got) != got) {
-			st_err_set(w->err, 0, "writing %s: %s", w->image, strerror(errno));
+			st_err_set(w->err, 0, "writing %s: %s", path, strerror(errno));
 			close(fd);
-			unlink(w->image);
+			unlink(path);
 			return -1;
 		}
-		progress(w, "extract");
+		progress(w, phase);
 	}
 	if (got < 0) {
 		arc_fail(w, a, "reading the package");
 		if (fd >= 0) {
 			close(fd);
-			unlink(w->image);
+			unlink(path);
 		}
 		return -1;
 	}
 	if (fd < 0)
 		return 0;
 	if (close(fd)) {
-		unlink(w->image);
-		return st_err_set(w->err, 0, "writing %s: %s", w->image, strerror(errno));
+		unlink(path);
+		return st_err_set(w->err, 0, "writing %s: %s", path, strerror(errno));
 	}
-	snprintf(w->release, w->rn, "%s", rel);
 	return 1;
+}
+
+static const char *kind_of(struct archive *root)
+{
+	for (int i = 0; i < archive_filter_count(root); i++)
+		if (archive_filter_code(root, i) == ARCHIVE_FILTER_RPM)
+			return "rpm";
+	return (archive_format(root) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR ?
+		"deb" : "archive";
 }
 
 struct nested {
@@ -162,10 +215,37 @@ static int walk_nested(struct walk *w, struct archive *outer, int depth)
 	return rc;
 }
 
+/* The current entry, when it is the image or a wanted module. */
+static int take(struct walk *w, struct archive *a, const char *name)
+{
+	const struct st_hive_pkg_sink *s = w->s;
+	char rel[128], mod[64], path[4200];
+	int c;
+
+	if (!w->found && st_hive_image_name(name, rel, sizeof(rel))) {
+		if (s->skip_image) {
+			w->found = true;
+			return 0;
+		}
+		c = copy_elf(w, a, "extract", path, sizeof(path));
+		if (c <= 0)
+			return c;
+		w->found = true;
+		return s->image(s->ctx, path, rel, kind_of(w->root), w->err);
+	}
+	if (s->modules && st_hive_module_name(name, mod, sizeof(mod)) &&
+	    st_hive_module_wanted(s->modules, mod)) {
+		c = copy_elf(w, a, "modules", path, sizeof(path));
+		if (c <= 0)
+			return c;
+		return s->module(s->ctx, path, mod, w->err);
+	}
+	return 0;
+}
+
 static int walk(struct walk *w, struct archive *a, int depth)
 {
 	struct archive_entry *e;
-	char rel[128];
 	int r;
 
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
@@ -173,18 +253,14 @@ static int walk(struct walk *w, struct archive *a, int depth)
 
 		if (!name || archive_entry_filetype(e) != AE_IFREG)
 			continue;
-		progress(w, "read");
+		progress(w, w->found ? "modules" : "read");
 		if (depth == 0 && !strncmp(name, "data.tar", 8)) {
 			if (walk_nested(w, a, depth))
 				return -1;
-		} else if (st_hive_image_name(name, rel, sizeof(rel))) {
-			int c = copy_image(w, a, rel);
-
-			if (c < 0)
-				return -1;
-			w->found = c == 1;
+		} else if (take(w, a, name)) {
+			return -1;
 		}
-		if (w->found)
+		if (w->found && !w->s->modules)
 			return 0;
 	}
 	if (r != ARCHIVE_EOF)
@@ -192,12 +268,9 @@ static int walk(struct walk *w, struct archive *a, int depth)
 	return 0;
 }
 
-int st_hive_pkg_extract(const char *pkg, const char *tmpdir, char *image, size_t n,
-			char *release, size_t rn, const char **kind,
-			const struct st_hive_progress *p, struct st_err *err)
+int st_hive_pkg_walk(const char *pkg, const struct st_hive_pkg_sink *s, struct st_err *err)
 {
-	struct walk w = { .tmpdir = tmpdir, .image = image, .n = n, .release = release,
-			  .rn = rn, .p = p, .err = err };
+	struct walk w = { .s = s, .err = err };
 	struct stat st;
 	int rc;
 
@@ -219,11 +292,6 @@ int st_hive_pkg_extract(const char *pkg, const char *tmpdir, char *image, size_t
 		goto out;
 	}
 	rc = walk(&w, w.root, 0);
-	*kind = (archive_format(w.root) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR ?
-		"deb" : "archive";
-	for (int i = 0; i < archive_filter_count(w.root); i++)
-		if (archive_filter_code(w.root, i) == ARCHIVE_FILTER_RPM)
-			*kind = "rpm";
 	if (!rc && !w.found)
 		rc = st_err_set(err, 0, "%s holds no kernel image with debug info (looked for "
 				"usr/lib/debug/boot/vmlinux-RELEASE and lib/modules/RELEASE/vmlinux)",
@@ -246,11 +314,9 @@ int st_hive_image_name(const char *name, char *out, size_t n)
 	return 0;
 }
 
-int st_hive_pkg_extract(const char *pkg, const char *tmpdir, char *image, size_t n,
-			char *release, size_t rn, const char **kind,
-			const struct st_hive_progress *p, struct st_err *err)
+int st_hive_pkg_walk(const char *pkg, const struct st_hive_pkg_sink *s, struct st_err *err)
 {
-	(void)tmpdir; (void)image; (void)n; (void)release; (void)rn; (void)kind; (void)p;
+	(void)s;
 	return st_err_set(err, 0, "%s: this build of surftrace reads no packages (built "
 			  "without libarchive); add the vmlinux or a BTF file instead", pkg);
 }

@@ -27,6 +27,7 @@ struct st_hive_entry {
 	char sha256[65];      /* of the source file as given to `hive add` */
 	char source[256];     /* the source's file name */
 	char module[64];      /* st_hive_add of a kernel module: its name (not in the index) */
+	bool package;         /* st_hive_add: the source was a package (not in the index) */
 };
 
 /* Path of one of an entry's files; kind is "btf", "head", "funcs" or "readme". */

@@ -258,6 +258,13 @@ int st_hive_rm(const char *dir, const char *key, struct st_err *err)
 	int fd, removed = 0, rc;
 	char path[4096];
 
+	/* not a hive, or one without an index: nothing to remove, and nothing created */
+	if (st_hive_load(dir, &v, &n, err))
+		return -1;
+	free(v);
+	snprintf(path, sizeof(path), "%s/index", dir);
+	if (access(path, F_OK))
+		return 0;
 	fd = lock_and_load(dir, &v, &n, err);
 	if (fd < 0)
 		return -1;

@@ -14,23 +14,37 @@ mk_kernel() {
 }
 # build_id FILE: the build id as readelf reads it (the oracle).
 build_id() { readelf -n "$1" | sed -n 's/.*Build ID: *//p' | head -1; }
-# mk_deb OUT IMAGE RELEASE: a Debian -dbg style package (usr/lib/debug/boot/vmlinux-R).
+# mk_deb OUT IMAGE RELEASE [MODULE.ko...]: a Debian -dbg style package
+# (usr/lib/debug/boot/vmlinux-R, modules under usr/lib/debug/lib/modules/R/kernel/).
 mk_deb() {
-  local d="$T/deb.$$.$RANDOM"
+  local d="$T/deb.$$.$RANDOM" m
   mkdir -p "$d/DEBIAN" "$d/usr/lib/debug/boot" "$d/usr/share/doc/x"
   cp "$2" "$d/usr/lib/debug/boot/vmlinux-$3"
+  for m in "${@:4}"; do
+    mkdir -p "$d/usr/lib/debug/lib/modules/$3/kernel/drivers/net"
+    cp "$m" "$d/usr/lib/debug/lib/modules/$3/kernel/drivers/net/"
+  done
   echo "not the kernel" >"$d/usr/share/doc/x/README"
   printf 'Package: linux-image-%s-dbg\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@example.org>\nDescription: test\n' "$3" >"$d/DEBIAN/control"
   dpkg-deb -Zxz --build "$d" "$1" >/dev/null
   rm -rf "$d"
 }
-# mk_rpm OUT IMAGE RELEASE: an RPM kernel-debuginfo style package
-# (usr/lib/debug/lib/modules/R/vmlinux); returns 1 when rpmbuild is missing.
+# mk_rpm OUT IMAGE RELEASE [MODULE.ko...]: an RPM kernel-debuginfo style package
+# (usr/lib/debug/lib/modules/R/vmlinux, modules as .../R/kernel/drivers/net/NAME.ko.debug,
+# listed before the vmlinux as in a real one); returns 1 when rpmbuild is missing.
 mk_rpm() {
   command -v rpmbuild >/dev/null || return 1
-  local top="$T/rpm.$$.$RANDOM"
+  local top="$T/rpm.$$.$RANDOM" m inst="" files=""
   mkdir -p "$top/SOURCES"
   cp "$2" "$top/SOURCES/vmlinux"
+  for m in "${@:4}"; do
+    cp "$m" "$top/SOURCES/"
+    m=$(basename "$m")
+    inst+="cp %{_sourcedir}/$m %{buildroot}/usr/lib/debug/lib/modules/$3/kernel/drivers/net/$m.debug
+"
+    files+="/usr/lib/debug/lib/modules/$3/kernel/drivers/net/$m.debug
+"
+  done
   cat >"$top/k.spec" <<SPEC
 Name: kernel-debuginfo
 Version: 1
@@ -40,15 +54,21 @@ License: GPL
 %description
 test
 %install
-mkdir -p %{buildroot}/usr/lib/debug/lib/modules/$3
+mkdir -p %{buildroot}/usr/lib/debug/lib/modules/$3/kernel/drivers/net
 cp %{_sourcedir}/vmlinux %{buildroot}/usr/lib/debug/lib/modules/$3/vmlinux
-%files
-/usr/lib/debug/lib/modules/$3/vmlinux
+$inst%files
+$files/usr/lib/debug/lib/modules/$3/vmlinux
 SPEC
   rpmbuild -bb --quiet --define "_topdir $top" --define "debug_package %{nil}" \
     --define "__os_install_post %{nil}" --define "__strip /bin/true" "$top/k.spec" >/dev/null 2>&1 || return 1
   cp "$top"/RPMS/*/*.rpm "$1"
   rm -rf "$top"
+}
+# mk_mod OUT.ko RELEASE NAME [LABEL_LEN]: a fake module (tests/hive/fakemod.c) named NAME
+# built for RELEASE.
+mk_mod() {
+  gcc -g -O1 -c -DRELEASE="\"$2\"" -DMODNAME="$3" ${4:+-DLABEL_LEN=$4} -o "$1" \
+    "$ROOT/tests/hive/fakemod.c"
 }
 # same_layout NAME ELF BTF STRUCT: the struct's top-level member offsets in the hive's BTF
 # (through --struct) equal pahole's reading of the image's DWARF.

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Top-level members of one struct layout as "name byte[:bit]" lines, from either
-pahole's output (the DWARF oracle) or surftrace --struct's. usage: _layout.py FILE"""
+pahole's output (the DWARF oracle; members may carry __attribute__((__aligned__(N))))
+or surftrace --struct's. usage: _layout.py FILE"""
 import re, sys
 
-member = re.compile(r'([A-Za-z_]\w*)(?:\[\d+\])*(?::\d+)?;\s*/\*\s*(\d+)(?::\s*(\d+))?')
+member = re.compile(r'([A-Za-z_]\w*)(?:\[\d+\])*(?::\d+)?'
+                    r'(?:\s*__attribute__\(\(\w+(?:\(\d+\))?\)\))?;\s*/\*\s*(\d+)(?::\s*(\d+))?')
 depth = 0
 for line in open(sys.argv[1]):
     opens, closes = line.count('{'), line.count('}')

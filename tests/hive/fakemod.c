@@ -1,26 +1,37 @@
 // SPDX-License-Identifier: MIT
 /* A stand-in for a kernel module, built by the hive tests with gcc -g -c (a relocatable
  * object, as a .ko is): .modinfo naming the module and the kernel it was built for, its own
- * struct that embeds a type of the kernel's (struct list_head), and a function. */
+ * struct that embeds a type of the kernel's (struct list_head), and a function. -DMODNAME=x
+ * names it x (struct x_dev, x_xmit), -DLABEL_LEN=N moves its last member. */
 #ifndef RELEASE
 #define RELEASE "6.1.0-99-fake"
 #endif
+#ifndef MODNAME
+#define MODNAME fakemod
+#endif
+#ifndef LABEL_LEN
+#define LABEL_LEN 12
+#endif
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct list_head {
 	struct list_head *next, *prev;
 };
 
-struct fakemod_dev {
+struct CAT(MODNAME, _dev) {
 	long id;
 	struct list_head node;
-	char label[12];
+	char label[LABEL_LEN];
 	unsigned int queues;
 };
 
 static const char modinfo[] __attribute__((section(".modinfo"), used)) =
-	"name=fakemod\0vermagic=" RELEASE " SMP preempt mod_unload modversions ";
+	"name=" STR(MODNAME) "\0vermagic=" RELEASE " SMP preempt mod_unload modversions ";
 
-int fakemod_xmit(struct fakemod_dev *dev, int len)
+int CAT(MODNAME, _xmit)(struct CAT(MODNAME, _dev) *dev, int len)
 {
 	return (int)dev->queues + len;
 }
