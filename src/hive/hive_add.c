@@ -272,11 +272,13 @@ static int other_build(const char *dir, const struct st_hive_entry *e, struct st
 	return rc;
 }
 
-/* A module's split BTF (from its .BTF, or its DWARF when there is no .BTF or --dwarf) over
- * base, the BTF of its kernel's entry e, written as DIR/<arch>/kmod/<distro>/<release>/
- * <module>. */
+/* A module's split BTF over base, the BTF of its kernel's entry e, written as
+ * DIR/<arch>/kmod/<distro>/<release>/<module>. From its DWARF when it has some: a module's
+ * own .BTF numbers its types after the distribution's vmlinux .BTF, which is the entry's
+ * BTF only when the entry was made from that .BTF (base_is_btf: the caller knows it);
+ * against a base made from DWARF its type ids would point at the wrong types. */
 static int module_btf(const char *dir, const char *image, const struct st_kident *id,
-		      bool dwarf, const struct st_hive_entry *e, struct btf *base,
+		      bool base_is_btf, const struct st_hive_entry *e, struct btf *base,
 		      struct st_err *err)
 {
 	char kdir[4096], mod_rel[4200];
@@ -284,7 +286,7 @@ static int module_btf(const char *dir, const char *image, const struct st_kident
 	struct btf *split;
 	int rc = -1;
 
-	if (id->has_btf && !(dwarf && id->has_dwarf)) {
+	if (id->has_btf && (base_is_btf || !id->has_dwarf)) {
 		split = btf__parse_elf_split(image, base);
 		if (!split)
 			st_err_set(err, 0, "cannot read the .BTF of %s: %s", image, strerror(errno));
@@ -329,7 +331,7 @@ static int add_module(const char *dir, const char *image, const struct st_kident
 	base = btf__parse_raw(path);
 	if (!base)
 		return st_err_set(err, 0, "cannot read %s: %s", path, strerror(errno));
-	rc = module_btf(dir, image, id, o->dwarf, &e, base, err);
+	rc = module_btf(dir, image, id, false, &e, base, err);
 	btf__free(base);
 	if (rc)
 		return -1;
@@ -359,13 +361,19 @@ static int source_kind(const char *path, enum src_kind *k, struct st_err *err)
 	return 0;
 }
 
+/* Whether an image's entry is made from its own .BTF (image_btf). */
+static bool image_btf_is_own(const struct st_kident *id, bool dwarf)
+{
+	return id->has_btf && (!dwarf || !id->has_dwarf);
+}
+
 /* The BTF of an image: its own .BTF unless DWARF is asked for (or there is no .BTF). */
 static struct btf *image_btf(const char *image, const struct st_kident *id, bool dwarf,
 			     const char *source, struct st_err *err)
 {
 	struct btf *btf;
 
-	if (id->has_btf && (!dwarf || !id->has_dwarf)) {
+	if (image_btf_is_own(id, dwarf)) {
 		btf = btf__parse_elf(image, NULL);
 		if (!btf)
 			st_err_set(err, 0, "cannot read .BTF of %s: %s", source, strerror(errno));
@@ -449,6 +457,7 @@ struct pkg {
 	const struct st_hive_add_opts *o;
 	struct st_hive_entry *out;  /* the kernel's entry once have_kernel */
 	bool have_kernel;
+	bool base_is_btf;           /* this pass added the kernel from its own .BTF */
 	int kernel_rc;
 	struct btf *base;           /* the kernel's BTF, parsed once for all its modules */
 	char **pending;
@@ -497,7 +506,7 @@ static void pkg_module_now(struct pkg *pc, const char *path, const char *name)
 			goto out;
 		}
 	}
-	if (!module_btf(pc->dir, path, &id, pc->o->dwarf, pc->out, pc->base, &merr))
+	if (!module_btf(pc->dir, path, &id, pc->base_is_btf, pc->out, pc->base, &merr))
 		rc = ST_HIVE_ADDED;
 out:
 	unlink(path);
@@ -560,6 +569,7 @@ static int pkg_image(void *ctx, const char *path, const char *release, const cha
 	unlink(path);
 	if (rc < 0)
 		return -1;
+	pc->base_is_btf = rc == ST_HIVE_ADDED && image_btf_is_own(&id, pc->o->dwarf);
 	pc->kernel_rc = rc;
 	pc->have_kernel = true;
 	pkg_pending(pc);

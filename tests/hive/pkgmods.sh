@@ -4,12 +4,16 @@
 # and kernel-debuginfo .rpm holding a vmlinux and two modules (tests/hive/fakemod.c, one
 # file named with '-'); each chosen module becomes split BTF over the kernel's entry in
 # the same pass. Offsets against pahole on the .ko itself; default (no --modules) takes
-# none; re-adding skips what is there; a bad module fails alone.
+# none; re-adding skips what is there; a bad module fails alone; a module's own .BTF is
+# not laid over a kernel entry made from DWARF.
 . "$(dirname "$0")/_common.sh"
 R=6.1.0-98-fake
 mk_kernel "$T/k" "$R"
 mk_mod "$T/fakemod.ko" "$R" fakemod
 mk_mod "$T/fake-two.ko" "$R" fake_two 20
+# fake-two.ko also carries a .BTF of its own (pahole -J), numbered without the hive's
+# kernel BTF (made from DWARF here): its DWARF must be used, not that .BTF.
+pahole -J "$T/fake-two.ko" 2>/dev/null
 mk_deb "$T/k.deb" "$T/k" "$R" "$T/fakemod.ko" "$T/fake-two.ko"
 K="x86_64/kmod/debian/$R"
 # tmp_clean HIVE: nothing left in the hive's scratch directory.
@@ -72,6 +76,22 @@ out=$("$ST" hive add "$H3" "$T/k3.deb" --modules '*' 2>&1); rc=$?
 expect "a module for another kernel: one error line naming it, the rest added, exit 1" \
   '[ $rc = 1 ] && [[ $out == *"module stray: built for kernel 6.1.0-1-other, not $R"* ]] && [[ $out == *": 1 added, 0 already in the hive, 1 failed"* ]] && [ -s "$H3/$K/fakemod" ] && [ ! -e "$H3/$K/stray" ]'
 expect "nothing left in DIR/.tmp after a failed module" 'tmp_clean "$H3"'
+
+# A kernel with its own .BTF and a module whose .BTF is split over it (pahole --btf_base,
+# as distributions build them): both used as they are, the module's types on the kernel's.
+cp "$T/k" "$T/kb"; pahole -J "$T/kb" 2>/dev/null
+mk_mod "$T/m3.ko" "$R" fake_three
+pahole -J --btf_base "$T/kb" "$T/m3.ko" 2>/dev/null
+mk_deb "$T/kb.deb" "$T/kb" "$R" "$T/m3.ko"
+objcopy --dump-section .BTF="$T/kb.btf" "$T/kb"
+H5="$T/h5"
+out=$("$ST" hive add "$H5" "$T/kb.deb" --modules '*' 2>&1); rc=$?
+B5="$H5/x86_64/btf/debian/$R"
+lh5=$(bpftool btf dump file "$B5" | sed -n "s/^\[\([0-9]*\)\] STRUCT 'list_head'.*/\1/p")
+node5=$(bpftool btf -B "$B5" dump file "$H5/$K/fake_three" 2>/dev/null | sed -n "/STRUCT 'fake_three_dev'/,/^\[/s/.*'node' type_id=\([0-9]*\).*/\1/p")
+expect "kernel and module from their own .BTF: fake_three_dev.node is the kernel's list_head (id $lh5)" \
+  '[ $rc = 0 ] && cmp -s "$B5" "$T/kb.btf" && [ -n "$lh5" ] && [ "$node5" = "$lh5" ]'
+mod_layout "fake_three_dev from its .BTF = pahole on m3.ko" "$H5" fake_three_dev "$T/m3.ko"
 
 # RPM: modules (NAME.ko.debug) come before lib/modules/R/vmlinux in the payload.
 if mk_rpm "$T/k.rpm" "$T/k" "$R" "$T/fakemod.ko" "$T/fake-two.ko"; then
