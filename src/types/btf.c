@@ -112,6 +112,22 @@ static void names_build(struct st_btf_names *ix)
 	}
 }
 
+/* A linear scan of btf's own types (a module's split BTF: not its base's, which
+ * btf__find_by_name_kind would walk again for every module, 100k+ types each). */
+static int find_own(const struct btf *btf, const char *name, int kind)
+{
+	__u32 n = btf__type_cnt(btf), id;
+
+	for (id = first_own_id(btf); id < n; id++) {
+		const struct btf_type *tp = btf__type_by_id(btf, id);
+
+		if (btf_kind(tp) == kind && tp->name_off &&
+		    !strcmp(btf__name_by_offset(btf, tp->name_off), name))
+			return (int)id;
+	}
+	return -ENOENT;
+}
+
 int st_btf_names_find(struct st_btf_names *ix, const char *name, int kind)
 {
 	const struct btf *btf = ix->btf;
@@ -119,10 +135,10 @@ int st_btf_names_find(struct st_btf_names *ix, const char *name, int kind)
 
 	if (!ix->built && ++ix->lookups >= ST_BTF_IX_AFTER)
 		names_build(ix);
-	if (!ix->built || ix->failed)
-		return btf__find_by_name_kind(btf, name, kind);
 	if (!strcmp(name, "void"))
 		return 0;
+	if (!ix->built || ix->failed)
+		return find_own(btf, name, kind);
 	for (h = name_hash(name, kind) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask) {
 		const struct btf_type *tp = btf__type_by_id(btf, ix->slot[h]);
 

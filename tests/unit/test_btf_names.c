@@ -55,6 +55,10 @@ static void test_made_up(void **state)
 	m = btf__add_struct(split, "modonly", 16);
 	assert_true(m > s2);
 	six = st_btf_names_new(split);
+	/* scan phase (before the index): the same answers, the base not walked */
+	assert_int_equal(st_btf_names_find(six, "modonly", BTF_KIND_STRUCT), m);
+	assert_int_equal(st_btf_names_find(six, "dup", BTF_KIND_STRUCT), -ENOENT);
+	assert_int_equal(st_btf_names_find(six, "void", BTF_KIND_UNKN), 0);
 	warm(six);
 	assert_int_equal(st_btf_names_find(six, "modonly", BTF_KIND_STRUCT), m);
 	assert_int_equal(st_btf_names_find(six, "modonly", BTF_KIND_STRUCT),
