@@ -95,49 +95,6 @@ void st_val_pointer_value(const struct st_val *v, char *addr, size_t n, long *ad
 	}
 }
 
-bool st_val_find_member(const struct btf *btf, __u32 sid, const char *name, __u32 base_bits,
-			struct st_member_hit *hit)
-{
-	const struct btf_type *t = st_val_tof(btf, sid);
-	const struct btf_member *m;
-	int i, n;
-
-	if (!t || !(btf_is_struct(t) || btf_is_union(t)))
-		return false;
-	m = btf_members(t);
-	n = btf_vlen(t);
-	for (i = 0; i < n; i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		__u32 boff = base_bits + btf_member_bit_offset(t, i);
-
-		if (mn && *mn) {
-			if (strcmp(mn, name))
-				continue;
-			hit->type = m->type;
-			hit->bit_off = boff;
-			hit->bit_size = (int)btf_member_bitfield_size(t, i);
-			if (!hit->bit_size) {
-				/* old-style bitfield: an INT whose bit count is below its size */
-				const struct btf_type *it = st_val_tof(btf, st_btf_skip_mods(btf, m->type));
-
-				if (it && btf_is_int(it)) {
-					__u32 enc = *(const __u32 *)(it + 1);
-
-					if (BTF_INT_BITS(enc) != it->size * 8) {
-						hit->bit_size = (int)BTF_INT_BITS(enc);
-						hit->bit_off += BTF_INT_OFFSET(enc);
-					}
-				}
-			}
-			return true;
-		}
-		/* anonymous struct/union: look inside */
-		if (st_val_find_member(btf, st_btf_skip_mods(btf, m->type), name, boff, hit))
-			return true;
-	}
-	return false;
-}
-
 /* Plain `char` (not a typedef such as u8, not signed/unsigned char): read as a string
  * when in an array. Behind a pointer `unsigned char *` is a string too (qstr.name). */
 static bool is_char_named(const struct btf *btf, __u32 id, bool allow_unsigned)

@@ -74,36 +74,30 @@ static int deref_into(struct st_val *v, long extra, struct st_err *err, int col)
 	return 0;
 }
 
-static void collect_members(const struct btf *btf, __u32 sid, const char **names, size_t *n,
-			    size_t cap)
+struct names {
+	const char **v;
+	size_t n, cap;
+};
+
+static int add_name(const struct st_btf_member *m, void *ctx)
 {
-	const struct btf_type *t = st_val_tof(btf, sid);
-	const struct btf_member *m;
-	int i, vlen;
+	struct names *ns = ctx;
 
-	if (!t || !(btf_is_struct(t) || btf_is_union(t)))
-		return;
-	m = btf_members(t);
-	vlen = btf_vlen(t);
-	for (i = 0; i < vlen && *n < cap; i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-
-		if (mn && *mn)
-			names[(*n)++] = mn;
-		else
-			collect_members(btf, st_btf_skip_mods(btf, m->type), names, n, cap);
-	}
+	ns->v[ns->n++] = m->name;
+	return ns->n == ns->cap;
 }
 
 static int no_member(const struct btf *btf, __u32 sid, const char *name, int col,
 		     struct st_err *err)
 {
 	const char *names[512];
-	size_t n = 0;
+	struct names ns = { names, 0, 512 };
+	size_t n;
 	const char *s;
 	char tn[200], near[200];
 
-	collect_members(btf, sid, names, &n, 512);
+	st_btf_members(btf, sid, add_name, &ns);
+	n = ns.n;
 	s = st_suggest_list(name, names, n, "", near, sizeof(near));
 	st_type_name(btf, sid, tn, sizeof(tn));
 	if (s)
@@ -234,7 +228,7 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 			 struct st_err *err)
 {
 	const struct btf_type *t;
-	struct st_member_hit hit;
+	struct st_btf_member hit;
 	__u32 sid;
 	char d[256];
 	int w;
@@ -250,7 +244,7 @@ static int access_member(const struct st_vctx *c, const struct st_access *a, str
 		return st_err_set(err, a->name_col, "%s is not a struct or union; it has no member '%s'",
 				  d, a->member);
 	}
-	if (!st_val_find_member(v->btf, sid, a->member, 0, &hit)) {
+	if (!st_btf_find_member(v->btf, sid, a->member, &hit)) {
 		w = xdata_width(a->member);
 		if (w && is_skb_header(v->btf, sid))
 			return xdata_member(c, a, t->size, w, v, err);

@@ -21,14 +21,6 @@ void st_val_set_text(char *dst, size_t n, const char *src);
 /* The expression whose value is the pointer v (to dereference), and the bytes to add. */
 void st_val_pointer_value(const struct st_val *v, char *addr, size_t n, long *add);
 
-struct st_member_hit {
-	__u32 type;
-	__u32 bit_off;   /* from the start of the outer struct */
-	int bit_size;    /* 0 when not a bitfield */
-};
-/* Member `name` of struct/union sid, looking inside anonymous members. */
-bool st_val_find_member(const struct btf *btf, __u32 sid, const char *name, __u32 base_bits,
-			struct st_member_hit *hit);
 
 /* Plain `char` (through qualifiers), or also `unsigned char` for a string pointer's target. */
 bool st_val_plain_char(const struct btf *btf, __u32 id);

@@ -97,7 +97,7 @@ int st_val_skb(const struct st_vctx *c, const struct st_expr *e, struct st_val *
 	       struct st_err *err)
 {
 	struct st_tref hdr, skb;
-	struct st_member_hit data;
+	struct st_btf_member data;
 	int nptr, hl, ml = e->skb_layer ? e->skb_layer : 3;
 	long add = 0, a0;
 	char addr[700];
@@ -111,7 +111,7 @@ int st_val_skb(const struct st_vctx *c, const struct st_expr *e, struct st_val *
 		return st_err_set(err, e->cast_col, "no struct sk_buff in the type information");
 	if (check_skb_base(e, ml, v, err))
 		return -1;
-	if (!st_val_find_member(skb.btf, skb.id, "data", 0, &data))
+	if (!st_btf_find_member(skb.btf, skb.id, "data", &data))
 		return st_err_set(err, e->cast_col, "struct sk_buff has no member 'data'");
 	if (header_gap(c, ml, hl, &add, err))
 		return -1;
