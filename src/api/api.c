@@ -291,6 +291,72 @@ static void sweep_quietly(const struct st_session_opts *so)
 		st_sweep_dead(&t, NULL, NULL, NULL);
 }
 
+/* opts.kernel_comm: p/r/P/R probes fetch $comm themselves; a trace event's comm is the
+ * reader's pid -> comm, which cannot name a task that exited before its events were read.
+ * As perf's COMM records do, the kernel's own task_newtask (a new task, its comm) and
+ * task_rename (exec and prctl name changes) are enabled after the user's events: read in
+ * time order with them, they name every task before its next event. Not counted, not
+ * delivered; skipped where the events do not exist or the user traces task/ events. */
+static const char *const comm_events[2] = { "task_newtask", "task_rename" };
+
+static void add_comm_tracking(struct surftrace *st)
+{
+	struct st_err e = { 0 };
+	size_t i, before;
+
+	if (!st->o.kernel_comm || st->o.record)
+		return;
+	for (i = 0; i < st->nprobes; i++) {
+		const struct st_probe *p = st->probes[i];
+
+		if (p->type == 'e' && (!strcmp(p->group, "task") || strpbrk(p->group, "*?[")))
+			return;
+	}
+	for (i = 0; i < st->nprobes && st->probes[i]->type != 'e'; i++)
+		;
+	if (i == st->nprobes)
+		return;
+	for (i = 0; i < 2; i++) {
+		struct st_probe *p = calloc(1, sizeof(*p));
+
+		if (!p)
+			return;
+		p->type = 'e';
+		p->index = -1;
+		p->group = strdup("task");
+		p->event = strdup(comm_events[i]);
+		before = st_session_nevents(st->sess);
+		if (!p->group || !p->event || st_session_add(st->sess, p, &e) < 0 ||
+		    st_session_nevents(st->sess) != before + 1) {
+			st_probe_free(p);
+			continue;
+		}
+		st->comm_probes[st->ncomm_probes++] = p;
+		st->nhidden++;
+	}
+}
+
+/* A task/ event of add_comm_tracking: note the name it gives. */
+static void note_comm(struct surftrace *st, const struct st_event *ev)
+{
+	const char *field = !strcmp(ev->name, comm_events[0]) ? "comm" :
+			    !strcmp(ev->name, comm_events[1]) ? "newcomm" : NULL;
+	unsigned long long pid;
+	char comm[16];
+	const char *data;
+	int len = 0;
+
+	if (!field || !ev->tev ||
+	    tep_get_field_val(NULL, ev->tev, "pid", ev->rec, &pid, 0) ||
+	    !(data = tep_get_field_raw(NULL, ev->tev, field, ev->rec, &len, 0)) || len <= 0)
+		return;
+	if ((size_t)len >= sizeof(comm))
+		len = (int)sizeof(comm) - 1;
+	memcpy(comm, data, (size_t)len);
+	comm[len] = '\0';
+	st_reader_note_comm(st->rd, (int)pid, comm);
+}
+
 int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 		    struct surftrace_err *err)
 {
@@ -335,6 +401,7 @@ int surftrace_start(struct surftrace *st, surftrace_event_fn cb, void *ctx,
 			goto undo;
 		}
 	}
+	add_comm_tracking(st);
 	if (open_reader(st, &e) < 0 || open_output(st, &e) < 0 ||
 	    st_session_start(st->sess, &e) < 0) {
 		st_api_err(err, &e, -1, true);
@@ -381,6 +448,12 @@ static int expr_of(struct surftrace *st, const struct st_event *ev)
 static int on_record(const struct st_event *ev, void *ctx)
 {
 	struct surftrace *st = ctx;
+
+	if (st->ncomm_probes && !strcmp(ev->system, "task")) {
+		note_comm(st, ev);
+		if (expr_of(st, ev) < 0)
+			return 0;     /* ours, not the user's */
+	}
 
 	if (st->out && st_output_event(st->out, ev) < 0)
 		return 1;   /* the stream is gone: stop (read_with reports why) */
@@ -612,6 +685,8 @@ void surftrace_free(struct surftrace *st)
 		st_print(SURFTRACE_WARN, "surftrace: cleanup: %s\n", err.msg);
 	st_session_free(st->sess);
 	st_api_render_free(st);
+	for (i = 0; i < st->ncomm_probes; i++)
+		st_probe_free(st->comm_probes[i]);
 	for (i = 0; i < st->nprobes; i++) {
 		st_probe_free(st->probes[i]);
 		free(st->exprs[i]);
@@ -630,7 +705,7 @@ void surftrace_free(struct surftrace *st)
 
 size_t surftrace_nevents(const struct surftrace *st)
 {
-	return st->sess ? st_session_nevents(st->sess) : 0;
+	return st->sess ? st_session_nevents(st->sess) - st->nhidden : 0;
 }
 
 int surftrace_event_info(const struct surftrace *st, size_t i, const char **system,
@@ -638,7 +713,7 @@ int surftrace_event_info(const struct surftrace *st, size_t i, const char **syst
 {
 	const struct st_session_event *se;
 
-	if (!st->sess || i >= st_session_nevents(st->sess))
+	if (!st->sess || i >= surftrace_nevents(st))
 		return -1;
 	se = st_session_event_at(st->sess, i);
 	*system = se->system;

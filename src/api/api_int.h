@@ -38,6 +38,11 @@ struct surftrace {
 	char **shows;                    /* surftrace_translation's fxpr per probe, lazily */
 	size_t nshows;
 	struct st_value val;             /* surftrace_event_field's TEXT values */
+	/* opts.kernel_comm with trace events: task/task_newtask and task/task_rename enabled
+	 * after the user's events (not counted, not delivered) name the tasks (api.c) */
+	struct st_probe *comm_probes[2];
+	size_t ncomm_probes;
+	size_t nhidden;                  /* session events of comm_probes (the last ones) */
 };
 
 /* What surftrace_event.priv points to. */

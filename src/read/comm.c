@@ -96,6 +96,12 @@ void st_comms_free(struct st_comms *c)
 	free(c);
 }
 
+void st_comms_set(struct st_comms *c, int pid, const char *comm)
+{
+	if (pid > 0 && comm && *comm)
+		put(c, pid, comm, strnlen(comm, 15));
+}
+
 void st_comms_new_round(struct st_comms *c)
 {
 	c->reloaded = false;

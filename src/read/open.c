@@ -340,6 +340,11 @@ int st_reader_ncpus(const struct st_reader *r)
 	return r->ncpus;
 }
 
+void st_reader_note_comm(struct st_reader *r, int pid, const char *comm)
+{
+	st_comms_set(r->comms, pid, comm);
+}
+
 size_t st_reader_page_size(const struct st_reader *r)
 {
 	return r->subbuf;

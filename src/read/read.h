@@ -145,6 +145,9 @@ struct tep_handle *st_reader_tep(const struct st_reader *r);
 int st_reader_ncpus(const struct st_reader *r);
 /* Size of one ring-buffer sub-buffer (what one read of trace_pipe_raw returns at most). */
 size_t st_reader_page_size(const struct st_reader *r);
+/* pid is called comm from now on (the kernel's task_newtask/task_rename events, read in
+ * time order): the comm of its later events, even once it has exited. */
+void st_reader_note_comm(struct st_reader *r, int pid, const char *comm);
 /* The CPU number of the i-th buffer read (0 <= i < st_reader_ncpus). */
 int st_reader_cpu_at(const struct st_reader *r, int i);
 

@@ -16,6 +16,9 @@ void st_comms_free(struct st_comms *c);
 /* Never NULL. May re-read saved_cmdlines at most once per st_comms_new_round. */
 const char *st_comms_get(struct st_comms *c, int pid);
 void st_comms_new_round(struct st_comms *c);
+/* What the kernel said pid is called from now on (a task/task_rename or task_newtask
+ * event): taken like a fresh /proc read. */
+void st_comms_set(struct st_comms *c, int pid, const char *comm);
 
 /* ftrace's latency flags ("d.h1", "d.h1." since 5.13) from common_flags and
  * common_preempt_count (flags.c). */

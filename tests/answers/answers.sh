@@ -46,8 +46,8 @@ if start --count comm 'e syscalls/sys_enter_getppid'; then
 	got=$(awk -v k="@count[$WNAME]:" '$1 == k { print $2 }' "$LIVE_TMP/out")
 	check "count: getppid x $N shows exactly $N for comm $WNAME (got '$got')" [ "$got" = "$N" ]
 	[ "$got" = "$N" ] || grep -v '^$' "$LIVE_TMP/out" | tail -5 | sed 's/^/# /'
-	check "count: exit status 0 and nothing lost" \
-		[ "$ST_RC" = 0 ] && ! grep -q lost "$LIVE_TMP/err"
+	expect "count: exit status 0 and nothing lost" \
+		'[ "$ST_RC" = 0 ] && ! grep -q lost "$LIVE_TMP/err"'
 	if have_bpftrace; then
 		bt=$(awk -v k="@[$WNAME]:" '$1 == k { print $2 }' "$LIVE_TMP/bt1")
 		check "count: bpftrace count() on the same loop agrees ($bt)" [ "$bt" = "$got" ]
@@ -102,8 +102,7 @@ fi
 if start --count comm --top 1 "P $WL:agg_value"; then
 	"$WL" values 100
 	finish
-	check "--top 1 prints one entry: our comm with 100" \
-		[ "$(grep -c '^@count' "$LIVE_TMP/out")" = 1 ] && grep -qx "@count\[$WNAME\]: 100" "$LIVE_TMP/out"
+	if [ "$(grep -c '^@count' "$LIVE_TMP/out")" = 1 ] && grep -qx "@count\[$WNAME\]: 100" "$LIVE_TMP/out"; then ok "--top 1 prints one entry: our comm with 100"; else fail "--top 1 prints one entry: our comm with 100"; fi
 else
 	fail "surftrace --top never became ready"
 fi
@@ -120,12 +119,31 @@ fi
 # 3b. -c CMD: the command starts once everything counts, its end ends the run (bpftrace
 # -c): exactly its 1000 calls, its exit status.
 "$ST" -q --count comm -c "$WL values 1000" "P $WL:agg_value" >"$LIVE_TMP/oc" 2>"$LIVE_TMP/ec"; rc=$?
-check "-c: exit 0 and exactly 1000 for the command's comm" \
-	[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 1000" "$LIVE_TMP/oc"
+expect "-c: exit 0 and exactly 1000 for the command's comm" \
+	'[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 1000" "$LIVE_TMP/oc"'
 # a command that is over before the start line: its calls still all count
 "$ST" -q --count comm -c "$WL values 3" "P $WL:agg_value" >"$LIVE_TMP/oc" 2>"$LIVE_TMP/ec"; rc=$?
-check "-c of a command that ends at once: exactly 3, nothing cut short" \
-	[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 3" "$LIVE_TMP/oc" && ! grep -q "cut short" "$LIVE_TMP/ec"
+expect "-c of a command that ends at once: exactly 3, nothing cut short" \
+	'[ $rc = 0 ] && grep -qx "@count\[$WNAME\]: 3" "$LIVE_TMP/oc" && ! grep -q "cut short" "$LIVE_TMP/ec"'
+
+# 3c. comm keys of trace events for tasks that exit at once: the workload forks and execs
+# 40 short tasks named after the suite (a copy of /bin/true), each calls exit_group; every
+# one is counted under its own name, as bpftrace's comm (bpf_get_current_comm) names it,
+# none as "<...>" or as the workload that forked it (the reader learns names from
+# task_newtask/task_rename).
+TN=sttrue$$
+cp /bin/true "$LIVE_TMP/$TN"
+"$ST" -q --count comm -c "$WL spawn 40 $LIVE_TMP/$TN" \
+	'e syscalls/sys_enter_exit_group' >"$LIVE_TMP/o3c" 2>"$LIVE_TMP/e3c" & c3c=$!
+RUNS="$RUNS $c3c"; wait $c3c; rc=$?
+if [ $rc = 0 ] && grep -qx "@count\[$TN\]: 40" "$LIVE_TMP/o3c" && ! grep -qF '<...>' "$LIVE_TMP/o3c"; then ok "trace event comm keys of 40 exited tasks: all 40 named $TN ($(grep '^@' "$LIVE_TMP/o3c" | tr '\n' ' '))"; else fail "trace event comm keys of 40 exited tasks: all 40 named $TN ($(grep '^@' "$LIVE_TMP/o3c" | tr '\n' ' '))"; fi
+if have_bpftrace; then
+	bpft "$LIVE_TMP/bt3c" "tracepoint:syscalls:sys_enter_exit_group /comm == \"$TN\"/ { @[comm] = count(); }" \
+		"$WL spawn 40 $LIVE_TMP/$TN"
+	check "bpftrace counts the same 40 (oracle: $(grep '^@' "$LIVE_TMP/bt3c" | tr '\n' ' '))" grep -qx "@\[$TN\]: 40" "$LIVE_TMP/bt3c"
+else
+	skip "bpftrace not installed"
+fi
 
 # 4. Latency: agg_sleep(20 ms) x 8 through uprobe + uretprobe. Every duration is >= 20 ms
 # (so in [16M, 32M) unless the machine stalls), 8 in total, as bpftrace measures.
@@ -147,8 +165,7 @@ if start --latency "P $WL:agg_sleep" "R $WL:agg_sleep"; then
 	if have_bpftrace; then
 		bt=$(block ns "$LIVE_TMP/bt4")
 		btt=$(echo "$bt" | rows | awk '{ n += $NF } END { print n+0 }')
-		check "latency: bpftrace's hist() also has $M, none below 16M" \
-			[ "$btt" = "$M" ] && at_least_16m "$(echo "$bt" | head -1 | awk '{ print $1 $2 }')"
+		if [ "$btt" = "$M" ] && at_least_16m "$(echo "$bt" | head -1 | awk '{ print $1 $2 }')"; then ok "latency: bpftrace's hist() also has $M, none below 16M"; else fail "latency: bpftrace's hist() also has $M, none below 16M"; fi
 	else
 		skip "bpftrace not installed"
 	fi
@@ -274,16 +291,15 @@ fi
 
 # 7. Bad input: one line, exit 2, nothing left behind.
 "$ST" --lhist v,10,5,1 "P $WL:agg_value v=%0" >"$LIVE_TMP/o7" 2>"$LIVE_TMP/e7"; rc=$?
-check "--lhist MIN >= MAX: exit 2, one line naming the column" \
-	[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e7")" = 1 ] && grep -q "column" "$LIVE_TMP/e7"
+expect "--lhist MIN >= MAX: exit 2, one line naming the column" \
+	'[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e7")" = 1 ] && grep -q "column" "$LIVE_TMP/e7"'
 "$ST" --latency "P $WL:agg_value" >"$LIVE_TMP/o7" 2>"$LIVE_TMP/e7"; rc=$?
-check "--latency with one expression: exit 2, one line" \
-	[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e7")" = 1 ]
+expect "--latency with one expression: exit 2, one line" \
+	'[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e7")" = 1 ]'
 if start --hist nosuch "P $WL:agg_value v=%0"; then
 	"$WL" values 3
 	finish
-	check "--hist of a field no event has: exit 2 naming the field" \
-		[ "$ST_RC" = 2 ] && grep -q "no numeric field 'nosuch'" "$LIVE_TMP/err"
+	if [ "$ST_RC" = 2 ] && grep -q "no numeric field 'nosuch'" "$LIVE_TMP/err"; then ok "--hist of a field no event has: exit 2 naming the field"; else fail "--hist of a field no event has: exit 2 naming the field"; fi
 else
 	fail "surftrace --hist nosuch never became ready"
 fi
@@ -291,9 +307,12 @@ fi
 if start --hist v --latency "P $WL:agg_value v=%0" "R $WL:agg_value"; then
 	"$WL" values 100
 	finish
-	check "--hist v with --latency over P (has v) and R (has not): 100 values, 100 latencies" \
-		[ "$ST_RC" = 0 ] && [ "$(block hist_v "$LIVE_TMP/out" | rows | awk '{ n += $NF } END { print n }')" = 100 ] &&
-		[ "$(block latency_ns "$LIVE_TMP/out" | rows | awk '{ n += $NF } END { print n }')" = 100 ]
+	if [ "$ST_RC" = 0 ] && [ "$(block hist_v "$LIVE_TMP/out" | rows | awk '{ n += $NF } END { print n }')" = 100 ] &&
+		[ "$(block latency_ns "$LIVE_TMP/out" | rows | awk '{ n += $NF } END { print n }')" = 100 ]; then
+		ok "--hist v with --latency over P (has v) and R (has not): 100 values, 100 latencies"
+	else
+		fail "--hist v with --latency over P (has v) and R (has not): 100 values, 100 latencies"
+	fi
 else
 	fail "surftrace --hist --latency never became ready"
 fi
@@ -302,23 +321,25 @@ fi
 if ! grep -qw function_graph $TRACEFS/available_tracers; then
 	"$ST" graph vfs_read -t 1 >"$LIVE_TMP/o8" 2>"$LIVE_TMP/e8" & gp=$!
 	wait $gp; rc=$?
-	check "graph without function_graph: exit 1, one line naming it" \
-		[ $rc = 1 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q function_graph "$LIVE_TMP/e8"
+	expect "graph without function_graph: exit 1, one line naming it" \
+		'[ $rc = 1 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q function_graph "$LIVE_TMP/e8"'
 	check "graph without function_graph: no instance made" [ ! -e $TRACEFS/instances/surftrace_$gp ]
 else
 	skip "this kernel has function_graph (the lab checks it)"
 fi
 "$ST" graph >/dev/null 2>"$LIVE_TMP/e8"; rc=$?
-check "graph without a function: exit 2, one line" [ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ]
+expect "graph without a function: exit 2, one line" \
+	'[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ]'
 if ! grep -q 'hist:keys' $TRACEFS/README; then
 	"$ST" -q --engine kernel --count comm -t 1 "P $WL:agg_value" >"$LIVE_TMP/o9" 2>"$LIVE_TMP/e9"; rc=$?
-	check "--engine kernel without hist triggers: exit 1, says so" \
-		[ $rc = 1 ] && grep -q "no hist triggers" "$LIVE_TMP/e9"
+	expect "--engine kernel without hist triggers: exit 1, says so" \
+		'[ $rc = 1 ] && grep -q "no hist triggers" "$LIVE_TMP/e9"'
 else
 	skip "this kernel has hist triggers (the lab compares the engines)"
 fi
 "$ST" --engine gpu --count comm "P $WL:agg_value" >/dev/null 2>"$LIVE_TMP/e9"; rc=$?
-check "--engine gpu: exit 2, one line" [ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e9")" = 1 ]
+expect "--engine gpu: exit 2, one line" \
+	'[ $rc = 2 ] && [ "$(wc -l <"$LIVE_TMP/e9")" = 1 ]'
 
 # Only our own runs' state is looked at (other suites run at the same time).
 run_gone "every run removed its probes, group and instance ($(echo $RUNS | wc -w) runs)" $RUNS

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 volatile long agg_sink;
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload [-w] loop|values|keys|sleep|stacks N [N]\n");
+		fprintf(stderr, "usage: workload [-w] loop|values|keys|sleep|stacks N [N] | spawn N PROG\n");
 		return 2;
 	}
 	n = atol(argv[2]);
@@ -82,6 +83,18 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < cnt; i++)
 			agg_sleep((int)n);
+	} else if (!strcmp(argv[1], "spawn") && argc > 3) {
+		/* N short-lived tasks: fork + exec argv[3], one after the other */
+		for (i = 0; i < n; i++) {
+			pid_t c = fork();
+
+			if (c == 0) {
+				execv(argv[3], argv + 3);
+				_exit(127);
+			}
+			if (c < 0 || waitpid(c, NULL, 0) < 0)
+				return 1;
+		}
 	} else if (!strcmp(argv[1], "stacks")) {
 		for (i = 0; i < n; i++)
 			agg_outer(i);
