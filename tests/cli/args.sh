@@ -67,7 +67,8 @@ check "-S -o wrote no script" [ ! -e "$T/x.sh" ]
 # -f - reads stdin; the same text as a file gives the same translation
 printf '# comment\n%s\n\ne sched/sched_wakeup\n' "$E" >"$T/ex.surf"
 a=$("$ST" -S -f - <"$T/ex.surf" 2>&1); b=$("$ST" -S -f "$T/ex.surf" 2>&1)
-check "-f - reads stdin (2 expressions)" [ "$a" = "$b" ] && [ "$(wc -l <<<"$a")" -eq 2 ]
+expect "-f - reads stdin (2 expressions)" \
+	'[ "$a" = "$b" ] && [ "$(wc -l <<<"$a")" -eq 2 ]'
 printf '%s\n\0e sched/sched_wakeup\n' "$E" >"$T/nul.surf"
 refused "-f FILE with a NUL byte (named by FILE:LINE)" "nul.surf:2: a NUL byte" -S -f "$T/nul.surf"
 IN=$T/nul.surf refused "-f - with a NUL byte" "<stdin>:2: a NUL byte" -S -f -
@@ -78,30 +79,23 @@ refused "-f missing" "cannot read '$T/none'" -S -f "$T/none"
 bad='e sched/sched_switch f:prev_pidd>0'
 pre=${bad%%prev_pidd*}; col=$(( ${#pre} + 1 ))
 "$ST" -S "$E" "$bad" >/dev/null 2>"$T/err"; rc=$?
-check "argv: 'expression 2, column $col:' then the expression then a caret under column $col" \
-	[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 3 ] && grep -q "^surftrace: error: expression 2, column $col: .*did you mean 'prev_pid'" "$T/err" && \
-	[ "$(sed -n 2p "$T/err")" = "$bad" ] && [ "$(sed -n 3p "$T/err")" = "$(printf '%*s^' $((col - 1)) '')" ]
+if [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 3 ] && grep -q "^surftrace: error: expression 2, column $col: .*did you mean 'prev_pid'" "$T/err" && [ "$(sed -n 2p "$T/err")" = "$bad" ] && [ "$(sed -n 3p "$T/err")" = "$(printf '%*s^' $((col - 1)) '')" ]; then ok "argv: 'expression 2, column $col:' then the expression then a caret under column $col"; else fail "argv: 'expression 2, column $col:' then the expression then a caret under column $col"; fi
 printf '# a comment\n\n%s\n   \t%s   # trailing\n' "$E" "$bad" >"$T/bad.surf"
 fcol=$(awk 'NR == 4 { print index($0, "prev_pidd") }' "$T/bad.surf")
 "$ST" -S -f "$T/bad.surf" >/dev/null 2>"$T/err"; rc=$?
-check "-f FILE: '$T/bad.surf:4:$fcol: error: ...' (file line and column)" \
-	[ $rc = 2 ] && grep -q "^$T/bad.surf:4:$fcol: error: unknown variable 'prev_pidd'" "$T/err"
+if [ $rc = 2 ] && grep -q "^$T/bad.surf:4:$fcol: error: unknown variable 'prev_pidd'" "$T/err"; then ok "-f FILE: '$T/bad.surf:4:$fcol: error: ...' (file line and column)"; else fail "-f FILE: '$T/bad.surf:4:$fcol: error: ...' (file line and column)"; fi
 check "-f FILE: the caret sits under column $fcol of the echoed line" \
 	[ "$(sed -n 3p "$T/err" | awk '{ print index($0, "^") }')" = "$fcol" ]
 "$ST" -S -f - <"$T/bad.surf" >/dev/null 2>"$T/err"
 check "-f -: '<stdin>:4:$fcol: error: ...'" grep -q "^<stdin>:4:$fcol: error: " "$T/err"
 if command -v jq >/dev/null; then
 	"$ST" -S --json "$E" "$bad" >/dev/null 2>"$T/err"; rc=$?
-	check "--json: the error is one JSON object on stderr with v, error, expr, index, col" \
-		[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && \
-		[ "$(jq -r '[.v, .expr, .index, .col] | map(tostring) | join("|")' "$T/err")" = "1|$bad|1|$col" ] && \
-		jq -e '.error | test("did you mean .prev_pid.")' "$T/err" >/dev/null
+	if [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && [ "$(jq -r '[.v, .expr, .index, .col] | map(tostring) | join("|")' "$T/err")" = "1|$bad|1|$col" ] && jq -e '.error | test("did you mean .prev_pid.")' "$T/err" >/dev/null; then ok "--json: the error is one JSON object on stderr with v, error, expr, index, col"; else fail "--json: the error is one JSON object on stderr with v, error, expr, index, col"; fi
 	"$ST" -S --json -f "$T/bad.surf" >/dev/null 2>"$T/err"
 	check "--json -f FILE: file, line, file_col" \
 		[ "$(jq -r '[.file, .line, .file_col, .col] | map(tostring) | join("|")' "$T/err")" = "$T/bad.surf|4|$fcol|$col" ]
 	"$ST" --json -t nan -S "$E" >/dev/null 2>"$T/err"; rc=$?
-	check "--json: option errors are JSON too" [ $rc = 2 ] && \
-		[ "$(jq -r '[.v, .error] | map(tostring) | join("|")' "$T/err")" = "1|-t 'nan': not a number (seconds, e.g. 5 or 0.5, at most a year)" ]
+	if [ $rc = 2 ] && [ "$(jq -r '[.v, .error] | map(tostring) | join("|")' "$T/err")" = "1|-t 'nan': not a number (seconds, e.g. 5 or 0.5, at most a year)" ]; then ok "--json: option errors are JSON too"; else fail "--json: option errors are JSON too"; fi
 	"$ST" --json -S --cleanup >/dev/null 2>"$T/err"
 	check "--json: mode conflicts are JSON too" \
 		[ "$(jq -r '[.v, (.error | test("cannot be used together"))] | map(tostring) | join("|")' "$T/err")" = "1|true" ]

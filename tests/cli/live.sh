@@ -66,7 +66,8 @@ for follow in "" --follow; do
 			check "-p --follow: both children's uprobe hits ($n)" [ "$n" = 2 ]
 			check "--follow sets the instance's options/event-fork" [ "$ef" = 1 ]
 		else
-			check "-p without --follow: no child's hit ($n), event-fork $ef" [ "$n" = 0 ] && [ "$ef" = 0 ]
+			expect "-p without --follow: no child's hit ($n), event-fork $ef" \
+				'[ "$n" = 0 ] && [ "$ef" = 0 ]'
 		fi
 	else
 		fail "-p $follow never became ready: $(head -3 "$LIVE_TMP/e5")"; go
@@ -82,13 +83,14 @@ check "-c: exit status is the command's (7, got $rc)" [ $rc = 7 ]
 check "-c: the children's calls are traced (2 hits)" [ "$(grep -c ' p0: ' "$LIVE_TMP/o6")" = 2 ]
 check "-c: the command's own output passes through" grep -q "^0xffff888012345679 636166c3a9" "$LIVE_TMP/o6"
 "$ST" -q -c "$JT 0" "$UP" >"$LIVE_TMP/o7" 2>&1 & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
-check "-c: a call at the command's start is seen (exit 0)" [ $rc = 0 ] && grep -q " p0: " "$LIVE_TMP/o7"
+expect "-c: a call at the command's start is seen (exit 0)" \
+	'[ $rc = 0 ] && grep -q " p0: " "$LIVE_TMP/o7"'
 # a command that cannot run is refused before anything is traced: no event of the
 # forked child that could not exec (its exit would be a sched_process_exit)
 for miss in "$LIVE_TMP/no such" no_such_command_st; do
 	"$ST" -q -c "$miss" 'e sched/sched_process_exit' >"$LIVE_TMP/o8" 2>"$LIVE_TMP/e8" & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
-	check "-c of a missing command ($miss): one line, exit 127, nothing traced ($(wc -l <"$LIVE_TMP/o8") lines)" \
-		[ $rc = 127 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q "cannot run" "$LIVE_TMP/e8" && [ ! -s "$LIVE_TMP/o8" ]
+	expect "-c of a missing command ($miss): one line, exit 127, nothing traced ($(wc -l <"$LIVE_TMP/o8") lines)" \
+		'[ $rc = 127 ] && [ "$(wc -l <"$LIVE_TMP/e8")" = 1 ] && grep -q "cannot run" "$LIVE_TMP/e8" && [ ! -s "$LIVE_TMP/o8" ]'
 done
 "$ST" -q -t 0.3 -c "sleep 30" 'e sched/sched_process_exit' >/dev/null 2>&1 & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
 check "-c with -t: a command still running gets SIGTERM (exit 143, got $rc)" [ $rc = 143 ]
@@ -98,8 +100,8 @@ check "-c with -t: a command still running gets SIGTERM (exit 143, got $rc)" [ $
 "$ST" -q -c "sh -c '\"$JT\" 0 >/dev/null; \"$JT\" 1 >/dev/null; \"$JT\" 0 >/dev/null; exit 4'" \
 	--count comm "$UP" >"$LIVE_TMP/o10" 2>"$LIVE_TMP/e10" & cpid=$!; wait $cpid; rc=$?; pids+=($cpid)
 total=$(LC_ALL=C sed -nE 's/^@count\[.*\]: ([0-9]+)$/\1/p' "$LIVE_TMP/o10" | paste -sd+ | bc 2>/dev/null)
-check "-c --count: the 3 calls the command made are counted ($total), exit 4 (got $rc)" \
-	[ "$total" = 3 ] && [ $rc = 4 ]
+expect "-c --count: the 3 calls the command made are counted ($total), exit 4 (got $rc)" \
+	'[ "$total" = 3 ] && [ $rc = 4 ]'
 
 # 5. --cpu: events of the chosen CPU only, from the instance's tracing_cpumask.
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then

@@ -57,12 +57,12 @@ else fail "report differs from live"; diff "$LIVE_TMP/t.live" "$LIVE_TMP/t.rep" 
 if command -v trace-cmd >/dev/null; then
 	trace-cmd report "$LIVE_TMP/t.dat" >"$LIVE_TMP/t.tc" 2>/dev/null; rc=$?
 	check "trace-cmd report opens it (rc $rc)" [ $rc = 0 ]
-	check "trace-cmd report shows the $N uprobe hits and $N returns" \
-		[ "$(grep -c ' p0: ' "$LIVE_TMP/t.tc")" = $N ] && [ "$(grep -c ' r1: ' "$LIVE_TMP/t.tc")" = $N ]
+	if [ "$(grep -c ' p0: ' "$LIVE_TMP/t.tc")" = $N ] && [ "$(grep -c ' r1: ' "$LIVE_TMP/t.tc")" = $N ]; then ok "trace-cmd report shows the $N uprobe hits and $N returns"; else fail "trace-cmd report shows the $N uprobe hits and $N returns"; fi
 	# the same timestamps, in the same order
 	ts_live=$(grep -oE ' [0-9]+\.[0-9]{6}: (p0|r1|sched_process_exit):' "$LIVE_TMP/t.live" | tr -d ' ')
 	ts_tc=$(grep -oE ' [0-9]+\.[0-9]{6}: (p0|r1|sched_process_exit):' "$LIVE_TMP/t.tc" | tr -d ' ')
-	check "trace-cmd report: same events at the same timestamps" [ -n "$ts_live" ] && [ "$ts_live" = "$ts_tc" ]
+	expect "trace-cmd report: same events at the same timestamps" \
+		'[ -n "$ts_live" ] && [ "$ts_live" = "$ts_tc" ]'
 else
 	skip "trace-cmd not installed"; skip "trace-cmd"; skip "trace-cmd"
 fi
@@ -86,22 +86,21 @@ check "report --json prints the live JSON records ($(wc -l <"$LIVE_TMP/j.rep") r
 # 4. stacks (-s) come back attached to their events
 run_rec s -s
 "$ST" report "$LIVE_TMP/s.dat" >"$LIVE_TMP/s.rep" 2>/dev/null
-check "-s: report prints the live text with its stack frames ($(grep -c '  => ' "$LIVE_TMP/s.rep") frames)" \
-	[ "$(grep -c '  => ' "$LIVE_TMP/s.live")" -gt 0 ] && same_as_live "$LIVE_TMP/s.live" "$LIVE_TMP/s.rep"
+if [ "$(grep -c '  => ' "$LIVE_TMP/s.live")" -gt 0 ] && same_as_live "$LIVE_TMP/s.live" "$LIVE_TMP/s.rep"; then ok "-s: report prints the live text with its stack frames ($(grep -c '  => ' "$LIVE_TMP/s.rep") frames)"; else fail "-s: report prints the live text with its stack frames ($(grep -c '  => ' "$LIVE_TMP/s.rep") frames)"; fi
 
 # 5. -w alone prints nothing while tracing, leaves no temporary files
 "$ST" -q -w "$LIVE_TMP/q.dat" -c "$TARGET 2" "${EXPRS[0]}" >"$LIVE_TMP/q.live" 2>&1 & pids+=($!); wait $!
-check "-w without --tee: only the command's own output (no events, no library chatter)" \
-	[ "$(grep -c ' p0: ' "$LIVE_TMP/q.live")" = 0 ] && ! grep -q "recorded at offset" "$LIVE_TMP/q.live"
+if [ "$(grep -c ' p0: ' "$LIVE_TMP/q.live")" = 0 ] && ! grep -q "recorded at offset" "$LIVE_TMP/q.live"; then ok "-w without --tee: only the command's own output (no events, no library chatter)"; else fail "-w without --tee: only the command's own output (no events, no library chatter)"; fi
 check "-w: report finds the 2 calls" [ "$("$ST" report "$LIVE_TMP/q.dat" | grep -c ' p0: ')" = 2 ]
 check "-w: no temporary per-CPU files left" [ -z "$(ls "$LIVE_TMP" | grep 'q.dat.cpu')" ]
 
 # 6. bad input: one line, exit 1
 echo junk >"$LIVE_TMP/junk.dat"
 "$ST" report "$LIVE_TMP/junk.dat" >/dev/null 2>"$LIVE_TMP/junk.err"; rc=$?
-check "report of a non-trace.dat file: exit 1, one line" [ $rc = 1 ] && [ "$(wc -l <"$LIVE_TMP/junk.err")" = 1 ]
+expect "report of a non-trace.dat file: exit 1, one line" \
+	'[ $rc = 1 ] && [ "$(wc -l <"$LIVE_TMP/junk.err")" = 1 ]'
 "$ST" -w /nonexistent/dir/x.dat 'e sched/sched_process_exit' >/dev/null 2>"$LIVE_TMP/nw.err" & pids+=($!); wait $!; rc=$?
-check "-w into an unwritable path: exit 1 before tracing" [ $rc = 1 ] && grep -q "cannot write '/nonexistent/dir/x.dat'" "$LIVE_TMP/nw.err"
+if [ $rc = 1 ] && grep -q "cannot write '/nonexistent/dir/x.dat'" "$LIVE_TMP/nw.err"; then ok "-w into an unwritable path: exit 1 before tracing"; else fail "-w into an unwritable path: exit 1 before tracing"; fi
 
 run_gone "nothing left of the runs" "${pids[@]}"
 tap_done

@@ -31,8 +31,11 @@ fi
 "$ST" "$P" "$E" "$bad" >"$LIVE_TMP/o1" 2>"$LIVE_TMP/e1"
 rc=$?
 check "runtime failure of expression 3 exits 1 (got $rc)" [ $rc -eq 1 ]
-check "one error line, naming expression 3: $(head -1 "$LIVE_TMP/e1")" \
-	[ "$(wc -l <"$LIVE_TMP/e1")" -eq 1 ] && grep -q "expression 3" "$LIVE_TMP/e1"
+if [ "$(wc -l <"$LIVE_TMP/e1")" -eq 1 ] && grep -q "expression 3" "$LIVE_TMP/e1"; then
+	ok "one error line, naming expression 3: $(head -1 "$LIVE_TMP/e1")"
+else
+	fail "one error line, naming expression 3: $(head -1 "$LIVE_TMP/e1")"
+fi
 same_state "state restored after expression 3 failed" "$before"
 
 # 2. A translation error in expression 2: exit 2, nothing written at all.
