@@ -63,7 +63,9 @@ struct surftrace_opts {
 	                           every event: surftrace_event.ustack */
 	bool kernel_comm;       /* p/r/P/R also fetch the task's comm in the kernel (an
 	                           argument named __comm) and surftrace_event.comm is that:
-	                           exact even for tasks that exited before being read */
+	                           exact even for tasks that exited before being read; with
+	                           trace events, task_newtask/task_rename name the tasks
+	                           (enabled in the run's instance, not delivered) */
 	/* Scoping (perf's -p and --cpu). pids: record only events of these processes (all
 	 * their threads); follow: and of every task they fork after start. cpus: record and
 	 * read only these CPUs. NULL/0 = everything. Arrays are copied at surftrace_new. */
