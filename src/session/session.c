@@ -328,6 +328,12 @@ int st_session_teardown(struct st_session *s, struct st_err *err)
 		return 0;
 	if (s->inst_created) {
 		inst_write(s, "tracing_on", "0", &e);
+		/* Opening the instance's set_event with O_TRUNC disables every event in it,
+		 * dynamic ones too (the kernel's ftrace_clear_events): 360 events cost three
+		 * syscalls instead of 1080. The loop below is what is left when it fails. */
+		if (inst_write(s, "set_event", "", &e) == 0)
+			for (i = 0; i < s->nev; i++)
+				s->ev[i].enabled = false;
 		for (i = 0; i < s->nev; i++) {
 			struct st_session_event *ev = &s->ev[i];
 
