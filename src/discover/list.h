@@ -24,7 +24,8 @@ long st_list_kfuncs(FILE *out, const struct st_ksyms *k, struct st_types *types,
 		    const char *glob, bool protos, bool json, struct st_err *err);
 
 /* Functions described by a BTF file (--btf for another kernel: its BTF_KIND_FUNCs are the
- * function list, since the running kernel's list does not apply). */
+ * function list, since the running kernel's list does not apply), and by the modules' split
+ * BTF beside it (a hive entry's kmod/: "name [module]"). */
 long st_list_btf_funcs(FILE *out, struct st_types *types, const char *glob, bool protos,
 		       bool json, struct st_err *err);
 

@@ -186,41 +186,81 @@ long st_list_kfuncs(FILE *out, const struct st_ksyms *k, struct st_types *types,
 	return count;
 }
 
-static int cmp_name(const void *a, const void *b)
+struct named {
+	const char *name;
+	const char *module;   /* NULL: vmlinux */
+};
+
+static int cmp_named(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c || x->module == y->module)
+		return c;
+	return !x->module ? -1 : !y->module ? 1 : strcmp(x->module, y->module);
+}
+
+/* The FUNCs of btf's own types (a module's split BTF: not its base's) matching glob. */
+static int add_funcs(const struct btf *btf, const char *module, const char *glob,
+		     struct named **v, size_t *n, size_t *cap)
+{
+	const struct btf *base = btf__base_btf(btf);
+	__u32 nt = btf__type_cnt(btf), i = base ? btf__type_cnt(base) : 1;
+
+	for (; i < nt; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+		const char *nm;
+
+		if (!btf_is_func(t))
+			continue;
+		nm = btf__name_by_offset(btf, t->name_off);
+		if (!nm || !st_glob_match(glob, nm))
+			continue;
+		if (*n == *cap) {
+			struct named *nv = realloc(*v, (*cap ? *cap * 2 : 1024) * sizeof(*nv));
+
+			if (!nv)
+				return -1;
+			*v = nv;
+			*cap = *cap ? *cap * 2 : 1024;
+		}
+		(*v)[(*n)++] = (struct named){ nm, module };
+	}
+	return 0;
 }
 
 long st_list_btf_funcs(FILE *out, struct st_types *types, const char *glob, bool protos,
 		       bool json, struct st_err *err)
 {
-	const struct btf *btf = st_types_btf(types);
-	__u32 nt = btf__type_cnt(btf), i;
-	const char **names = malloc(sizeof(*names) * nt);
 	struct protos p = { .types = types };
-	size_t k = 0, j;
+	struct named *v = NULL;
+	size_t n = 0, cap = 0, j;
 	long count = 0;
+	int m, nmods = st_types_nmods(types);
 
-	if (!names)
+	if (add_funcs(st_types_btf(types), NULL, glob, &v, &n, &cap)) {
+		free(v);
 		return st_err_set(err, 0, "out of memory");
-	for (i = 1; i < nt; i++) {
-		const struct btf_type *t = btf__type_by_id(btf, i);
+	}
+	for (m = 0; m < nmods; m++) {
+		const char *mod;
+		const struct btf *mb = st_types_mod(types, m, &mod);
 
-		if (btf_is_func(t)) {
-			const char *nm = btf__name_by_offset(btf, t->name_off);
-
-			if (nm && st_glob_match(glob, nm))
-				names[k++] = nm;
+		if (add_funcs(mb, mod, glob, &v, &n, &cap)) {
+			free(v);
+			return st_err_set(err, 0, "out of memory");
 		}
 	}
-	qsort(names, k, sizeof(*names), cmp_name);
-	for (j = 0; j < k; j++) {
-		if (j && !strcmp(names[j], names[j - 1]))
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_named);
+	for (j = 0; j < n; j++) {
+		if (j && !cmp_named(&v[j], &v[j - 1]))
 			continue;
-		print_func(out, protos ? &p : NULL, names[j], NULL, json);
+		print_func(out, protos ? &p : NULL, v[j].name, v[j].module, json);
 		count++;
 	}
 	protos_free(&p);
-	free(names);
+	free(v);
 	return count;
 }

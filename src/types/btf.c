@@ -359,6 +359,22 @@ static void load_modules(struct st_types *t)
 	closedir(d);
 }
 
+int st_types_nmods(struct st_types *t)
+{
+	if (!t->mods_loaded)
+		load_modules(t);
+	return t->nmods;
+}
+
+const struct btf *st_types_mod(struct st_types *t, int i, const char **name)
+{
+	if (i < 0 || i >= st_types_nmods(t))
+		return NULL;
+	if (name)
+		*name = t->mod_names[i];
+	return t->mods[i];
+}
+
 /* The first module whose split BTF has `name` of `kind` (running kernel only; called
  * after vmlinux had no such type). Returns the id and sets *btf (and *module, when not
  * NULL, to the module's name), or -1. */

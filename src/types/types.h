@@ -37,6 +37,12 @@ const char *st_types_identity(struct st_types *t);
  * "struct veth_rq.xdp_mem"): vmlinux, else the first module that has it, else vmlinux. */
 const struct btf *st_types_btf_for(struct st_types *t, const char *spec);
 
+/* The modules' split BTF beside the kernel's (the running kernel's /sys/kernel/btf, or a
+ * hive entry's kmod/; none for a plain --btf file), loaded on the first call: how many,
+ * and the i-th with its module's name. */
+int st_types_nmods(struct st_types *t);
+const struct btf *st_types_mod(struct st_types *t, int i, const char **name);
+
 /* Lookups by name and kind in one BTF object, with libbpf's btf__find_by_name_kind answer
  * (the lowest id; -ENOENT when none) over the object's own types (a split BTF's base is
  * not searched: ask the base first). The first few lookups scan; after that a hash index

@@ -54,6 +54,9 @@ out=$("$ST" --hive "$H2" --kernel "$R" -S 'p fake_two_xmit q=%0->queues' 2>&1); 
 expect "-S p fake_two_xmit q=%0->queues at pahole's offset $q" \
   '[ $rc = 0 ] && [ -n "$q" ] && [[ $out == *"q=+$(printf 0x%x "$q")(%di):u32"* ]]'
 expect "nothing left in DIR/.tmp" 'tmp_clean "$H2"'
+out=$("$ST" --hive "$H2" --kernel "$R" -L 'fake*' 2>&1); rc=$?
+expect "-L with --kernel lists module functions with their module and prototype (fakemod.c's)" \
+  '[ $rc = 0 ] && grep -qx "int fake_two_xmit(struct fake_two_dev \*dev, int len) \[fake_two\]" <<<"$out" && grep -qx "int fakemod_xmit(struct fakemod_dev \*dev, int len) \[fakemod\]" <<<"$out" && grep -q "^[^[]*fake_wake([^[]*$" <<<"$out"'
 
 # Again: the kernel (same source) and both modules are there.
 out=$("$ST" hive add "$H2" "$T/k.deb" --modules '*' 2>&1); rc=$?
