@@ -74,30 +74,14 @@ static int deref_into(struct st_val *v, long extra, struct st_err *err, int col)
 	return 0;
 }
 
-struct names {
-	const char **v;
-	size_t n, cap;
-};
-
-static int add_name(const struct st_btf_member *m, void *ctx)
-{
-	struct names *ns = ctx;
-
-	ns->v[ns->n++] = m->name;
-	return ns->n == ns->cap;
-}
-
 static int no_member(const struct btf *btf, __u32 sid, const char *name, int col,
 		     struct st_err *err)
 {
 	const char *names[512];
-	struct names ns = { names, 0, 512 };
-	size_t n;
+	size_t n = st_btf_member_names(btf, sid, names, 512);
 	const char *s;
 	char tn[200], near[200];
 
-	st_btf_members(btf, sid, add_name, &ns);
-	n = ns.n;
 	s = st_suggest_list(name, names, n, "", near, sizeof(near));
 	st_type_name(btf, sid, tn, sizeof(tn));
 	if (s)

@@ -193,20 +193,6 @@ static const char *suggest_type(const struct btf *btf, const char *name)
 	return best;
 }
 
-/* Member names of a composite (anonymous members flattened) for suggestions. */
-struct names {
-	const char **v;
-	size_t n, cap;
-};
-
-static int add_name(const struct st_btf_member *m, void *ctx)
-{
-	struct names *ns = ctx;
-
-	ns->v[ns->n++] = m->name;
-	return ns->n == ns->cap;
-}
-
 static const char *kind_word(const struct btf_type *t)
 {
 	return btf_is_union(t) ? "union" : "struct";
@@ -264,11 +250,8 @@ static int print_path(struct lay *l, __u32 root, const char *label, const char *
 					  "member '%s'", last, comp);
 		if (!st_btf_find_member(l->btf, cur, comp, &m)) {
 			const char *names[1024];
-			struct names ns = { names, 0, 1024 };
-			const char *s;
-
-			st_btf_members(l->btf, cur, add_name, &ns);
-			s = st_suggest(comp, names, ns.n);
+			const char *s = st_suggest(comp, names,
+						   st_btf_member_names(l->btf, cur, names, 1024));
 
 			if (s)
 				return st_err_set(err, 0, "no member '%s' in '%s'; did you mean '%s'?",

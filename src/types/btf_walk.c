@@ -62,6 +62,28 @@ int st_btf_members(const struct btf *btf, __u32 id, st_btf_member_fn cb, void *c
 	return walk(btf, id, 0, cb, ctx, 0);
 }
 
+struct names {
+	const char **v;
+	size_t n, cap;
+};
+
+static int add_name(const struct st_btf_member *m, void *ctx)
+{
+	struct names *ns = ctx;
+
+	ns->v[ns->n++] = m->name;
+	return ns->n == ns->cap;
+}
+
+size_t st_btf_member_names(const struct btf *btf, __u32 id, const char **names, size_t cap)
+{
+	struct names ns = { names, 0, cap };
+
+	if (cap)
+		st_btf_members(btf, id, add_name, &ns);
+	return ns.n;
+}
+
 struct find {
 	const char *name;
 	struct st_btf_member *out;

@@ -5,6 +5,7 @@
 #ifndef ST_TYPES_BTF_WALK_H
 #define ST_TYPES_BTF_WALK_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 struct btf;
@@ -30,6 +31,8 @@ typedef int (*st_btf_member_fn)(const struct st_btf_member *m, void *ctx);
  * struct/union's members in its place. A non-zero return from cb stops the walk and is
  * returned; 0 when all were seen (or id is not a struct/union after modifiers). */
 int st_btf_members(const struct btf *btf, __u32 id, st_btf_member_fn cb, void *ctx);
+/* The names st_btf_members visits, at most cap of them into names[]; their number. */
+size_t st_btf_member_names(const struct btf *btf, __u32 id, const char **names, size_t cap);
 /* The first member called name: true and *out. */
 bool st_btf_find_member(const struct btf *btf, __u32 id, const char *name,
 			struct st_btf_member *out);
