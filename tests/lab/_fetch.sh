@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Fetches the two lab kernels (Debian 12's 6.1 cloud kernel, 6.12 from bookworm-backports)
-# into the shared lab cache (_cache.sh: /var/cache/surftrace/lab), through a PRIVATE apt
+# Fetches the lab kernels (Debian 11's 5.10 and Debian 12's 6.1 cloud kernels, 6.12 from
+# bookworm-backports)
+# into the shared lab cache (_cache.sh: /var/cache/surftrace-lab), through a PRIVATE apt
 # source list, lists dir and cache dir so the machine's apt state is untouched.
-# Idempotent: a kernel already extracted is not fetched again.
+# Idempotent: a kernel already extracted is not fetched again. Usage: _fetch.sh [VER...]
+# (default: all).
 set -eu
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -12,10 +14,25 @@ ROOT=$PWD
 exec 8>"$C/fetch.lock"
 flock 8
 
-# The real image package behind the meta package, from a given release (policy picks the
-# highest version; for 6.12 we pin the backports candidate with -t).
-image_pkg() { # release
-  apt_private ${1:+-t "$1"} -s install linux-image-cloud-amd64 2>/dev/null \
+# The real image package behind the meta package of the selected apt state (_cache.sh
+# lab_kernel): "" the policy's candidate, SUITE pinned with -t (bookworm-backports, whose
+# priority is lowered), both through a simulated install; =SUITE the highest version that
+# very suite offers (apt-cache madison lists versions newest first), read from the meta
+# package's Depends (another release's packages cannot be installed here, not even
+# simulated: the machine's own libraries are newer).
+image_pkg() { # selector
+  local meta=linux-image-cloud-amd64 v
+  case $1 in
+    =*) v=$(apt_private_cache madison "$meta" |
+            awk -F' [|] ' -v s="${1#=}" 'index($3, " " s "/") { print $2; exit }')
+        [ -n "$v" ] || return 0
+        apt_private_cache show "$meta=$v" 2>/dev/null | sed -n 's/^Depends: //p' |
+          grep -o 'linux-image-[0-9][^ ,]*-cloud-amd64' | head -1
+        return ;;
+    ?*) set -- -t "$1" "$meta" ;;
+    *) set -- "$meta" ;;
+  esac
+  apt_private -s install "$@" 2>/dev/null \
     | sed -n 's/^Inst \(linux-image-[0-9][^ ]*-cloud-amd64\) .*/\1/p' | head -1
 }
 
@@ -46,16 +63,20 @@ extract_mod() { # dir deb
   rm -rf "$t"
 }
 
-fetch_one() { # short-version release
-  local ver=$1 rel=$2 pkg deb d="$C/$1"
+fetch_one() { # short-version
+  local ver=$1 pkg deb d="$C/$1" KDIST KSEL
+  lab_kernel "$ver" || return 1
   if [ -s "$d/vmlinuz" ] && [ -s "$d/vmlinux.btf" ]; then
     echo "lab: $ver cached ($d)"
     deb=$(ls -t "$C/debs/$(cat "$d/package" 2>/dev/null)"_*.deb 2>/dev/null | head -1)
     [ -s "$d/mod/veth.ko" ] || [ -z "$deb" ] || extract_mod "$d" "$deb"
     return 0
   fi
-  pkg=$(image_pkg "$rel")
-  [ -n "$pkg" ] || { echo "lab: no image package found for $rel" >&2; return 1; }
+  apt_use "$KDIST"
+  write_sources
+  apt_update
+  pkg=$(image_pkg "$KSEL")
+  [ -n "$pkg" ] || { echo "lab: no image package found for $ver ($KDIST $KSEL)" >&2; return 1; }
   echo "lab: $ver -> $pkg"
   (cd "$C/debs" && apt_private download "$pkg")
   deb=$(ls -t "$C/debs/${pkg}"_*.deb | head -1)
@@ -72,12 +93,8 @@ fetch_one() { # short-version release
 }
 
 main() {
-  write_sources
-  if [ ! -s "$C/.updated" ] || [ -n "${LAB_REFRESH:-}" ]; then
-    apt_private update
-    date -u +%FT%TZ >"$C/.updated"
-  fi
-  fetch_one 6.1 ""
-  fetch_one 6.12 bookworm-backports
+  local ver
+  [ $# -gt 0 ] || set -- 5.10 6.1 6.12
+  for ver in "$@"; do fetch_one "$ver" || return 1; done
 }
 main "$@"

@@ -15,12 +15,15 @@ ST=$1; shift
 . tests/lab/_cache.sh
 
 dbg_one() { # ver
-  local ver=$1 pkg deb stamp h=$C/hive/$1 t0
+  local ver=$1 pkg deb stamp h=$C/hive/$1 t0 KDIST KSEL
+  lab_kernel "$ver"
+  apt_use "$KDIST"
   pkg="$(cat "$C/$ver/package")-dbg"
   deb=$(ls -t "$C/debs/${pkg}"_*.deb 2>/dev/null | head -1)
   if [ -z "$deb" ]; then
     t0=$(date +%s)
-    (exec 8>"$C/fetch.lock"; flock 8; cd "$C/debs" && apt_private download "$pkg" >/dev/null)
+    (exec 8>"$C/fetch.lock"; flock 8; write_sources; apt_update >/dev/null
+     cd "$C/debs" && apt_private download "$pkg" >/dev/null)
     deb=$(ls -t "$C/debs/${pkg}"_*.deb | head -1)
     echo "lab: $ver: downloaded $(basename "$deb") ($(( $(stat -c %s "$deb") / 1048576 )) MB, $(( $(date +%s) - t0 )) s)"
   fi

@@ -37,6 +37,11 @@ TRIES=${TRIES:-60}
 
 pass() { echo "@@V PASS $*"; }
 fail() { echo "@@V FAIL $*"; }
+# skip REASON: the kernel lacks what the check is about (reported as "ok N - ... # SKIP").
+skip() { echo "@@V SKIP $*"; }
+# readme_has TEXT: the kernel's own tracefs README (what its tracefs takes) names TEXT,
+# e.g. 'hist:keys=' (hist triggers), 'synthetic_events' (synthetic events).
+readme_has() { grep -qF -- "$1" $T/README; }
 note() { echo "# $*"; }
 
 # Everything a run could leave behind: compared before/after each probe session.
@@ -68,6 +73,7 @@ run_check() { # NAME FUNCTION [ARGS...]   (CHECK_PREFIX: "nobtf/" in the no-BTF 
   if [ -n "${LAB_ONLY:-}" ] && ! echo "$name" | grep -qE "$LAB_ONLY"; then return 0; fi
   if [ -n "$LAB_SET" ] && ! echo "$name" | grep -qE "$LAB_SET"; then return 0; fi
   rm -rf $W; mkdir -p $W
+  local t0; t0=$(cut -d' ' -f1 /proc/uptime)
   ( cd $W && "$@" ) >"$log" 2>&1 &
   local cp=$!
   ( sleep "$CHECK_TIMEOUT"; kill -9 $cp ) >/dev/null 2>&1 &
@@ -78,9 +84,11 @@ run_check() { # NAME FUNCTION [ARGS...]   (CHECK_PREFIX: "nobtf/" in the no-BTF 
   case $v in
     "@@V PASS"*) echo "@@RESULT $name PASS ${v#@@V PASS }" ;;
     "@@V FAIL"*) echo "@@RESULT $name FAIL ${v#@@V FAIL }" ;;
+    "@@V SKIP"*) echo "@@RESULT $name SKIP ${v#@@V SKIP }" ;;
     *) echo "@@RESULT $name FAIL no verdict (killed after ${CHECK_TIMEOUT}s or crashed): $(tail -1 "$log")" ;;
   esac
-  case $v in "@@V PASS"*) ;; *) [ -n "${LAB_VERBOSE:-}" ] && sed 's/^/#   /' "$log" | tail -30 ;; esac
+  echo "@@TIME $name $t0 $(cut -d' ' -f1 /proc/uptime)"
+  case $v in "@@V PASS"*|"@@V SKIP"*) ;; *) [ -n "${LAB_VERBOSE:-}" ] && sed 's/^/#   /' "$log" | tail -30 ;; esac
   # A check must leave tracefs as it found it; that is asserted inside the probe checks.
   # Here we only restore, so that the next check starts clean.
   [ "$(tracefs_snapshot)" = "$SNAP0" ] || sweep_tracefs
