@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Kernel lab (tests/lab): boots Debian 6.1 and 6.12 kernels under QEMU/TCG and runs the
+# Kernel lab (tests/lab): boots Debian 5.10, 6.1 and 6.12 kernels under QEMU/TCG and runs the
 # kprobe checks inside (docs/LAB.md). `make lab` builds the static binaries the guest needs
 # into build-static/ (lab-static), fetches the kernels once into .cache/lab/ and runs
 # tests/lab/run.sh. LAB=1 tests/run.sh runs the same suite.
