@@ -24,9 +24,12 @@ LAB_ARM64_PC      := PKG_CONFIG_LIBDIR=$(LAB_ARM64_SYSROOT)/usr/lib/aarch64-linu
 LAB_ARM64_LIBS     = $(shell $(LAB_ARM64_PC) pkg-config --static --libs libbpf libtraceevent libdw capstone) \
   -lelf -lz -lzstd -llzma -lbz2 -lreadline -ltinfo -lpthread
 
-.PHONY: lab lab-static lab-fetch lab-static-arm64
-lab-static-arm64:
+.PHONY: lab lab-static lab-fetch lab-static-arm64 lab-fetch-arm64
+# The sysroot is fetched as a prerequisite: make expands a whole recipe (LAB_ARM64_LIBS's
+# pkg-config) before running its first line, which on a fresh cache was before the fetch.
+lab-fetch-arm64:
 	bash tests/lab/_fetch_arm64.sh
+lab-static-arm64: lab-fetch-arm64
 	$(LAB_ARM64_PC) $(MAKE) B=$(LAB_ARM64_B) CC=aarch64-linux-gnu-gcc PKGS="libbpf libtraceevent libdw" CRYPTO=0 \
 	  EXTRA_LDFLAGS=-static \
 	  EXTRA_CFLAGS="-DST_CAPSTONE_LINKED -DST_NO_LIBARCHIVE -DST_NO_LIBTRACECMD -I$(LAB_ARM64_SYSROOT)/usr/include/aarch64-linux-gnu" \

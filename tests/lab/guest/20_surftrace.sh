@@ -434,7 +434,9 @@ s_off_outside() {
   local before rc addr next size
   before=$(tracefs_snapshot)
   addr=$(grep -E ' [tT] do_filp_open$' /proc/kallsyms | cut -d' ' -f1 | head -1)
-  next=$(grep -E ' [tT] ' /proc/kallsyms | cut -d' ' -f1 | sort -u | grep -A1 -x "$addr" | tail -1)
+  # the lowest text address above it (one pass: sorting all of kallsyms took ~15 s in TCG)
+  next=$(awk -v a="$addr" '$2 ~ /^[tT]$/ && ($1 "") > a && (n == "" || ($1 "") < n) { n = $1 "" }
+         END { print n }' /proc/kallsyms)
   [ -n "$addr" ] && [ "$next" != "$addr" ] || { fail "no address for do_filp_open in kallsyms"; return; }
   size=$((0x$next - 0x$addr))
   "$ST" -q -t 2 "p do_filp_open+$size" >$W/out 2>$W/err; rc=$?

@@ -67,11 +67,14 @@ sweep_tracefs() {
     while read -r d; do echo "$d" >>$T/dynamic_events; done
 }
 
-run_check() { # NAME FUNCTION [ARGS...]   (CHECK_PREFIX: "nobtf/" in the no-BTF pass)
+# CHECK_PREFIX: "nobtf/" in the no-BTF pass; CHECK_SAME: a regex of checks that pass is not
+# to repeat (they read no types, see 90_nobtf.sh).
+run_check() { # NAME FUNCTION [ARGS...]
   local name=${CHECK_PREFIX:-}$1 log=/tmp/log.$(echo "${CHECK_PREFIX:-}$1" | tr / _) v wd
   shift
   if [ -n "${LAB_ONLY:-}" ] && ! echo "$name" | grep -qE "$LAB_ONLY"; then return 0; fi
   if [ -n "$LAB_SET" ] && ! echo "$name" | grep -qE "$LAB_SET"; then return 0; fi
+  if [ -n "${CHECK_SAME:-}" ] && echo "$1" | grep -qE "$CHECK_SAME"; then return 0; fi
   rm -rf $W; mkdir -p $W
   local t0; t0=$(cut -d' ' -f1 /proc/uptime)
   ( cd $W && "$@" ) >"$log" 2>&1 &
