@@ -43,7 +43,7 @@ run_rec() {
 
 # 1. text: report == live, byte for byte
 run_rec t; rc=$?
-check "-w --tee run exits with the command's status (0, got $rc)" [ $rc = 0 ]
+check "-w --tee run exits with the command's status (0, got $rc)$( [ $rc = 0 ] || echo ": $(head -2 "$LIVE_TMP/t.err" | tr '\n' ' ')")" [ $rc = 0 ]
 n=$(grep -c ' p0: ' "$LIVE_TMP/t.live")
 check "the live run saw the $N calls ($n)" [ "$n" = $N ]
 check "the conversions are in the live text (ip_a dotted, B32_x hex)" \
