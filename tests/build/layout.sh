@@ -4,7 +4,7 @@
 # python is unique (the archives hold plain member names; examples stand alone), every
 # source file has its SPDX line, no stage reaches into another against the flow (compile
 # includes no output header, the guide no CLI header), and only the session stage knows
-# where tracefs is.
+# where tracefs is; no shell check asserts only the first part of its condition.
 . "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 dups=$(find src lbc guide tests python -name '*.c' -printf '%f\n' | sort | uniq -d)
@@ -27,4 +27,7 @@ expect "SPDX-License-Identifier: MIT on every source file${bad:+ (missing: $(ech
 bad=$(grep -rlE '"/sys/kernel/(debug/)?tracing' src lbc guide --include='*.c' |
       grep -vxE 'src/session/tracefs.c')
 expect "tracefs paths only in src/session/tracefs.c${bad:+ (also: $(echo $bad))}" '[ -z "$bad" ]'
+# a check must assert all of its condition: `check NAME [ A ] && B` asserts A only
+bad=$(python3 "$ROOT/tests/build/check_and.py" tests/*/*.sh tests/*/*/*.sh 2>/dev/null)
+expect "no 'check NAME ... && ...' in the suites (use if/ok/fail or expect)${bad:+ ($(echo $bad))}" '[ -z "$bad" ]'
 tap_done
