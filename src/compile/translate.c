@@ -412,6 +412,12 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 		if (s)
 			return st_err_set(err, l->target_col, "no function '%s' in the type information; "
 					  "did you mean '%s'?", l->func, s);
+		if (st_types_hive(types))
+			return st_err_set(err, l->target_col, "no function '%s' in the type "
+					  "information of the hive %s; a module's function needs "
+					  "that module there ('surftrace hive add %s PACKAGE "
+					  "--modules NAME')", l->func, st_types_hive(types),
+					  st_types_hive(types));
 		return st_err_set(err, l->target_col, "no function '%s' in the type information",
 				  l->func);
 	}

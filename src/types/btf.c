@@ -40,6 +40,7 @@ struct st_types {
 	char mod_dir[4096];     /* where module split BTF is: sysfs, or a hive entry's kmod/ */
 	bool mods_loaded;
 	char identity[32];
+	char hive[4096];        /* the hive the types come from, "" when none */
 };
 
 struct st_btf_names *st_btf_names_new(const struct btf *btf)
@@ -243,10 +244,12 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 	t->kernel = !path;
 	/* Modules: the running kernel's sysfs, else the hive entry's kmod/ directory (for
 	 * the running kernel found in the hive, and for --kernel / a hive BTF file). */
-	if (!path && !hive_btf[0])
+	if (!path && !hive_btf[0]) {
 		snprintf(t->mod_dir, sizeof(t->mod_dir), "%s", st_sysfs_btf_dir());
-	else
+	} else {
 		st_hive_kmod_dir_of(path ? path : hive_btf, t->mod_dir, sizeof(t->mod_dir));
+		st_hive_of_btf(path ? path : hive_btf, t->hive, sizeof(t->hive));
+	}
 	return t;
 }
 
@@ -357,6 +360,11 @@ static void load_modules(struct st_types *t)
 		t->mod_names[t->nmods++] = strdup(de->d_name);
 	}
 	closedir(d);
+}
+
+const char *st_types_hive(const struct st_types *t)
+{
+	return t && t->hive[0] ? t->hive : NULL;
 }
 
 int st_types_nmods(struct st_types *t)

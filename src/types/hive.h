@@ -67,6 +67,10 @@ int st_hive_readme_of(const char *btf_path, char *out, size_t n);
  * "") when the entry has no modules. */
 int st_hive_kmod_dir_of(const char *btf_path, char *out, size_t n);
 
+/* The hive an entry's BTF file belongs to (DIR of DIR/<arch>/btf/<distro>/<release>, when
+ * DIR/index is there): 0 with DIR, -1 (out "") for any other file. */
+int st_hive_of_btf(const char *btf_path, char *out, size_t n);
+
 /* The running kernel's entry (it has no /sys/kernel/btf): same arch and build id
  * (/sys/kernel/notes), else same release (uname -r). 0 with the BTF file's path, or -1
  * with one line naming the release and the `surftrace hive add` that would fix it (dir

@@ -398,3 +398,29 @@ int st_hive_kmod_dir_of(const char *btf_path, char *out, size_t n)
 {
 	return sibling_of(btf_path, "kmod", out, n);
 }
+
+int st_hive_of_btf(const char *btf_path, char *out, size_t n)
+{
+	const char *k = strstr(btf_path, "/btf/"), *arch;
+	char idx[4200];
+	int w;
+
+	if (n)
+		out[0] = '\0';
+	if (!k)
+		return -1;
+	for (arch = k; arch > btf_path && arch[-1] != '/'; arch--)
+		;
+	if (arch == btf_path || arch == k)
+		return -1;
+	w = snprintf(out, n, "%.*s", (int)(arch - 1 - btf_path), btf_path);
+	if (w < 0 || (size_t)w >= n)
+		goto no;
+	snprintf(idx, sizeof(idx), "%s/index", out);
+	if (!access(idx, R_OK))
+		return 0;
+no:
+	if (n)
+		out[0] = '\0';
+	return -1;
+}

@@ -37,6 +37,10 @@ const char *st_types_identity(struct st_types *t);
  * "struct veth_rq.xdp_mem"): vmlinux, else the first module that has it, else vmlinux. */
 const struct btf *st_types_btf_for(struct st_types *t, const char *spec);
 
+/* The hive DIR the types come from (--kernel, a hive BTF file, or the running kernel found
+ * in the hive), NULL otherwise. */
+const char *st_types_hive(const struct st_types *t);
+
 /* The modules' split BTF beside the kernel's (the running kernel's /sys/kernel/btf, or a
  * hive entry's kmod/; none for a plain --btf file), loaded on the first call: how many,
  * and the i-th with its module's name. */

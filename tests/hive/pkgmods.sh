@@ -67,6 +67,9 @@ expect "re-add with --modules: kernel skipped, 2 modules already in the hive" \
 out=$("$ST" hive add "$H" "$T/k.deb" --modules 'fake-two' 2>&1); rc=$?
 expect "--modules fake-two on a hive holding the kernel: kernel skipped, only fake_two added" \
   '[ $rc = 0 ] && [[ $out == "skipped $R"* ]] && [[ $out == *": 1 added, 0 already in the hive, 0 failed"* ]] && [ -s "$H/$K/fake_two" ] && [ ! -e "$H/$K/fakemod" ]'
+out=$("$ST" --hive "$H" --kernel "$R" -S 'p fakemod_xmit q=%0->queues' 2>&1); rc=$?
+expect "a function of a module not taken: the error names the hive and --modules" \
+  '[ $rc = 2 ] && [[ $out == *"no function '"'fakemod_xmit'"' in the type information of the hive $H; "*"surftrace hive add $H PACKAGE --modules NAME"* ]]'
 out=$("$ST" hive add "$H" "$T/k.deb" --modules 'nosuch*' 2>&1); rc=$?
 expect "--modules matching nothing: exit 1, one line naming the glob" \
   '[ $rc = 1 ] && [[ $out == *"no module matches --modules '"'"'nosuch*'"'"'"* ]] && [ "$(echo "$out" | grep -c error)" = 1 ]'
