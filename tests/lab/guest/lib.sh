@@ -74,7 +74,7 @@ run_check() { # NAME FUNCTION [ARGS...]
   shift
   if [ -n "${LAB_ONLY:-}" ] && ! echo "$name" | grep -qE "$LAB_ONLY"; then return 0; fi
   if [ -n "$LAB_SET" ] && ! echo "$name" | grep -qE "$LAB_SET"; then return 0; fi
-  if [ -n "${CHECK_SAME:-}" ] && echo "$1" | grep -qE "$CHECK_SAME"; then return 0; fi
+  if [ -n "${CHECK_SAME:-}" ] && echo "${name#"${CHECK_PREFIX:-}"}" | grep -qE "$CHECK_SAME"; then return 0; fi
   rm -rf $W; mkdir -p $W
   local t0; t0=$(cut -d' ' -f1 /proc/uptime)
   ( cd $W && "$@" ) >"$log" 2>&1 &
