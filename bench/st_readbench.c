@@ -100,6 +100,10 @@ int main(int argc, char **argv)
 	bool json = false, stacks = false;
 	double secs = 0;
 	long count = 0, bufkb = 0;
+#ifndef ST_READ_WAKE_AUTO   /* an older tree's reader (bench/reader_cost.sh COST_BEFORE) */
+#define ST_READ_WAKE_AUTO 0
+#define NO_BATCH_NICE
+#endif
 	int wake = ST_READ_WAKE_AUTO;
 	bool keep_nice = false;
 	int o;
@@ -154,8 +158,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "st_readbench: buffer_size_kb: %s\n", strerror(errno));
 	struct st_reader_opts ro = { .instance_dir = inst, .stacks = stacks, .stop = &stop,
 				     .on_idle = idle_flush, .wake_percent = wake,
+#ifndef NO_BATCH_NICE
 				     /* as surftrace as root: nice -10 while batching (-N: never) */
-				     .batch_nice = keep_nice || geteuid() ? 0 : -10 };
+				     .batch_nice = keep_nice || geteuid() ? 0 : -10,
+#endif
+	};
 	r = st_reader_new(&ro, &err);
 	if (!r || st_reader_add_event(r, sys, name, &err) != 1)
 		goto out;

@@ -93,3 +93,12 @@ run_gone() {
 	done
 	if [ -z "$left" ]; then ok "$name"; else fail "$name:$left"; fi
 }
+
+# build_held_getppid OUT: a program that waits for one byte on stdin (the go signal: the
+# tracer is attached), then calls getppid(2) argv[1] times; the events it makes are known.
+build_held_getppid() {
+	printf '%s\n' '#include <stdlib.h>' '#include <sys/syscall.h>' '#include <unistd.h>' \
+		'int main(int argc, char **argv)' '{' '	char c;' '	long i, n = argc > 1 ? atol(argv[1]) : 0;' \
+		'	if (read(0, &c, 1) != 1)' '		return 1;' '	for (i = 0; i < n; i++)' \
+		'		syscall(SYS_getppid);' '	return 0;' '}' >"$1.c" && cc -O2 -o "$1" "$1.c"
+}

@@ -10,23 +10,7 @@
 need_lbc || { fail "build forker"; tap_done; exit 1; }
 N=${LBC_LOST_N:-300000}
 
-cat >"$T/prod.c" <<'C'
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	char c;
-	long i, n = atol(argv[1]);
-
-	if (read(0, &c, 1) != 1)   /* the go signal: lbc is attached */
-		return 1;
-	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
-	return 0;
-}
-C
-cc -O2 -o "$T/prod" "$T/prod.c" || { fail "build producer"; tap_done; exit 1; }
+build_held_getppid "$T/prod" || { fail "build producer"; tap_done; exit 1; }
 
 # body MAPDECL OUTPUT: a program recording each getppid of pid `target`
 prog() {

@@ -20,23 +20,7 @@ sleep 600 & KEEP=$!
 trap '[ -n "$SP" ] && kill -INT $SP 2>/dev/null; kill $KEEP; rm -rf "$T"' EXIT
 N=${BATCH_N:-1000000}
 MARK=$(sed -n 's/^#define ST_READ_BATCH_PERCENT \([0-9]*\).*/\1/p' "$ROOT/src/read/read.h")
-cat >"$T/prod.c" <<'C'
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	char c;
-	long i, n = atol(argv[1]);
-
-	if (read(0, &c, 1) != 1)
-		return 1;
-	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
-	return 0;
-}
-C
-cc -O2 -o "$T/prod" "$T/prod.c" || { fail "build producer"; tap_done; exit 1; }
+build_held_getppid "$T/prod" || { fail "build producer"; tap_done; exit 1; }
 ncpu=$(nproc)
 
 # held NAME CPU COUNT: a producer on CPU, waiting on FIFO $T/NAME.go; sets HP

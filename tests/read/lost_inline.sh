@@ -11,23 +11,7 @@ need_root_tracefs || { skip "needs root and tracefs"; tap_done; exit 0; }
 T=$(mktemp -d /tmp/st_lost_inline.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 N=${LOST_N:-200000}
-cat >"$T/prod.c" <<'C'
-#include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	char c;
-	long i, n = atol(argv[1]);
-
-	if (read(0, &c, 1) != 1)
-		return 1;
-	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
-	return 0;
-}
-C
-cc -O2 -o "$T/prod" "$T/prod.c" || { fail "build producer"; tap_done; exit 1; }
+build_held_getppid "$T/prod" || { fail "build producer"; tap_done; exit 1; }
 
 run() { # name surftrace-options...
 	local name=$1 i pp sp; shift
