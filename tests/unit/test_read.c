@@ -346,6 +346,96 @@ static void test_glob_and_missing(void **state)
 	cur = NULL;
 }
 
+/* Every field's signedness as the reader decodes it (its own tep, the print fmt parsed:
+ * a field shown through __print_flags/__print_symbolic gets libtraceevent's FLAG/SYMBOLIC
+ * bit, which must not cost it the signed one) equals the format file's "signed:", over
+ * every event of this kernel. The oracle reads the file's field lines here with sscanf;
+ * libtraceevent keeps a format's fields in the file's order, common ones first. */
+static int file_signs(const char *path, int *sign, int max)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0, off, size, sg;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0) {
+		const char *p = strstr(line, ";\toffset:");
+
+		if (strstr(line, "\tfield:") && p &&
+		    sscanf(p, ";\toffset:%d;\tsize:%d;\tsigned:%d;", &off, &size, &sg) == 3 && n < max)
+			sign[n++] = sg;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+static int tep_signs(struct tep_event *ev, int *sign, int max)
+{
+	struct tep_format_field *f;
+	int n = 0;
+
+	for (f = ev->format.common_fields; f && n < max; f = f->next)
+		sign[n++] = !!(f->flags & TEP_FIELD_IS_SIGNED);
+	for (f = ev->format.fields; f && n < max; f = f->next)
+		sign[n++] = !!(f->flags & TEP_FIELD_IS_SIGNED);
+	return n;
+}
+
+static void test_field_signedness(void **state)
+{
+	(void)state;
+	if (!inst[0])
+		skip();
+	struct st_err err = { 0 };
+	struct st_reader_opts o = { .instance_dir = inst };
+	struct st_reader *r = cur = st_reader_new(&o, &err);
+	int events = 0, fields = 0, flagged = 0, flagged_signed = 0, bad = 0;
+	char pat[512];
+	glob_t g;
+
+	assert_non_null(r);
+	snprintf(pat, sizeof(pat), "%s/events/*/*/format", inst);
+	assert_int_equal(glob(pat, 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char sys[256], name[256];
+		int want[512], got[512], nw, ng;
+		const char *rel = g.gl_pathv[i] + strlen(inst) + strlen("/events/");
+		struct tep_event *ev;
+		struct tep_format_field *f;
+
+		if (sscanf(rel, "%255[^/]/%255[^/]/format", sys, name) != 2 ||
+		    st_reader_add_event(r, sys, name, &err) != 1)
+			continue;           /* a probe of someone's run, gone meanwhile */
+		ev = tep_find_event_by_name(st_reader_tep(r), sys, name);
+		nw = file_signs(g.gl_pathv[i], want, 512);
+		assert_non_null(ev);
+		ng = tep_signs(ev, got, 512);
+		events++;
+		fields += nw;
+		if (nw != ng || memcmp(want, got, (size_t)nw * sizeof(*want))) {
+			if (++bad <= 3)
+				print_message("# %s/%s: signedness differs from its format\n", sys, name);
+		}
+		for (f = ev->format.fields; f; f = f->next)
+			if (f->flags & (TEP_FIELD_IS_FLAG | TEP_FIELD_IS_SYMBOLIC)) {
+				flagged++;
+				flagged_signed += !!(f->flags & TEP_FIELD_IS_SIGNED);
+			}
+	}
+	globfree(&g);
+	print_message("# %d events, %d fields, %d shown by __print_flags/__print_symbolic "
+		      "(%d of them signed), %d events differ\n", events, fields, flagged,
+		      flagged_signed, bad);
+	assert_true(events > 100);
+	assert_true(flagged_signed > 0);   /* sched_switch's prev_state at least */
+	assert_int_equal(bad, 0);
+	st_reader_free(r);
+	cur = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_stacks_attached),
 		cmocka_unit_test(test_lost_counted),
 		cmocka_unit_test(test_glob_and_missing),
+		cmocka_unit_test(test_field_signedness),
 	};
 	return cmocka_run_group_tests(tests, setup_inst, teardown_inst);
 }
