@@ -31,6 +31,59 @@ static int grow_byid(struct st_reader *r, int id)
 	return 0;
 }
 
+static void sign_symbols(struct tep_event *ev, struct tep_print_flag_sym *sym,
+			 const struct tep_print_arg *fa)
+{
+	struct tep_format_field *f;
+	unsigned long long mask;
+
+	if (!fa || fa->type != TEP_PRINT_FIELD)
+		return;     /* an expression of the field: not a plain read of it */
+	f = fa->field.field ? fa->field.field : tep_find_any_field(ev, fa->field.name);
+	if (!f || !(f->flags & TEP_FIELD_IS_SIGNED) || f->size <= 0 || f->size >= 8)
+		return;
+	mask = (1ULL << (f->size * 8)) - 1;
+	for (; sym; sym = sym->next) {
+		char *end, *v;
+		long long x;
+
+		errno = 0;
+		x = strtoll(sym->value, &end, 0);
+		if (*end || x >= 0 || errno || asprintf(&v, "0x%llx", (unsigned long long)x & mask) < 0)
+			continue;
+		free(sym->value);   /* libtraceevent's own strdup, freed by it at tep_free */
+		sym->value = v;
+	}
+}
+
+static void sign_args(struct tep_event *ev, struct tep_print_arg *a)
+{
+	for (; a; a = a->next)
+		switch (a->type) {
+		case TEP_PRINT_SYMBOL:
+			sign_symbols(ev, a->symbol.symbols, a->symbol.field);
+			break;
+		case TEP_PRINT_OP:
+			sign_args(ev, a->op.left);
+			sign_args(ev, a->op.right);
+			break;
+		case TEP_PRINT_TYPE:
+			sign_args(ev, a->typecast.item);
+			break;
+		case TEP_PRINT_FUNC:
+			sign_args(ev, a->func.args);
+			break;
+		default:
+			break;
+		}
+}
+
+void st_tep_sign_symbols(struct tep_event *ev)
+{
+	if (ev)
+		sign_args(ev, ev->print_fmt.args);
+}
+
 int st_reader_load_format(struct st_reader *r, const char *sys, const char *name,
 			  const char *path, struct st_err *err)
 {
@@ -52,6 +105,7 @@ int st_reader_load_format(struct st_reader *r, const char *sys, const char *name
 			tep_strerror(r->tep, e, msg, sizeof(msg));
 			return st_err_set(err, 0, "%s: cannot parse format: %s", path, msg);
 		}
+		st_tep_sign_symbols(ev);
 	}
 	if (ev->id < 0 || grow_byid(r, ev->id))
 		return st_err_set(err, 0, "%s: bad event id %d", path, ev->id);

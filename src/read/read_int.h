@@ -121,6 +121,11 @@ struct st_reader {
 /* formats.c: register one event format file with the reader. */
 int st_reader_load_format(struct st_reader *r, const char *sys, const char *name,
 			  const char *path, struct st_err *err);
+/* formats.c: make ev's __print_symbolic tables match what libtraceevent reads from a
+ * signed field narrower than 8 bytes (zero-extended): { -1, "RPM_INVALID" } of an int
+ * field becomes { 0xffffffff, .. }, so the text shows the kernel's symbol, not
+ * 0xffffffff. Every tep event is passed through it once its format is parsed. */
+void st_tep_sign_symbols(struct tep_event *ev);
 
 /* The event of type id, its format loaded on its first record; NULL when none of the
  * added events has that id. */

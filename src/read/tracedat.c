@@ -173,6 +173,8 @@ int st_tracedat_run(struct st_tracedat *td, bool stacks, st_reader_cb cb, void *
 	int rc = 0, i;
 
 	t.tep = tracecmd_get_tep(td->in);
+	for (i = 0; i < tep_get_events_count(t.tep); i++)
+		st_tep_sign_symbols(tep_get_event(t.tep, i));
 	t.stack_ev = tep_find_event_by_name(t.tep, "ftrace", "kernel_stack");
 	t.caller = t.stack_ev ? tep_find_field(t.stack_ev, "caller") : NULL;
 	tracecmd_iterate_events(td->in, NULL, 0, on_record, &t);

@@ -81,8 +81,10 @@ int st_evformat_fields(const char *tracefs, const char *event, struct st_evfield
 	text = st_read_file(path, NULL);
 	if (!text)
 		return -1;
-	/* Only the fields are wanted: libtraceevent overwrites a field's flags (its signed
-	 * bit too) where the print fmt shows it through __print_flags/__print_symbolic. */
+	/* Only the fields are wanted: the print fmt is left out, so one libtraceevent
+	 * cannot parse does not cost the event its fields. (A field the print fmt shows
+	 * through __print_flags/__print_symbolic keeps its signed bit either way:
+	 * tests/unit/test_read.c checks the reader's tep over every format.) */
 	pf = strstr(text, "\nprint fmt:");
 	if (pf && strlen(pf) >= sizeof("\nprint fmt: \"\"\n"))
 		strcpy(pf, "\nprint fmt: \"\"\n");

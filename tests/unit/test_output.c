@@ -671,6 +671,173 @@ static void test_stack_frames(void **state)
 	free(s);
 }
 
+/* ---- a negative value in a signed field that the print fmt shows symbolically ---- */
+
+/* A fake instance directory holding this kernel's own formats of rpm/rpm_status and
+ * sched/sched_switch, its header_page, and one ring-buffer page with records made here:
+ * rpm_status with status -1 (RPM_INVALID; int, signed:1, shown by __print_symbolic), then
+ * with status 0 (RPM_ACTIVE), and sched_switch with prev_state -1 (long, signed:1, shown
+ * by __print_flags). The reader drains the page from per_cpu/cpu0/trace_pipe_raw like a
+ * real one. */
+static const struct { const char *sys, *name; long long v; } NEG_REC[] = {
+	{ "rpm", "rpm_status", -1 }, { "rpm", "rpm_status", 0 }, { "sched", "sched_switch", -1 },
+};
+
+static char *copy_format(const char *dir, const char *sys, const char *name)
+{
+	char src[512], dst[512], *text = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *in, *out;
+
+	snprintf(src, sizeof(src), TRACEFS "/events/%s/%s/format", sys, name);
+	snprintf(dst, sizeof(dst), "%s/events/%s", dir, sys);
+	mkdir(dst, 0755);
+	snprintf(dst, sizeof(dst), "%s/events/%s/%s", dir, sys, name);
+	mkdir(dst, 0755);
+	strcat(dst, "/format");
+	if (!(in = fopen(src, "r")))
+		return NULL;
+	n = getdelim(&text, &cap, '\0', in);
+	fclose(in);
+	out = fopen(dst, "w");
+	assert_non_null(out);
+	assert_true(n > 0 && fwrite(text, 1, (size_t)n, out) == (size_t)n);
+	fclose(out);
+	return text;
+}
+
+static int neg_field(struct tep_event *ev, const char *name)
+{
+	struct tep_format_field *f = tep_find_any_field(ev, name);
+
+	assert_non_null(f);
+	return f->offset;
+}
+
+/* The record of event ev with value v at rec (rpm_status's status, sched_switch's
+ * prev_state). Returns its length. */
+static int neg_record(struct tep_event *ev, long long v, unsigned char *rec)
+{
+	memset(rec, 0, 128);
+	put16(rec, neg_field(ev, "common_type"), (unsigned short)ev->id);
+	put32(rec, neg_field(ev, "common_pid"), 4242);
+	if (!strcmp(ev->name, "rpm_status")) {
+		int name = neg_field(ev, "name"), data = 16;
+
+		put32(rec, name, (12u << 16) | (unsigned)data);   /* __data_loc: len << 16 | off */
+		memcpy(rec + data, "st-fake-dev", 12);
+		put32(rec, neg_field(ev, "status"), (unsigned int)v);
+		return data + 12;
+	}
+	memcpy(rec + neg_field(ev, "prev_comm"), "st-neg", 7);
+	put32(rec, neg_field(ev, "prev_pid"), 4242);
+	put32(rec, neg_field(ev, "prev_prio"), 120);
+	put64(rec, neg_field(ev, "prev_state"), (unsigned long long)v);
+	memcpy(rec + neg_field(ev, "next_comm"), "swapper/0", 10);
+	put32(rec, neg_field(ev, "next_prio"), 120);
+	return neg_field(ev, "next_prio") + 4;
+}
+
+static char neg_dir[64];
+
+/* Removes the fake directory on every path (an assertion jumps out of the test). */
+static int neg_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	st_reader_free(cur_r);
+	cur_r = NULL;
+	if (neg_dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", neg_dir);
+		if (system(cmd))
+			fprintf(stderr, "# cannot remove %s\n", neg_dir);
+		neg_dir[0] = '\0';
+	}
+	return 0;
+}
+
+static void test_negative_symbolic_field(void **state)
+{
+	(void)state;
+	char *dir = strcpy(neg_dir, "/tmp/st_test_neg_XXXXXX"), path[600];
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE), used = 16;
+	unsigned char *page = calloc(1, psz), rec[128];
+	struct tep_handle *tep = tep_alloc();
+	struct st_err err = { 0 };
+	struct st_reader_opts ro = { .instance_dir = dir, .wake_percent = -1 };
+	FILE *f;
+
+	if (access(TRACEFS "/events/rpm/rpm_status/format", R_OK) ||
+	    access(TRACEFS "/events/sched/sched_switch/format", R_OK)) {
+		free(page);
+		tep_free(tep);
+		skip();
+	}
+	if (!mkdtemp(dir)) {
+		neg_dir[0] = '\0';
+		fail_msg("mkdtemp: %s", strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/events", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/per_cpu", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu0", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "cp " TRACEFS "/events/header_page %s/events/", dir);
+	assert_int_equal(system(path), 0);
+	put64(page, 0, 1000000000ULL);                    /* the page's timestamp */
+	for (size_t i = 0; i < sizeof(NEG_REC) / sizeof(NEG_REC[0]); i++) {
+		struct tep_event *ev = tep_find_event_by_name(tep, NEG_REC[i].sys, NEG_REC[i].name);
+		int len;
+
+		if (!ev) {
+			char *text = copy_format(dir, NEG_REC[i].sys, NEG_REC[i].name);
+
+			assert_non_null(text);
+			assert_int_equal(tep_parse_format(tep, &ev, text, strlen(text),
+							  NEG_REC[i].sys), 0);
+			free(text);
+		}
+		len = (neg_record(ev, NEG_REC[i].v, rec) + 3) & ~3;
+		assert_true(len <= 112);                 /* the length fits type_len */
+		put32(page, (int)used, (1000u << 5) | (unsigned)(len / 4));
+		memcpy(page + used + 4, rec, (size_t)len);
+		used += 4 + (size_t)len;
+	}
+	put64(page, 8, used - 16);                        /* commit: the data's length */
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu0/trace_pipe_raw", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(page, 1, psz, f), psz);
+	fclose(f);
+	free(page);
+	tep_free(tep);
+
+	char *out[2];
+	for (int m = 0; m < 2; m++) {
+		cur_r = st_reader_new(&ro, &err);
+		if (!cur_r)
+			fail_msg("reader: %s", err.msg);
+		assert_int_equal(st_reader_add_event(cur_r, "rpm", "rpm_status", &err), 1);
+		assert_int_equal(st_reader_add_event(cur_r, "sched", "sched_switch", &err), 1);
+		out[m] = drain_to_string(m ? ST_OUT_JSON : ST_OUT_TEXT, NULL, 0);
+	}
+	/* text: the kernel's print fmt, its symbol for -1 and the flags of (-1 & 0xff), '+' */
+	assert_non_null(strstr(out[0], "rpm_status: st-fake-dev status=RPM_INVALID\n"));
+	assert_non_null(strstr(out[0], "rpm_status: st-fake-dev status=RPM_ACTIVE\n"));
+	assert_non_null(strstr(out[0], "prev_state=S|D|T|t|X|Z|P|I+ ==> next_comm=swapper/0"));
+	/* JSON: the C values */
+	assert_non_null(strstr(out[1], "\"status\":-1}"));
+	assert_non_null(strstr(out[1], "\"status\":0}"));
+	assert_non_null(strstr(out[1], "\"prev_state\":-1,"));
+	assert_null(strstr(out[1], "4294967295"));
+	assert_null(strstr(out[1], "18446744073709551615"));
+	free(out[0]);
+	free(out[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -688,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_event_text_and_json),
 		cmocka_unit_test(test_stack_frames),
 		cmocka_unit_test(test_syscall_text),
+		cmocka_unit_test_teardown(test_negative_symbolic_field, neg_teardown),
 	};
 	return cmocka_run_group_tests(tests, setup_live, teardown_live);
 }
