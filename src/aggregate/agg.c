@@ -186,7 +186,7 @@ static int lhist_slots(const struct st_agg_spec *s)
 	return (int)((s->lmax - s->lmin + s->lstep - 1) / s->lstep) + 2;
 }
 
-int st_agg_slot(const struct st_agg *a, long long v)
+static int st_agg_slot(const struct st_agg *a, long long v)
 {
 	const struct st_agg_spec *s = &a->spec;
 

@@ -34,6 +34,5 @@ struct st_agg_part {
 /* Decode the part at p; returns its size, 0 at the end or on a malformed key. */
 size_t st_agg_key_next(const unsigned char *p, size_t left, struct st_agg_part *out);
 unsigned long long st_agg_part_pc(const struct st_agg_part *pt, int i);
-int st_agg_slot(const struct st_agg *a, long long v);
 
 #endif

@@ -54,8 +54,9 @@ const char *surftrace_event_str(const struct surftrace_event *ev, const char *na
 	return buf;
 }
 
-/* A renderer is a st_output writing into a memory stream, made on first use. */
-struct st_output *st_api_renderer(struct surftrace *st, int json)
+/* A renderer is a st_output writing into a memory stream, made on first use: the JSON
+ * one of surftrace_event_format is also what field values come from. */
+static struct st_output *st_api_renderer(struct surftrace *st, int json)
 {
 	struct st_output_opts oo = {
 		.mode = json ? ST_OUT_JSON : ST_OUT_TEXT,

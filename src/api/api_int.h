@@ -62,7 +62,5 @@ int st_api_add_probe(struct surftrace *st, const char *expr, struct st_probe *p,
 
 void st_api_err(struct surftrace_err *out, const struct st_err *in, int expr, bool runtime);
 void st_api_render_free(struct surftrace *st);
-/* The JSON renderer of surftrace_event_format (also what field values come from). */
-struct st_output *st_api_renderer(struct surftrace *st, int json);
 
 #endif

@@ -81,7 +81,4 @@ int st_val_emit(const struct st_vctx *c, const struct st_val *v, char fmt, int c
 /* The text that loads v's memory (MEM/SYM/ABS): "+0x10(%di)", "@jiffies+8", "@0x1000". */
 void st_val_load_text(const struct st_val *v, char *buf, size_t n);
 
-/* Kernel scalar type ("u32", "s8", "x64") for a BTF type, NULL when not a scalar. */
-const char *st_scalar_ktype(const struct btf *btf, __u32 id, char fmt);
-
 #endif

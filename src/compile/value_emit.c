@@ -21,7 +21,8 @@ static const char *int_ktype(int size, bool sign, char fmt)
 	return col < 0 ? NULL : tab[row][col];
 }
 
-const char *st_scalar_ktype(const struct btf *btf, __u32 id, char fmt)
+/* Kernel scalar type ("u32", "s8", "x64") for a BTF type, NULL when not a scalar. */
+static const char *st_scalar_ktype(const struct btf *btf, __u32 id, char fmt)
 {
 	const struct btf_type *t = st_val_tof(btf, st_btf_skip_mods(btf, id));
 

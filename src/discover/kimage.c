@@ -51,7 +51,8 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp((*(struct st_kfunc *const *)a)->name, (*(struct st_kfunc *const *)b)->name);
 }
 
-int st_kimage_index(struct st_kimage *k, const uint64_t *all_addrs, size_t nall)
+/* Sort, fill missing sizes from the next symbol, build the name index. */
+static int st_kimage_index(struct st_kimage *k, const uint64_t *all_addrs, size_t nall)
 {
 	size_t i, j;
 

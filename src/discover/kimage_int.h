@@ -28,8 +28,6 @@ struct st_kimage {
 
 /* Append a function (name copied); sizes are fixed up later by st_kimage_index. */
 int st_kimage_add(struct st_kimage *k, const char *name, uint64_t addr, uint64_t size);
-/* Sort, fill missing sizes from the next symbol, build the name index. */
-int st_kimage_index(struct st_kimage *k, const uint64_t *all_addrs, size_t nall);
 
 /* Decode the kallsyms tables inside a vmlinux image: calls st_kimage_add for every text
  * symbol. Returns 0, or -1 with err when the tables are not found. */

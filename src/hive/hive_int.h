@@ -31,9 +31,6 @@ int st_hive_pkg_walk(const char *pkg, const struct st_hive_pkg_sink *s, struct s
  * kernel names it): 1 with out, 0 when name is not a module's file. */
 int st_hive_module_name(const char *path, char *out, size_t n);
 
-/* Whether module `name` matches one of the comma-separated globs ('-' and '_' alike). */
-bool st_hive_module_wanted(const char *globs, const char *name);
-
 /* Release named by a kernel image's path inside a package: "vmlinux-R[.debug]" or
  * ".../lib/modules/R/vmlinux[.debug]". 1 (and out, maybe "") when name is such a path,
  * 0 when it is not a kernel image's name. */

@@ -29,7 +29,8 @@ int st_hive_module_name(const char *path, char *out, size_t n)
 	return 1;
 }
 
-bool st_hive_module_wanted(const char *globs, const char *name)
+/* Whether module `name` matches one of the comma-separated globs ('-' and '_' alike). */
+static bool st_hive_module_wanted(const char *globs, const char *name)
 {
 	char pat[256];
 	const char *p = globs;

@@ -49,7 +49,9 @@ static __u64 die_key(Dwarf_Die *die)
 	return dwarf_dieoffset(die) | (unit_type == DW_UT_type ? 1ULL << 62 : 0);
 }
 
-int st_dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
+/* The BTF id of the type a DIE describes (0 = void, also for DIEs BTF cannot express).
+ * Plans and queues the DIE when it has no id yet. Returns 0 or -1 on allocation failure. */
+static int st_dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id)
 {
 	Dwarf_Attribute sig;
 	Dwarf_Die def;

@@ -50,9 +50,6 @@ struct dwarf_conv {
 	struct st_err *err;
 };
 
-/* The BTF id of the type a DIE describes (0 = void, also for DIEs BTF cannot express).
- * Plans and queues the DIE when it has no id yet. Returns 0 or -1 on allocation failure. */
-int st_dwarf_plan(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id);
 /* Id of the DIE's DW_AT_type (0 when absent). */
 int st_dwarf_plan_type_of(struct dwarf_conv *c, Dwarf_Die *die, __u32 *id);
 /* How many BTF ids a DIE takes: 0 for aliases (atomic, unsupported), one per array
