@@ -280,6 +280,7 @@ wait_line() { # FILE REGEX: until FILE has a line matching (20 s)
 peak_peer() {
   local peer=$1 np=$2 json=$3 k pids out=$TMP/peak.out tm=$TMP/peak.time pid st ok=1 names=()
   HELD=()
+  rm -f "$TMP"/p*.rate        # a run with fewer producers must not read an earlier one's
   for k in $(seq "$np"); do held "p$k" $(( (k - 1) % $(nproc) )); names+=("p$k"); done
   pids=$(IFS=,; echo "${HELD[*]}")
   : >"$out"; : >"$TMP/peak.err"
@@ -300,13 +301,27 @@ peak_peer() {
     perf)
       /usr/bin/time -f '%U %S' -o "$tm" perf record -q -e syscalls:sys_enter_getppid -p "$pids" -o "$TMP/perf.data" >/dev/null 2>"$TMP/peak.err" & pid=$!
       sleep 1;;
+    untraced) pid=; echo "0 0" >"$tm";;
+    kernel)   # the event written into its own instance by the kernel, nobody reading
+      pid=; echo "0 0" >"$tm"
+      local ki=$TRACEFS/instances/stbk$$
+      mkdir "$ki" && MADE_INST+=("$ki")
+      echo "${pids//,/ }" >"$ki/set_event_pid"
+      echo 1 >"$ki/events/$EV/enable";;
   esac
   release "${names[@]}"
   wait "${HELD[@]}" 2>/dev/null
   sleep 0.5
-  stop_timed $pid INT
+  [ -n "$pid" ] && stop_timed $pid INT
   local recv
-  if [ $peer = perf ]; then
+  if [ $peer = kernel ]; then
+    echo 0 >"$ki/events/$EV/enable"
+    # what the kernel wrote: kept entries plus those the full ring overwrote
+    recv=$(cat "$ki"/per_cpu/cpu*/stats | awk '/^(entries|overrun):/ { n += $2 } END { print n + 0 }')
+    rmdir "$ki"
+  elif [ $peer = untraced ]; then
+    recv=$((PN * np))
+  elif [ $peer = perf ]; then
     recv=$(perf script -i "$TMP/perf.data" -F comm 2>/dev/null | grep -c "$GCOMM")
     rm -f "$TMP/perf.data"*
   else
@@ -329,6 +344,8 @@ peak_rows() { # TITLE NPROD JSON PEERS...
       before) name="surftrace${json:+ --json} (before)";;
       bpftrace) name="bpftrace${json:+ -f json} printf";;
       perf) name="perf record (binary)";;
+      untraced) name="no tracing (the producers' own rate)";;
+      kernel) name="kernel only (event on, no reader)";;
     esac
     awk -v n="$name" -v t="$title" 'NF == 4 { r[++k] = $1; l[k] = $2; c[k] = $3; q[k] = $4 }
       function med(a,   i, j, x, m) { m = k; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x } return a[int((m + 1) / 2)] }
@@ -346,6 +363,14 @@ bench_peak() {
   have bpftrace && peers="$peers bpftrace"
   peak_rows "two producers (both CPUs), default buffer" 2 "" $peers $(have perf && echo perf)
   peak_rows "--json, one producer" 1 1 $peers
+  echo
+  # How much a traced program is slowed: the producer's rate untraced, with the event
+  # written by the kernel alone (its own cost), and read by surftrace.
+  echo "### Traced program's slowdown: one producer, $PN getppid calls, median of $R runs"
+  echo
+  echo "| case | reader | received | lost | tool CPU ns/event | calls/s per producer |"
+  echo "|---|---|---:|---:|---:|---:|"
+  peak_rows "one producer" 1 "" untraced kernel after
   echo
 }
 

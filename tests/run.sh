@@ -25,10 +25,11 @@ root_only=" $(sed 's/#.*//' "$TESTS_DIR/unit/ROOT_ONLY" 2>/dev/null | tr '\n' ' 
 pass=0; failn=0; skipn=0
 run_suite() { # name limit command...
   local name=$1 limit=$2; shift 2
-  local out rc
+  local out rc t0=$SECONDS
   out=$(mktemp)
   echo "== $name"
   timeout -k 10 "$limit" "$@" >"$out" 2>&1; rc=$?
+  t0=$((SECONDS - t0))
   sed 's/^/   /' "$out" | grep -vE '^   (ok [0-9]+ - [^#]*$)' | grep -E '^   (not ok|ok .*# SKIP|#|\[  FAILED|.*[Ee]rror)' | head -40
   local p f s planned results
   p=$(grep -cE '^ok [0-9]+' "$out" | tr -d ' '); s=$(grep -cE '^ok [0-9]+ .*# ?SKIP' "$out")
@@ -44,7 +45,7 @@ run_suite() { # name limit command...
   if grep -qE '^1\.\.[0-9]+' "$out" && [ "$results" -lt "$planned" ]; then
     f=$((f+1)); echo "   not ok - $name planned $planned results, printed $results"
   fi
-  echo "   $name: $p passed, $f failed, $s skipped"
+  echo "   $name: $p passed, $f failed, $s skipped ($t0 s)"
   pass=$((pass+p)); failn=$((failn+f)); skipn=$((skipn+s))
   rm -f "$out"
 }
@@ -71,5 +72,6 @@ for s in $SUITES; do
   esac
 done
 echo
+echo "run time: $SECONDS s"
 echo "$pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]

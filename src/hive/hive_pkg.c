@@ -29,6 +29,7 @@ int st_hive_module_name(const char *path, char *out, size_t n)
 	return 1;
 }
 
+#ifndef ST_NO_LIBARCHIVE
 /* Whether module `name` matches one of the comma-separated globs ('-' and '_' alike). */
 static bool st_hive_module_wanted(const char *globs, const char *name)
 {
@@ -52,7 +53,6 @@ static bool st_hive_module_wanted(const char *globs, const char *name)
 	return false;
 }
 
-#ifndef ST_NO_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>

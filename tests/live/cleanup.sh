@@ -45,7 +45,7 @@ check "bad expression exits 2 (got $rc)" [ $rc -eq 2 ]
 same_state "state untouched after a bad expression" "$before"
 
 # 3. No root: one line that says tracing needs root, exit 1, nothing touched.
-if as_nobody test -x "$ST" 2>/dev/null; then
+if as_nobody test -x "${ST_REAL:-$ST}" 2>/dev/null; then
 	as_nobody "$ST" "$E" >"$LIVE_TMP/o3" 2>"$LIVE_TMP/e3"
 	rc=$?
 	check "no root exits 1 (got $rc)" [ $rc -eq 1 ]
