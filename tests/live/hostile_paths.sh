@@ -103,6 +103,12 @@ if wait_ready $sp; then
 	check "-o: uprobe_events names the path exactly" \
 		grep -qF "p:surftrace_$sp/p0 $S/t:0x$(printf '%016x' $off) a=" "$UE"
 	"$S/t" 3 >"$LIVE_TMP/prog4"; prc=$?
+	# The script reads trace_pipe and stops at once on TERM (unread lines are dropped, as
+	# with trace_pipe itself): give its reader up to 5 s to pass the 3 lines on first.
+	for _ in $(seq 50); do
+		[ "$(got "$LIVE_TMP/o4" | wc -l)" -ge 3 ] && break
+		sleep 0.1
+	done
 	kill -TERM $sp; wait $sp; wait $catp
 	expect "-o: target exited 0 with its 3 lines" '[ $prc -eq 0 ] && [ "$(wc -l <"$LIVE_TMP/prog4")" -eq 3 ]'
 	check "-o: script traced what the program passed" [ "$(got "$LIVE_TMP/o4")" = "$(want_args "$LIVE_TMP/prog4")" ]
