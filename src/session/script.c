@@ -101,7 +101,11 @@ static void emit_header(FILE *f, const struct st_probe *const *probes, size_t n,
 	      "READER=\nTIMER=\n", f);
 }
 
-/* Teardown: stop the reader (it holds the instance open), disable, rmdir, remove. */
+/* Teardown: stop the reader (it holds the instance open), disable, rmdir, remove. The
+ * reader and the timer get KILL, not TERM: a TERM that lands between the fork of `cat &`
+ * (or of a subshell) and its exec or trap reset is caught by the handler the child still
+ * inherits from this script and lost, and `wait` then blocks forever (seen in a container,
+ * where the script is pid 1). Neither has anything to flush: every line is written as read. */
 static void emit_teardown(FILE *f, const struct st_probe *const *probes, size_t n)
 {
 	size_t i;
@@ -109,8 +113,8 @@ static void emit_teardown(FILE *f, const struct st_probe *const *probes, size_t 
 	fputs("teardown() {\n"
 	      "\ttrap - EXIT INT TERM HUP QUIT PIPE ALRM\n"
 	      "\tset +e\n"
-	      "\t[ -n \"$TIMER\" ] && kill \"$TIMER\" 2>/dev/null\n"
-	      "\t[ -n \"$READER\" ] && kill \"$READER\" 2>/dev/null && wait \"$READER\" 2>/dev/null\n"
+	      "\t[ -n \"$TIMER\" ] && kill -KILL \"$TIMER\" 2>/dev/null\n"
+	      "\t[ -n \"$READER\" ] && kill -KILL \"$READER\" 2>/dev/null && wait \"$READER\" 2>/dev/null\n"
 	      "\tif [ -d \"$I\" ]; then\n"
 	      "\t\techo 0 > \"$I/tracing_on\"\n", f);
 	for (i = 0; i < n; i++) {
