@@ -120,17 +120,25 @@ loss_readbench() {
   sleep 0.5; kill -INT $pid; wait $pid
   echo "$g $(count_gen "$out")"
 }
+# inst_on NAME [BUFFER_KB] [PIDS]: an instance of our own with $EV enabled (path in INST,
+# removed by cleanup if the bench dies); inst_off DIR disables and removes it.
+inst_on() {
+  INST=$TRACEFS/instances/$1
+  mkdir "$INST" && MADE_INST+=("$INST")
+  [ -n "${2:-}" ] && echo "$2" > "$INST/buffer_size_kb"
+  [ -n "${3:-}" ] && echo "${3//,/ }" > "$INST/set_event_pid"
+  echo 1 > "$INST/events/$EV/enable"
+}
+inst_off() { echo 0 > "$1/events/$EV/enable"; rmdir "$1"; }
 loss_cat16m() { loss_cat 16384; }
 loss_cat() {
-  local inst=$TRACEFS/instances/st_bench_cat_$$ out=$TMP/cat.txt pid
-  mkdir "$inst" && MADE_INST+=("$inst")
-  [ -n "${1:-}" ] && echo "$1" > "$inst/buffer_size_kb"
-  echo 1 > "$inst/events/$EV/enable"
+  local inst out=$TMP/cat.txt pid
+  inst_on st_bench_cat_$$ "${1:-}"; inst=$INST
   cat "$inst/trace_pipe" > "$out" & pid=$!
   sleep 0.2
   local g; g=$(run_gen)
   sleep 0.5; kill $pid; wait $pid 2>/dev/null
-  echo 0 > "$inst/events/$EV/enable"; rmdir "$inst"
+  inst_off "$inst"
   echo "$g $(count_gen "$out")"
 }
 loss_tracecmd() {
@@ -304,10 +312,8 @@ peak_peer() {
     untraced) pid=; echo "0 0" >"$tm";;
     kernel)   # the event written into its own instance by the kernel, nobody reading
       pid=; echo "0 0" >"$tm"
-      local ki=$TRACEFS/instances/stbk$$
-      mkdir "$ki" && MADE_INST+=("$ki")
-      echo "${pids//,/ }" >"$ki/set_event_pid"
-      echo 1 >"$ki/events/$EV/enable";;
+      local ki
+      inst_on stbk$$ "" "$pids"; ki=$INST;;
   esac
   release "${names[@]}"
   wait "${HELD[@]}" 2>/dev/null
@@ -315,10 +321,9 @@ peak_peer() {
   [ -n "$pid" ] && stop_timed $pid INT
   local recv
   if [ $peer = kernel ]; then
-    echo 0 >"$ki/events/$EV/enable"
     # what the kernel wrote: kept entries plus those the full ring overwrote
     recv=$(cat "$ki"/per_cpu/cpu*/stats | awk '/^(entries|overrun):/ { n += $2 } END { print n + 0 }')
-    rmdir "$ki"
+    inst_off "$ki"
   elif [ $peer = untraced ]; then
     recv=$((PN * np))
   elif [ $peer = perf ]; then
