@@ -4,7 +4,10 @@
  * saved_cmdlines held before this run may name an older task), else from saved_cmdlines
  * re-read after the events (the kernel records a traced task's comm at its next switch),
  * else the name it had when last resolved (it exited while its events were being read),
- * else "<...>" as ftrace prints it. A small fixed table: no allocation per event. */
+ * else "<...>" as ftrace prints it. A small fixed table: no allocation per event.
+ * saved_cmdlines (thousands of lines after a busy while) is kept apart, sorted by pid, and
+ * only the pids asked for move into the table: loading it whole into the table evicted
+ * the very task being looked up. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -25,9 +28,16 @@ struct slot {
 	char comm[16];
 };
 
+struct saved {
+	int pid;
+	char comm[16];
+};
+
 struct st_comms {
 	char path[PATH_MAX];      /* saved_cmdlines */
 	bool reloaded;            /* already re-read in this round */
+	struct saved *saved;      /* its last reading, sorted by pid */
+	size_t nsaved, capsaved;
 	long now;                 /* monotonic seconds at the start of the round */
 	struct slot slots[NSLOTS];
 };
@@ -63,9 +73,32 @@ static void put(struct st_comms *c, int pid, const char *comm, size_t len)
 	s->comm[len] = '\0';
 }
 
+static int by_pid(const void *a, const void *b)
+{
+	int x = ((const struct saved *)a)->pid, y = ((const struct saved *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static void add_saved(struct st_comms *c, int pid, const char *comm)
+{
+	if (c->nsaved == c->capsaved) {
+		size_t cap = c->capsaved ? 2 * c->capsaved : 256;
+		struct saved *n = realloc(c->saved, cap * sizeof(*n));
+		if (!n)
+			return;   /* a name less, never a wrong one */
+		c->saved = n;
+		c->capsaved = cap;
+	}
+	struct saved *e = &c->saved[c->nsaved++];
+	e->pid = pid;
+	snprintf(e->comm, sizeof(e->comm), "%s", comm);
+}
+
 static void load_saved(struct st_comms *c)
 {
 	char *buf = st_read_file(c->path, NULL);
+	c->nsaved = 0;
 	if (!buf)
 		return;
 	for (char *line = buf, *next; line && *line; line = next) {
@@ -74,11 +107,23 @@ static void load_saved(struct st_comms *c)
 			*next++ = '\0';
 		char *end;
 		long pid = strtol(line, &end, 10);
-		if (end == line || *end != ' ' || pid <= 0)
+		if (end == line || *end != ' ' || pid <= 0 || pid > INT_MAX)
 			continue;
-		put(c, (int)pid, end + 1, strlen(end + 1));
+		add_saved(c, (int)pid, end + 1);
 	}
 	free(buf);
+	qsort(c->saved, c->nsaved, sizeof(*c->saved), by_pid);
+}
+
+static bool from_saved(struct st_comms *c, int pid)
+{
+	struct saved key = { .pid = pid };
+	const struct saved *e = c->nsaved ? bsearch(&key, c->saved, c->nsaved, sizeof(key), by_pid)
+					  : NULL;
+	if (!e)
+		return false;
+	put(c, pid, e->comm, strlen(e->comm));
+	return true;
 }
 
 struct st_comms *st_comms_new(const char *root)
@@ -93,6 +138,8 @@ struct st_comms *st_comms_new(const char *root)
 
 void st_comms_free(struct st_comms *c)
 {
+	if (c)
+		free(c->saved);
 	free(c);
 }
 
@@ -143,9 +190,8 @@ const char *st_comms_get(struct st_comms *c, int pid)
 		c->reloaded = true;
 		load_saved(c);
 	}
-	s = find_slot(c, pid, false);
-	if (s && c->now - s->sec < 1)
-		return s->comm;
+	if (from_saved(c, pid))
+		return find_slot(c, pid, false)->comm;
 	if (last[0] && strcmp(last, "<...>"))
 		put(c, pid, last, strlen(last));
 	else
