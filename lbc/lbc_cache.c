@@ -290,30 +290,23 @@ bad:
 
 static int cache_store(struct lbc *l, const char *name, const void *obj, size_t sz)
 {
-	char tmp[64], sha[65], hdr[200];
+	char sha[65], hdr[200];
+	struct st_publish_err pe;
 	uint8_t d[32];
-	int fd, n;
+	int n, err;
 
 	st_sha256(obj, sz, d);
 	st_sha256_hex(d, sha);
-	fd = st_safedir_mkstemp(l->obj_fd, "tmp", tmp, sizeof(tmp));
-	if (fd < 0)
-		return lbc_fail(l, -fd, "cannot write a cache entry in %s/obj: %s", l->cache_dir,
-				strerror(-fd));
 	n = snprintf(hdr, sizeof(hdr), "LBCO1 %s %s %zu\n", l->key, sha, sz);
-	if (st_write_all(fd, hdr, (size_t)n) || st_write_all(fd, obj, sz) || fsync(fd)) {
-		close(fd);
-		unlinkat(l->obj_fd, tmp, 0);
-		return lbc_fail(l, EIO, "write %s/obj/%s failed", l->cache_dir, tmp);
-	}
-	close(fd);
-	if (renameat(l->obj_fd, tmp, l->obj_fd, name)) {
-		int e = errno;
-
-		unlinkat(l->obj_fd, tmp, 0);
-		return lbc_fail(l, e, "rename %s/obj/%s: %s", l->cache_dir, name, strerror(e));
-	}
-	return 0;
+	err = st_safedir_publish(l->obj_fd, name, hdr, (size_t)n, obj, sz, ST_PUBLISH_FSYNC, &pe);
+	if (!err)
+		return 0;
+	if (pe.step == ST_PUBLISH_TEMP)
+		return lbc_fail(l, -err, "cannot write a cache entry in %s/obj: %s", l->cache_dir,
+				strerror(-err));
+	if (pe.step == ST_PUBLISH_WRITE)
+		return lbc_fail(l, EIO, "write %s/obj/%s failed", l->cache_dir, pe.tmp);
+	return lbc_fail(l, -err, "rename %s/obj/%s: %s", l->cache_dir, name, strerror(-err));
 }
 
 /* Reads a file of the private build directory (no link followed). */

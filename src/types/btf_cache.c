@@ -5,11 +5,10 @@
  *          <sha256 of payload> <payload size> <dwarf file path>
  * followed by the raw BTF. key = SHA-256 of the format and converter versions, a hash of
  * the converter's sources (build/gen/convhash.h), libbpf's version, the build id and the
- * function ("*" for every unit). Written to a private temp
- * file and renamed into place, so a reader sees a whole entry or none. */
+ * function ("*" for every unit). Published with st_safedir_publish (a private temp file
+ * renamed into place), so a reader sees a whole entry or none. */
 #include "types/btf_cache.h"
 #include "types/usym.h"
-#include "util/file.h"
 #include "util/safedir.h"
 #include "util/sha256.h"
 #include "convhash.h"
@@ -208,12 +207,12 @@ static void trim(struct st_btf_cache *c)
 static void store(struct st_btf_cache *c, const char *name, const char *key, const char *id,
 		  const char *dwarf_file, const struct btf *btf)
 {
-	char tmp[64], sha[65], hdr[HDR_MAX];
+	char sha[65], hdr[HDR_MAX];
 	const void *raw;
 	struct stat ds;
 	uint8_t d[32];
 	__u32 size;
-	int fd, n;
+	int n;
 
 	raw = btf__raw_data(btf, &size);
 	if (!raw || dwarf_file[0] != '/' || strchr(dwarf_file, '\n') || stat(dwarf_file, &ds))
@@ -226,18 +225,7 @@ static void store(struct st_btf_cache *c, const char *name, const char *key, con
 		     size, dwarf_file);
 	if (n < 0 || n >= HDR_MAX)
 		return;
-	fd = st_safedir_mkstemp(c->fd, "tmp", tmp, sizeof(tmp));
-	if (fd < 0)
-		return;
-	if (st_write_all(fd, hdr, (size_t)n) || st_write_all(fd, raw, size)) {
-		close(fd);
-		unlinkat(c->fd, tmp, 0);
-		return;
-	}
-	close(fd);
-	if (renameat(c->fd, tmp, c->fd, name))
-		unlinkat(c->fd, tmp, 0);
-	else
+	if (!st_safedir_publish(c->fd, name, hdr, (size_t)n, raw, size, 0, NULL))
 		trim(c);
 }
 

@@ -205,10 +205,10 @@ static char *cache_load(int dir, const char *key, size_t *len)
  * be written only costs the next run the read). */
 static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 {
-	char *body = NULL, tmp[64], hdr[200];
+	char *body = NULL, hdr[200];
 	size_t len = 0, i;
 	FILE *f = open_memstream(&body, &len);
-	int fd, n;
+	int n;
 
 	if (!f)
 		return;
@@ -227,12 +227,7 @@ static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 	if (fclose(f) || !body)
 		goto out;
 	n = snprintf(hdr, sizeof(hdr), "STKS3 %s %zu\n", key, len);
-	fd = st_safedir_mkstemp(dir, "tmp", tmp, sizeof(tmp));
-	if (fd < 0)
-		goto out;
-	if (st_write_all(fd, hdr, (size_t)n) || st_write_all(fd, body, len) || close(fd) ||
-	    renameat(dir, tmp, dir, "kallsyms"))
-		unlinkat(dir, tmp, 0);
+	st_safedir_publish(dir, "kallsyms", hdr, (size_t)n, body, len, 0, NULL);
 out:
 	free(body);
 }

@@ -3,6 +3,7 @@
  * descriptor that is then used (fstat after openat), so nothing can be swapped between the
  * check and the use: a path is resolved exactly once, one component at a time. */
 #include "util/safedir.h"
+#include "util/file.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -240,6 +241,41 @@ int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen)
 			return -errno;
 	}
 	return -EEXIST;
+}
+
+int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_len,
+		       const void *body, size_t body_len, unsigned flags,
+		       struct st_publish_err *err)
+{
+	struct st_publish_err local;
+	int fd, e;
+
+	if (!err)
+		err = &local;
+	err->step = ST_PUBLISH_TEMP;
+	fd = st_safedir_mkstemp(dirfd, "tmp", err->tmp, sizeof(err->tmp));
+	if (fd < 0)
+		return fd;
+	err->step = ST_PUBLISH_WRITE;
+	if (st_write_all(fd, hdr, hdr_len) || st_write_all(fd, body, body_len) ||
+	    ((flags & ST_PUBLISH_FSYNC) && fsync(fd))) {
+		e = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd)) {
+		e = errno;
+		goto fail;
+	}
+	err->step = ST_PUBLISH_RENAME;
+	if (renameat(dirfd, err->tmp, dirfd, name)) {
+		e = errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	unlinkat(dirfd, err->tmp, 0);
+	return -e;
 }
 
 void st_safedir_remove(int at, const char *name)

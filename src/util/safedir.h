@@ -33,6 +33,24 @@ int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen);
  * mode 0600; its name in out. Returns the descriptor or -errno. */
 int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen);
 
+/* st_safedir_publish: fsync the file before it takes the name (it survives a crash). */
+#define ST_PUBLISH_FSYNC 1u
+
+/* Where st_safedir_publish failed: the step, and the temporary file's name (removed). */
+struct st_publish_err {
+	enum { ST_PUBLISH_TEMP = 1, ST_PUBLISH_WRITE, ST_PUBLISH_RENAME } step;
+	char tmp[64];
+};
+
+/* Publishes a file NAME in dirfd whose contents are hdr then body (either may be empty):
+ * written to a new private file tmp-<random> (0600, st_safedir_mkstemp), fsynced with
+ * ST_PUBLISH_FSYNC, closed, then renamed over NAME, so a reader sees the whole old file
+ * or the whole new one. A link at NAME is replaced, never followed. 0, or -errno with the
+ * failed step in *err (may be NULL); on failure no temporary file is left behind. */
+int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_len,
+		       const void *body, size_t body_len, unsigned flags,
+		       struct st_publish_err *err);
+
 /* Where APP caches for the effective user: $ENV when set, /var/cache/APP for root, else
  * $XDG_CACHE_HOME/APP or $HOME/.cache/APP. Open it with st_safedir_open. 0, or -1 (out "")
  * when there is none ($HOME unset) or it does not fit in n. */

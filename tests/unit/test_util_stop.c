@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The hardening helpers in src/util: the stop-aware output stream (stopio), the stop
  * signal table (stopsig), run names and their holders (runname), trusted directories
- * (safedir). Oracles: what a pipe reader actually received, errno values, the clock,
+ * and the files published in them (safedir). Oracles: what a pipe reader actually received, errno values, the clock,
  * processes this test made and reaped. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -240,6 +242,195 @@ static void test_safedir(void **s)
 	assert_int_equal(rmdir(base), 0);
 }
 
+/* The whole content of dfd's NAME into buf (NUL-terminated); its length, or -1. */
+static ssize_t read_entry(int dfd, const char *name, char *buf, size_t n)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t got = 0, r;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)got + 1 < n && (r = read(fd, buf + got, n - 1 - (size_t)got)) > 0)
+		got += r;
+	close(fd);
+	buf[got] = 0;
+	return got;
+}
+
+/* How many entries of dfd are st_safedir_publish's temporary files ("tmp-..."). */
+static int count_tmp(int dfd)
+{
+	int fd = dup(dfd), n = 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	assert_non_null(d);
+	rewinddir(d);
+	while ((de = readdir(d)))
+		n += !strncmp(de->d_name, "tmp-", 4);
+	closedir(d);
+	return n;
+}
+
+/* Published entries: the content and mode asked for, the old file replaced and not
+ * rewritten (a reader holding it keeps the old bytes), the fsync flavour alike. */
+static void test_publish_content(void **s)
+{
+	char base[] = "/tmp/st_publish.XXXXXX", buf[256];
+	struct st_publish_err e;
+	struct stat st;
+	int dfd, old;
+
+	(void)s;
+	assert_non_null(mkdtemp(base));
+	dfd = open(base, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(st_safedir_publish(dfd, "entry", "H1\n", 3, "old body", 8, 0, &e), 0);
+	assert_int_equal(read_entry(dfd, "entry", buf, sizeof(buf)), 11);
+	assert_string_equal(buf, "H1\nold body");
+	assert_int_equal(fstatat(dfd, "entry", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_uid, geteuid());
+	old = openat(dfd, "entry", O_RDONLY);
+	assert_true(old >= 0);
+	assert_int_equal(st_safedir_publish(dfd, "entry", "H2\n", 3, "new", 3, ST_PUBLISH_FSYNC,
+					    &e), 0);
+	assert_int_equal(read_entry(dfd, "entry", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "H2\nnew");
+	assert_int_equal(pread(old, buf, sizeof(buf) - 1, 0), 11);   /* the old file, whole */
+	assert_memory_equal(buf, "H1\nold body", 11);
+	close(old);
+	/* an empty header or body */
+	assert_int_equal(st_safedir_publish(dfd, "entry", NULL, 0, "x", 1, 0, NULL), 0);
+	assert_int_equal(read_entry(dfd, "entry", buf, sizeof(buf)), 1);
+	assert_int_equal(count_tmp(dfd), 0);
+	unlinkat(dfd, "entry", 0);
+	close(dfd);
+	assert_int_equal(rmdir(base), 0);
+}
+
+/* A reader never sees a partial entry: one process publishes 64 KiB entries of 'a' and of
+ * 'b' in turn while this one reads; every read is whole and of one letter. */
+static void test_publish_atomic(void **s)
+{
+	enum { SZ = 65536, ROUNDS = 300 };
+	char base[] = "/tmp/st_publish.XXXXXX";
+	static char body[2][SZ], buf[SZ + 2];
+	int dfd, status, reads = 0, bad = 0;
+	pid_t pid;
+
+	(void)s;
+	assert_non_null(mkdtemp(base));
+	dfd = open(base, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	memset(body[0], 'a', SZ);
+	memset(body[1], 'b', SZ);
+	assert_int_equal(st_safedir_publish(dfd, "e", NULL, 0, body[0], SZ, 0, NULL), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int i;
+
+		for (i = 0; i < ROUNDS; i++)
+			if (st_safedir_publish(dfd, "e", NULL, 0, body[i & 1], SZ, 0, NULL))
+				_exit(1);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		ssize_t n = read_entry(dfd, "e", buf, sizeof(buf));
+
+		reads++;
+		if (n != SZ || (memchr(buf, 'a', SZ) && memchr(buf, 'b', SZ)))
+			bad++;
+	}
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(reads > 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(count_tmp(dfd), 0);
+	unlinkat(dfd, "e", 0);
+	close(dfd);
+	assert_int_equal(rmdir(base), 0);
+}
+
+/* Failures: each step reports itself and leaves no temporary file; the entry that was
+ * there stays as it was. A link at the name is replaced, its target untouched. */
+static void test_publish_failures(void **s)
+{
+	char base[] = "/tmp/st_publish.XXXXXX", out[] = "/tmp/st_publish_out.XXXXXX";
+	char target[64], buf[256];
+	struct st_publish_err e;
+	struct stat st;
+	int dfd, tfd, status;
+	pid_t pid;
+
+	(void)s;
+	assert_non_null(mkdtemp(base));
+	assert_non_null(mkdtemp(out));
+	dfd = open(base, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(st_safedir_publish(dfd, "entry", "H\n", 2, "kept", 4, 0, NULL), 0);
+
+	/* a write that fails (the file size limit: EFBIG), in a child that has the limit */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		static char big[4096];
+		struct rlimit rl = { 16, 16 };
+		int r;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl))
+			_exit(2);
+		r = st_safedir_publish(dfd, "entry", "H\n", 2, big, sizeof(big), ST_PUBLISH_FSYNC,
+				       &e);
+		_exit(r == -EFBIG && e.step == ST_PUBLISH_WRITE && !strncmp(e.tmp, "tmp-", 4) ?
+		      0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(count_tmp(dfd), 0);
+	assert_int_equal(read_entry(dfd, "entry", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "H\nkept");
+
+	/* a rename that fails: a non-empty directory holds the name */
+	assert_int_equal(mkdirat(dfd, "busy", 0700), 0);
+	assert_int_equal(mkdirat(dfd, "busy/x", 0700), 0);
+	assert_true(st_safedir_publish(dfd, "busy", "H\n", 2, "b", 1, 0, &e) < 0);
+	assert_int_equal(e.step, ST_PUBLISH_RENAME);
+	assert_int_equal(count_tmp(dfd), 0);
+	assert_int_equal(fstatat(dfd, "busy/x", &st, 0), 0);
+
+	/* no temporary file can be made */
+	assert_int_equal(st_safedir_publish(-1, "entry", "H\n", 2, "b", 1, 0, &e), -EBADF);
+	assert_int_equal(e.step, ST_PUBLISH_TEMP);
+
+	/* a link at the name, to a file elsewhere: replaced, the target not written */
+	snprintf(target, sizeof(target), "%s/target", out);
+	tfd = open(target, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(tfd >= 0);
+	assert_int_equal(write(tfd, "theirs", 6), 6);
+	close(tfd);
+	assert_int_equal(symlinkat(target, dfd, "link"), 0);
+	assert_int_equal(st_safedir_publish(dfd, "link", "H\n", 2, "ours", 4, 0, &e), 0);
+	assert_int_equal(fstatat(dfd, "link", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(read_entry(dfd, "link", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "H\nours");
+	assert_int_equal(read_entry(AT_FDCWD, target, buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "theirs");
+	assert_int_equal(count_tmp(dfd), 0);
+
+	st_safedir_remove(dfd, "busy");
+	unlinkat(dfd, "entry", 0);
+	unlinkat(dfd, "link", 0);
+	close(dfd);
+	assert_int_equal(rmdir(base), 0);
+	assert_int_equal(unlink(target), 0);
+	assert_int_equal(rmdir(out), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +441,9 @@ int main(void)
 		cmocka_unit_test(test_stopsig_levels),
 		cmocka_unit_test(test_runname_holders),
 		cmocka_unit_test(test_safedir),
+		cmocka_unit_test(test_publish_content),
+		cmocka_unit_test(test_publish_atomic),
+		cmocka_unit_test(test_publish_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
