@@ -30,7 +30,8 @@
 # 5b. show10k: -S -f of 10,000 kernel functions (BENCH_SHOW_N), before/after, bpftrace -d
 #    of the same probe list as context (it cannot resolve kprobes here).
 # 6. lbc: BENCH_PEAK_N records through a ring buffer (256 KB) and a perf buffer (64 pages per
-#    CPU) from one producer: printed, lost, producer rate, beside bpftrace's printf.
+#    CPU) from one producer: printed, lost, producer rate, beside bpftrace's printf. The
+#    program is tests/fixtures/getppid_rec.bpf.c (tests/lbc/lost.sh runs it too).
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -462,28 +463,9 @@ bench_lbc() {
         /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" bpftrace -e "tracepoint:syscalls:sys_enter_getppid /pid == $pp/ { printf(\"pid=%d n=%d\\n\", pid, cpu); }" >"$out" 2>"$TMP/lbc.err" & pid=$!
         wait_line "$out" '^Attaching'
       else
-        local decl=$'LBC_RINGBUF(events, struct rec, 262144);' emit='lbc_ringbuf_output(&events, &r);'
-        [ $kind = perf ] && decl='LBC_PERF_OUTPUT(events, struct rec, 64);' emit='lbc_perf_output(ctx, &events, &r);'
-        cat >"$TMP/l.bpf.c" <<C
-#include "lbc.h"
-struct rec { u32 pid; u32 n; };
-$decl
-const volatile u32 target = 0;
-SEC("tracepoint/syscalls/sys_enter_getppid")
-int on_getppid(void *ctx)
-{
-	struct rec r = {};
-
-	if ((bpf_get_current_pid_tgid() >> 32) != target)
-		return 0;
-	r.pid = target;
-	r.n = bpf_get_smp_processor_id();
-	$emit
-	return 0;
-}
-char _license[] SEC("license") = "GPL";
-C
-        /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" "$LBC" run "$TMP/l.bpf.c" --no-maps --set target=$pp >"$out" 2>"$TMP/lbc.err" & pid=$!
+        local buf=-DRING_BYTES=262144
+        [ $kind = perf ] && buf=-DPERF_ENTRIES=64
+        /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" "$LBC" run tests/fixtures/getppid_rec.bpf.c --cflag $buf --no-maps --set target=$pp >"$out" 2>"$TMP/lbc.err" & pid=$!
         wait_line "$TMP/lbc.err" '^lbc: attached'
       fi
       release l1; wait $pp

@@ -12,38 +12,15 @@ N=${LBC_LOST_N:-300000}
 
 build_held_getppid "$T/prod" || { fail "build producer"; tap_done; exit 1; }
 
-# body MAPDECL OUTPUT: a program recording each getppid of pid `target`
-prog() {
-	cat <<C
-#include "lbc.h"
-struct rec { u32 pid; u32 n; };
-$1
-const volatile u32 target = 0;
-
-SEC("tracepoint/syscalls/sys_enter_getppid")
-int on_getppid(void *ctx)
-{
-	struct rec r = {};
-
-	if ((bpf_get_current_pid_tgid() >> 32) != target)
-		return 0;
-	r.pid = target;
-	r.n = bpf_get_smp_processor_id();
-	$2
-	return 0;
-}
-char _license[] SEC("license") = "GPL";
-C
-}
-
-run_case() { # name mapdecl output
+# The program: tests/fixtures/getppid_rec.bpf.c, its buffer chosen by the --cflag given.
+run_case() { # name cflag
 	local name=$1 i rc printed lost prev=-1
-	prog "$2" "$3" >"$T/$name.bpf.c"
 	mkfifo "$T/$name.go"
 	"$T/prod" "$N" <"$T/$name.go" &
 	local pp=$!
 	exec 7<>"$T/$name.go"   # keeps the fifo open: the producer waits for one byte
-	if ! lbc_start "$name" "$T/$name.bpf.c" --no-maps --set target=$pp; then
+	if ! lbc_start "$name" "$ROOT/tests/fixtures/getppid_rec.bpf.c" --cflag "$2" --no-maps \
+		--set target=$pp; then
 		fail "$name: lbc did not attach: $(tail -3 "$T/$name.err")"
 		kill $pp; exec 7>&-; return
 	fi
@@ -68,9 +45,8 @@ run_case() { # name mapdecl output
 	LOST_SEEN=$lost
 }
 
-run_case ring 'LBC_RINGBUF(events, struct rec, 4096);' 'lbc_ringbuf_output(&events, &r);'
+run_case ring -DRING_BYTES=4096
 check "ring: the 4 KB ring buffer overflowed (lost $LOST_SEEN), so the count was exercised" \
 	[ "$LOST_SEEN" -gt 0 ]
-run_case perf 'LBC_PERF_OUTPUT(events, struct rec, 128);' \
-	'lbc_perf_output(ctx, &events, &r);'
+run_case perf -DPERF_ENTRIES=128
 tap_done
