@@ -2,6 +2,7 @@
 /* The hive's index and layout: read, find, put, remove. libc only (lbc links it). */
 #include "types/hive.h"
 #include "types/kident.h"
+#include "util/file.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +19,7 @@ static const char *kinds[] = { "btf", "head", "funcs", "readme" };
 int st_hive_path(const char *dir, const struct st_hive_entry *e, const char *kind,
 		 char *out, size_t n)
 {
-	int w = snprintf(out, n, "%s/%s/%s/%s/%s", dir, e->arch, kind, e->distro, e->release);
-
-	return w < 0 || (size_t)w >= n ? -1 : 0;
+	return st_pathf(out, n, "%s/%s/%s/%s/%s", dir, e->arch, kind, e->distro, e->release);
 }
 
 /* One index line into e; -1 when malformed. */
@@ -364,7 +363,7 @@ int st_hive_resolve(const char *btf, const char *kernel, const char *arch, char 
 				  btf, kernel);
 	if (kernel)
 		return st_hive_kernel_btf(st_hive_dir(NULL), arch, kernel, path, n, err);
-	if (btf && snprintf(path, n, "%s", btf) >= (int)n)
+	if (btf && st_pathf(path, n, "%s", btf))
 		return st_err_set(err, 0, "path too long: %s", btf);
 	return 0;
 }
@@ -374,16 +373,13 @@ int st_hive_resolve(const char *btf, const char *kernel, const char *arch, char 
 static int sibling_of(const char *btf_path, const char *kind, char *out, size_t n)
 {
 	const char *k = strstr(btf_path, "/btf/");
-	int w;
 
 	if (n)
 		out[0] = '\0';
-	if (!k)
+	if (!k || st_pathf(out, n, "%.*s/%s/%s", (int)(k - btf_path), btf_path, kind, k + 5))
 		return -1;
-	w = snprintf(out, n, "%.*s/%s/%s", (int)(k - btf_path), btf_path, kind, k + 5);
-	if (w < 0 || (size_t)w >= n || access(out, R_OK)) {
-		if (n)
-			out[0] = '\0';
+	if (access(out, R_OK)) {
+		out[0] = '\0';
 		return -1;
 	}
 	return 0;
@@ -403,7 +399,6 @@ int st_hive_of_btf(const char *btf_path, char *out, size_t n)
 {
 	const char *k = strstr(btf_path, "/btf/"), *arch;
 	char idx[4200];
-	int w;
 
 	if (n)
 		out[0] = '\0';
@@ -413,8 +408,7 @@ int st_hive_of_btf(const char *btf_path, char *out, size_t n)
 		;
 	if (arch == btf_path || arch == k)
 		return -1;
-	w = snprintf(out, n, "%.*s", (int)(arch - 1 - btf_path), btf_path);
-	if (w < 0 || (size_t)w >= n)
+	if (st_pathf(out, n, "%.*s", (int)(arch - 1 - btf_path), btf_path))
 		goto no;
 	snprintf(idx, sizeof(idx), "%s/index", out);
 	if (!access(idx, R_OK))

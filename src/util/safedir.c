@@ -81,14 +81,14 @@ static int open_dirs(const char *path, bool create, bool own_last, char *why, si
 	if (!path || !*path)
 		return snprintf(why, whylen, "empty directory name"), -EINVAL;
 	if (path[0] == '/') {
-		if (snprintf(abs, sizeof(abs), "%s", path) >= (int)sizeof(abs))
+		if (st_pathf(abs, sizeof(abs), "%s", path))
 			return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
 	} else {
 		char cwd[PATH_MAX];
 
 		if (!getcwd(cwd, sizeof(cwd)))
 			return snprintf(why, whylen, "getcwd: %s", strerror(errno)), -errno;
-		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= (int)sizeof(abs))
+		if (st_pathf(abs, sizeof(abs), "%s/%s", cwd, path))
 			return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
 	}
 	fd = open("/", DIR_FLAGS);
@@ -145,7 +145,7 @@ int st_safefile_open(const char *path, char *why, size_t whylen)
 		snprintf(dir, sizeof(dir), ".");
 	else if (slash == path)
 		snprintf(dir, sizeof(dir), "/");
-	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >= (int)sizeof(dir))
+	else if (st_pathf(dir, sizeof(dir), "%.*s", (int)(slash - path), path))
 		return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
 	dfd = open_dirs(dir, false, false, why, whylen);
 	if (dfd < 0)
@@ -207,7 +207,8 @@ static int random_name(const char *prefix, char *out, size_t outlen)
 	return n + 1 < outlen ? 0 : -ENAMETOOLONG;
 }
 
-int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen)
+/* A new private directory (dir) or file named PREFIX-<random> in dirfd, opened. */
+static int create_unique(int dirfd, const char *prefix, bool dir, char *out, size_t outlen)
 {
 	int tries, fd, err;
 
@@ -215,32 +216,27 @@ int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen)
 		err = random_name(prefix, out, outlen);
 		if (err)
 			return err;
-		if (mkdirat(dirfd, out, 0700)) {
-			if (errno == EEXIST)
-				continue;
-			return -errno;
-		}
-		fd = openat(dirfd, out, DIR_FLAGS);
-		return fd < 0 ? -errno : fd;
-	}
-	return -EEXIST;
-}
-
-int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen)
-{
-	int tries, fd, err;
-
-	for (tries = 0; tries < 16; tries++) {
-		err = random_name(prefix, out, outlen);
-		if (err)
-			return err;
-		fd = openat(dirfd, out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (dir)
+			fd = mkdirat(dirfd, out, 0700) ? -1 : openat(dirfd, out, DIR_FLAGS);
+		else
+			fd = openat(dirfd, out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				    0600);
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
 			return -errno;
 	}
 	return -EEXIST;
+}
+
+int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen)
+{
+	return create_unique(dirfd, prefix, true, out, outlen);
+}
+
+int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen)
+{
+	return create_unique(dirfd, prefix, false, out, outlen);
 }
 
 int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_len,
@@ -305,22 +301,16 @@ int st_cache_path(const char *app, const char *env, char *out, size_t n)
 {
 	const char *e = env ? getenv(env) : NULL, *home = getenv("HOME");
 	const char *xdg = getenv("XDG_CACHE_HOME");
-	int l;
 
 	if (e && *e)
-		l = snprintf(out, n, "%s", e);
-	else if (geteuid() == 0)
-		l = snprintf(out, n, "/var/cache/%s", app);
-	else if (xdg && *xdg)
-		l = snprintf(out, n, "%s/%s", xdg, app);
-	else if (home && *home)
-		l = snprintf(out, n, "%s/.cache/%s", home, app);
-	else
-		l = -1;
-	if (l < 0 || (size_t)l >= n) {
-		if (n)
-			out[0] = '\0';
-		return -1;
-	}
-	return 0;
+		return st_pathf(out, n, "%s", e);
+	if (geteuid() == 0)
+		return st_pathf(out, n, "/var/cache/%s", app);
+	if (xdg && *xdg)
+		return st_pathf(out, n, "%s/%s", xdg, app);
+	if (home && *home)
+		return st_pathf(out, n, "%s/.cache/%s", home, app);
+	if (n)
+		out[0] = '\0';
+	return -1;
 }
