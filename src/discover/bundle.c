@@ -200,46 +200,29 @@ static void write_entry(FILE *f, const struct st_bundle_entry *e)
 
 int st_bundle_save(const struct st_bundle *b, const char *path, struct st_err *err)
 {
-	char *text = NULL, hex[65], *tmp = NULL;
+	char *text = NULL, hex[65], sum[80];
+	struct st_publish_err pe;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);
-	int rc = -1;
+	int rc, n;
 
 	if (!f)
 		return st_err_set(err, 0, "out of memory");
 	fputs(MAGIC, f);
 	for (i = 0; i < b->n; i++)
 		write_entry(f, &b->v[i]);
-	if (fclose(f) || !text)
+	if (fclose(f) || !text) {
+		free(text);
 		return st_err_set(err, 0, "out of memory");
+	}
 	hex_digest(text, len, hex);
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0) {
-		tmp = NULL;
-		st_err_set(err, 0, "out of memory");
-		goto out;
-	}
-	f = fopen(tmp, "w");
-	if (!f) {
-		st_err_set(err, 0, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	fwrite(text, 1, len, f);
-	fprintf(f, "sha256 %s\n", hex);
-	if (fclose(f)) {
-		st_err_set(err, 0, "cannot write '%s': %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path)) {
-		st_err_set(err, 0, "cannot create '%s': %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(tmp);
+	n = snprintf(sum, sizeof(sum), "sha256 %s\n", hex);
+	rc = st_safedir_publish_path(path, text, len, sum, (size_t)n, ST_PUBLISH_SHARED, &pe);
 	free(text);
-	return rc;
+	if (rc)
+		return st_err_set(err, 0, "cannot %s '%s': %s", pe.step == ST_PUBLISH_RENAME ?
+				  "create" : "write", path, strerror(-rc));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ reading */

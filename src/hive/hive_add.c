@@ -17,6 +17,7 @@
 #include "types/kident.h"
 #include "types/usym.h"
 #include "util/file.h"
+#include "util/safedir.h"
 #include "util/sha256.h"
 #include "session/tracefs.h"
 
@@ -141,12 +142,13 @@ static int write_header(const struct btf *btf, FILE *f)
 	return st_btf_write_header(btf, f, NULL);
 }
 
-/* One entry file through a temporary name, renamed into place. */
+/* One entry file, published (a reader sees the old file or the whole new one). */
 static int write_kind(const char *dir, const struct st_hive_entry *e, const char *kind,
 		      const struct btf *btf, int (*gen)(const struct btf *, FILE *),
 		      struct st_err *err)
 {
-	char path[4096], tmp[4200], *slash;
+	char path[4096], *slash, *text = NULL;
+	size_t len = 0;
 	FILE *f;
 	int rc;
 
@@ -158,17 +160,17 @@ static int write_kind(const char *dir, const struct st_hive_entry *e, const char
 	*slash = '/';
 	if (rc)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
+	f = open_memstream(&text, &len);
 	if (!f)
-		return st_err_set(err, 0, "cannot write %s: %s", tmp, strerror(errno));
+		return st_err_set(err, 0, "out of memory");
 	rc = gen(btf, f);
-	if (fclose(f) && !rc)
-		rc = -EIO;
-	if (rc || rename(tmp, path)) {
-		unlink(tmp);
-		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(rc ? -rc : errno));
-	}
+	if ((fclose(f) || !text) && !rc)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
+	free(text);
+	if (rc)
+		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc));
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "types/hive.h"
 #include "types/kident.h"
 #include "util/file.h"
+#include "util/safedir.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -136,29 +137,28 @@ static void write_line(FILE *f, const struct st_hive_entry *e)
 		e->build_id[0] ? e->build_id : "-", e->sha256, e->source);
 }
 
-/* Rewrite the index with v[0..n) (temporary file + rename). */
+/* Rewrite the index with v[0..n) (published: a reader sees the old index or the new). */
 static int save_index(const char *dir, const struct st_hive_entry *v, size_t n,
 		      struct st_err *err)
 {
-	char path[4096], tmp[4200];
+	char path[4096], *text = NULL;
+	size_t len = 0, i;
 	FILE *f;
-	size_t i;
-	int ok;
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/index", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
+	if (st_pathf(path, sizeof(path), "%s/index", dir))
+		return st_err_set(err, 0, "path too long: %s/index", dir);
+	f = open_memstream(&text, &len);
 	if (!f)
-		return st_err_set(err, 0, "cannot write %s: %s", tmp, strerror(errno));
+		return st_err_set(err, 0, "out of memory");
 	fprintf(f, "# surftrace hive 1: release arch distro build-id sha256 source\n");
 	for (i = 0; i < n; i++)
 		write_line(f, &v[i]);
-	ok = !ferror(f);
-	ok = !fclose(f) && ok;
-	if (!ok || rename(tmp, path)) {
-		unlink(tmp);
-		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(errno));
-	}
+	rc = fclose(f) || !text ? -ENOMEM :
+	     st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
+	free(text);
+	if (rc)
+		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc));
 	return 0;
 }
 

@@ -131,22 +131,34 @@ int st_safedir_open(const char *path, bool create, char *why, size_t whylen)
 	return open_dirs(path, create, true, why, whylen);
 }
 
+/* PATH's directory into dir ("." or "/" when it has none) and its last component in
+ * *base: 0, -EINVAL when it ends in '/' (no file name), -ENAMETOOLONG. */
+static int split_path(const char *path, char *dir, size_t n, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	*base = slash ? slash + 1 : path;
+	if (!**base)
+		return -EINVAL;
+	if (!slash)
+		return st_pathf(dir, n, ".") ? -ENAMETOOLONG : 0;
+	if (slash == path)
+		return st_pathf(dir, n, "/") ? -ENAMETOOLONG : 0;
+	return st_pathf(dir, n, "%.*s", (int)(slash - path), path) ? -ENAMETOOLONG : 0;
+}
+
 int st_safefile_open(const char *path, char *why, size_t whylen)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	const char *base;
 	uid_t me = geteuid();
 	struct stat st;
-	int dfd, fd;
+	int dfd, fd, rc = split_path(path, dir, sizeof(dir), &base);
 
-	if (!*base)
-		return snprintf(why, whylen, "%s is not a file name", path), -EINVAL;
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else if (st_pathf(dir, sizeof(dir), "%.*s", (int)(slash - path), path))
-		return snprintf(why, whylen, "path too long"), -ENAMETOOLONG;
+	if (rc == -EINVAL)
+		return snprintf(why, whylen, "%s is not a file name", path), rc;
+	if (rc)
+		return snprintf(why, whylen, "path too long"), rc;
 	dfd = open_dirs(dir, false, false, why, whylen);
 	if (dfd < 0)
 		return dfd;
@@ -207,8 +219,10 @@ static int random_name(const char *prefix, char *out, size_t outlen)
 	return n + 1 < outlen ? 0 : -ENAMETOOLONG;
 }
 
-/* A new private directory (dir) or file named PREFIX-<random> in dirfd, opened. */
-static int create_unique(int dirfd, const char *prefix, bool dir, char *out, size_t outlen)
+/* A new private directory (dir) or a new file of that mode named PREFIX-<random> in dirfd,
+ * opened. */
+static int create_unique(int dirfd, const char *prefix, bool dir, mode_t mode, char *out,
+			 size_t outlen)
 {
 	int tries, fd, err;
 
@@ -220,7 +234,7 @@ static int create_unique(int dirfd, const char *prefix, bool dir, char *out, siz
 			fd = mkdirat(dirfd, out, 0700) ? -1 : openat(dirfd, out, DIR_FLAGS);
 		else
 			fd = openat(dirfd, out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				    0600);
+				    mode);
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
@@ -231,12 +245,12 @@ static int create_unique(int dirfd, const char *prefix, bool dir, char *out, siz
 
 int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen)
 {
-	return create_unique(dirfd, prefix, true, out, outlen);
+	return create_unique(dirfd, prefix, true, 0700, out, outlen);
 }
 
 int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen)
 {
-	return create_unique(dirfd, prefix, false, out, outlen);
+	return create_unique(dirfd, prefix, false, 0600, out, outlen);
 }
 
 int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_len,
@@ -249,7 +263,8 @@ int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_
 	if (!err)
 		err = &local;
 	err->step = ST_PUBLISH_TEMP;
-	fd = st_safedir_mkstemp(dirfd, "tmp", err->tmp, sizeof(err->tmp));
+	fd = create_unique(dirfd, "tmp", false, flags & ST_PUBLISH_SHARED ? 0666 : 0600, err->tmp,
+			   sizeof(err->tmp));
 	if (fd < 0)
 		return fd;
 	err->step = ST_PUBLISH_WRITE;
@@ -272,6 +287,29 @@ int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_
 fail:
 	unlinkat(dirfd, err->tmp, 0);
 	return -e;
+}
+
+int st_safedir_publish_path(const char *path, const void *hdr, size_t hdr_len,
+			    const void *body, size_t body_len, unsigned flags,
+			    struct st_publish_err *err)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	int dfd, rc;
+
+	if (err) {
+		err->step = ST_PUBLISH_TEMP;
+		err->tmp[0] = '\0';
+	}
+	rc = split_path(path, dir, sizeof(dir), &base);
+	if (rc)
+		return rc == -EINVAL ? -EISDIR : rc;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	rc = st_safedir_publish(dfd, base, hdr, hdr_len, body, body_len, flags, err);
+	close(dfd);
+	return rc;
 }
 
 void st_safedir_remove(int at, const char *name)

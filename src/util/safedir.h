@@ -33,8 +33,11 @@ int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen);
  * mode 0600; its name in out. Returns the descriptor or -errno. */
 int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen);
 
-/* st_safedir_publish: fsync the file before it takes the name (it survives a crash). */
+/* st_safedir_publish flags. FSYNC: the file is synced before it takes the name (it
+ * survives a crash). SHARED: created 0666 less the umask, as fopen would, for files others
+ * read (a hive, a bundle); default 0600. */
 #define ST_PUBLISH_FSYNC 1u
+#define ST_PUBLISH_SHARED 2u
 
 /* Where st_safedir_publish failed: the step, and the temporary file's name (removed). */
 struct st_publish_err {
@@ -43,13 +46,19 @@ struct st_publish_err {
 };
 
 /* Publishes a file NAME in dirfd whose contents are hdr then body (either may be empty):
- * written to a new private file tmp-<random> (0600, st_safedir_mkstemp), fsynced with
- * ST_PUBLISH_FSYNC, closed, then renamed over NAME, so a reader sees the whole old file
- * or the whole new one. A link at NAME is replaced, never followed. 0, or -errno with the
- * failed step in *err (may be NULL); on failure no temporary file is left behind. */
+ * written to a new file tmp-<random> (O_EXCL|O_NOFOLLOW, 0600 unless ST_PUBLISH_SHARED),
+ * fsynced with ST_PUBLISH_FSYNC, closed, then renamed over NAME, so a reader sees the
+ * whole old file or the whole new one. A link at NAME is replaced, never followed. 0, or
+ * -errno with the failed step in *err (may be NULL); on failure no temporary file is left
+ * behind. */
 int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_len,
 		       const void *body, size_t body_len, unsigned flags,
 		       struct st_publish_err *err);
+/* The same for PATH, a file in a directory the user named (opened as given, links on the
+ * way followed and nothing checked: a hive, a bundle, not a cache root trusts). */
+int st_safedir_publish_path(const char *path, const void *hdr, size_t hdr_len,
+			    const void *body, size_t body_len, unsigned flags,
+			    struct st_publish_err *err);
 
 /* Where APP caches for the effective user: $ENV when set, /var/cache/APP for root, else
  * $XDG_CACHE_HOME/APP or $HOME/.cache/APP. Open it with st_safedir_open. 0, or -1 (out "")

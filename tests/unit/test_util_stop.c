@@ -310,6 +310,42 @@ static void test_publish_content(void **s)
 	assert_int_equal(rmdir(base), 0);
 }
 
+/* By path, for files others read: mode 0666 less the umask (what fopen makes). */
+static void test_publish_path_shared(void **s)
+{
+	char base[] = "/tmp/st_publish.XXXXXX", path[128], buf[64];
+	struct st_publish_err e;
+	struct stat st;
+	mode_t old;
+	int dfd;
+
+	(void)s;
+	assert_non_null(mkdtemp(base));
+	snprintf(path, sizeof(path), "%s/shared", base);
+	old = umask(027);
+	assert_int_equal(st_safedir_publish_path(path, "a", 1, "b", 1, ST_PUBLISH_SHARED, &e), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(read_entry(AT_FDCWD, path, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "ab");
+	assert_int_equal(st_safedir_publish_path(path, NULL, 0, "c", 1, 0, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	snprintf(path, sizeof(path), "%s/", base);                       /* no file name */
+	assert_int_equal(st_safedir_publish_path(path, NULL, 0, "c", 1, 0, &e), -EISDIR);
+	snprintf(path, sizeof(path), "%s/none/x", base);                 /* no such dir */
+	assert_int_equal(st_safedir_publish_path(path, NULL, 0, "c", 1, 0, &e), -ENOENT);
+	assert_int_equal(e.step, ST_PUBLISH_TEMP);
+	dfd = open(base, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(count_tmp(dfd), 0);
+	close(dfd);
+	snprintf(path, sizeof(path), "%s/shared", base);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(base), 0);
+}
+
 /* A reader never sees a partial entry: one process publishes 64 KiB entries of 'a' and of
  * 'b' in turn while this one reads; every read is whole and of one letter. */
 static void test_publish_atomic(void **s)
@@ -442,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_runname_holders),
 		cmocka_unit_test(test_safedir),
 		cmocka_unit_test(test_publish_content),
+		cmocka_unit_test(test_publish_path_shared),
 		cmocka_unit_test(test_publish_atomic),
 		cmocka_unit_test(test_publish_failures),
 	};
