@@ -142,23 +142,40 @@ static int write_header(const struct btf *btf, FILE *f)
 	return st_btf_write_header(btf, f, NULL);
 }
 
-/* One entry file, published (a reader sees the old file or the whole new one). */
+/* Where the entry's file of that kind goes, its directories made. */
+static int entry_path(const char *dir, const struct st_hive_entry *e, const char *kind,
+		      char *path, size_t n, struct st_err *err)
+{
+	char *slash;
+	int rc;
+
+	if (st_hive_path(dir, e, kind, path, n) || !(slash = strrchr(path, '/')))
+		return st_err_set(err, 0, "path too long under %s", dir);
+	*slash = '\0';
+	rc = mkdirs(path, err);
+	*slash = '/';
+	return rc ? -1 : 0;
+}
+
+/* An entry file, published: a reader sees the old file or the whole new one. */
+static int publish(const char *path, const char *text, size_t len, struct st_err *err)
+{
+	int rc = st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
+
+	return rc ? st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc)) : 0;
+}
+
+/* The entry's file of that kind, made by gen. */
 static int write_kind(const char *dir, const struct st_hive_entry *e, const char *kind,
 		      const struct btf *btf, int (*gen)(const struct btf *, FILE *),
 		      struct st_err *err)
 {
-	char path[4096], *slash, *text = NULL;
+	char path[4096], *text = NULL;
 	size_t len = 0;
 	FILE *f;
 	int rc;
 
-	if (st_hive_path(dir, e, kind, path, sizeof(path)))
-		return st_err_set(err, 0, "path too long under %s", dir);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	rc = mkdirs(path, err);
-	*slash = '/';
-	if (rc)
+	if (entry_path(dir, e, kind, path, sizeof(path), err))
 		return -1;
 	f = open_memstream(&text, &len);
 	if (!f)
@@ -166,12 +183,10 @@ static int write_kind(const char *dir, const struct st_hive_entry *e, const char
 	rc = gen(btf, f);
 	if ((fclose(f) || !text) && !rc)
 		rc = -ENOMEM;
-	if (!rc)
-		rc = st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
+	rc = rc ? st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc))
+		: publish(path, text, len, err);
 	free(text);
-	if (rc)
-		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc));
-	return 0;
+	return rc;
 }
 
 static const char *host_arch(void)
@@ -188,10 +203,8 @@ static const char *host_arch(void)
 static int record_readme(const char *dir, const struct st_hive_entry *e, const char *given,
 			 struct st_err *err)
 {
-	char path[4096], *text = NULL, *slash;
+	char path[4096], *text = NULL;
 	struct utsname u;
-	size_t len;
-	FILE *f;
 	int ok;
 
 	if (given) {
@@ -206,23 +219,10 @@ static int record_readme(const char *dir, const struct st_hive_entry *e, const c
 	}
 	if (!text)
 		return 0;
-	if (st_hive_path(dir, e, "readme", path, sizeof(path)) || !(slash = strrchr(path, '/'))) {
-		free(text);
-		return st_err_set(err, 0, "path too long under %s", dir);
-	}
-	*slash = '\0';
-	if (mkdirs(path, err)) {
-		free(text);
-		return -1;
-	}
-	*slash = '/';
-	len = strlen(text);
-	f = fopen(path, "w");
-	ok = f && fwrite(text, 1, len, f) == len;
-	if (f)
-		ok = !fclose(f) && ok;
+	ok = !entry_path(dir, e, "readme", path, sizeof(path), err) &&
+	     !publish(path, text, strlen(text), err);
 	free(text);
-	return ok ? 0 : st_err_set(err, 0, "cannot write %s: %s", path, strerror(errno));
+	return ok ? 0 : -1;
 }
 
 /* Already in the hive: the same source bytes, or the same build id on the same arch. */
