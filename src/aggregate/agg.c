@@ -54,13 +54,19 @@ int st_agg_key_str(struct st_agg_key *k, const char *s)
 	return 0;
 }
 
-int st_agg_key_stack(struct st_agg_key *k, const unsigned long long *pc, int n)
+/* A stack component: tag, the pid (user stacks: with_pid), count, addresses. */
+static int key_stack(struct st_agg_key *k, char tag, bool with_pid, int pid,
+		     const unsigned long long *pc, int n)
 {
 	uint32_t cnt = n > 0 ? (uint32_t)n : 0;
+	int32_t p = pid;
+	size_t plen = with_pid ? sizeof(p) : 0;
 
-	if (key_room(k, 1 + sizeof(cnt) + cnt * sizeof(*pc)))
+	if (key_room(k, 1 + plen + sizeof(cnt) + cnt * sizeof(*pc)))
 		return -1;
-	k->buf[k->len++] = 'k';
+	k->buf[k->len++] = tag;
+	memcpy(k->buf + k->len, &p, plen);
+	k->len += plen;
 	memcpy(k->buf + k->len, &cnt, sizeof(cnt));
 	k->len += sizeof(cnt);
 	if (cnt)
@@ -69,22 +75,14 @@ int st_agg_key_stack(struct st_agg_key *k, const unsigned long long *pc, int n)
 	return 0;
 }
 
+int st_agg_key_stack(struct st_agg_key *k, const unsigned long long *pc, int n)
+{
+	return key_stack(k, 'k', false, 0, pc, n);
+}
+
 int st_agg_key_ustack(struct st_agg_key *k, int pid, const unsigned long long *pc, int n)
 {
-	uint32_t cnt = n > 0 ? (uint32_t)n : 0;
-	int32_t p = pid;
-
-	if (key_room(k, 1 + sizeof(p) + sizeof(cnt) + cnt * sizeof(*pc)))
-		return -1;
-	k->buf[k->len++] = 'u';
-	memcpy(k->buf + k->len, &p, sizeof(p));
-	k->len += sizeof(p);
-	memcpy(k->buf + k->len, &cnt, sizeof(cnt));
-	k->len += sizeof(cnt);
-	if (cnt)
-		memcpy(k->buf + k->len, pc, cnt * sizeof(*pc));
-	k->len += cnt * sizeof(*pc);
-	return 0;
+	return key_stack(k, 'u', true, pid, pc, n);
 }
 
 void st_agg_key_free(struct st_agg_key *k)

@@ -51,13 +51,12 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp((*(struct st_kfunc *const *)a)->name, (*(struct st_kfunc *const *)b)->name);
 }
 
-/* Sort, fill missing sizes from the next symbol, build the name index. */
-static int st_kimage_index(struct st_kimage *k, const uint64_t *all_addrs, size_t nall)
+/* The loaded image made ready: sorted, missing sizes filled from the next symbol, the name
+ * index built. k, or NULL (k freed) when out of memory. */
+static struct st_kimage *kimage_index(struct st_kimage *k, struct st_err *err)
 {
 	size_t i, j;
 
-	(void)all_addrs;
-	(void)nall;
 	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_addr);
 	/* Sources without sizes (kallsyms): a function ends where the next one starts. */
 	for (i = 0; i < k->nfuncs; i++) {
@@ -69,12 +68,15 @@ static int st_kimage_index(struct st_kimage *k, const uint64_t *all_addrs, size_
 			k->funcs[i].size = k->funcs[j].addr - k->funcs[i].addr;
 	}
 	k->by_name = malloc((k->nfuncs ? k->nfuncs : 1) * sizeof(*k->by_name));
-	if (!k->by_name)
-		return -1;
+	if (!k->by_name) {
+		st_err_set(err, 0, "out of memory");
+		st_kimage_free(k);
+		return NULL;
+	}
 	for (i = 0; i < k->nfuncs; i++)
 		k->by_name[i] = &k->funcs[i];
 	qsort(k->by_name, k->nfuncs, sizeof(*k->by_name), cmp_name);
-	return 0;
+	return k;
 }
 
 static int load_segments(struct st_kimage *k, struct st_err *err)
@@ -186,11 +188,7 @@ struct st_kimage *st_kimage_open_file(const char *path, struct st_err *err)
 		}
 		k->symsource = "kallsyms-in-image";
 	}
-	if (st_kimage_index(k, NULL, 0)) {
-		st_err_set(err, 0, "out of memory");
-		goto fail;
-	}
-	return k;
+	return kimage_index(k, err);
 fail:
 	st_kimage_free(k);
 	return NULL;
@@ -269,11 +267,7 @@ struct st_kimage *st_kimage_open_kcore(const char *kcore, const char *kallsyms,
 						    err))
 		goto fail;
 	k->symsource = "kallsyms";
-	if (st_kimage_index(k, NULL, 0)) {
-		st_err_set(err, 0, "out of memory");
-		goto fail;
-	}
-	return k;
+	return kimage_index(k, err);
 fail:
 	st_kimage_free(k);
 	return NULL;

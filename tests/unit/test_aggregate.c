@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "aggregate/agg.h"
 #include "aggregate/flame.h"
+#include "aggregate/agg_int.h"
 
 static char *render(struct st_agg *a, int mode, size_t top)
 {
@@ -236,6 +237,44 @@ static void test_folded_merge(void **state)
 	st_agg_free(a);
 }
 
+/* A key of a kernel and a user stack decodes back to what was put in: tags, the pid of
+ * the user stack, every frame, and sizes 1 + 4 + 8n ('k') and 1 + 4 + 4 + 8n ('u'). */
+static void test_key_stacks_roundtrip(void **state)
+{
+	unsigned long long ks[] = { 0xffffffff81000010ull, 0xffffffff81000020ull },
+			   us[] = { 0x401000, 0x402000, 0x7f0000001234ull };
+	struct st_agg_key k = { 0 };
+	struct st_agg_part pt;
+	size_t n, off = 0;
+	int i;
+
+	(void)state;
+	assert_int_equal(st_agg_key_stack(&k, ks, 2), 0);
+	assert_int_equal(st_agg_key_ustack(&k, 4242, us, 3), 0);
+	assert_int_equal(st_agg_key_stack(&k, NULL, 0), 0);
+	assert_int_equal(k.len, (1 + 4 + 16) + (1 + 4 + 4 + 24) + (1 + 4));
+	n = st_agg_key_next(k.buf, k.len, &pt);
+	assert_int_equal(n, 1 + 4 + 16);
+	assert_int_equal(pt.tag, 'k');
+	assert_int_equal(pt.npc, 2);
+	for (i = 0; i < 2; i++)
+		assert_true(st_agg_part_pc(&pt, i) == ks[i]);
+	off += n;
+	n = st_agg_key_next(k.buf + off, k.len - off, &pt);
+	assert_int_equal(n, 1 + 4 + 4 + 24);
+	assert_int_equal(pt.tag, 'u');
+	assert_int_equal(pt.pid, 4242);
+	assert_int_equal(pt.npc, 3);
+	for (i = 0; i < 3; i++)
+		assert_true(st_agg_part_pc(&pt, i) == us[i]);
+	off += n;
+	n = st_agg_key_next(k.buf + off, k.len - off, &pt);
+	assert_int_equal(n, 1 + 4);
+	assert_int_equal(pt.npc, 0);
+	assert_int_equal(off + n, k.len);
+	st_agg_key_free(&k);
+}
+
 static void test_flame_svg(void **state)
 {
 	struct st_folded v[] = { { "a;b;c", 3 }, { "a;b", 1 }, { "a;x<y", 2 } };
@@ -259,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log2_index_bounds),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_key_stacks_roundtrip),
 		cmocka_unit_test(test_hist_1_to_1000),
 		cmocka_unit_test(test_lhist_edges),
 		cmocka_unit_test(test_keys_sort_top_clear),
