@@ -28,13 +28,15 @@ need_lbc() {
 
 # lbc_start NAME ARGS...: runs `lbc run ARGS` in the background with stdout in
 # $T/NAME.out, stderr in $T/NAME.err; returns once attached (0) or lbc died (1).
+# LBC_WRAP=(cmd...) runs it under a command that execs lbc in the same process (valgrind).
+LBC_WRAP=()
 lbc_start() {
 	local name=$1 i; shift
 	: >"$T/$name.err"
-	"$LBC" run "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	"${LBC_WRAP[@]}" "$LBC" run "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	LBC_PID=$!
 	LBC_PIDS="$LBC_PIDS $LBC_PID"
-	for i in $(seq 600); do   # cold compiles take a second or two; 60 s at most
+	for i in $(seq 1200); do   # cold compiles take a second or two (under valgrind: ~10); 120 s at most
 		grep -q '^lbc: attached' "$T/$name.err" && return 0
 		kill -0 "$LBC_PID" 2>/dev/null || return 1
 		sleep 0.1
