@@ -6,6 +6,8 @@ are refused with a reason (no kprobe events here) or checked by translation agai
 `surftrace -S --json`."""
 import json
 import os
+import select
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +28,7 @@ with open("/proc/self/comm") as f:
 def env():
     e = dict(os.environ)
     e["PYTHONPATH"] = os.path.join(BUILD, "python")
+    e["PYTHONUNBUFFERED"] = "1"      # each line reaches the pipe when printed (until_seen)
     return e
 
 
@@ -53,9 +56,33 @@ def wait_bpf_attached(p, n=1, timeout=30):
     return False
 
 
+def until_seen(p, done, timeout=30):
+    """p's stdout so far, read until done(text) holds (or p closed it, or timeout s): the
+    test waits for the events it caused, not for a fixed -t. Read from the fd, so
+    p.communicate() later returns the rest."""
+    fd, buf, end = p.stdout.fileno(), b"", time.monotonic() + timeout
+    while not done(buf.decode(errors="replace")):
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        buf += chunk
+    return buf.decode(errors="replace")
+
+
+def interrupt(p, seen):
+    """Ctrl-C once the events were seen: (all stdout, stderr) after p exited."""
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    return seen + out, err
+
+
 def wait_tracing(p):
-    """Until the tool printed its header: it does so once its session has started."""
-    p.header = p.stdout.readline()
+    """Until the tool printed its header: it does so once its session has started. What
+    came after the header is in p.early."""
+    p.header, _, p.early = until_seen(p, lambda o: "\n" in o).partition("\n")
     return p.header.split()[:1] in (["PID"], ["TIME(s)"])
 
 
@@ -78,12 +105,14 @@ def test_help(name):
 
 @live
 def test_hello_prints_printk_lines():
-    p = start("hello", "-t", "6")
+    p = start("hello")
     assert wait_bpf_attached(p), p.communicate()
     kids = forks(2)
-    out, err = p.communicate(timeout=30)
-    for k in kids:
-        assert ("hello lcc, parent: %d child: %d" % (ME, k)) in out, out + err
+    want = ["hello lcc, parent: %d child: %d" % (ME, k) for k in kids]
+    out, err = interrupt(p, until_seen(p, lambda o: all(w in o for w in want)))
+    assert p.returncode == 0, err
+    for w in want:
+        assert w in out, out + err
     assert leftovers(p.pid) == []
 
 
@@ -95,10 +124,11 @@ def seed_line(kid):
 @live
 @pytest.mark.parametrize("name,cwd", [("eventOut", None), ("codeSeparate", "/")])
 def test_event_out_lines(name, cwd):
-    p = start(name, "-t", "5", cwd=cwd)
+    p = start(name, cwd=cwd)
     assert wait_bpf_attached(p), p.communicate()
     kids = forks(3)
-    out, err = p.communicate(timeout=30)
+    out, err = interrupt(p, until_seen(
+        p, lambda o: all(seed_line(k) in o.splitlines() for k in kids)))
     assert p.returncode == 0, err
     for k in kids:
         assert seed_line(k) in out.splitlines(), out
@@ -106,34 +136,55 @@ def test_event_out_lines(name, cwd):
 
 @live
 def test_dynamic_var_only_the_chosen_parent():
-    p = start("dynamicVar", str(ME), "-t", "5")
+    p = start("dynamicVar", str(ME))
     assert wait_bpf_attached(p), p.communicate()
     kids = forks(2)
     sh = subprocess.Popen(["sh", "-c", "/bin/true; /bin/true"])   # sh's forks: not ours
     sh.wait()
     kids.append(sh.pid)
-    out, err = p.communicate(timeout=30)
+    # A last fork of ours after sh's: its line comes after any line of sh's forks.
+    kids += forks(1)
+    out, err = interrupt(p, until_seen(p, lambda o: seed_line(kids[-1]) in o.splitlines()))
     lines = out.splitlines()
-    assert sorted(lines) == sorted(seed_line(k) for k in kids), out + err
+    assert lines[-1:] == ["key interrupt."] and p.returncode == 0, out + err
+    assert sorted(lines[:-1]) == sorted(seed_line(k) for k in kids), out + err
 
 
 @live
 def test_hash_map_counts_our_forks():
-    p = start("hashMap", "-t", "4")
+    # Counted in the kernel's map as each fork happens: the dump after Ctrl-C has them all.
+    p = start("hashMap")
     assert wait_bpf_attached(p), p.communicate()
     forks(5)
-    out, err = p.communicate(timeout=30)
+    out, err = interrupt(p, "")
+    assert p.returncode == 0, err
     counts = eval(out.strip().splitlines()[-1])          # the dict the example printed
     assert counts[ME] == 5, out + err
 
 
 @live
+def test_time_option_ends_the_run():
+    """-t SECONDS, the pylcc examples' shared option: the run ends by itself, exits 0 with
+    its final output (hashMap's dump) and leaves nothing behind."""
+    p = start("hashMap", "-t", "0.5")
+    assert wait_bpf_attached(p), p.communicate()
+    forks(1)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert eval(out.strip().splitlines()[-1]).get(ME, 0) <= 1, out + err
+    assert leftovers(p.pid) == []
+
+
+@live
 def test_call_stack_frames():
-    p = start("callStack", "-t", "5")
+    p = start("callStack")
     assert wait_bpf_attached(p), p.communicate()
     kid = forks(1)[0]
-    out, err = p.communicate(timeout=30)
-    block = out.split(seed_line(kid).replace("comm: %s" % MY_COMM, "common: %s" % MY_COMM))
+    head = seed_line(kid).replace("comm: %s" % MY_COMM, "common: %s" % MY_COMM)
+    # the event's block ends with an empty line
+    out, err = interrupt(p, until_seen(p, lambda o: head in o and "\n\n" in o.split(head)[1]))
+    assert p.returncode == 0, err
+    block = out.split(head)
     assert len(block) == 2, out + err
     frames = block[1].split("\n\n")[0].splitlines()
     assert frames[1] == "call trace:"
@@ -179,11 +230,13 @@ def listener():
 @live
 def test_tcpconnect_sees_our_connect():
     srv, port = listener()
-    p = start("tcpconnect", "-t", "4")
+    p = start("tcpconnect")
     assert wait_tracing(p), p.communicate()
     c = socket.create_connection(("127.0.0.1", port))
     c.close()
-    out, err = p.communicate(timeout=30)
+    out, err = interrupt(p, p.early + until_seen(
+        p, lambda o: any(l.split()[:1] == [str(ME)] for l in o.splitlines())))
+    assert p.returncode == 0, err
     srv.close()
     mine = [l.split() for l in out.splitlines() if l.split()[0] == str(ME)]
     assert mine == [[str(ME), MY_COMM, "127.0.0.1", "127.0.0.1", str(port)]], out + err
@@ -193,19 +246,22 @@ def test_tcpconnect_sees_our_connect():
 @live
 def test_tcplife_sees_our_session():
     srv, port = listener()
-    p = start("tcplife", "-t", "4")
+    p = start("tcplife")
     assert wait_tracing(p), p.communicate()
     c = socket.create_connection(("127.0.0.1", port))
     cport = c.getsockname()[1]
     a, _ = srv.accept()
-    time.sleep(0.1)
+    time.sleep(0.1)                    # the session's lifetime: at least 100 ms
     c.close()
     a.close()
-    time.sleep(0.2)
-    out, err = p.communicate(timeout=30)
+
+    def ours(o):
+        return [r for r in map(str.split, o.splitlines())
+                if r[3:4] == [str(cport)] and r[5:6] == [str(port)]]
+    out, err = interrupt(p, p.early + until_seen(p, ours))
+    assert p.returncode == 0, err
     srv.close()
-    rows = [l.split() for l in out.splitlines()]
-    mine = [r for r in rows if r[3] == str(cport) and r[5] == str(port)]
+    mine = ours(out)
     assert len(mine) == 1, out + err
     pid, comm, laddr, _, raddr, _, ms = mine[0]
     assert (pid, comm, laddr, raddr) == (str(ME), MY_COMM, "127.0.0.1", "127.0.0.1")
@@ -215,14 +271,19 @@ def test_tcplife_sees_our_session():
 @live
 def test_biosnoop_sees_direct_writes(tmp_path):
     target = "/var/tmp/pybiosnoop.%d" % ME
-    p = start("biosnoop", "-t", "4")
+    p = start("biosnoop")
     assert wait_tracing(p), p.communicate()
     dd = subprocess.run(["dd", "if=/dev/zero", "of=" + target, "bs=64k", "count=4",
                          "oflag=direct"], capture_output=True)
     os.unlink(target)
-    out, err = p.communicate(timeout=30)
-    rows = [l.split() for l in out.splitlines()]
-    mine = [r for r in rows if r[1] == "dd" and "W" in r[4]]
+
+    def ours(o):
+        return [r for r in map(str.split, o.splitlines())
+                if r[1:2] == ["dd"] and len(r) > 7 and "W" in r[4]]
+    out, err = interrupt(p, p.early + until_seen(
+        p, lambda o: sum(int(r[6]) for r in ours(o)) >= 65536))
+    assert p.returncode == 0, err
+    mine = ours(out)
     assert mine, out + err
     assert sum(int(r[6]) for r in mine) >= 65536          # dd wrote 4 x 64 KiB
     assert all(float(r[7]) >= 0 for r in mine)
