@@ -8,6 +8,7 @@
 #include "compile/compile.h"
 #include "compile/filter.h"
 #include "types/evformat.h"
+#include "util/file.h"
 
 /* Fields every event has: the common_* header, plus the kernel's generic "cpu"/"comm"
  * filter fields (accepted on any event since Linux 5.x). */
@@ -235,7 +236,7 @@ int st_event_fields(const char *tracefs, const char *group, const char *event,
 	int n, i, k = 0;
 
 	*vars = NULL;
-	if (snprintf(ge, sizeof(ge), "%s/%s", group, event) >= (int)sizeof(ge))
+	if (st_pathf(ge, sizeof(ge), "%s/%s", group, event))
 		return -1;
 	n = st_evformat_fields(tracefs, ge, &f);
 	if (n < 0)

@@ -6,6 +6,7 @@
 #include "discover/list.h"
 #include "session/tracefs.h"
 #include "types/evformat.h"
+#include "util/file.h"
 #include "util/json.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -23,7 +24,7 @@ static void print_fields(FILE *out, const struct st_tracefs *t, const char *grou
 	char ge[512];
 	int n, i, k = 0;
 
-	if (snprintf(ge, sizeof(ge), "%s/%s", group, event) >= (int)sizeof(ge))
+	if (st_pathf(ge, sizeof(ge), "%s/%s", group, event))
 		return;
 	n = st_evformat_fields(t->root, ge, &v);
 	if (n < 0) {

@@ -3,6 +3,7 @@
 #include "session/session_int.h"
 #include "session/sweep.h"
 #include "util/runname.h"
+#include "util/file.h"
 #include "util/proc.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ static int inst_write(struct st_session *s, const char *file, const char *text,
 {
 	char rel[512];
 
-	if (snprintf(rel, sizeof(rel), "%s/%s", s->inst_rel, file) >= (int)sizeof(rel))
+	if (st_pathf(rel, sizeof(rel), "%s/%s", s->inst_rel, file))
 		return st_err_set(err, 0, "tracefs path too long");
 	return st_tracefs_write(&s->tfs, rel, text, false, s->name, err);
 }

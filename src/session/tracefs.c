@@ -41,7 +41,7 @@ int st_tracefs_open(struct st_tracefs *t, const char *root, struct st_err *err)
 {
 
 	if (root) {
-		if (snprintf(t->root, sizeof(t->root), "%s", root) >= (int)sizeof(t->root))
+		if (st_pathf(t->root, sizeof(t->root), "%s", root))
 			return st_err_set(err, 0, "tracefs path too long");
 		return 0;
 	}

@@ -9,6 +9,7 @@
  * renamed into place), so a reader sees a whole entry or none. */
 #include "types/btf_cache.h"
 #include "types/usym.h"
+#include "util/file.h"
 #include "util/safedir.h"
 #include "util/sha256.h"
 #include "convhash.h"
@@ -43,18 +44,18 @@ struct st_btf_cache *st_btf_cache_open(const char *dir, char *why, size_t whylen
 {
 	char path[PATH_MAX], root[PATH_MAX - 4];
 	struct st_btf_cache *c;
-	int n, fd;
+	int rc, fd;
 
 	why[0] = 0;
 	if (cache_off())
 		return NULL;
 	if (dir)
-		n = snprintf(path, sizeof(path), "%s", dir);
+		rc = st_pathf(path, sizeof(path), "%s", dir);
 	else if (st_cache_path("surftrace", "SURFTRACE_CACHE_DIR", root, sizeof(root)))
 		return snprintf(why, whylen, "no cache directory ($HOME is not set)"), NULL;
 	else
-		n = snprintf(path, sizeof(path), "%s/btf", root);
-	if (n < 0 || (size_t)n >= sizeof(path))
+		rc = st_pathf(path, sizeof(path), "%s/btf", root);
+	if (rc)
 		return snprintf(why, whylen, "cache directory name too long"), NULL;
 	fd = st_safedir_open(path, true, why, whylen);
 	if (fd < 0)

@@ -2,6 +2,7 @@
 /* Finding the binary a uprobe names: a path, a command in $PATH, or a library name. */
 #include "types/usym.h"
 #include "types/usym_ldcache.h"
+#include "util/file.h"
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -59,7 +60,7 @@ static int search_path_env(const char *name, char *out, size_t n)
 	if (!dup)
 		return -1;
 	for (dir = strtok_r(dup, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		if (snprintf(buf, sizeof(buf), "%s/%s", *dir ? dir : ".", name) >= (int)sizeof(buf))
+		if (st_pathf(buf, sizeof(buf), "%s/%s", *dir ? dir : ".", name))
 			continue;
 		if (is_regular(buf, true) && strlen(buf) < n) {
 			strcpy(out, buf);
@@ -113,7 +114,7 @@ static int search_lib_dir(const char *dir, const char *name, char *out, size_t n
 		if (strcmp(e, name) && (strncmp(e, name, len) || strncmp(e + len, ".so", 3) ||
 					(e[len + 3] && e[len + 3] != '.')))
 			continue;
-		if (snprintf(buf, sizeof(buf), "%s/%s", dir, e) >= (int)sizeof(buf) ||
+		if (st_pathf(buf, sizeof(buf), "%s/%s", dir, e) ||
 		    !is_regular(buf, false) || strlen(buf) >= n)
 			continue;
 		strcpy(out, buf);

@@ -76,7 +76,7 @@ int st_mkdir_p(const char *path, mode_t mode)
 	char tmp[4096];
 	char *p;
 
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
+	if (st_pathf(tmp, sizeof(tmp), "%s", path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
