@@ -92,6 +92,15 @@ void st_cli_catch_signals(struct surftrace *st);
 void st_cli_arm_timeout(double seconds);
 struct surftrace_err;
 void st_cli_print_err(const struct surftrace_err *e);
+/* The live run's frame, one for tracing and aggregating (cmd_run.c). live_start: signals
+ * (and -c's exit) stop st, st starts with cb: 0, or 1 after saying why. live_go, once
+ * everything counts: -c's command released, -t armed, -p watched. live_halt: -p's watch
+ * and -t ended. */
+struct surftrace_event;
+int st_cli_live_start(struct surftrace *st, struct st_cli_child *child,
+		      int (*cb)(const struct surftrace_event *ev, void *ctx), void *ctx);
+void st_cli_live_go(const struct st_cli_opts *o, struct st_cli_child *child);
+void st_cli_live_halt(void);
 
 /* The one live run (cmd_run.c), for expressions and for --bundle FILE: open makes the
  * handle from the prepared options (stdout stream, scope, line buffering) with everything

@@ -435,13 +435,8 @@ static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *chi
 	struct surftrace_err err = { 0 };
 	int rc = 0, k;
 
-	st_cli_catch_signals(st);
-	if (child)
-		st_cli_stop_when_child_exits();
-	if (surftrace_start(st, on_event, r, &err) < 0) {
-		st_cli_print_err(&err);
+	if (st_cli_live_start(st, child, on_event, r))
 		return 1;
-	}
 	if (pick_engine(r, st) < 0) {
 		surftrace_stop(st, &err);
 		return 1;
@@ -451,11 +446,7 @@ static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *chi
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s",
 			r->kernel ? "counted by the kernel's hist triggers" : "counted in user space");
 	/* -c: the command runs once everything counts, its end ends the run */
-	st_cli_child_go(child);
-	if (o->timeout > 0)
-		st_cli_arm_timeout(o->timeout);
-	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
-		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
+	st_cli_live_go(o, child);
 	for (;;) {
 		k = o->interval > 0 ? surftrace_run_for(st, o->interval, &err)
 				    : surftrace_run(st, &err);
@@ -469,8 +460,7 @@ static int run(struct agg_run *r, struct surftrace *st, struct st_cli_child *chi
 		if (collect(r) < 0 || print_all(r, st, false) < 0)
 			break;
 	}
-	st_cli_pidwatch_stop();
-	st_cli_arm_timeout(0);
+	st_cli_live_halt();
 	for (k = 0; !r->failed && k < r->nfeeds; k++)
 		if (st_feed_check(r->feeds[k], &r->err) < 0)
 			r->failed = true;

@@ -110,33 +110,53 @@ void st_cli_stop_when_child_exits(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
+int st_cli_live_start(struct surftrace *st, struct st_cli_child *child,
+		      int (*cb)(const struct surftrace_event *ev, void *ctx), void *ctx)
+{
+	struct surftrace_err err = { 0 };
+
+	st_cli_catch_signals(st);
+	if (child)
+		st_cli_stop_when_child_exits();
+	if (surftrace_start(st, cb, ctx, &err) < 0) {
+		st_cli_print_err(&err);
+		return 1;
+	}
+	return 0;
+}
+
+void st_cli_live_go(const struct st_cli_opts *o, struct st_cli_child *child)
+{
+	st_cli_child_go(child);
+	if (o->timeout > 0)
+		st_cli_arm_timeout(o->timeout);
+	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
+		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
+}
+
+void st_cli_live_halt(void)
+{
+	st_cli_pidwatch_stop();
+	st_cli_arm_timeout(0);
+}
+
 static int trace_live(struct surftrace *st, const struct st_cli_opts *o,
 		      struct st_cli_child *child)
 {
 	struct surftrace_err err = { 0 };
 	int rc = 0;
 
-	st_cli_catch_signals(st);
-	if (child)
-		st_cli_stop_when_child_exits();
-	if (surftrace_start(st, NULL, NULL, &err) < 0) {
-		st_cli_print_err(&err);
+	if (st_cli_live_start(st, child, NULL, NULL))
 		return 1;
-	}
 	if (!o->quiet)
 		fprintf(stderr, "Tracing %zu probe%s... Hit Ctrl-C to end.\n",
 			surftrace_nevents(st), surftrace_nevents(st) == 1 ? "" : "s");
-	st_cli_child_go(child);
-	if (o->timeout > 0)
-		st_cli_arm_timeout(o->timeout);
-	if (st_cli_pidwatch_start(o->pids, (size_t)o->npids) < 0)
-		st_cli_error("-p: cannot watch the processes for their exit: %s", strerror(errno));
+	st_cli_live_go(o, child);
 	if (surftrace_run(st, &err) < 0) {
 		st_cli_print_err(&err);
 		rc = 1;
 	}
-	st_cli_pidwatch_stop();
-	st_cli_arm_timeout(0);
+	st_cli_live_halt();
 	surftrace_print_lost(st, stderr);
 	if (surftrace_stop(st, &err) < 0) {
 		fprintf(stderr, "surftrace: %s\n", err.msg);
