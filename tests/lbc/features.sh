@@ -150,8 +150,11 @@ if lbc_start perf "$T/perf.bpf.c" --freq 199; then
 	# Busy until this shell itself has been sampled (bounded: 20 s of CPU at most).
 	bash -c 'end=$((SECONDS+20)); while [ $SECONDS -lt $end ]; do :; done' &
 	busy=$!
+	# bpftool prints the key as a number when the map has BTF (lbc's maps do), else as bytes
+	hex=$(printf '%02x %02x' $((busy & 255)) $(((busy >> 8) & 255)))
 	for i in $(seq 200); do
-		bpftool map dump name lbcperf_samples 2>/dev/null | grep -q "key: $(printf '%02x %02x' $((busy & 255)) $(((busy >> 8) & 255)))" && break
+		bpftool map dump name lbcperf_samples 2>/dev/null |
+			grep -qE "\"key\": $busy,|key: $hex " && break
 		sleep 0.1
 	done
 	kill $busy 2>/dev/null; wait $busy 2>/dev/null
