@@ -100,6 +100,34 @@ static void build_arg(struct st_oarg *a, struct tep_format_field *f, const char 
 		a->conv = st_conv_from_name(f->name);
 }
 
+/* A syscall event's constant parts: its name as ftrace prints it ("sys_openat"), its
+ * arguments (every field but __syscall_nr) or its "ret". */
+static int build_syscall(struct st_oevent *oe, struct tep_event *tev,
+			 struct tep_format_field *nr)
+{
+	const char *name = tev->name + (oe->syscall == 'e' ? 10 : 9);  /* sys_enter_/sys_exit_ */
+	int n = 0;
+
+	if (asprintf(&oe->sysname, "sys_%s", name) < 0) {
+		oe->sysname = NULL;
+		return -1;
+	}
+	oe->sysname_len = strlen(oe->sysname);
+	if (oe->syscall == 'x') {
+		oe->sysret = tep_find_field(tev, "ret");
+		return 0;
+	}
+	for (struct tep_format_field *f = tev->format.fields; f; f = f->next)
+		n++;
+	oe->sysargs = calloc((size_t)n + 1, sizeof(*oe->sysargs));
+	if (!oe->sysargs)
+		return -1;
+	for (struct tep_format_field *f = tev->format.fields; f; f = f->next)
+		if (f != nr)
+			oe->sysargs[oe->nsysargs++] = f;
+	return 0;
+}
+
 int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
 		    const struct st_probe *probe)
 {
@@ -110,9 +138,12 @@ int st_oevent_build(struct st_oevent *oe, struct tep_event *tev,
 	oe->func = tep_find_field(tev, "__probe_func");
 	oe->retip = tep_find_field(tev, "__probe_ret_ip");
 	oe->dynamic = oe->ip || (oe->func && oe->retip);
-	if (!strcmp(tev->system, "syscalls") && tep_find_field(tev, "__syscall_nr"))
+	struct tep_format_field *nr = tep_find_field(tev, "__syscall_nr");
+	if (!strcmp(tev->system, "syscalls") && nr)
 		oe->syscall = !strncmp(tev->name, "sys_enter_", 10) ? 'e'
 			    : !strncmp(tev->name, "sys_exit_", 9) ? 'x' : 0;
+	if (oe->syscall && build_syscall(oe, tev, nr))
+		return -1;
 	if (!oe->dynamic)
 		return 0;   /* trace events print through libtraceevent */
 	int n = 0;
@@ -164,24 +195,33 @@ int st_oevent_build_json(struct st_oevent *oe, struct tep_event *tev)
 	oe->njkeys = n;
 	if (oe->dynamic) {
 		for (i = 0; i < n; i++)
-			if (!(oe->jkeys[i] = json_piece(i ? "," : "", oe->args[i].f->name, ":")))
+			if (!(oe->jkeys[i].s = json_piece(i ? "," : "", oe->args[i].f->name, ":")))
 				return -1;
 	} else {
-		for (struct tep_format_field *f = tev->format.fields; f; f = f->next, i++)
-			if (!(oe->jkeys[i] = json_piece(i ? "," : "", f->name, ":")))
+		for (struct tep_format_field *f = tev->format.fields; f; f = f->next, i++) {
+			if (!(oe->jkeys[i].s = json_piece(i ? "," : "", f->name, ":")))
 				return -1;
+			oe->jkeys[i].plain = st_field_oarg(f, &oe->jkeys[i].a);
+		}
 	}
+	for (i = 0; i < n; i++)
+		oe->jkeys[i].len = strlen(oe->jkeys[i].s);
 	oe->jhead = json_piece(",\"event\":", tev->name, ",\"args\":{");
-	return oe->jhead ? 0 : -1;
+	if (!oe->jhead)
+		return -1;
+	oe->jhead_len = strlen(oe->jhead);
+	return 0;
 }
 
 void st_oevent_clear(struct st_oevent *oe)
 {
 	for (int i = 0; i < oe->njkeys; i++)
-		free(oe->jkeys[i]);
+		free(oe->jkeys[i].s);
 	free(oe->jkeys);
 	free(oe->jhead);
 	free(oe->args);
+	free(oe->sysname);
+	free(oe->sysargs);
 	memset(oe, 0, sizeof(*oe));
 }
 
@@ -345,43 +385,65 @@ void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_ha
 	v->chr = a->kind == K_CHAR;
 }
 
+bool st_field_oarg(struct tep_format_field *f, struct st_oarg *a)
+{
+	bool chars = !strncmp(f->type, "char", 4) || strstr(f->type, " char") != NULL;
+
+	memset(a, 0, sizeof(*a));
+	a->f = f;
+	a->elem = f->size;
+	a->conv = ST_CONV_NONE;
+	if ((f->flags & TEP_FIELD_IS_DYNAMIC) && !chars)
+		return false;
+	if ((f->flags & TEP_FIELD_IS_DYNAMIC) || ((f->flags & TEP_FIELD_IS_ARRAY) && chars)) {
+		a->kind = K_STRING;
+	} else {
+		a->kind = f->flags & TEP_FIELD_IS_POINTER ? K_HEX
+			: f->flags & TEP_FIELD_IS_SIGNED ? K_SIGNED : K_UNSIGNED;
+		if (f->flags & TEP_FIELD_IS_ARRAY) {
+			a->array = true;
+			a->elem = f->elementsize > 0 && f->elementsize <= 8 ? (int)f->elementsize
+									  : elem_size(f->type, 0);
+		}
+		if (a->elem <= 0 || a->elem > 8)
+			a->elem = 8;
+	}
+	return true;
+}
+
+void st_field_value_as(const struct st_oarg *a, bool plain, struct tep_handle *tep,
+		       const void *data, int size, struct st_value *v)
+{
+	struct tep_format_field *f = a->f;
+
+	if (plain) {
+		st_oarg_value(NULL, a, tep, data, size, v);
+		return;
+	}
+	/* dynamic non-string arrays (e.g. __data_loc u8[]): bytes */
+	v->name = f->name;
+	v->type = ST_VAL_NONE;
+	if (f->offset + 4 > size)
+		return;
+	unsigned int loc = (unsigned int)tep_read_number(tep, (const char *)data + f->offset, 4);
+	unsigned int off = loc & 0xffff, len = loc >> 16;
+	if (f->flags & TEP_FIELD_IS_RELATIVE)
+		off += (unsigned int)(f->offset + f->size);
+	if (off > (unsigned int)size || len > (unsigned int)size - off)
+		return;
+	v->type = ST_VAL_ARRAY;
+	v->data = (const char *)data + off;
+	v->elem = 1;
+	v->n = (int)len;
+}
+
 void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const void *data,
 		    int size, struct st_value *v)
 {
-	struct st_oarg a = { .f = f, .elem = f->size, .conv = ST_CONV_NONE };
-	bool chars = !strncmp(f->type, "char", 4) || strstr(f->type, " char") != NULL;
-	v->name = f->name;
-	v->type = ST_VAL_NONE;
-	if ((f->flags & TEP_FIELD_IS_DYNAMIC) && !chars) {
-		/* dynamic non-string arrays (e.g. __data_loc u8[]): bytes */
-		if (f->offset + 4 > size)
-			return;
-		unsigned int loc = (unsigned int)tep_read_number(tep, (const char *)data + f->offset, 4);
-		unsigned int off = loc & 0xffff, len = loc >> 16;
-		if (f->flags & TEP_FIELD_IS_RELATIVE)
-			off += (unsigned int)(f->offset + f->size);
-		if (off > (unsigned int)size || len > (unsigned int)size - off)
-			return;
-		v->type = ST_VAL_ARRAY;
-		v->data = (const char *)data + off;
-		v->elem = 1;
-		v->n = (int)len;
-		return;
-	}
-	if ((f->flags & TEP_FIELD_IS_DYNAMIC) || ((f->flags & TEP_FIELD_IS_ARRAY) && chars)) {
-		a.kind = K_STRING;
-	} else {
-		a.kind = f->flags & TEP_FIELD_IS_POINTER ? K_HEX
-		       : f->flags & TEP_FIELD_IS_SIGNED ? K_SIGNED : K_UNSIGNED;
-		if (f->flags & TEP_FIELD_IS_ARRAY) {
-			a.array = true;
-			a.elem = f->elementsize > 0 && f->elementsize <= 8 ? (int)f->elementsize
-									 : elem_size(f->type, 0);
-		}
-		if (a.elem <= 0 || a.elem > 8)
-			a.elem = 8;
-	}
-	st_oarg_value(NULL, &a, tep, data, size, v);
+	struct st_oarg a;
+	bool plain = st_field_oarg(f, &a);
+
+	st_field_value_as(&a, plain, tep, data, size, v);
 }
 
 /* A number as JSON: decimal, or "0x.." text (hex) */

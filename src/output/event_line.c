@@ -2,6 +2,7 @@
 /* One event as one text line (the original's / trace_pipe's shape) or one JSON object,
  * built in the output's line buffer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <event-parse.h>
 #include "output/output_int.h"
@@ -85,12 +86,10 @@ static void split_ts(unsigned long long ns, unsigned long long *sec, unsigned lo
  * "sys_openat -> 0x3". */
 static void put_syscall(struct st_sb *b, const struct st_oevent *oe, const struct st_event *ev)
 {
-	const char *name = ev->name + (oe->syscall == 'e' ? 10 : 9);  /* sys_enter_ / sys_exit_ */
-	st_sb_puts(b, "sys_");
-	st_sb_puts(b, name);
+	st_sb_put(b, oe->sysname, oe->sysname_len);
 	if (oe->syscall == 'x') {
 		unsigned long long v = 0;
-		struct tep_format_field *f = tep_find_field(ev->tev, "ret");
+		struct tep_format_field *f = oe->sysret;
 		if (f && f->offset + f->size <= ev->rec->size)
 			v = tep_read_number(ev->tep, (const char *)ev->rec->data + f->offset, f->size);
 		if (f && f->size < 8 && (f->flags & TEP_FIELD_IS_SIGNED) && (v >> (f->size * 8 - 1)))
@@ -100,14 +99,87 @@ static void put_syscall(struct st_sb *b, const struct st_oevent *oe, const struc
 	}
 	st_sb_put(b, "(", 1);
 	int i = 0;
-	for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next) {
-		if (!strcmp(f->name, "__syscall_nr") || f->offset + f->size > ev->rec->size)
+	for (int k = 0; k < oe->nsysargs; k++) {
+		struct tep_format_field *f = oe->sysargs[k];
+		if (f->offset + f->size > ev->rec->size)
 			continue;
 		unsigned long long v = tep_read_number(ev->tep, (const char *)ev->rec->data + f->offset,
 						       f->size > 8 ? 8 : f->size);
 		st_sb_printf(b, v ? "%s%s: 0x%llx" : "%s%s: %llu", i++ ? ", " : "", f->name, v);
 	}
 	st_sb_put(b, ")", 1);
+}
+
+/* The part of a line that depends only on the task, kept per pid slot: "%16s-%-7d" in
+ * text, ',"pid":P,"comm":"C"' in JSON. Most events come from a few tasks; the comm is
+ * compared each time (a task renames itself, a pid is reused). */
+#define HEAD_SLOTS 256
+struct st_head {
+	int pid;
+	unsigned char len;        /* of s; 0 = empty slot */
+	char comm[17];
+	char s[128];              /* JSON: 7 + 11 + 8 + 2 + 6 * 16 at most */
+};
+
+/* ev's head in out's mode, NULL when it cannot be kept (no memory, a comm longer than a
+ * task's): the caller writes it itself. */
+static const struct st_head *head_of(struct st_output *out, const struct st_event *ev)
+{
+	const char *c = ev->comm;
+	struct st_head *h;
+	size_t clen;
+	char *p;
+
+	if (!out->heads && !(out->heads = calloc(HEAD_SLOTS, sizeof(*out->heads))))
+		return NULL;
+	h = &out->heads[(unsigned int)ev->pid % HEAD_SLOTS];
+	if (h->len && h->pid == ev->pid && !strncmp(h->comm, c, sizeof(h->comm)))
+		return h;
+	clen = strnlen(c, sizeof(h->comm));
+	if (clen >= sizeof(h->comm))
+		return NULL;
+	unsigned long long apid = (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid);
+	p = h->s;
+	if (out->mode == ST_OUT_JSON) {
+		struct st_sb b = { .p = h->s, .cap = sizeof(h->s) };
+
+		memcpy(p, ",\"pid\":", 7);
+		p += 7;
+		if (ev->pid < 0)
+			*p++ = '-';
+		p = st_fmt_u(p, apid, 0, ' ', false);
+		memcpy(p, ",\"comm\":", 8);
+		b.len = (size_t)(p + 8 - h->s);
+		st_sb_json_str(&b, c, clen);
+		if (b.trunc)
+			return NULL;
+		p = h->s + b.len;
+	} else {
+		for (size_t i = clen; i < 16; i++)
+			*p++ = ' ';
+		memcpy(p, c, clen);
+		p += clen;
+		*p++ = '-';
+		if (ev->pid < 0)
+			*p++ = '-';
+		p = st_fmt_u(p, apid, 7, ' ', true);
+	}
+	h->pid = ev->pid;
+	memcpy(h->comm, c, clen + 1);
+	h->len = (unsigned char)(p - h->s);
+	return h;
+}
+
+/* The seconds of ts, "%5llu" in text, "%llu" in JSON: kept while they do not change. */
+static char *put_sec(struct st_output *out, char *p, unsigned long long sec)
+{
+	if (!out->sec_n || out->sec_v != sec) {
+		out->sec_v = sec;
+		out->sec_n = (int)(st_fmt_u(out->sec_s, sec, out->mode == ST_OUT_JSON ? 0 : 5, ' ',
+					    false) - out->sec_s);
+	}
+	memcpy(p, out->sec_s, (size_t)out->sec_n);
+	return p + out->sec_n;
 }
 
 void st_put_text(struct st_output *out, const struct st_oevent *oe,
@@ -117,35 +189,48 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
 	/* "%16s-%-7d [%03d] %s %5llu.%06llu: " without printf: this runs per event */
-	size_t clen = strlen(ev->comm), flen = strnlen(ev->flags, sizeof(ev->flags));
+	const struct st_head *h = head_of(out, ev);
+	size_t clen = h ? 0 : strlen(ev->comm), flen = strnlen(ev->flags, sizeof(ev->flags));
 	char *p = st_sb_room(b, clen + flen + 128), *p0 = p;
 	if (p) {
 		/* straight into the line: it fits (16 + 1 + 21 + 2 + 20 + 2 + flags + 1 + 20 +
 		 * 1 + 6 + 2 at most) */
-		for (size_t i = clen; i < 16; i++)
-			*p++ = ' ';
-		memcpy(p, ev->comm, clen);
-		p += clen;
-		*p++ = '-';
-		if (ev->pid < 0)
+		if (h) {
+			memcpy(p, h->s, h->len);
+			p += h->len;
+		} else {
+			for (size_t i = clen; i < 16; i++)
+				*p++ = ' ';
+			memcpy(p, ev->comm, clen);
+			p += clen;
 			*p++ = '-';
-		p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid),
-			     7, ' ', true);
+			if (ev->pid < 0)
+				*p++ = '-';
+			p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid :
+							     ev->pid), 7, ' ', true);
+		}
 		*p++ = ' ';
 		*p++ = '[';
-		p = st_fmt_u(p, (unsigned long long)ev->cpu, 3, '0', false);
+		if ((unsigned int)ev->cpu < 1000) {
+			*p++ = (char)('0' + ev->cpu / 100);
+			p = st_fmt_2(p, (unsigned int)ev->cpu % 100);
+		} else {
+			p = st_fmt_u(p, (unsigned long long)ev->cpu, 3, '0', false);
+		}
 		*p++ = ']';
 		*p++ = ' ';
 		memcpy(p, ev->flags, flen);
 		p += flen;
 		*p++ = ' ';
-		p = st_fmt_u(p, sec, 5, ' ', false);
+		p = put_sec(out, p, sec);
 		*p++ = '.';
-		p = st_fmt_u(p, usec, 6, '0', false);
+		p = st_fmt_6(p, (unsigned int)usec);
 		*p++ = ':';
 		*p++ = ' ';
 		b->len += (size_t)(p - p0);
 	} else {
+		if (!clen)
+			clen = strlen(ev->comm);
 		st_sb_pad_str(b, ev->comm, 16);
 		st_sb_put(b, "-", 1);
 		if (ev->pid < 0)
@@ -197,33 +282,51 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	struct st_sb *b = &out->sb;
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
-	char *p = st_sb_room(b, 160), *p0 = p;
+	const struct st_head *h = head_of(out, ev);
+	char *p = st_sb_room(b, 160 + (h ? h->len : 0)), *p0 = p;
 	if (p) {
-		/* {"v":V,"time":S.U,"cpu":C,"pid":P,"comm": without printf (at most 120 bytes) */
+		/* {"v":V,"time":S.U,"cpu":C then the task's head, or "pid":P,"comm": without
+		 * printf (at most 120 bytes) */
 		memcpy(p, "{\"v\":", 5);
-		p = st_fmt_u(p + 5, ST_JSON_V, 0, ' ', false);
+		p += 5;
+		if (ST_JSON_V < 10)
+			*p++ = (char)('0' + ST_JSON_V);
+		else
+			p = st_fmt_u(p, ST_JSON_V, 0, ' ', false);
 		memcpy(p, ",\"time\":", 8);
-		p = st_fmt_u(p + 8, sec, 0, ' ', false);
+		p = put_sec(out, p + 8, sec);
 		*p++ = '.';
-		p = st_fmt_u(p, usec, 6, '0', false);
+		p = st_fmt_6(p, (unsigned int)usec);
 		memcpy(p, ",\"cpu\":", 7);
-		p = st_fmt_u(p + 7, (unsigned long long)ev->cpu, 0, ' ', false);
-		memcpy(p, ",\"pid\":", 7);
 		p += 7;
-		if (ev->pid < 0)
-			*p++ = '-';
-		p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid),
-			     0, ' ', false);
-		memcpy(p, ",\"comm\":", 8);
-		b->len += (size_t)(p + 8 - p0);
+		if ((unsigned int)ev->cpu < 10)
+			*p++ = (char)('0' + ev->cpu);
+		else if ((unsigned int)ev->cpu < 100)
+			p = st_fmt_2(p, (unsigned int)ev->cpu);
+		else
+			p = st_fmt_u(p, (unsigned long long)ev->cpu, 0, ' ', false);
+		if (h) {
+			memcpy(p, h->s, h->len);
+			b->len += (size_t)(p + h->len - p0);
+		} else {
+			memcpy(p, ",\"pid\":", 7);
+			p += 7;
+			if (ev->pid < 0)
+				*p++ = '-';
+			p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid :
+							     ev->pid), 0, ' ', false);
+			memcpy(p, ",\"comm\":", 8);
+			b->len += (size_t)(p + 8 - p0);
+			st_sb_json_str(b, ev->comm, strlen(ev->comm));
+		}
 	} else {
 		st_sb_printf(b, "{\"v\":%d,\"time\":%llu.%06llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
 			     ST_JSON_V, sec, usec, ev->cpu, ev->pid);
+		st_sb_json_str(b, ev->comm, strlen(ev->comm));
 	}
-	st_sb_json_str(b, ev->comm, strlen(ev->comm));
 	bool keys = oe && oe->jhead;    /* the escaped constant parts, made once */
 	if (keys) {
-		st_sb_puts(b, oe->jhead);
+		st_sb_put(b, oe->jhead, oe->jhead_len);
 	} else {
 		st_sb_puts(b, ",\"event\":");
 		st_sb_json_str(b, ev->name, strlen(ev->name));
@@ -233,7 +336,7 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	if (oe && oe->dynamic) {
 		for (int i = 0; i < oe->nargs; i++, n++) {
 			if (keys) {
-				st_sb_puts(b, oe->jkeys[i]);
+				st_sb_put(b, oe->jkeys[i].s, oe->jkeys[i].len);
 			} else {
 				st_sb_puts(b, n ? "," : "");
 				st_sb_json_str(b, oe->args[i].f->name, strlen(oe->args[i].f->name));
@@ -245,8 +348,17 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 		}
 	} else {
 		for (struct tep_format_field *f = ev->tev->format.fields; f; f = f->next, n++) {
+			if (keys && n < oe->njkeys && oe->jkeys[n].a.f == f) {
+				const struct st_ojkey *k = &oe->jkeys[n];
+
+				st_sb_put(b, k->s, k->len);
+				st_field_value_as(&k->a, k->plain, ev->tep, ev->rec->data,
+						  ev->rec->size, &out->val);
+				st_value_put_json(b, ev->tep, &out->val);
+				continue;
+			}
 			if (keys && n < oe->njkeys) {
-				st_sb_puts(b, oe->jkeys[n]);
+				st_sb_put(b, oe->jkeys[n].s, oe->jkeys[n].len);
 			} else {
 				st_sb_puts(b, n ? "," : "");
 				st_sb_json_str(b, f->name, strlen(f->name));

@@ -19,10 +19,10 @@
 struct st_output *st_output_new(const struct st_output_opts *o, struct st_err *err)
 {
 	struct st_output *out = calloc(1, sizeof(*out));
-	char *line = malloc(LINE_MAX_BYTES), *blk = malloc(BLOCK_BYTES);
-	if (!out || !line || !blk) {
+	/* lines are made in place at the block's end: a block's worth, then room for one */
+	char *blk = malloc(BLOCK_BYTES + LINE_MAX_BYTES);
+	if (!out || !blk) {
 		free(out);
-		free(line);
 		free(blk);
 		st_err_set(err, 0, "out of memory");
 		return NULL;
@@ -37,7 +37,7 @@ struct st_output *st_output_new(const struct st_output_opts *o, struct st_err *e
 	out->linebuf = o->line_buffered || isatty(fileno(out->out));
 	/* Our own block (stdio would pick 4 KiB for a pipe): one fwrite per 256 KiB. */
 	out->blk = blk;
-	out->sb.p = line;
+	out->sb.p = blk;
 	out->sb.cap = LINE_MAX_BYTES - 1;  /* room for the final newline */
 	trace_seq_init(&out->seq);
 	return out;
@@ -55,9 +55,9 @@ void st_output_free(struct st_output *out)
 	free(out->byid);
 	trace_seq_destroy(&out->seq);
 	st_addrsyms_free(out->syms);
-	free(out->sb.p);
 	free(out->blk);
 	free(out->lost_said);
+	free(out->heads);
 	free(out);
 }
 
@@ -123,13 +123,20 @@ static struct st_oevent *oevent(struct st_output *out, const struct st_event *ev
 
 static int put_line(struct st_output *out);
 
+/* A new line, made where it goes: at the end of the block. */
+static void line_start(struct st_output *out)
+{
+	out->sb.p = out->blk + out->blen;
+	out->sb.len = 0;
+	out->sb.trunc = false;
+}
+
 /* Events lost just before ev, as trace_pipe marks them: "CPU:N [LOST M EVENTS]" in text,
  * {"v":1,"lost":M,"cpu":N} in JSON (a loss without a count: text only; the final record
  * has it). Remembered, so the final records give only what was not said here. */
 static int put_lost_marker(struct st_output *out, const struct st_event *ev)
 {
-	out->sb.len = 0;
-	out->sb.trunc = false;
+	line_start(out);
 	if (ev->lost_before > 0 && ev->cpu >= 0) {
 		if (ev->cpu >= out->nlost_said) {
 			int n = ev->cpu + 1;
@@ -164,8 +171,7 @@ int st_output_event(struct st_output *out, const struct st_event *ev)
 
 	if (ev->lost_before && put_lost_marker(out, ev))
 		return -1;
-	out->sb.len = 0;
-	out->sb.trunc = false;
+	line_start(out);
 	if (out->mode == ST_OUT_JSON)
 		st_put_json(out, oe, ev);
 	else
@@ -186,18 +192,15 @@ int st_output_event(struct st_output *out, const struct st_event *ev)
 	return put_line(out);
 }
 
-/* Append the line in out->sb to the block (flushing first when it would not fit). */
+/* The line made at the block's end (line_start) is in: the block goes out once full. */
 static int put_line(struct st_output *out)
 {
 	if (out->failed) {
 		errno = out->err;
 		return -1;
 	}
-	if (out->blen + out->sb.len > BLOCK_BYTES && st_output_flush(out))
-		return -1;
-	memcpy(out->blk + out->blen, out->sb.p, out->sb.len);
 	out->blen += out->sb.len;
-	if (out->linebuf)
+	if (out->linebuf || out->blen >= BLOCK_BYTES)
 		return st_output_flush(out);
 	return 0;
 }
@@ -258,8 +261,7 @@ int st_output_lost_counts(struct st_output *out, const int *cpus,
 	for (int i = 0; i < n; i++) {
 		if (!lost[i])
 			continue;
-		out->sb.len = 0;
-		out->sb.trunc = false;
+		line_start(out);
 		st_sb_printf(&out->sb, "{\"v\":%d,\"lost\":%llu,\"cpu\":%d}\n", ST_JSON_V,
 			     lost[i], cpus[i]);
 		if (put_line(out))

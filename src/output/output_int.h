@@ -38,6 +38,22 @@ static inline char *st_sb_room(struct st_sb *b, size_t n)
 /* v in decimal at p, at least `width` wide (<= 24), padded with `pad` on the left, or
  * with spaces on the right when `left`; returns the end. At most max(width, 20) bytes. */
 char *st_fmt_u(char *p, unsigned long long v, int width, char pad, bool left);
+/* "00" .. "99": digit pairs for the formatters of every line's numbers. */
+extern const char st_digit_pairs[201];
+/* v (< 100) as two digits at p; returns the end. */
+static inline char *st_fmt_2(char *p, unsigned int v)
+{
+	p[0] = st_digit_pairs[2 * v];
+	p[1] = st_digit_pairs[2 * v + 1];
+	return p + 2;
+}
+/* v (< 1000000) as six digits with leading zeros ("%06u": the microseconds). */
+static inline char *st_fmt_6(char *p, unsigned int v)
+{
+	p = st_fmt_2(p, v / 10000);
+	p = st_fmt_2(p, v / 100 % 100);
+	return st_fmt_2(p, v % 100);
+}
 /* v as 0x<lowercase hex> at p; returns the end (at most 18 bytes). */
 char *st_fmt_hex(char *p, unsigned long long v);
 void st_sb_puts(struct st_sb *b, const char *s);
@@ -72,12 +88,25 @@ struct st_oevent {
 	char ptype;               /* 'p' 'r' 'P' 'R' when known from the probes, else 0 */
 	char syscall;             /* 'e' sys_enter_*, 'x' sys_exit_* of "syscalls", else 0 */
 	struct tep_format_field *ip, *func, *retip;
+	/* syscalls: "sys_NAME" as ftrace prints it, the fields that are not __syscall_nr
+	 * (enter) or the "ret" field (exit) */
+	char *sysname;
+	size_t sysname_len;
+	struct tep_format_field **sysargs, *sysret;
+	int nsysargs;
 	struct st_oarg *args;
 	int nargs;
 	/* --json: the constant parts, escaped once: ',"event":"NAME","args":{' and each
 	 * argument's '"name":' (probe arguments, else every format field), in print order */
 	char *jhead;
-	char **jkeys;
+	size_t jhead_len;
+	struct st_ojkey {
+		char *s;
+		size_t len;
+		/* format fields (not probe arguments): how the value reads (st_field_oarg) */
+		struct st_oarg a;
+		bool plain;
+	} *jkeys;
 	int njkeys;
 };
 /* Build oe's JSON parts (jhead, jkeys) for tev; -1 out of memory. */
@@ -97,6 +126,11 @@ void st_oarg_value(struct st_output *out, const struct st_oarg *a, struct tep_ha
 		   const void *data, int size, struct st_value *v);
 void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const void *data,
 		    int size, struct st_value *v);
+/* st_field_value in two steps, the first done once per field: how f reads (false: a
+ * dynamic array that is not a string, read as bytes), then its value in a record. */
+bool st_field_oarg(struct tep_format_field *f, struct st_oarg *a);
+void st_field_value_as(const struct st_oarg *a, bool plain, struct tep_handle *tep,
+		       const void *data, int size, struct st_value *v);
 /* v as a JSON value (what --json prints for an argument). */
 void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_value *v);
 
@@ -122,6 +156,10 @@ struct st_output {
 	struct st_value val;             /* scratch value of the JSON writer */
 	unsigned long long *lost_said;   /* per CPU: losses already reported inline */
 	int nlost_said;
+	struct st_head *heads;           /* per pid slot (event_line.c), made on first use */
+	unsigned long long sec_v;        /* the last seconds printed, as sec_s (sec_n bytes) */
+	char sec_s[24];
+	int sec_n;                       /* 0 = none yet */
 };
 
 /* Append one event to out->sb: text line (with stack frames) or JSON object + '\n'. */
