@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,49 @@ int st_reader_set_mark(struct st_reader *r, int percent)
 	return rc;
 }
 
+/* The reading thread's priority while batching: SCHED_FIFO at batch_rt when asked and
+ * permitted, else batch_nice when lower than its own; what it had comes back at the end. */
+static void raise_prio(struct st_reader *r)
+{
+	int tid = (int)gettid(), cur;
+
+	if (r->prio_tid)
+		return;
+	if (r->batch_rt > 0) {
+		struct sched_param sp = { .sched_priority = r->batch_rt };
+		int pol = sched_getscheduler(tid);
+
+		if (pol == SCHED_OTHER && !sched_getparam(tid, &r->own_param) &&
+		    !sched_setscheduler(tid, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp)) {
+			r->own_policy = pol;
+			r->prio_tid = tid;
+			r->prio_rt = true;
+			return;
+		}
+	}
+	if (!r->batch_nice)
+		return;
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, (id_t)tid);
+	if (!errno && r->batch_nice < cur &&
+	    !setpriority(PRIO_PROCESS, (id_t)tid, r->batch_nice)) {
+		r->own_nice = cur;
+		r->prio_tid = tid;
+		r->prio_rt = false;
+	}
+}
+
+static void restore_prio(struct st_reader *r)
+{
+	if (!r->prio_tid)
+		return;
+	if (r->prio_rt)
+		sched_setscheduler(r->prio_tid, r->own_policy, &r->own_param);
+	else
+		setpriority(PRIO_PROCESS, (id_t)r->prio_tid, r->own_nice);
+	r->prio_tid = 0;
+}
+
 void st_reader_batch(struct st_reader *r, bool on)
 {
 	if (on && !r->batching) {
@@ -38,26 +82,14 @@ void st_reader_batch(struct st_reader *r, bool on)
 			return;
 		r->batching = true;
 		r->wake_percent = ST_READ_BATCH_PERCENT;
-		if (r->batch_nice && !r->nice_tid) {
-			int tid = (int)gettid(), cur;
-
-			errno = 0;
-			cur = getpriority(PRIO_PROCESS, (id_t)tid);
-			if (!errno && r->batch_nice < cur &&
-			    !setpriority(PRIO_PROCESS, (id_t)tid, r->batch_nice)) {
-				r->own_nice = cur;
-				r->nice_tid = tid;
-			}
-		}
+		raise_prio(r);
 	} else if (!on && r->batching) {
 		st_reader_set_mark(r, 0);
 		r->batching = false;
 		r->wake_percent = 0;
 	}
-	if (!on && r->nice_tid) {
-		setpriority(PRIO_PROCESS, (id_t)r->nice_tid, r->own_nice);
-		r->nice_tid = 0;
-	}
+	if (!on)
+		restore_prio(r);
 }
 
 static int cpu_cmp(const void *a, const void *b)
@@ -274,8 +306,10 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->page_ctx = o->page_ctx;
 	r->on_stop = o->on_stop;
 	r->idle_ms = o->idle_ms > 0 ? o->idle_ms : 100;
+	r->nap_ms = ST_READ_BATCH_NAP_MS;
 	r->wake_percent = o->wake_percent;
 	r->batch_nice = o->batch_nice;
+	r->batch_rt = o->batch_rt;
 	r->stack_id = -1;
 	char path[PATH_MAX];
 	st_pathf(path, PATH_MAX, "%s/buffer_subbuf_size_kb", r->dir);
@@ -307,7 +341,7 @@ void st_reader_free(struct st_reader *r)
 {
 	if (!r)
 		return;
-	if (r->nice_tid)
+	if (r->prio_tid)
 		st_reader_batch(r, false);   /* the thread's own priority back */
 	for (int i = 0; i < r->ncpus; i++) {
 		struct st_rcpu *c = &r->cpus[i];

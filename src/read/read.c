@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <event-parse.h>
 #include <kbuffer.h>
 #include "read/read_int.h"
+#include "util/file.h"
 
 #define PAGES_PER_WAKE 64      /* per CPU, before looking at the other CPUs again */
 #define PEND_MAX_NS 20000000LL /* a stack-waiting event older than this is flushed */
@@ -245,8 +247,10 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, bool to_tail,
 		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
 			continue;
 		/* a page the kernel cut short: the writer is on it (or it holds one big record) */
-		if (to_tail && (size_t)kbuffer_subbuffer_size(c->kb) < r->subbuf / 2)
-			c->tail = true;
+		if ((size_t)kbuffer_subbuffer_size(c->kb) < r->subbuf / 2)
+			c->tail = to_tail;
+		else
+			r->full_pages++;
 		int missed = kbuffer_missed_events(c->kb);
 		if (missed > 0) {
 			c->missed += (unsigned long long)missed;
@@ -308,8 +312,10 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, bool to_t
 			if (c->cur && (!m || c->cur_ts < m->cur_ts))
 				m = c;
 		}
+		int esize = kbuffer_event_size(m->kb);
 		r->records++;
-		int stop = on_record(r, m, m->cur, kbuffer_event_size(m->kb), m->cur_ts, cb, ctx);
+		r->rec_bytes += (unsigned long long)esize;
+		int stop = on_record(r, m, m->cur, esize, m->cur_ts, cb, ctx);
 		m->cur = kbuffer_next_event(m->kb, &m->cur_ts);
 		if (stop) {
 			/* Nothing read is dropped: what the CPUs stand on comes next time. */
@@ -402,6 +408,31 @@ int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err
 	return st_reader_run_until(r, 0, cb, ctx, err);
 }
 
+/* The nap while batching: ST_READ_BATCH_NAP_MS, or a quarter of the time a CPU's buffer
+ * lasts at bps (all CPUs' rate: the worst case of one), when shorter. The wake-up at the
+ * mark can come late (the kernel checks it when the writer enters a new page, and the
+ * reader must still get a CPU): at full rate a buffer lasts 20-30 ms, less than the nap. */
+static int nap_for(struct st_reader *r, unsigned long long bps)
+{
+	unsigned long long ms;
+
+	if (!r->buf_bytes) {
+		char path[PATH_MAX], *s;
+
+		st_pathf(path, PATH_MAX, "%s/buffer_size_kb", r->dir);
+		s = st_read_file(path, NULL);
+		r->buf_bytes = s ? strtoull(s, NULL, 10) * 1024 : 0;
+		free(s);
+		if (!r->buf_bytes)
+			r->buf_bytes = 1;   /* unknown: keep the default nap */
+	}
+	if (r->buf_bytes <= 1 || !bps)
+		return ST_READ_BATCH_NAP_MS;
+	ms = r->buf_bytes * 1000 / bps / 4;
+	return ms < ST_READ_BATCH_NAP_MIN_MS ? ST_READ_BATCH_NAP_MIN_MS :
+	       ms > ST_READ_BATCH_NAP_MS ? ST_READ_BATCH_NAP_MS : (int)ms;
+}
+
 /* ST_READ_WAKE_AUTO: at the end of each rate window, set the mark by the rate seen. */
 static void follow_rate(struct st_reader *r)
 {
@@ -410,19 +441,24 @@ static void follow_rate(struct st_reader *r)
 	if (!r->win_start || dt < 0) {
 		r->win_start = now;
 		r->win_records = r->records;
+		r->win_bytes = r->rec_bytes;
 		return;
 	}
 	if (dt < ST_READ_BATCH_WINDOW_MS * 1000000LL)
 		return;
-	/* records per second over the window */
-	unsigned long long rate = (r->records - r->win_records) * 1000000000ULL /
-				  (unsigned long long)dt;
+	/* records and bytes (with their 4-byte headers) per second over the window */
+	unsigned long long nrec = r->records - r->win_records;
+	unsigned long long rate = nrec * 1000000000ULL / (unsigned long long)dt;
+	unsigned long long bps = (r->rec_bytes - r->win_bytes + 4 * nrec) * 1000000000ULL /
+				 (unsigned long long)dt;
 	r->win_start = now;
 	r->win_records = r->records;
+	r->win_bytes = r->rec_bytes;
 	if (!r->batching && rate >= ST_READ_BATCH_RATE)
 		st_reader_batch(r, true);
 	else if (r->batching && rate < ST_READ_BATCH_RATE / 4)
 		st_reader_batch(r, false);
+	r->nap_ms = nap_for(r, bps);
 }
 
 int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
@@ -435,8 +471,8 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 			return drain(r, true, cb, ctx, err);
 		}
 		int wait_ms = r->idle_ms;
-		if (r->batching && wait_ms > ST_READ_BATCH_NAP_MS)
-			wait_ms = ST_READ_BATCH_NAP_MS;
+		if (r->batching && wait_ms > r->nap_ms)
+			wait_ms = r->nap_ms;
 		if (deadline_ns) {
 			long long left = deadline_ns - now_ns();
 			if (left <= 0) {
@@ -462,6 +498,7 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 		 * an event waits at most the nap. A batching round reads every CPU (one at the
 		 * mark wakes us; the others' records keep the merge in time order) up to the
 		 * writer's page, not after it. */
+		unsigned long long full = r->full_pages;
 		int rc = n ? read_round(r, PAGES_PER_WAKE, !r->batching, r->batching, cb, ctx, err) :
 			 r->wake_percent > 0 ?
 			 read_round(r, PAGES_PER_WAKE, false, r->batching, cb, ctx, err) : 0;
@@ -469,6 +506,11 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 			rc = flush_all_pend(r, n ? PEND_MAX_NS : 0, cb, ctx);
 		if (rc)
 			return rc;
+		/* whole pages in one wake-up: the writer got ahead of a reader that wakes per
+		 * event; the rate window (ST_READ_BATCH_WINDOW_MS) would come too late, the
+		 * buffer of a CPU at full rate lasts about as long */
+		if (r->auto_wake && !r->batching && r->full_pages - full >= ST_READ_BATCH_PAGES)
+			st_reader_batch(r, true);
 		if (r->auto_wake)
 			follow_rate(r);
 	}

@@ -45,6 +45,10 @@ struct st_reader_opts {
 	 * CAP_SYS_NICE); its own comes back when batching ends or the reader is freed.
 	 * 0 = never change it. */
 	int batch_nice;
+	/* While batching, run the reading thread SCHED_FIFO at this priority (1-99) when
+	 * permitted (CAP_SYS_NICE or RLIMIT_RTPRIO), instead of batch_nice; its own policy
+	 * comes back when batching ends or the reader is freed. 0 = never. */
+	int batch_rt;
 	/* Called (with the ctx given to st_reader_run/drain) when everything buffered has
 	 * been delivered and the reader is about to wait: the moment to flush output
 	 * (st_output_flush). Only after at least one record was delivered. May be NULL. */
@@ -62,13 +66,19 @@ struct st_reader_opts {
  * (over a window of ST_READ_BATCH_WINDOW_MS), buffer_percent becomes ST_READ_BATCH_PERCENT:
  * the kernel wakes the reader when a CPU's buffer is that full, and each wake-up reads whole
  * pages up to the first partial one instead of chasing the writer a few records at a time;
- * below the mark everything is read every ST_READ_BATCH_NAP_MS, which bounds the delay of a
- * lone event. Under a quarter of that rate the mark goes back to 0 (wake on any data). */
+ * below the mark everything is read every ST_READ_BATCH_NAP_MS (or more often: every quarter
+ * of the time a buffer lasts at the rate seen, at least ST_READ_BATCH_NAP_MIN_MS), which
+ * bounds the delay of a lone event. Under a quarter of that rate the mark goes back to 0 (wake on any data).
+ * ST_READ_BATCH_PAGES whole pages read in one wake-up start batching at once: the writer
+ * is that far ahead of a reader waking per event (at a CPU's full rate the buffer lasts
+ * about as long as the rate window). */
 #define ST_READ_WAKE_AUTO (-2)
 #define ST_READ_BATCH_RATE 20000
 #define ST_READ_BATCH_WINDOW_MS 20
 #define ST_READ_BATCH_PERCENT 10
 #define ST_READ_BATCH_NAP_MS 50
+#define ST_READ_BATCH_NAP_MIN_MS 2
+#define ST_READ_BATCH_PAGES 2
 
 /* One decoded record, valid only during the callback (it points into the page). */
 struct st_event {

@@ -3,6 +3,7 @@
 #ifndef ST_READ_INT_H
 #define ST_READ_INT_H
 #include <limits.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <time.h>
 #include "read/read.h"
@@ -86,10 +87,17 @@ struct st_reader {
 	bool auto_wake;          /* ST_READ_WAKE_AUTO: the mark follows the rate */
 	bool batching;           /* auto_wake and the rate is high: the mark is set */
 	int batch_nice;          /* the nice while batching (0 = leave it) */
+	int batch_rt;            /* SCHED_FIFO priority while batching (0 = none) */
 	int own_nice;            /* the thread's nice before, while raised */
-	int nice_tid;            /* the thread raised, 0 = none */
+	int own_policy;          /* its policy and parameters before, while real-time */
+	struct sched_param own_param;
+	bool prio_rt;            /* raised to batch_rt (else to batch_nice) */
+	int prio_tid;            /* the thread raised, 0 = none */
 	unsigned long long records;      /* records read (every type) */
 	unsigned long long win_records;  /* records at the start of the rate window */
+	unsigned long long rec_bytes, win_bytes;  /* their bytes: all, at the window's start */
+	unsigned long long buf_bytes;    /* a CPU's buffer (read once; 1 = unknown) */
+	int nap_ms;                      /* the nap while batching (nap_for) */
 	long long win_start;             /* its CLOCK_MONOTONIC ns; 0 = not started */
 	struct st_comms *comms;
 	struct st_revent *byid;   /* indexed by type id */
@@ -108,6 +116,7 @@ struct st_reader {
 	void *page_ctx;
 	void (*on_stop)(void *ctx);
 	unsigned long long pages_read;
+	unsigned long long full_pages;   /* of those, pages the writer had left (not cut short) */
 	/* The common fields' places, the same in every event of a tracefs: taken from the
 	 * first record's format, then read straight from the record (no lookup per event). */
 	struct st_common_at { int off, size; } c_type, c_flags, c_preempt, c_pid;

@@ -4,8 +4,9 @@
 #  - two producers (one per CPU, held on a FIFO until surftrace traces them) make N getppid
 #    calls each with the default buffer: events + lost == produced exactly, in text and, with
 #    one producer, in --json; while they run the instance's wake-up mark
-#    (buffer_percent) is the batching one and surftrace's nice -10 (root), and 0 and its
-#    own nice again once they stopped;
+#    (buffer_percent) is the batching one and surftrace's reader runs SCHED_FIFO 1 (root),
+#    and 0 and its own policy and nice again once they stopped; where raising is not
+#    permitted (CAP_SYS_NICE dropped) nothing changes and the count is still exact;
 #  - after such a burst, one lone getppid still shows up while surftrace runs (bound: the
 #    batching nap, ST_READ_BATCH_NAP_MS; asserted loosely, within 2 s);
 #  - -t 1 and SIGINT end the run promptly after a burst (within 3 s).
@@ -31,11 +32,12 @@ held() {
 }
 wait_tracing() { # ERRFILE
 	local i
-	for i in $(seq 100); do grep -q '^Tracing' "$1" && return 0; sleep 0.1; done
+	for i in $(seq 100); do grep -q '^Tracing' "$1" 2>/dev/null && return 0; sleep 0.1; done
 	return 1
 }
 
-# burst NAME NPROD surftrace-options...: NPROD producers of N calls; prints the pids
+# burst NAME NPROD surftrace-options...: NPROD producers of N calls; $WRAP (words) runs
+# surftrace. Records the marks and the reader's "nice/policy/rt_priority" while they run.
 burst() {
 	local name=$1 np=$2 k pids=() fds=() marks= nices=
 	shift 2
@@ -43,7 +45,7 @@ burst() {
 		held "$name$k" $(( (k - 1) % ncpu )) "$N"
 		pids+=("$HP")
 	done
-	"$ST" -p "$(IFS=,; echo "${pids[*]}"),$KEEP" "$@" 'e syscalls/sys_enter_getppid' \
+	$WRAP "$ST" -p "$(IFS=,; echo "${pids[*]}"),$KEEP" "$@" 'e syscalls/sys_enter_getppid' \
 		>"$T/$name.out" 2>"$T/$name.err" &
 	SP=$!
 	wait_tracing "$T/$name.err"
@@ -51,7 +53,7 @@ burst() {
 	# the mark while they run
 	while kill -0 "${pids[0]}" 2>/dev/null; do
 		marks+=" $(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)"
-		nices+=" $(awk '{print $19}' /proc/$SP/stat 2>/dev/null)"
+		nices+=" $(prio_of $SP)"
 		sleep 0.05
 	done
 	wait "${pids[@]}"
@@ -60,13 +62,15 @@ burst() {
 	echo "$nices" >"$T/$name.nices"
 }
 lost_of() { sed -n 's/^surftrace: lost \([0-9]*\) events.*/\1/p' "$1" | head -1; }
+# "nice/policy/rt_priority" of a process (its main thread reads; policy 1 = SCHED_FIFO)
+prio_of() { awk '{print $19 "/" $41 "/" $40}' "/proc/$1/stat" 2>/dev/null; }
 
 burst two 2
 sleep 1.5
 # back to waking on any data once the burst is over
 idle_mark=$(cat "$TRACEFS/instances/surftrace_$SP/buffer_percent" 2>/dev/null)
-idle_nice=$(awk '{print $19}' /proc/$SP/stat 2>/dev/null)
-own_nice=$(awk '{print $19}' /proc/$$/stat)
+idle_prio=$(prio_of $SP)
+own_prio=$(prio_of $$)
 kill -INT $SP; wait $SP; SP=
 ev=$(grep -c ' sys_getppid()$' "$T/two.out")
 lost=$(lost_of "$T/two.err"); lost=${lost:-0}
@@ -75,10 +79,35 @@ check "two producers, default buffer: events $ev + lost $lost == produced $((2 *
 expect "while they ran the wake-up mark was $MARK% (seen:$(cat "$T/two.marks"))" \
 	"grep -qw '$MARK' '$T/two.marks'"
 check "after the burst the mark is 0 again (wake on any data): $idle_mark" [ "$idle_mark" = 0 ]
-expect "while batching the reader ran at nice -10 (seen:$(cat "$T/two.nices"))" \
-	"grep -qw -- -10 '$T/two.nices'"
-check "after the burst its nice is its own again ($idle_nice, the shell's $own_nice)" \
-	[ "$idle_nice" = "$own_nice" ]
+expect "while batching the reader ran SCHED_FIFO 1 (nice/policy/prio seen:$(cat "$T/two.nices"))" \
+	"grep -q -- '/1/1' '$T/two.nices'"
+check "after the burst its policy and nice are its own again ($idle_prio, the shell's $own_prio)" \
+	[ "$idle_prio" = "$own_prio" ]
+
+# where raising is not permitted (no CAP_SYS_NICE, RLIMIT_RTPRIO and RLIMIT_NICE 0, as
+# for a user): the reader keeps its policy and nice, and still reads everything it can
+# (the nice -10 fallback needs RLIMIT_NICE, which this sandbox cannot raise)
+if command -v capsh >/dev/null && [ $(prlimit --pid $$ --noheadings --output SOFT --rtprio) = 0 ] &&
+   [ $(prlimit --pid $$ --noheadings --output SOFT --nice) = 0 ]; then
+	printf '#!/bin/sh\nexec capsh --drop=cap_sys_nice -- -c %s "$@"\n' \
+		"'exec \"\$0\" \"\$@\"'" >"$T/capless"
+	chmod +x "$T/capless"
+	WRAP=$T/capless burst capless 2
+	sleep 1.5
+	idle_prio=$(prio_of $SP)
+	kill -INT $SP; wait $SP; SP=
+	ev=$(grep -c ' sys_getppid()$' "$T/capless.out")
+	lost=$(lost_of "$T/capless.err"); lost=${lost:-0}
+	seen=$(wc -w <"$T/capless.nices")
+	other=$(tr ' ' '\n' <"$T/capless.nices" | grep -v '^$' | grep -cvxF -- "$own_prio")
+	check "not permitted (no CAP_SYS_NICE): policy and nice unchanged while batching ($other of $seen samples differ: $(cat "$T/capless.nices"))" \
+		[ "$seen" -gt 0 -a "$other" = 0 ]
+	check "not permitted: afterwards $idle_prio (the shell's $own_prio); events $ev + lost $lost == $((2 * N))" \
+		[ "$idle_prio" = "$own_prio" -a $((ev + lost)) = $((2 * N)) ]
+else
+	skip "no capsh, or RLIMIT_RTPRIO/RLIMIT_NICE allow raising: the not-permitted case"
+	skip "the not-permitted case"
+fi
 
 burst json 1 --json
 jev=$(grep -c '"event":"sys_enter_getppid"' "$T/json.out")
