@@ -4,6 +4,7 @@
 #define ST_OUTPUT_INT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <trace-seq.h>
 #include "output/output.h"
 
@@ -17,15 +18,20 @@ struct st_sb {
 };
 void st_sb_put_slow(struct st_sb *b, const char *s, size_t n);
 /* Append n bytes (cut and marked when they do not fit). Inline: most pieces of a line are
- * a few bytes, where a call to memcpy costs more than the copy. */
+ * a few bytes, where a call to memcpy costs more than the copy (up to 4 bytes; beyond,
+ * libc's memcpy beats a loop of bytes). */
 static inline void st_sb_put(struct st_sb *b, const char *s, size_t n)
 {
-	if (n > 16 || n > b->cap - b->len) {
+	if (n > b->cap - b->len) {
 		st_sb_put_slow(b, s, n);
 		return;
 	}
 	char *d = b->p + b->len;
 	b->len += n;
+	if (n > 4) {
+		memcpy(d, s, n);
+		return;
+	}
 	while (n--)
 		*d++ = *s++;
 }

@@ -50,6 +50,12 @@ static struct st_common_at common_at(struct tep_event *tev, const char *name)
  * record) through libtraceevent, whose event's format then gives every common place. */
 static int record_type(struct st_reader *r, void *data, int size)
 {
+	if (r->common_std && size >= 8) {
+		unsigned short t;
+
+		memcpy(&t, data, 2);
+		return t;
+	}
 	if (r->common_known)
 		return (int)common_u(data, size, r->c_type);
 	struct tep_record rec = { .data = data, .size = size };
@@ -64,6 +70,11 @@ static int record_type(struct st_reader *r, void *data, int size)
 	r->c_preempt = common_at(tev, "common_preempt_count");
 	r->c_pid = common_at(tev, "common_pid");
 	r->common_known = r->c_type.off >= 0 && r->c_pid.off >= 0;
+	/* the layout every kernel since 2.6.31 has (and no other one): u16 type, u8 flags,
+	 * u8 preempt count, int pid, at 0, 2, 3, 4 */
+	r->common_std = r->c_type.off == 0 && r->c_type.size == 2 && r->c_flags.off == 2 &&
+			r->c_flags.size == 1 && r->c_preempt.off == 3 && r->c_preempt.size == 1 &&
+			r->c_pid.off == 4 && r->c_pid.size == 4;
 	return type;
 }
 
@@ -89,7 +100,13 @@ static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 		.ustack = nustack ? ustack : NULL, .nustack = nustack,
 	};
 	unsigned int flags, preempt;
-	if (r->common_known) {
+	if (r->common_std && size >= 8) {
+		const unsigned char *d = data;
+
+		memcpy(&ev.pid, d + 4, 4);
+		flags = d[2];
+		preempt = d[3];
+	} else if (r->common_known) {
 		ev.pid = (int)common_u(data, size, r->c_pid);
 		flags = (unsigned int)common_u(data, size, r->c_flags);
 		preempt = (unsigned int)common_u(data, size, r->c_preempt);

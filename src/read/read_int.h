@@ -121,6 +121,7 @@ struct st_reader {
 	 * first record's format, then read straight from the record (no lookup per event). */
 	struct st_common_at { int off, size; } c_type, c_flags, c_preempt, c_pid;
 	bool common_known;
+	bool common_std;          /* and at the usual places: read without common_u */
 	unsigned int lat_key;     /* flags | preempt << 8 of lat_str, + 1 (0 = none yet) */
 	char lat_str[8];
 	bool at_tail;             /* watermark mode: stop a CPU at its first partial page */
