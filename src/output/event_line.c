@@ -196,7 +196,8 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 		/* straight into the line: it fits (16 + 1 + 21 + 2 + 20 + 2 + flags + 1 + 20 +
 		 * 1 + 6 + 2 at most) */
 		if (h) {
-			memcpy(p, h->s, h->len);
+			/* a fixed 32 bytes (the head is at most 28): no copy loop of h->len */
+			memcpy(p, h->s, 32);
 			p += h->len;
 		} else {
 			for (size_t i = clen; i < 16; i++)
@@ -283,7 +284,7 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 	unsigned long long sec, usec;
 	split_ts(ev->ts, &sec, &usec);
 	const struct st_head *h = head_of(out, ev);
-	char *p = st_sb_room(b, 160 + (h ? h->len : 0)), *p0 = p;
+	char *p = st_sb_room(b, 160 + sizeof(h->s)), *p0 = p;
 	if (p) {
 		/* {"v":V,"time":S.U,"cpu":C then the task's head, or "pid":P,"comm": without
 		 * printf (at most 120 bytes) */
@@ -306,7 +307,11 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 		else
 			p = st_fmt_u(p, (unsigned long long)ev->cpu, 0, ' ', false);
 		if (h) {
-			memcpy(p, h->s, h->len);
+			/* fixed sizes: no copy loop of h->len bytes */
+			if (h->len <= 64)
+				memcpy(p, h->s, 64);
+			else
+				memcpy(p, h->s, sizeof(h->s));
 			b->len += (size_t)(p + h->len - p0);
 		} else {
 			memcpy(p, ",\"pid\":", 7);
