@@ -93,12 +93,21 @@ static int emit_both(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 		return 0;
 	}
 	struct tep_event *tev = re->tev;
-	struct st_event ev = {
-		.cpu = c->cpu, .ts = ts, .system = tev->system, .name = tev->name,
-		.id = type, .tep = r->tep, .tev = tev, .rec = &rec,
-		.stack = nstack ? stack : NULL, .nstack = nstack,
-		.ustack = nustack ? ustack : NULL, .nustack = nustack,
-	};
+	/* every field set one by one: a zeroing initializer of this size is a rep stos,
+	 * whose start costs more than the rest of this function */
+	struct st_event ev;
+	ev.cpu = c->cpu;
+	ev.ts = ts;
+	ev.system = tev->system;
+	ev.name = tev->name;
+	ev.id = type;
+	ev.tep = r->tep;
+	ev.tev = tev;
+	ev.rec = &rec;
+	ev.stack = nstack ? stack : NULL;
+	ev.nstack = nstack;
+	ev.ustack = nustack ? ustack : NULL;
+	ev.nustack = nustack;
 	unsigned int flags, preempt;
 	if (r->common_std && size >= 8) {
 		const unsigned char *d = data;

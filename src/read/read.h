@@ -80,7 +80,8 @@ struct st_reader_opts {
 #define ST_READ_BATCH_NAP_MIN_MS 2
 #define ST_READ_BATCH_PAGES 2
 
-/* One decoded record, valid only during the callback (it points into the page). */
+/* One decoded record, valid only during the callback (it points into the page). The reader
+ * sets each field by name (read.c, emit_both): a new field must be set there too. */
 struct st_event {
 	int cpu;
 	unsigned long long ts;          /* ring-buffer clock, ns (printed as sec.usec) */
