@@ -16,14 +16,15 @@ GROUP[run]="clang"
 GROUP[test]="clang llvm libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves
   binutils procps iproute2 file libtracefs-dev strace
   rpm librsvg2-bin
-  debhelper lintian dpkg-dev
+  debhelper dh-python lintian dpkg-dev
   python3-dev python3-setuptools python3-pytest python3-venv python3-pip"
 # python3-*: the Python layer (make python, tests/python: pytest, the pip install check);
 # llvm: llvm-dwarfdump for the ABI oracle (tests/abi); rpm: rpmbuild packages a synthetic kernel-debuginfo rpm for the hive tests;
 # librsvg2-bin: rsvg-convert renders the SVG flame graphs in tests/answers;
 # strace: which files a run opens (golden/btf_cache: no DWARF on a cache hit;
 # read/lazy_formats: formats read on the first record, not at start);
-# debhelper, lintian: tests/packaging/deb.sh builds and checks the .debs
+# debhelper, dh-python, lintian: tests/packaging/deb.sh builds and checks the .debs
+# (python3-surftrace: dh-python, python3-dev, python3-setuptools)
 GROUP[lab]="liblzma-dev libbz2-dev libzstd-dev
   qemu-system-x86 busybox-static cpio apt-utils lz4 xz-utils zstd file bsdextrautils
   qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
