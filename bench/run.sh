@@ -271,7 +271,12 @@ stop_timed() {
   local c i; c=$(pgrep -P "$1" 2>/dev/null)
   kill -"$2" ${c:-$1} 2>/dev/null
   # a tool still starting may not take SIGINT yet: again each second, KILL after 20 s
-  for i in $(seq 20); do kill -0 "$1" 2>/dev/null || break; sleep 1; kill -"$2" ${c:-$1} 2>/dev/null; done
+  # (gone is noticed within 50 ms: most stop at once)
+  for i in $(seq 400); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+    [ $((i % 20)) = 0 ] && kill -"$2" ${c:-$1} 2>/dev/null
+  done
   kill -0 "$1" 2>/dev/null && kill -KILL ${c:-$1} 2>/dev/null
   wait "$1" 2>/dev/null
 }
