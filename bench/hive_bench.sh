@@ -8,7 +8,9 @@
 # instruction counts (valgrind --tool=callgrind: what the shared machine's load does not
 # change), system calls and page faults, and perf stat task-clock. Uses the lab's Debian 6.1
 # -dbg package (tests/lab/_fetch_dbg.sh), or HIVE_BENCH_DEB=FILE.
-# usage: bench/hive_bench.sh [BUILD_DIR]     (HIVE_BENCH_LOOKUP_ONLY=1: only the lookup part)
+# A module function's lookup with the entry's name -> module index and without it.
+# usage: bench/hive_bench.sh [BUILD_DIR]     (HIVE_BENCH_LOOKUP_ONLY=1: only the lookup parts;
+#        HIVE_BENCH_MODULES=DIR: the module lookup on that hive instead of the one built)
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -58,6 +60,37 @@ if [ -z "${HIVE_BENCH_LOOKUP_ONLY:-}" ]; then
   echo "  ($(grep '^modules of' "$W/out"))"
   echo "  hive sizes: $(du -sh "$W/h2" | cut -f1) (kernel from DWARF, all modules), module files $(du -sh "$W"/h2/*/kmod | cut -f1)"
   echo "BTF sizes: surftrace $(stat -c %s "$W/st.btf") bytes, pahole $(stat -c %s "$W/pahole.btf" 2>/dev/null || echo ?) bytes"
+  HIVE_BENCH_MODULES=${HIVE_BENCH_MODULES:-$W/h5}
+fi
+
+# A module's function and a missing function in a hive holding every module of a kernel
+# (HIVE_BENCH_MODULES=DIR: an existing one, e.g. after `hive add DIR PKG --modules '*'`),
+# with the entry's name -> module index and without it (an entry from before the index):
+# instructions (callgrind), module files opened (strace), CPU and peak RSS (GNU time).
+if [ -n "${HIVE_BENCH_MODULES:-}" ]; then
+  mh=$HIVE_BENCH_MODULES
+  idx=$(ls -d "$mh"/*/kmodidx/*/* 2>/dev/null | head -1)
+  rel=$(basename "$idx")
+  if [ -z "$idx" ]; then
+    echo "module lookup: no kmodidx in $mh (run 'surftrace hive add $mh PACKAGE' once)"
+  else
+    echo "module lookup, kernel $rel: $(ls "$mh"/*/kmod/*/"$rel" | wc -l) modules, index $(stat -c %s "$idx") bytes"
+    echo '| -S | index | instructions | module files opened | CPU s | peak RSS MB |'
+    echo '|---|---|---:|---:|---:|---:|'
+    cp "$idx" "$W/kmodidx.saved"
+    for with in yes no; do
+      [ $with = no ] && rm "$idx"
+      for e in 'p veth_xmit x=%0->len' 'p no_such_function x=%0'; do
+        valgrind --tool=callgrind --callgrind-out-file="$W/cg" "$ST" --hive "$mh" --kernel "$rel" -S "$e" >/dev/null 2>"$W/vg"
+        strace -f -qq -e trace=open,openat -o "$W/st" "$ST" --hive "$mh" --kernel "$rel" -S "$e" >/dev/null 2>&1
+        /usr/bin/time -f '%U %S %M' -o "$W/t" "$ST" --hive "$mh" --kernel "$rel" -S "$e" >/dev/null 2>&1
+        read -r u y kb < <(tail -1 "$W/t")   # after "Command exited with ..." when it failed
+        printf '| `%s` | %s | %s | %s | %.2f | %d |\n' "$e" $with "$(sed -n 's/.*Collected : //p' "$W/vg")" \
+          "$(grep -c "/kmod/[^\"]*/$rel/" "$W/st")" "$(echo "$u + $y" | bc)" $((kb / 1024))
+      done
+    done
+    cp "$W/kmodidx.saved" "$idx"
+  fi
 fi
 
 # Lookup cost at start: the same -S with the kernel's BTF and from the hive (BTF hidden

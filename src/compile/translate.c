@@ -364,6 +364,43 @@ static void note_clone_args(const struct st_line *l, const struct st_vctx *c, ch
 	*notice = strdup(buf);
 }
 
+/* Whether the probe reads anything by the function's prototype. */
+static bool uses_proto(const struct st_line *l)
+{
+	for (size_t i = 0; i < l->nargs; i++)
+		if (l->args[i].expr.base == ST_BASE_ARGN || l->args[i].expr.base == ST_BASE_ARGNAME ||
+		    l->args[i].expr.base == ST_BASE_RETVAL)
+			return true;
+	return false;
+}
+
+/* A static function name that several modules define: with one prototype, said once
+ * (whichever the kernel probes, the types fit); with different ones, refused when the
+ * probe reads by the prototype (its types would be a guess), said otherwise. */
+static int module_dups(struct st_types *types, const char *func, const char *chosen,
+		       const struct st_line *l, char **notice, struct st_err *err)
+{
+	char mods[512], buf[1024];
+	bool same;
+	int n = st_types_func_mods(types, func, mods, sizeof(mods), &same);
+
+	if (n < 2)
+		return 0;
+	if (!same && uses_proto(l))
+		return st_err_set(err, l->target_col, "'%s' is a function of %d modules with "
+				  "different prototypes (%s): which one a probe on '%s' reaches is "
+				  "not known here, so its arguments have no types; read registers "
+				  "(%%di, %%si, ... with casts) instead", func, n, mods, func);
+	snprintf(buf, sizeof(buf), "%s%s'%s' is a function of %d modules (%s)%s", *notice ? *notice : "",
+		 *notice ? "; " : "", func, n, mods, same ? "" : " with different prototypes");
+	if (same)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " with one prototype: "
+			 "types from %s", chosen);
+	free(*notice);
+	*notice = strdup(buf);
+	return 0;
+}
+
 /* p/r: the traceable name, prototype, and context. */
 static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l,
 			       struct st_vctx *c, struct st_probe *p, struct st_err *err)
@@ -372,7 +409,7 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 	struct st_ksyms *ks = NULL;
 	struct st_tref proto;
 	char base[256], sbuf[256];
-	const char *name = l->func, *s;
+	const char *name = l->func, *s, *mod = NULL;
 
 	if (!types)
 		return -1;
@@ -404,7 +441,9 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 	if (!p->func)
 		return st_err_set(err, 0, "out of memory");
 	st_ksym_base(name, base, sizeof(base));
-	if (!st_types_func(types, base, &proto, NULL)) {
+	if (!st_types_func(types, base, &proto, &mod)) {
+		if (mod && module_dups(types, base, mod, l, &p->notice, err))
+			return -1;
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;
 	} else if (!ks) {

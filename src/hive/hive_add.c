@@ -15,6 +15,7 @@
 #include "discover/declfmt.h"
 #include "types/btf_header.h"
 #include "types/kident.h"
+#include "types/kmodidx.h"
 #include "types/usym.h"
 #include "util/file.h"
 #include "util/safedir.h"
@@ -601,8 +602,51 @@ static int add_package(const char *dir, const char *source, bool have_kernel,
 	return rc ? -1 : pc.kernel_rc;
 }
 
+/* The entry's name -> module index (types/kmodidx.h), rewritten when its modules are not
+ * the ones it covers: after modules were added, and for an entry written before there
+ * was an index (any add that meets it, even one skipped, indexes it). */
+static int refresh_kmodidx(const char *dir, const struct st_hive_entry *e,
+			   const struct st_hive_add_opts *o, struct st_err *err)
+{
+	char kdir[4096], idx[4096], path[4096];
+	struct btf *base;
+	struct stat st;
+	int rc;
+
+	if (!e->release[0] || st_hive_path(dir, e, "kmod", kdir, sizeof(kdir)) ||
+	    st_hive_path(dir, e, "kmodidx", idx, sizeof(idx)) ||
+	    st_hive_path(dir, e, "btf", path, sizeof(path)))
+		return 0;
+	if (stat(kdir, &st) || !S_ISDIR(st.st_mode) || st_kmodidx_fresh(idx, kdir))
+		return 0;
+	report(o, "index", 0, 0);
+	base = btf__parse_raw(path);
+	if (!base)
+		return st_err_set(err, 0, "cannot read %s: %s", path, strerror(errno));
+	rc = st_kmodidx_write(idx, kdir, base, err);
+	btf__free(base);
+	return rc;
+}
+
+static int add_source(const char *dir, const char *source, const struct st_hive_add_opts *o,
+		      struct st_hive_entry *out, struct st_err *err);
+
 int st_hive_add(const char *dir, const char *source, const struct st_hive_add_opts *o,
 		struct st_hive_entry *out, struct st_err *err)
+{
+	struct st_err ierr = { 0 };
+	int rc = add_source(dir, source, o, out, err);
+
+	/* even after a failure: modules a package pass added before it are indexed */
+	if (refresh_kmodidx(dir, out, o, &ierr) && rc >= 0) {
+		*err = ierr;
+		rc = -1;
+	}
+	return rc;
+}
+
+static int add_source(const char *dir, const char *source, const struct st_hive_add_opts *o,
+		      struct st_hive_entry *out, struct st_err *err)
 {
 	struct st_hive_add_opts none = { 0 };
 	char pkg_release[128] = "";

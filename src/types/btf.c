@@ -13,7 +13,9 @@
 #include <bpf/btf.h>
 #include "types/hive.h"
 #include "types/kident.h"
+#include "types/kmodidx.h"
 #include "types/types.h"
+#include "util/file.h"
 
 /* A name index over one BTF object's own types (split BTF: not its base's): an open
  * addressing hash of (kind, name) -> the lowest id, so a lookup gives libbpf's answer.
@@ -29,16 +31,27 @@ struct st_btf_names {
 	bool built, failed;
 };
 
+/* One module of mod_dir, read on demand. */
+struct kmod {
+	char *name;
+	struct btf *btf;
+	struct st_btf_names *ix;
+	signed char state;      /* 0 not read yet, 1 read, -1 unreadable */
+	bool indexed;           /* the entry's kmodidx covers it */
+	long long size;         /* its size as the index has it */
+};
+
 struct st_types {
 	struct btf *base;
 	struct st_btf_names *base_ix;
-	struct btf **mods;      /* module split BTF, loaded on first miss (running kernel) */
-	struct st_btf_names **mod_ix;
-	char **mod_names;
-	int nmods;
+	struct kmod *km;        /* mod_dir's modules, sorted by name, listed on first miss */
+	int nkm;
 	bool kernel;            /* opened from the running kernel */
 	char mod_dir[4096];     /* where module split BTF is: sysfs, or a hive entry's kmod/ */
-	bool mods_loaded;
+	char idx_path[4096];    /* the hive entry's kmodidx, "" when none */
+	struct st_kmodidx *kidx;
+	bool kidx_bad;          /* the index disagreed with a module: not used any more */
+	bool mods_listed, mods_all;
 	char identity[32];
 	char hive[4096];        /* the hive the types come from, "" when none */
 };
@@ -248,6 +261,7 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 		snprintf(t->mod_dir, sizeof(t->mod_dir), "%s", st_sysfs_btf_dir());
 	} else {
 		st_hive_kmod_dir_of(path ? path : hive_btf, t->mod_dir, sizeof(t->mod_dir));
+		st_hive_kmodidx_of(path ? path : hive_btf, t->idx_path, sizeof(t->idx_path));
 		st_hive_of_btf(path ? path : hive_btf, t->hive, sizeof(t->hive));
 	}
 	return t;
@@ -283,15 +297,14 @@ void st_types_free(struct st_types *t)
 
 	if (!t)
 		return;
-	for (i = 0; i < t->nmods; i++) {
-		st_btf_names_free(t->mod_ix[i]);
-		btf__free(t->mods[i]);
-		free(t->mod_names[i]);
+	for (i = 0; i < t->nkm; i++) {
+		st_btf_names_free(t->km[i].ix);
+		btf__free(t->km[i].btf);
+		free(t->km[i].name);
 	}
+	free(t->km);
+	st_kmodidx_free(t->kidx);
 	st_btf_names_free(t->base_ix);
-	free(t->mods);
-	free(t->mod_ix);
-	free(t->mod_names);
 	btf__free(t->base);
 	free(t);
 }
@@ -318,48 +331,122 @@ const char *st_types_identity(struct st_types *t)
 	return t->identity;
 }
 
-static void load_modules(struct st_types *t)
+/* mod_dir's modules by name (none read yet), and the entry's index when it has one. */
+static void list_modules(struct st_types *t)
 {
-	DIR *d;
-	struct dirent *de;
+	char **names;
+	int n, i;
 
-	t->mods_loaded = true;
+	t->mods_listed = true;
 	if (!t->mod_dir[0])
 		return;
-	d = opendir(t->mod_dir);
-	if (!d)
+	n = st_kmodidx_list(t->mod_dir, &names);
+	if (n > 0)
+		t->km = calloc((size_t)n, sizeof(*t->km));
+	if (!t->km) {
+		st_kmodidx_list_free(names, n > 0 ? n : 0);
 		return;
-	while ((de = readdir(d))) {
-		char path[4400];
-		struct btf *m, **nm;
-		struct st_btf_names *ix, **ni;
-		char **nn;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", t->mod_dir, de->d_name);
-		m = btf__parse_split(path, t->base);
-		if (!m)
-			continue;
-		ix = st_btf_names_new(m);
-		nm = realloc(t->mods, (size_t)(t->nmods + 1) * sizeof(*nm));
-		if (nm)
-			t->mods = nm;
-		ni = nm ? realloc(t->mod_ix, (size_t)(t->nmods + 1) * sizeof(*ni)) : NULL;
-		if (ni)
-			t->mod_ix = ni;
-		nn = ni ? realloc(t->mod_names, (size_t)(t->nmods + 1) * sizeof(*nn)) : NULL;
-		if (!ix || !nn) {
-			st_btf_names_free(ix);
-			btf__free(m);
-			break;
-		}
-		t->mod_names = nn;
-		t->mods[t->nmods] = m;
-		t->mod_ix[t->nmods] = ix;
-		t->mod_names[t->nmods++] = strdup(de->d_name);
 	}
-	closedir(d);
+	if (t->idx_path[0])
+		t->kidx = st_kmodidx_open(t->idx_path);
+	for (i = 0; i < n; i++) {
+		t->km[i].name = names[i];
+		t->km[i].indexed = t->kidx && st_kmodidx_covers(t->kidx, names[i], &t->km[i].size);
+	}
+	free(names);
+	t->nkm = n;
+}
+
+/* The i-th module's split BTF, read once. A module the index covers whose size changed
+ * since makes the index untrusted. */
+static bool load_mod(struct st_types *t, int i)
+{
+	struct kmod *m = &t->km[i];
+	char path[4400];
+	struct stat st;
+
+	if (m->state)
+		return m->state > 0;
+	m->state = -1;
+	if (st_pathf(path, sizeof(path), "%s/%s", t->mod_dir, m->name))
+		return false;
+	if (m->indexed && (stat(path, &st) || (long long)st.st_size != m->size))
+		t->kidx_bad = true;
+	m->btf = btf__parse_split(path, t->base);
+	if (!m->btf)
+		return false;
+	m->ix = st_btf_names_new(m->btf);
+	if (!m->ix) {
+		btf__free(m->btf);
+		m->btf = NULL;
+		return false;
+	}
+	m->state = 1;
+	return true;
+}
+
+enum { MAX_HITS = 32 };
+
+struct hits {
+	char names[MAX_HITS][64];
+	int n;
+};
+
+static bool hit(void *ctx, const char *module)
+{
+	struct hits *h = ctx;
+
+	snprintf(h->names[h->n++], sizeof(h->names[0]), "%s", module);
+	return h->n < MAX_HITS;
+}
+
+/* The modules whose split BTF defines name as kind, in module name order: up to max of
+ * them, their km index into at[] and the type's id there into ids[]. With the entry's
+ * index only the modules it names (and any it does not cover) are read; a module it
+ * names that lacks the name makes it untrusted, and the search starts again without it.
+ * Without an index every module is read until max are found. */
+static int mod_find(struct st_types *t, const char *name, int kind, int *at, int *ids,
+		    int max)
+{
+	struct hits h;
+	bool use;
+	int i, j, n, id;
+
+	if (!t->mods_listed)
+		list_modules(t);
+again:
+	use = t->kidx && !t->kidx_bad;
+	h.n = 0;
+	if (use)
+		st_kmodidx_find(t->kidx, name, kind, hit, &h);
+	for (i = n = 0; i < t->nkm && n < max; i++) {
+		struct kmod *m = &t->km[i];
+		bool listed = false;
+
+		if (use && m->indexed) {
+			for (j = 0; j < h.n && !listed; j++)
+				listed = !strcmp(h.names[j], m->name);
+			if (!listed)
+				continue;
+		}
+		if (!load_mod(t, i)) {
+			if (use && t->kidx_bad)
+				goto again;
+			continue;
+		}
+		if (use && t->kidx_bad)
+			goto again;
+		id = st_btf_names_find(m->ix, name, kind);
+		if (id <= 0 && listed) {
+			t->kidx_bad = true;
+			goto again;
+		}
+		if (id > 0) {
+			at[n] = i;
+			ids[n++] = id;
+		}
+	}
+	return n;
 }
 
 const char *st_types_hive(const struct st_types *t)
@@ -369,9 +456,21 @@ const char *st_types_hive(const struct st_types *t)
 
 int st_types_nmods(struct st_types *t)
 {
-	if (!t->mods_loaded)
-		load_modules(t);
-	return t->nmods;
+	int i, k = 0;
+
+	if (!t->mods_listed)
+		list_modules(t);
+	if (t->mods_all)
+		return t->nkm;
+	for (i = 0; i < t->nkm; i++) {
+		if (load_mod(t, i))
+			t->km[k++] = t->km[i];
+		else
+			free(t->km[i].name);
+	}
+	t->nkm = k;
+	t->mods_all = true;
+	return t->nkm;
 }
 
 const struct btf *st_types_mod(struct st_types *t, int i, const char **name)
@@ -379,30 +478,73 @@ const struct btf *st_types_mod(struct st_types *t, int i, const char **name)
 	if (i < 0 || i >= st_types_nmods(t))
 		return NULL;
 	if (name)
-		*name = t->mod_names[i];
-	return t->mods[i];
+		*name = t->km[i].name;
+	return t->km[i].btf;
 }
 
-/* The first module whose split BTF has `name` of `kind` (running kernel only; called
- * after vmlinux had no such type). Returns the id and sets *btf (and *module, when not
- * NULL, to the module's name), or -1. */
+/* The first module (by name) whose split BTF has `name` of `kind` (called after vmlinux
+ * had no such type). Returns the id and sets *btf (and *module, when not NULL, to the
+ * module's name), or -1. */
 static int find_in_modules(struct st_types *t, const char *name, int kind,
 			   const struct btf **btf, const char **module)
 {
-	int i, id;
+	int at, id;
 
-	if (!t->mods_loaded)
-		load_modules(t);
-	for (i = 0; i < t->nmods; i++) {
-		id = st_btf_names_find(t->mod_ix[i], name, kind);
-		if (id > 0) {
-			*btf = t->mods[i];
-			if (module)
-				*module = t->mod_names[i];
-			return id;
-		}
+	if (mod_find(t, name, kind, &at, &id, 1) < 1)
+		return -1;
+	*btf = t->km[at].btf;
+	if (module)
+		*module = t->km[at].name;
+	return id;
+}
+
+/* A prototype by its types' names, "int(struct sk_buff *,struct net_device *)", to
+ * compare the same-named functions of two modules (each in its own split BTF). */
+static void proto_sig(const struct btf *btf, __u32 proto, char *buf, size_t n)
+{
+	const struct btf_type *p = btf__type_by_id(btf, proto);
+	const struct btf_param *a;
+	char one[200];
+	size_t len;
+	int i;
+
+	st_type_name(btf, p ? p->type : 0, one, sizeof(one));
+	len = (size_t)snprintf(buf, n, "%s(", one);
+	if (!p || !btf_is_func_proto(p))
+		return;
+	a = btf_params(p);
+	for (i = 0; i < btf_vlen(p) && len < n; i++) {
+		st_type_name(btf, a[i].type, one, sizeof(one));
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : "",
+					a[i].type ? one : "...");
 	}
-	return -1;
+	if (len < n)
+		snprintf(buf + len, n - len, ")");
+}
+
+int st_types_func_mods(struct st_types *t, const char *name, char *names, size_t n,
+		       bool *same)
+{
+	int at[MAX_HITS], ids[MAX_HITS], k, i;
+	char first[1024], sig[1024];
+	size_t len = 0;
+
+	*same = true;
+	if (n)
+		names[0] = '\0';
+	k = mod_find(t, name, BTF_KIND_FUNC, at, ids, MAX_HITS);
+	for (i = 0; i < k; i++) {
+		const struct btf *b = t->km[at[i]].btf;
+
+		proto_sig(b, btf__type_by_id(b, (__u32)ids[i])->type, i ? sig : first,
+			  sizeof(first));
+		if (i && strcmp(sig, first))
+			*same = false;
+		if (len < n)
+			len += (size_t)snprintf(names + len, n - len, "%s%s", i ? ", " : "",
+						t->km[at[i]].name);
+	}
+	return k;
 }
 
 const struct btf *st_types_btf_for(struct st_types *t, const char *spec)

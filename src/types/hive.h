@@ -8,6 +8,7 @@
  *   DIR/<arch>/funcs/<distro>/<release>        "name<TAB>prototype" per BTF function
  *   DIR/<arch>/readme/<distro>/<release>       that kernel's tracefs README, when known
  *   DIR/<arch>/kmod/<distro>/<release>/<mod>   a module's split BTF over that kernel's
+ *   DIR/<arch>/kmodidx/<distro>/<release>      which module defines which name (kmodidx.h)
  *
  * index lines: "<release> <arch> <distro> <build-id|-> <sha256-of-source> <source name>".
  * The index is rewritten whole (temporary file + rename, under a lock on DIR/index.lock),
@@ -30,7 +31,7 @@ struct st_hive_entry {
 	bool package;         /* st_hive_add: the source was a package (not in the index) */
 };
 
-/* Path of one of an entry's files; kind is "btf", "head", "funcs" or "readme". */
+/* Path of one of an entry's files; kind is "btf", "head", "funcs", "readme" or "kmodidx". */
 int st_hive_path(const char *dir, const struct st_hive_entry *e, const char *kind,
 		 char *out, size_t n);
 
@@ -66,6 +67,10 @@ int st_hive_readme_of(const char *btf_path, char *out, size_t n);
 /* The directory of module split BTF beside an entry's BTF file: 0 with its path, -1 (out
  * "") when the entry has no modules. */
 int st_hive_kmod_dir_of(const char *btf_path, char *out, size_t n);
+
+/* The name -> module index beside an entry's BTF file (kmodidx.h): 0 with its path, -1
+ * (out "") when the entry has none (no modules, or written before there was one). */
+int st_hive_kmodidx_of(const char *btf_path, char *out, size_t n);
 
 /* The hive an entry's BTF file belongs to (DIR of DIR/<arch>/btf/<distro>/<release>, when
  * DIR/index is there): 0 with DIR, -1 (out "") for any other file. */

@@ -15,7 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static const char *kinds[] = { "btf", "head", "funcs", "readme" };
+static const char *kinds[] = { "btf", "head", "funcs", "readme", "kmodidx" };
 
 int st_hive_path(const char *dir, const struct st_hive_entry *e, const char *kind,
 		 char *out, size_t n)
@@ -393,6 +393,11 @@ int st_hive_readme_of(const char *btf_path, char *out, size_t n)
 int st_hive_kmod_dir_of(const char *btf_path, char *out, size_t n)
 {
 	return sibling_of(btf_path, "kmod", out, n);
+}
+
+int st_hive_kmodidx_of(const char *btf_path, char *out, size_t n)
+{
+	return sibling_of(btf_path, "kmodidx", out, n);
 }
 
 int st_hive_of_btf(const char *btf_path, char *out, size_t n)

@@ -6,6 +6,7 @@
 #ifndef ST_TYPES_TYPES_H
 #define ST_TYPES_TYPES_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "types/btf_walk.h"
 #include "util/err.h"
@@ -34,7 +35,8 @@ const struct btf *st_types_btf(const struct st_types *t);
 const char *st_types_identity(struct st_types *t);
 
 /* The BTF that defines the struct/union/typedef a --struct SPEC names ("task_struct",
- * "struct veth_rq.xdp_mem"): vmlinux, else the first module that has it, else vmlinux. */
+ * "struct veth_rq.xdp_mem"): vmlinux, else the first module (by name) that has it, else
+ * vmlinux. */
 const struct btf *st_types_btf_for(struct st_types *t, const char *spec);
 
 /* The hive DIR the types come from (--kernel, a hive BTF file, or the running kernel found
@@ -60,10 +62,18 @@ void st_btf_names_free(struct st_btf_names *ix);
 int st_types_find(struct st_types *t, const char *name, int kind);
 
 /* Find a function's prototype (BTF_KIND_FUNC_PROTO) by name in vmlinux, then in module
- * BTF (running kernel only). *module is set to the module name or NULL. Returns 0, or -1
- * when there is no BTF for that function. */
+ * BTF (the first module by name that has it). *module is set to the module name or NULL.
+ * Returns 0, or -1 when there is no BTF for that function. Module lookups go through the
+ * hive entry's name -> module index when it has one (types/kmodidx.h): only the modules
+ * it names are read. */
 int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		  const char **module);
+
+/* Every module whose BTF has function `name` (a static name may repeat), sorted: how many
+ * (up to 32; 0: none), their names comma-separated into names, and *same: whether they
+ * all have the first one's prototype (the same types by name). */
+int st_types_func_mods(struct st_types *t, const char *name, char *names, size_t n,
+		       bool *same);
 
 /* Parse a C type spelling and find it: "u64", "unsigned long", "int", "char *",
  * "struct file *", "struct sk_buff **", "enum pid_type", a typedef name. Base scalar names

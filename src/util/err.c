@@ -54,12 +54,9 @@ const char *st_span_desc(const char *p, size_t len, char *buf, size_t n)
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t *row, i, j, prev, d;
+	size_t row[129], i, j, prev, d;
 
 	if (la > 128 || lb > 128)
-		return (size_t)-1;
-	row = malloc((lb + 1) * sizeof(*row));
-	if (!row)
 		return (size_t)-1;
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
@@ -74,15 +71,13 @@ static size_t edit_distance(const char *a, const char *b)
 			row[j] = d < sub ? d : sub;
 		}
 	}
-	d = row[lb];
-	free(row);
-	return d;
+	return row[lb];
 }
 
 size_t st_suggest_n(const char *word, const char *const *cands, size_t n, const char **out,
 		    size_t max)
 {
-	size_t dist[ST_SUGGEST_MAX], got = 0, i, j, limit;
+	size_t dist[ST_SUGGEST_MAX], got = 0, i, j, limit, wl;
 
 	if (!word || !*word || !max)
 		return 0;
@@ -92,10 +87,15 @@ size_t st_suggest_n(const char *word, const char *const *cands, size_t n, const 
 	limit = strlen(word) / 3 + 1;
 	if (limit > 4)
 		limit = 4;
+	wl = strlen(word);
 	for (i = 0; i < n; i++) {
-		size_t d;
+		size_t d, cl;
 
 		if (!cands[i])
+			continue;
+		/* the distance is at least the difference in length */
+		cl = strlen(cands[i]);
+		if ((cl > wl ? cl - wl : wl - cl) > limit)
 			continue;
 		d = edit_distance(word, cands[i]);
 		if (d > limit)
