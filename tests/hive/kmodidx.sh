@@ -34,7 +34,9 @@ NMODS=12
 # opened HIVE ARGS...: the module files of the entry the run opened, sorted, one line.
 opened() {
   local h=$1; shift
-  strace -f -qq -e trace=open,openat -o "$T/trace" "$ST" --hive "$h" --kernel "$R" "$@" >"$T/out" 2>&1
+  # (LeakSanitizer cannot run under ptrace: an ASan build's leak check is off here)
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    strace -f -qq -e trace=open,openat -o "$T/trace" "$ST" --hive "$h" --kernel "$R" "$@" >"$T/out" 2>&1
   grep -o "\"$h/$K/[^\"]*\"" "$T/trace" | sed "s|.*/||; s|\"||" | sort | tr '\n' ' '
 }
 # pahole_off KO STRUCT MEMBER: the member's offset as pahole reads the .ko's DWARF.
