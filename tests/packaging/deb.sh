@@ -90,6 +90,7 @@ ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 py=usr/lib/python3/dist-packages
 # Debian's python3 (the one the package is for; a pyenv python3 may come first in PATH)
 py3=/usr/bin/python3
+pyex=usr/share/doc/python3-surftrace/examples
 ext=$($py3 -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 declare -A want=(
   [surftrace]="usr/bin/surftrace usr/bin/surfguide usr/share/man/man1/surftrace.1.gz usr/share/man/man1/surfguide.1.gz usr/share/man/man7/surftrace-expressions.7.gz usr/share/bash-completion/completions/surftrace usr/share/doc/surftrace/copyright"
@@ -98,7 +99,7 @@ declare -A want=(
   [libsurftrace-dev]="usr/include/surftrace.h usr/lib/$ma/libsurftrace.so usr/lib/$ma/libsurftrace.a usr/lib/$ma/pkgconfig/libsurftrace.pc"
   [liblbc0]="usr/lib/$ma/liblbc.so.0 usr/lib/$ma/liblbc.so.$rel"
   [liblbc-dev]="usr/include/liblbc.h usr/include/lbc.h usr/lib/$ma/liblbc.so usr/lib/$ma/liblbc.a usr/lib/$ma/pkgconfig/liblbc.pc"
-  [python3-surftrace]="$py/surftrace$ext $py/lbc$ext $py/pylcc/__init__.py $py/pylcc/lbcBase.py $py/surftrace-$rel.egg-info/PKG-INFO usr/share/doc/python3-surftrace/copyright")
+  [python3-surftrace]="$py/surftrace$ext $py/lbc$ext $py/pylcc/__init__.py $py/pylcc/lbcBase.py $py/surftrace-$rel.egg-info/PKG-INFO usr/share/doc/python3-surftrace/copyright $pyex/python/tcpconnect.py $pyex/python/_surftools_common.py $pyex/python/hashMap.py $pyex/lbc/independ_tp.bpf.c")
 for p in $pkgs; do
   dpkg-deb -c "$t"/${p}_${deb_rel}_*.deb | awk '{print $6}' | sed 's|^\./||' >"$t/c"
   miss=
@@ -152,6 +153,16 @@ want=$(printf '["p:p0 do_filp_open dfd=%%di:x32", "p:p1 wake_up_new_task comm=+0
 check "surftrace.show() translates as -S: $(pyk show)" [ -n "$comm" -a "$(pyk show)" = "$want" ]
 expect "surftrace.show() refuses a bad member with its column: $(pyk refused)" \
   'grep -q "\"col\": 20, .*column 20: .->nosuch. needs a pointer to a struct" <<<"$(pyk refused)"'
+# A surftool from the package's examples runs on the installed modules: its translation
+# (--show) is the packaged CLI's -S of the same expressions.
+ex=$(cd "$t" && env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$t/root/usr/lib/$ma" PYTHONPATH="$t/root/$py" \
+  $py3 -s "$t/root/$pyex/python/tcpconnect.py" --kprobe --show 2>&1 | jq -c '[.fxpr, .filter]' 2>&1)
+exprs=$($py3 -c 'import ast, sys; t = ast.parse(open(sys.argv[1]).read())
+print("\n".join(ast.literal_eval(n.value)[0] for n in t.body
+                if isinstance(n, ast.Assign) and n.targets[0].id == "KPROBE"))' "$t/root/$pyex/python/tcpconnect.py")
+cl=$(LD_LIBRARY_PATH="$t/root/usr/lib/$ma" "$t/root/usr/bin/surftrace" -S --json "$exprs" 2>&1 | jq -c '[.fxpr, .filter]' 2>&1)
+expect "examples/python/tcpconnect.py --kprobe --show from the package = packaged surftrace -S ($ex)" \
+  '[ -n "$ex" ] && [ "$ex" = "$cl" ] && grep -q "^\[\"p:p0 tcp_connect ip_saddr=" <<<"$ex"'
 if [ -n "$live" ]; then
   s=$(pyk session)
   read -r cpid < <(sed -n 's/^{"pid": \([0-9]*\),.*/\1/p' <<<"$s")
