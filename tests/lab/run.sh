@@ -90,9 +90,11 @@ make_payload() {
     cp tests/lab/guest/lib.sh tests/lab/guest/[0-9][0-9]_*.sh "$d/lab/"
   fi
   for n in labtool lab_fork lab_open lab_udp lab_sel lab_loop lab_write lab_mmap; do cp "$tool" "$d/lab/bin/$n"; done
-  # No-BTF mode: this kernel's hive (index and BTF only) and the call recorder.
+  # No-BTF mode: this kernel's hive (index, BTF, modules and their name -> module index)
+  # and the call recorder.
   if [ "${LAB_NOBTF:-1}" != 0 ] && [ -s "$C/hive/$ver/index" ]; then
-    (cd "$C/hive/$ver" && find index */btf -type f | cpio -pdm --quiet "$d/lab/hive")
+    (cd "$C/hive/$ver" && find index */btf */kmod */kmodidx -type f 2>/dev/null |
+       cpio -pdm --quiet "$d/lab/hive")
     cp tests/lab/guest/st_rec "$d/lab/bin/st_rec"
   fi
   if [ -s "$C/$ver/mod/veth.ko" ]; then mkdir -p "$d/lab/mod"; cp "$C/$ver/mod/veth.ko" "$d/lab/mod/"; fi

@@ -7,7 +7,10 @@
 #  2. without a hive, surftrace refuses in one line naming `surftrace hive add`;
 #  3. the surftrace kprobe checks (20_) that read typed values and the lbc ones (30_, CO-RE
 #     against the hive's BTF) run again as nobtf/NAME with SURFTRACE_HIVE=/lab/hive.
-# The module checks (25_) are not repeated: module split BTF is not in the hive.
+#  4. when the hive has veth (tests/lab/_fetch_dbg.sh adds it from the -dbg package's
+#     DWARF), the module checks (25_) run again as nobtf/mod/NAME: veth is loaded with its
+#     /sys/kernel/btf/veth hidden too, its types come from the hive's kmod/ through the
+#     entry's name -> module index (types/kmodidx.h).
 
 # replay_show OUT: every distinct translation the checks asked for, again, as
 # `surftrace -S EXPR...` with its output and status. Options that only shape a live run
@@ -52,6 +55,15 @@ nb_hidden() {
     fail "without the hive: rc=$rc '$out'"
 }
 
+# veth loaded while /sys/kernel/btf is hidden: no BTF of its own to be seen, the hive's.
+nb_mod_load() {
+  grep -q '^veth ' /proc/modules || insmod /lab/mod/veth.ko 2>$W/err ||
+    { fail "insmod veth.ko: $(head -1 $W/err)"; return; }
+  [ ! -e /sys/kernel/btf/veth ] && grep -q '^veth ' /proc/modules &&
+    pass "veth loaded, /sys/kernel/btf/veth hidden: its types from the hive's kmod/" ||
+    fail "/sys/kernel/btf/veth visible under the tmpfs"
+}
+
 if [ -d /lab/hive ] && [ -s /tmp/stcalls ] && [ "${LAB_NOBTF:-1}" != 0 ]; then
   replay_show /tmp/S.btf
   if mount -t tmpfs -o size=64k nobtf /sys/kernel/btf; then
@@ -69,6 +81,13 @@ if [ -d /lab/hive ] && [ -s /tmp/stcalls ] && [ "${LAB_NOBTF:-1}" != 0 ]; then
     . /lab/20_surftrace.sh
     CHECK_SAME=
     [ -x /lab/bin/lbc ] && [ -d /lab/lbc ] && . /lab/30_lbc.sh
+    if [ -n "${OFF_VETH_RQ_DEV:-}" ] && [ -f /lab/mod/veth.ko ] &&
+       ls /lab/hive/*/kmod/*/*/veth >/dev/null 2>&1; then
+      run_check mod/load nb_mod_load
+      CHECK_SAME='^mod/load$'
+      . /lab/25_module.sh
+      CHECK_SAME=
+    fi
     CHECK_PREFIX=
     unset SURFTRACE_HIVE
     umount /sys/kernel/btf
