@@ -57,11 +57,12 @@ def wait_bpf_attached(p, n=1, timeout=30):
 
 
 def until_seen(p, done, timeout=30):
-    """p's stdout so far, read until done(text) holds (or p closed it, or timeout s): the
-    test waits for the events it caused, not for a fixed -t. Read from the fd, so
-    p.communicate() later returns the rest."""
+    """p's stdout so far, read until done(its complete lines) holds (or p closed it, or
+    timeout s): the test waits for the events it caused, not for a fixed -t. Only whole
+    lines count: print() writes the newline apart, and a Ctrl-C before it would glue the
+    next output to the line. Read from the fd, so p.communicate() later returns the rest."""
     fd, buf, end = p.stdout.fileno(), b"", time.monotonic() + timeout
-    while not done(buf.decode(errors="replace")):
+    while not done(buf[:buf.rfind(b"\n") + 1].decode(errors="replace")):
         left = end - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
             break
