@@ -194,7 +194,7 @@ int st_kmodidx_find(const struct st_kmodidx *x, const char *name, int kind,
 			if (!fn(ctx, mod))
 				break;
 		}
-		p = e + 1;
+		p = e < x->end ? e + 1 : e;
 	}
 	return n;
 }
