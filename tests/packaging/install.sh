@@ -85,9 +85,19 @@ if cc -o "$t/api_example" "$ROOT/examples/api/api_example.c" $flags 2>"$t/cc"; t
     ex=$!
     # surftrace_<pid>, or surftrace_<pid>_n<pidns>[_<seq>] inside a container
     inst() { ls -d "$TRACEFS/instances/surftrace_$ex" "$TRACEFS/instances/surftrace_${ex}_"* 2>/dev/null; }
-    for i in $(seq 100); do [ -n "$(inst)" ] && break; sleep 0.05; done
-    sleep 0.2
+    # ready once the event is enabled in it (the filter is written before)
+    for i in $(seq 200); do
+      [ "$(cat "$(inst | head -1)/events/sched/sched_process_exec/enable" 2>/dev/null)" = 1 ] && break
+      sleep 0.05
+    done
     for i in 1 2 3; do "$t/st_inst_true_$$"; done
+    # Ctrl-C once the 3 lines are out (-t 4 stays the bound): what is still buffered is
+    # printed before it exits, so an extra event would still be counted
+    for i in $(seq 80); do
+      [ "$(grep -c "sched_process_exec:.*filename=$t/st_inst_true_$$ " "$t/ex")" -ge 3 ] && break
+      sleep 0.05
+    done
+    kill -INT $ex 2>/dev/null
     wait $ex
     n=$(grep -c "sched_process_exec:.*filename=$t/st_inst_true_$$ " "$t/ex")
     check "the installed example traced our 3 execs ($n events)" [ "$n" = 3 ]
