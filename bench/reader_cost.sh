@@ -69,7 +69,7 @@ if [ -n "${COST_BEFORE:-}" ]; then
   cc -O2 -g -std=gnu11 -D_GNU_SOURCE -DNO_BATCH_NICE -DNO_BATCH_RT -Iinclude -I"$COST_BEFORE/../src" -Isrc \
     -I/usr/include/traceevent -I/usr/include/trace-cmd -I/usr/include/tracefs \
     -o "$T/rb_before" bench/st_readbench.c "$COST_BEFORE/libsurftrace.a" \
-    $(pkg-config --libs libbpf libdw libelf libarchive libtracecmd libtracefs libtraceevent 2>/dev/null || echo -lbpf -ldw -lelf -larchive -ltracecmd -ltracefs -ltraceevent) -lz \
+    $(pkg-config --libs libbpf libdw libelf libarchive libtracecmd libtracefs libtraceevent 2>/dev/null || echo -lbpf -ldw -lelf -larchive -ltracecmd -ltracefs -ltraceevent) -lz -lcrypto \
     && peers="before:$T/rb_before $peers"
 fi
 echo "### Reader + output instructions per event ($N getppid events replayed, callgrind)"
