@@ -11,30 +11,34 @@
 #include "types/types.h"
 #include "util/json.h"
 
-/* Prototype printers, one per BTF object (vmlinux and each module's split BTF). */
+/* Prototype printers, one per BTF object (vmlinux and each module's split BTF), the last
+ * PROTO_FMTS used: a printer holds state for every type of its BTF and the kernel's
+ * (~2 MB), and a listing may meet 1000+ modules. */
+enum { PROTO_FMTS = 16 };
 struct protos {
 	struct st_types *types;
-	const struct btf *btf[16];
-	struct st_declfmt *fmt[16];
-	int n;
+	const struct btf *btf[PROTO_FMTS];
+	struct st_declfmt *fmt[PROTO_FMTS];
+	int n, next;
 };
 
 /* The function's prototype: vmlinux through the types' name index (so "-L '*'" over 100k
- * functions stays linear), module functions through st_types_func (it searches the
- * modules' split BTF). */
+ * functions stays linear), a module's function in that module's split BTF (a static name
+ * two modules define has each one's own prototype). */
 static int find_proto(struct protos *p, const char *name, const char *module,
 		      struct st_tref *proto)
 {
 	const struct btf *btf = st_types_btf(p->types);
-	const char *mod;
-	int id = st_types_find(p->types, name, BTF_KIND_FUNC);
+	int id;
 
-	if (id > 0) {
-		proto->btf = btf;
-		proto->id = btf__type_by_id(btf, (__u32)id)->type;
-		return 0;
-	}
-	return module ? st_types_func(p->types, name, proto, &mod) : -1;
+	if (module)
+		return st_types_func_in(p->types, name, module, proto);
+	id = st_types_find(p->types, name, BTF_KIND_FUNC);
+	if (id <= 0)
+		return -1;
+	proto->btf = btf;
+	proto->id = btf__type_by_id(btf, (__u32)id)->type;
+	return 0;
 }
 
 static struct st_declfmt *fmt_for(struct protos *p, const struct btf *btf)
@@ -44,11 +48,16 @@ static struct st_declfmt *fmt_for(struct protos *p, const struct btf *btf)
 	for (i = 0; i < p->n; i++)
 		if (p->btf[i] == btf)
 			return p->fmt[i];
-	if (p->n == 16)
-		return NULL;
-	p->btf[p->n] = btf;
-	p->fmt[p->n] = st_declfmt_new(btf);
-	return p->fmt[p->n++];
+	if (p->n < PROTO_FMTS) {
+		i = p->n++;
+	} else {    /* the oldest made goes */
+		i = p->next;
+		p->next = (p->next + 1) % PROTO_FMTS;
+		st_declfmt_free(p->fmt[i]);
+	}
+	p->btf[i] = btf;
+	p->fmt[i] = st_declfmt_new(btf);
+	return p->fmt[i];
 }
 
 static void protos_free(struct protos *p)
@@ -59,34 +68,36 @@ static void protos_free(struct protos *p)
 		st_declfmt_free(p->fmt[i]);
 }
 
-/* One line: "proto [module]" or "name [module]" with a note when BTF lacks it; or one
- * JSON record. */
-static void print_func(FILE *out, struct protos *p, const char *name, const char *module,
-		       bool json)
+/* The declaration of function name (of module, NULL: the kernel's), "(void)" for an empty
+ * parameter list, in heap memory; NULL when BTF has no prototype for it. */
+static char *func_decl(struct protos *p, const char *name, const char *module)
 {
-	const char *decl = NULL;
-	char *vdecl = NULL;
+	struct st_tref proto = { 0 };
+	struct st_declfmt *f;
+	const char *decl;
+	char base[256], *out = NULL;
+	size_t l;
 
-	if (p) {
-		struct st_tref proto = { 0 };
-		char base[256];
-
-		/* BTF names the function without the compiler's .isra/.constprop suffix. */
-		st_ksym_base(name, base, sizeof(base));
-		if (!find_proto(p, base, module, &proto)) {
-			struct st_declfmt *f = fmt_for(p, proto.btf);
-
-			decl = f ? st_declfmt_decl(f, proto.id, name) : NULL;
-		}
+	/* BTF names the function without the compiler's .isra/.constprop suffix. */
+	st_ksym_base(name, base, sizeof(base));
+	if (find_proto(p, base, module, &proto) || !(f = fmt_for(p, proto.btf)) ||
+	    !(decl = st_declfmt_decl(f, proto.id, name)))
+		return NULL;
+	/* BTF has no "void" parameter: an empty list is C's "(void)". */
+	l = strlen(decl);
+	if (l > 2 && !strcmp(decl + l - 2, "()")) {
+		if (asprintf(&out, "%.*s(void)", (int)(l - 2), decl) < 0)
+			out = NULL;
+		return out;
 	}
-	if (decl) {
-		size_t l = strlen(decl);
+	return strdup(decl);
+}
 
-		/* BTF has no "void" parameter: an empty list is C's "(void)". */
-		if (l > 2 && !strcmp(decl + l - 2, "()") &&
-		    asprintf(&vdecl, "%.*s(void)", (int)(l - 2), decl) > 0)
-			decl = vdecl;
-	}
+/* One line: "proto [module]" or "name [module]" with a note when BTF lacks it (protos:
+ * prototypes were asked for); or one JSON record. */
+static void emit_func(FILE *out, const char *name, const char *module, const char *decl,
+		      bool protos, bool json)
+{
 	if (json) {
 		fprintf(out, "{\"v\":%d,\"kind\":\"function\",\"name\":", ST_JSON_V);
 		st_json_str(out, name);
@@ -99,16 +110,23 @@ static void print_func(FILE *out, struct protos *p, const char *name, const char
 			st_json_str(out, module);
 		}
 		fputs("}\n", out);
-		free(vdecl);
 		return;
 	}
 	fputs(decl ? decl : name, out);
-	if (p && !decl)
+	if (protos && !decl)
 		fputs("\t/* no BTF prototype */", out);
 	if (module)
 		fprintf(out, " [%s]", module);
 	fputc('\n', out);
-	free(vdecl);
+}
+
+static void print_func(FILE *out, struct protos *p, const char *name, const char *module,
+		       bool json)
+{
+	char *decl = p ? func_decl(p, name, module) : NULL;
+
+	emit_func(out, name, module, decl, p != NULL, json);
+	free(decl);
 }
 
 /* Literal text before the first glob metacharacter: the sorted list is searched from
@@ -187,9 +205,24 @@ long st_list_kfuncs(FILE *out, const struct st_ksyms *k, struct st_types *types,
 }
 
 struct named {
-	const char *name;
+	const char *name;     /* a module's: a copy, freed with the list */
 	const char *module;   /* NULL: vmlinux */
+	char *decl;           /* -L: its prototype (heap), NULL when BTF has none */
 };
+
+/* By module (the kernel's first), then name: one prototype printer per module. */
+static int cmp_by_module(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+
+	if (x->module != y->module) {
+		int c = !x->module ? -1 : !y->module ? 1 : strcmp(x->module, y->module);
+
+		if (c)
+			return c;
+	}
+	return strcmp(x->name, y->name);
+}
 
 static int cmp_named(const void *a, const void *b)
 {
@@ -201,66 +234,105 @@ static int cmp_named(const void *a, const void *b)
 	return !x->module ? -1 : !y->module ? 1 : strcmp(x->module, y->module);
 }
 
-/* The FUNCs of btf's own types (a module's split BTF: not its base's) matching glob. */
-static int add_funcs(const struct btf *btf, const char *module, const char *glob,
-		     struct named **v, size_t *n, size_t *cap)
-{
-	const struct btf *base = btf__base_btf(btf);
-	__u32 nt = btf__type_cnt(btf), i = base ? btf__type_cnt(base) : 1;
+struct named_list {
+	struct named *v;
+	size_t n, cap;
+	const char *glob;
+	bool failed;
+};
 
-	for (; i < nt; i++) {
+static int add_named(struct named_list *l, const char *name, const char *module)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct named *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (struct named){ name, module, NULL };
+	return 0;
+}
+
+/* The kernel's FUNCs matching the glob. */
+static int add_funcs(const struct btf *btf, struct named_list *l)
+{
+	__u32 nt = btf__type_cnt(btf), i;
+
+	for (i = 1; i < nt; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, i);
 		const char *nm;
 
 		if (!btf_is_func(t))
 			continue;
 		nm = btf__name_by_offset(btf, t->name_off);
-		if (!nm || !st_glob_match(glob, nm))
-			continue;
-		if (*n == *cap) {
-			struct named *nv = realloc(*v, (*cap ? *cap * 2 : 1024) * sizeof(*nv));
-
-			if (!nv)
-				return -1;
-			*v = nv;
-			*cap = *cap ? *cap * 2 : 1024;
-		}
-		(*v)[(*n)++] = (struct named){ nm, module };
+		if (nm && st_glob_match(l->glob, nm) && add_named(l, nm, NULL))
+			return -1;
 	}
 	return 0;
+}
+
+/* A module's function (st_types_mod_funcs: through the hive entry's index when it has one,
+ * no module read), kept when it matches the glob. */
+static bool add_mod_func(void *ctx, const char *name, const char *module)
+{
+	struct named_list *l = ctx;
+	char *copy;
+
+	if (!st_glob_match(l->glob, name))
+		return true;
+	copy = strdup(name);
+	if (!copy || add_named(l, copy, module)) {
+		free(copy);
+		l->failed = true;
+		return false;
+	}
+	return true;
+}
+
+static void named_free(struct named_list *l)
+{
+	for (size_t j = 0; j < l->n; j++) {
+		if (l->v[j].module)
+			free((char *)l->v[j].name);
+		free(l->v[j].decl);
+	}
+	free(l->v);
 }
 
 long st_list_btf_funcs(FILE *out, struct st_types *types, const char *glob, bool protos,
 		       bool json, struct st_err *err)
 {
 	struct protos p = { .types = types };
-	struct named *v = NULL;
-	size_t n = 0, cap = 0, j;
+	struct named_list l = { .glob = glob };
+	struct named *v;
+	size_t j;
 	long count = 0;
-	int m, nmods = st_types_nmods(types);
 
-	if (add_funcs(st_types_btf(types), NULL, glob, &v, &n, &cap)) {
-		free(v);
+	if (add_funcs(st_types_btf(types), &l) ||
+	    (st_types_mod_funcs(types, add_mod_func, &l), l.failed)) {
+		named_free(&l);
 		return st_err_set(err, 0, "out of memory");
 	}
-	for (m = 0; m < nmods; m++) {
-		const char *mod;
-		const struct btf *mb = st_types_mod(types, m, &mod);
-
-		if (add_funcs(mb, mod, glob, &v, &n, &cap)) {
-			free(v);
-			return st_err_set(err, 0, "out of memory");
-		}
+	v = l.v;
+	/* Prototypes made module by module (a printer per module, made once), then printed
+	 * in name order. */
+	if (protos && l.n) {
+		qsort(v, l.n, sizeof(*v), cmp_by_module);
+		for (j = 0; j < l.n; j++)
+			v[j].decl = func_decl(&p, v[j].name, v[j].module);
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_named);
-	for (j = 0; j < n; j++) {
+	if (l.n)
+		qsort(v, l.n, sizeof(*v), cmp_named);
+	for (j = 0; j < l.n; j++) {
 		if (j && !cmp_named(&v[j], &v[j - 1]))
 			continue;
-		print_func(out, protos ? &p : NULL, v[j].name, v[j].module, json);
+		emit_func(out, v[j].name, v[j].module, v[j].decl, protos, json);
 		count++;
 	}
 	protos_free(&p);
-	free(v);
+	named_free(&l);
 	return count;
 }

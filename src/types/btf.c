@@ -49,6 +49,9 @@ struct st_types {
 	bool kernel;            /* opened from the running kernel */
 	char mod_dir[4096];     /* where module split BTF is: sysfs, or a hive entry's kmod/ */
 	char idx_path[4096];    /* the hive entry's kmodidx, "" when none */
+	int *kmh;               /* km index + 1 by name hash (mod_index), 0 = empty */
+	unsigned kmh_mask;
+	int kmh_n;              /* nkm when kmh was made */
 	struct st_kmodidx *kidx;
 	bool kidx_bad;          /* the index disagreed with a module: not used any more */
 	bool mods_listed, mods_all;
@@ -303,6 +306,7 @@ void st_types_free(struct st_types *t)
 		free(t->km[i].name);
 	}
 	free(t->km);
+	free(t->kmh);
 	st_kmodidx_free(t->kidx);
 	st_btf_names_free(t->base_ix);
 	btf__free(t->base);
@@ -496,6 +500,109 @@ static int find_in_modules(struct st_types *t, const char *name, int kind,
 	if (module)
 		*module = t->km[at].name;
 	return id;
+}
+
+/* The module of that name among mod_dir's: its km index, or -1. Hashed (once the modules
+ * are all read, st_types_nmods may drop some: the table is made again), since a listing
+ * asks it for each of the index's names. */
+static int mod_index(struct st_types *t, const char *module)
+{
+	unsigned h;
+	int i;
+
+	if (!t->mods_listed)
+		list_modules(t);
+	if (t->kmh_n != t->nkm) {
+		unsigned size = 16;
+
+		free(t->kmh);
+		while (size < 2u * (unsigned)t->nkm)
+			size <<= 1;
+		t->kmh = calloc(size, sizeof(*t->kmh));
+		t->kmh_mask = size - 1;
+		t->kmh_n = t->kmh ? t->nkm : -1;
+		for (i = 0; t->kmh && i < t->nkm; i++) {
+			for (h = name_hash(t->km[i].name, 0) & t->kmh_mask; t->kmh[h];
+			     h = (h + 1) & t->kmh_mask)
+				;
+			t->kmh[h] = i + 1;
+		}
+	}
+	if (!t->kmh) {
+		for (i = 0; i < t->nkm; i++)
+			if (!strcmp(t->km[i].name, module))
+				return i;
+		return -1;
+	}
+	for (h = name_hash(module, 0) & t->kmh_mask; t->kmh[h]; h = (h + 1) & t->kmh_mask)
+		if (!strcmp(t->km[t->kmh[h] - 1].name, module))
+			return t->kmh[h] - 1;
+	return -1;
+}
+
+int st_types_func_in(struct st_types *t, const char *name, const char *module,
+		     struct st_tref *proto)
+{
+	int i = mod_index(t, module), id;
+
+	if (i < 0 || !load_mod(t, i))
+		return -1;
+	id = st_btf_names_find(t->km[i].ix, name, BTF_KIND_FUNC);
+	if (id <= 0)
+		return -1;
+	proto->btf = t->km[i].btf;
+	proto->id = btf__type_by_id(proto->btf, (__u32)id)->type;
+	return 0;
+}
+
+struct each_func {
+	struct st_types *t;
+	bool (*fn)(void *ctx, const char *name, const char *module);
+	void *ctx;
+	bool stop;
+};
+
+/* An index line: passed on when its module is on disk and the index covers it. */
+static bool each_indexed(void *ctx, const char *name, const char *module)
+{
+	struct each_func *ef = ctx;
+	int i = mod_index(ef->t, module);
+
+	if (i < 0 || !ef->t->km[i].indexed)
+		return true;
+	ef->stop = !ef->fn(ef->ctx, name, ef->t->km[i].name);
+	return !ef->stop;
+}
+
+int st_types_mod_funcs(struct st_types *t,
+		       bool (*fn)(void *ctx, const char *name, const char *module), void *ctx)
+{
+	struct each_func ef = { t, fn, ctx, false };
+	bool use;
+	int i;
+
+	if (!t->mods_listed)
+		list_modules(t);
+	use = t->kidx && !t->kidx_bad;
+	if (use)
+		st_kmodidx_each(t->kidx, BTF_KIND_FUNC, each_indexed, &ef);
+	for (i = 0; i < t->nkm && !ef.stop; i++) {
+		const struct btf *b;
+		__u32 id, n;
+
+		if ((use && t->km[i].indexed) || !load_mod(t, i))
+			continue;
+		b = t->km[i].btf;
+		n = btf__type_cnt(b);
+		for (id = first_own_id(b); id < n && !ef.stop; id++) {
+			const struct btf_type *tp = btf__type_by_id(b, id);
+
+			if (btf_is_func(tp) && tp->name_off)
+				ef.stop = !fn(ctx, btf__name_by_offset(b, tp->name_off),
+					      t->km[i].name);
+		}
+	}
+	return 0;
 }
 
 /* A prototype by its types' names, "int(struct sk_buff *,struct net_device *)", to

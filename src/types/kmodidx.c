@@ -199,6 +199,31 @@ int st_kmodidx_find(const struct st_kmodidx *x, const char *name, int kind,
 	return n;
 }
 
+int st_kmodidx_each(const struct st_kmodidx *x, int kind,
+		    bool (*fn)(void *ctx, const char *name, const char *module), void *ctx)
+{
+	char k = kind_letter(kind), name[512], mod[256];
+	const char *p, *e, *t1;
+	int n = 0;
+
+	for (p = x->body; k && p < x->end; p = e < x->end ? e + 1 : e) {
+		e = line_end(p, x->end);
+		t1 = memchr(p, '\t', (size_t)(e - p));
+		/* "NAME\tK\tMODULE" */
+		if (!t1 || e - t1 < 4 || t1[1] != k || t1[2] != '\t' ||
+		    (size_t)(t1 - p) >= sizeof(name) || (size_t)(e - t1 - 3) >= sizeof(mod))
+			continue;
+		memcpy(name, p, (size_t)(t1 - p));
+		name[t1 - p] = '\0';
+		memcpy(mod, t1 + 3, (size_t)(e - t1 - 3));
+		mod[e - t1 - 3] = '\0';
+		n++;
+		if (!fn(ctx, name, mod))
+			break;
+	}
+	return n;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

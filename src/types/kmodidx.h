@@ -34,6 +34,11 @@ bool st_kmodidx_covers(const struct st_kmodidx *x, const char *module, long long
 int st_kmodidx_find(const struct st_kmodidx *x, const char *name, int kind,
 		    bool (*fn)(void *ctx, const char *module), void *ctx);
 
+/* Every name of that kind with its module, in name order: fn for each (false stops).
+ * Returns how many were passed to fn. */
+int st_kmodidx_each(const struct st_kmodidx *x, int kind,
+		    bool (*fn)(void *ctx, const char *name, const char *module), void *ctx);
+
 /* The module files of a kmod/ directory, sorted: *names (heap, each heap) and the count,
  * or -1 when the directory cannot be read. Temporary files are left out. */
 int st_kmodidx_list(const char *kmod_dir, char ***names);

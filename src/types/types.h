@@ -69,6 +69,16 @@ int st_types_find(struct st_types *t, const char *name, int kind);
 int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		  const char **module);
 
+/* Function `name` of that module (its split BTF only): 0 with its prototype, or -1. */
+int st_types_func_in(struct st_types *t, const char *name, const char *module,
+		     struct st_tref *proto);
+
+/* Every function of the modules: fn(ctx, name, module) for each (it returns false to
+ * stop). name lives only during the call; module as long as t. From the hive entry's index
+ * for the modules it covers (no module read), from each other module's BTF. */
+int st_types_mod_funcs(struct st_types *t,
+		       bool (*fn)(void *ctx, const char *name, const char *module), void *ctx);
+
 /* Every module whose BTF has function `name` (a static name may repeat), sorted: how many
  * (up to 32; 0: none), their names comma-separated into names, and *same: whether they
  * all have the first one's prototype (the same types by name). */

@@ -6,7 +6,8 @@
 # without the index (written by an older surftrace) still works by reading every module,
 # and any later `hive add` meeting the entry writes the index; a module the index does not
 # cover is still found; a function name two modules define is said (one prototype) or
-# refused (different prototypes) naming the modules.
+# refused (different prototypes) naming the modules; -l lists module functions from the
+# index alone, -L gives each module's function its own module's prototype.
 . "$(dirname "$0")/_common.sh"
 R=6.1.0-97-fake
 K="x86_64/kmod/debian/$R"
@@ -79,10 +80,20 @@ out=$("$ST" --hive "$H" --kernel "$R" -S 'p fake_rx' 2>&1); rc=$?
 expect "... a probe reading no argument: translated, the note names them" \
   '[ $rc = 0 ] && [[ $out == *"is a function of 3 modules (dup_a, dup_b, dup_c) with different prototypes"* ]]'
 
+files=$(opened "$H" -L 'fake_rx'); out=$(cat "$T/out")
+expect "-L fake_rx: each module's own prototype (dup_c's long), only the 3 opened ($files)" \
+  'grep -qx "int fake_rx(struct list_head \*x, int n) \[dup_a\]" <<<"$out" && grep -qx "int fake_rx(struct list_head \*x, int n) \[dup_b\]" <<<"$out" && grep -qx "int fake_rx(long int x, int n) \[dup_c\]" <<<"$out" && [ "$files" = "dup_a dup_b dup_c " ]'
+files=$(opened "$H" -l 'fake*'); out=$(cat "$T/out")
+expect "-l 'fake*' lists module functions from the index alone: no module file opened ($files)" \
+  'grep -qx "fake_two_xmit \[fake_two\]" <<<"$out" && grep -qx "fakemod_xmit \[fakemod\]" <<<"$out" && [ "$(grep -c "^fake_rx " <<<"$out")" = 3 ] && [ -z "$files" ]'
+
 # An entry written before the index: the same answers, every module read.
 cp "$H/$IDX" "$T/idx.saved"
 want=$("$ST" --hive "$H" --kernel "$R" -S 'p fake_two_xmit q=%0->queues' 2>&1)
+wantl=$("$ST" --hive "$H" --kernel "$R" -L '*' 2>&1)
 rm "$H/$IDX"
+expect "without the index: -L '*' the same ($(wc -l <<<"$wantl") lines)" \
+  '[ "$("$ST" --hive "$H" --kernel "$R" -L "*" 2>&1)" = "$wantl" ]'
 files=$(opened "$H" -S 'p fake_two_xmit q=%0->queues'); out=$(cat "$T/out")
 expect "without the index: the same translation ($want)" '[ -n "$want" ] && [ "$out" = "$want" ]'
 expect "... by reading the modules (fill01 too)" '[[ $files == *"fill01 "* ]]'
