@@ -36,6 +36,7 @@ class codeSeparate(ClbcBase):
                 self.maps['e_out'].perf_buffer_poll(100)
         except KeyboardInterrupt:
             print("key interrupt.")
+        self.maps['e_out'].perf_buffer_poll(0)   # what the last wait left in the buffers
 
 
 if __name__ == "__main__":

@@ -51,3 +51,4 @@ if __name__ == "__main__":
             hello.poll(100)          # prints the bpf_printk lines
     except KeyboardInterrupt:
         pass
+    hello.poll(0)                    # what the last wait left in the buffer
