@@ -66,7 +66,7 @@ delivered() { # BINARY [-j]
 }
 peers="after:$RB"
 if [ -n "${COST_BEFORE:-}" ]; then
-  cc -O2 -g -std=gnu11 -D_GNU_SOURCE -DNO_BATCH_NICE -DNO_BATCH_RT -Iinclude -I"$COST_BEFORE/../src" -Isrc \
+  cc -O2 -g -std=gnu11 -D_GNU_SOURCE -DNO_BATCH_NICE -Iinclude -I"$COST_BEFORE/../src" -Isrc \
     -I/usr/include/traceevent -I/usr/include/trace-cmd -I/usr/include/tracefs \
     -o "$T/rb_before" bench/st_readbench.c "$COST_BEFORE/libsurftrace.a" \
     $(pkg-config --libs libbpf libdw libelf libarchive libtracecmd libtracefs libtraceevent 2>/dev/null || echo -lbpf -ldw -lelf -larchive -ltracecmd -ltracefs -ltraceevent) -lz -lcrypto \

@@ -6,8 +6,7 @@
  *   st_readbench -e syscalls/sys_enter_getppid [-f FILTER] [-o FILE] [-j] [-s]
  *                [-t SECS] [-n COUNT] [-b BUFFER_KB] [-r READY_FILE] [-w PERCENT] [-N]
  * -w: a fixed wake-up mark (buffer_percent; default: surftrace's, ST_READ_WAKE_AUTO);
- * -N: keep the priority (default while batching when root, as surftrace: SCHED_FIFO 1,
- *     else nice -10).
+ * -N: keep the nice value (default: -20 while batching when root, as surftrace).
  * cpu_ns_per_event on stderr is the reader's user+sys CPU time per delivered event.
  * READY_FILE is created once the event is enabled (benches wait for it).
  *   st_readbench -I DIR -e SYS/NAME [-o FILE] [-j]
@@ -160,12 +159,8 @@ int main(int argc, char **argv)
 	struct st_reader_opts ro = { .instance_dir = inst, .stacks = stacks, .stop = &stop,
 				     .on_idle = idle_flush, .wake_percent = wake,
 #ifndef NO_BATCH_NICE
-				     /* as surftrace as root: nice -10 while batching (-N: never) */
-				     .batch_nice = keep_nice || geteuid() ? 0 : -10,
-#endif
-#ifndef NO_BATCH_RT
-				     /* and SCHED_FIFO 1 where permitted, as surftrace */
-				     .batch_rt = keep_nice || geteuid() ? 0 : 1,
+				     /* as surftrace as root: nice -20 while batching (-N: never) */
+				     .batch_nice = keep_nice || geteuid() ? 0 : -20,
 #endif
 	};
 	r = st_reader_new(&ro, &err);

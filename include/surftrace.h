@@ -83,15 +83,10 @@ struct surftrace_opts {
 	 * own function calls, its own syscalls) turns this on. */
 	bool trace_self;
 	/* While the reader batches (events at 20,000/s or more), run the reading thread at
-	 * this nice value (e.g. -10; needs CAP_SYS_NICE) so that a wake-up at the buffer's
-	 * mark is served before the buffer fills; the old value comes back when the rate
-	 * drops. 0 = never change it. The surftrace CLI sets -10 when run as root. */
+	 * this nice value (e.g. -20; needs CAP_SYS_NICE or RLIMIT_NICE) so that a wake-up at
+	 * the buffer's mark is served before the buffer fills; the old value comes back when
+	 * the rate drops. 0 = never change it. The surftrace CLI sets -20 when run as root. */
 	int reader_nice;
-	/* While the reader batches, run the reading thread SCHED_FIFO at this priority
-	 * (1-99) when permitted (CAP_SYS_NICE or RLIMIT_RTPRIO), else at reader_nice; its
-	 * own policy comes back when the rate drops. The kernel's RT throttling leaves other
-	 * tasks 5% of the CPU. 0 = never. The surftrace CLI sets 1 when run as root. */
-	int reader_rtprio;
 };
 
 /* One decoded event; valid only during the callback. */

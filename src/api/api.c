@@ -244,7 +244,6 @@ static int open_reader(struct surftrace *st, struct st_err *e)
 		.stop = &st->stop,
 		.wake_percent = ST_READ_WAKE_AUTO,
 		.batch_nice = st->o.reader_nice,
-		.batch_rt = st->o.reader_rtprio,
 		.on_idle = flush_idle,
 		.cpus = st->o.cpus, .ncpus = st->o.ncpus,
 		.on_page = st->rec ? st_recorder_page : NULL, .page_ctx = st->rec,

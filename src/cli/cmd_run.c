@@ -17,8 +17,7 @@
 #include "util/stopio.h"
 #include "util/stopsig.h"
 
-#define READER_NICE (-10)
-#define READER_RTPRIO 1
+#define READER_NICE (-20)
 
 static struct surftrace *run_st;
 /* st_stopsig levels: 1 = stop and drain (bounded), 2 = a second signal, tear down now. */
@@ -222,11 +221,10 @@ int st_cli_run(const struct st_cli_opts *o, st_cli_open_fn open, void *ctx)
 		.max_events = o->count, .timeout = o->timeout,
 		.line_buffered = st_cli_line_buffered(stdout),
 		/* the reader competes for CPUs with what it traces: while events come fast
-		 * (batching), as root it runs SCHED_FIFO at READER_RTPRIO (where that is not
-		 * permitted, at nice READER_NICE) so a wake-up at the buffer's mark is
-		 * served before the buffer fills */
+		 * (batching), as root it runs at nice READER_NICE so a wake-up at the
+		 * buffer's mark is served before the buffer fills (not real-time: a
+		 * SCHED_FIFO reader stays on the CPU it woke on, the traced task's too) */
 		.reader_nice = geteuid() == 0 ? READER_NICE : 0,
-		.reader_rtprio = geteuid() == 0 ? READER_RTPRIO : 0,
 		.follow = o->follow || o->command, .cpus = o->cpus, .ncpus = o->ncpus,
 		.record = o->record,
 	};

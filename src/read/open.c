@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,27 +31,15 @@ int st_reader_set_mark(struct st_reader *r, int percent)
 	return rc;
 }
 
-/* The reading thread's priority while batching: SCHED_FIFO at batch_rt when asked and
- * permitted, else batch_nice when lower than its own; what it had comes back at the end. */
+/* The reading thread's nice while batching: batch_nice when lower than its own and
+ * permitted; its own comes back at the end. (Not real-time: a SCHED_FIFO reader wakes on
+ * the CPU it ran on last and preempts the traced task there even when another CPU is
+ * idle; measured, it slowed a lone traced program more than nice -20 did.) */
 static void raise_prio(struct st_reader *r)
 {
 	int tid = (int)gettid(), cur;
 
-	if (r->prio_tid)
-		return;
-	if (r->batch_rt > 0) {
-		struct sched_param sp = { .sched_priority = r->batch_rt };
-		int pol = sched_getscheduler(tid);
-
-		if (pol == SCHED_OTHER && !sched_getparam(tid, &r->own_param) &&
-		    !sched_setscheduler(tid, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp)) {
-			r->own_policy = pol;
-			r->prio_tid = tid;
-			r->prio_rt = true;
-			return;
-		}
-	}
-	if (!r->batch_nice)
+	if (r->prio_tid || !r->batch_nice)
 		return;
 	errno = 0;
 	cur = getpriority(PRIO_PROCESS, (id_t)tid);
@@ -60,7 +47,6 @@ static void raise_prio(struct st_reader *r)
 	    !setpriority(PRIO_PROCESS, (id_t)tid, r->batch_nice)) {
 		r->own_nice = cur;
 		r->prio_tid = tid;
-		r->prio_rt = false;
 	}
 }
 
@@ -68,10 +54,7 @@ static void restore_prio(struct st_reader *r)
 {
 	if (!r->prio_tid)
 		return;
-	if (r->prio_rt)
-		sched_setscheduler(r->prio_tid, r->own_policy, &r->own_param);
-	else
-		setpriority(PRIO_PROCESS, (id_t)r->prio_tid, r->own_nice);
+	setpriority(PRIO_PROCESS, (id_t)r->prio_tid, r->own_nice);
 	r->prio_tid = 0;
 }
 
@@ -309,7 +292,6 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	r->nap_ms = ST_READ_BATCH_NAP_MS;
 	r->wake_percent = o->wake_percent;
 	r->batch_nice = o->batch_nice;
-	r->batch_rt = o->batch_rt;
 	r->stack_id = -1;
 	char path[PATH_MAX];
 	st_pathf(path, PATH_MAX, "%s/buffer_subbuf_size_kb", r->dir);

@@ -45,10 +45,6 @@ struct st_reader_opts {
 	 * CAP_SYS_NICE); its own comes back when batching ends or the reader is freed.
 	 * 0 = never change it. */
 	int batch_nice;
-	/* While batching, run the reading thread SCHED_FIFO at this priority (1-99) when
-	 * permitted (CAP_SYS_NICE or RLIMIT_RTPRIO), instead of batch_nice; its own policy
-	 * comes back when batching ends or the reader is freed. 0 = never. */
-	int batch_rt;
 	/* Called (with the ctx given to st_reader_run/drain) when everything buffered has
 	 * been delivered and the reader is about to wait: the moment to flush output
 	 * (st_output_flush). Only after at least one record was delivered. May be NULL. */

@@ -3,7 +3,6 @@
 #ifndef ST_READ_INT_H
 #define ST_READ_INT_H
 #include <limits.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <time.h>
 #include "read/read.h"
@@ -87,11 +86,7 @@ struct st_reader {
 	bool auto_wake;          /* ST_READ_WAKE_AUTO: the mark follows the rate */
 	bool batching;           /* auto_wake and the rate is high: the mark is set */
 	int batch_nice;          /* the nice while batching (0 = leave it) */
-	int batch_rt;            /* SCHED_FIFO priority while batching (0 = none) */
 	int own_nice;            /* the thread's nice before, while raised */
-	int own_policy;          /* its policy and parameters before, while real-time */
-	struct sched_param own_param;
-	bool prio_rt;            /* raised to batch_rt (else to batch_nice) */
 	int prio_tid;            /* the thread raised, 0 = none */
 	unsigned long long records;      /* records read (every type) */
 	unsigned long long win_records;  /* records at the start of the rate window */
