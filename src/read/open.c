@@ -128,14 +128,9 @@ static long read_long_file(const char *path, long dflt)
 	return v;
 }
 
-/* overrun + dropped events of one CPU, from per_cpu/cpuN/stats. */
-unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu)
+/* overrun + dropped events in a stats text (NUL-terminated). */
+static unsigned long long stats_lost(const char *s)
 {
-	char path[PATH_MAX];
-	st_pathf(path, PATH_MAX, "%s/per_cpu/cpu%d/stats", r->dir, cpu);
-	char *s = st_read_file(path, NULL);
-	if (!s)
-		return 0;
 	unsigned long long sum = 0;
 	const char *keys[] = { "\noverrun:", "\ndropped events:" };
 	/* Prefix a newline so the first line matches like the others. */
@@ -146,8 +141,40 @@ unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu)
 		if (p)
 			sum += strtoull(p + strlen(keys[k]), NULL, 10);
 	}
+	return sum;
+}
+
+/* overrun + dropped events of one CPU, from per_cpu/cpuN/stats. */
+unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu)
+{
+	char path[PATH_MAX];
+	st_pathf(path, PATH_MAX, "%s/per_cpu/cpu%d/stats", r->dir, cpu);
+	char *s = st_read_file(path, NULL);
+	unsigned long long sum = s ? stats_lost(s) : 0;
+
 	free(s);
 	return sum;
+}
+
+unsigned long long st_rcpu_stats_lost(const struct st_reader *r, struct st_rcpu *c)
+{
+	char buf[1024];
+	ssize_t n;
+
+	if (c->stats_fd < 0) {
+		char path[PATH_MAX];
+
+		st_pathf(path, PATH_MAX, "%s/per_cpu/cpu%d/stats", r->dir, c->cpu);
+		c->stats_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (c->stats_fd < 0)
+			return st_cpu_stats_lost(r, c->cpu);
+	}
+	/* the kernel writes the whole text anew for each read at offset 0 */
+	n = pread(c->stats_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0 || (size_t)n == sizeof(buf) - 1)
+		return st_cpu_stats_lost(r, c->cpu);
+	buf[n] = '\0';
+	return stats_lost(buf);
 }
 
 static void set_root(struct st_reader *r, const struct st_reader_opts *o)
@@ -191,7 +218,7 @@ static int open_cpus(struct st_reader *r, struct st_err *err)
 	}
 	r->ncpus = n;
 	for (int i = 0; i < n; i++)
-		r->cpus[i].fd = -1;
+		r->cpus[i].fd = r->cpus[i].stats_fd = -1;
 	for (int i = 0; i < n; i++) {
 		struct st_rcpu *c = &r->cpus[i];
 		char path[PATH_MAX];
@@ -329,6 +356,8 @@ void st_reader_free(struct st_reader *r)
 		struct st_rcpu *c = &r->cpus[i];
 		if (c->fd >= 0)
 			close(c->fd);
+		if (c->stats_fd >= 0)
+			close(c->stats_fd);
 		if (c->kb)
 			kbuffer_free(c->kb);
 		free(c->page);

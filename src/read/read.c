@@ -284,7 +284,7 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, bool to_tail,
 		} else if (missed < 0) {
 			/* the page says "some", without a count: the CPU's stats tell how many
 			 * were lost since the last marker (one read per lossy page) */
-			unsigned long long s = st_cpu_stats_lost(r, c->cpu), had;
+			unsigned long long s = st_rcpu_stats_lost(r, c), had;
 
 			c->missed_unknown = true;
 			s = s > c->base_overrun ? s - c->base_overrun : 0;

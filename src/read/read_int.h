@@ -42,6 +42,7 @@ struct st_rlazy {
 struct st_rcpu {
 	int cpu;
 	int fd;
+	int stats_fd;             /* per_cpu/cpuN/stats, opened on the first lossy page */
 	struct kbuffer *kb;
 	char *page;               /* one sub-buffer */
 	/* stacks: the event waiting for the kernel_stack record that follows it */
@@ -153,5 +154,8 @@ void st_reader_batch(struct st_reader *r, bool on);
 
 /* overrun + dropped events of one CPU so far, from per_cpu/cpuN/stats. */
 unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu);
+/* The same for a CPU the reader reads, through a file kept open (a lossy page asks for it:
+ * one pread instead of an open, a read and a close). */
+unsigned long long st_rcpu_stats_lost(const struct st_reader *r, struct st_rcpu *c);
 
 #endif
