@@ -504,3 +504,34 @@ void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_
 		st_sb_puts(b, "null");
 	}
 }
+
+void st_field_put_json(struct st_sb *b, const struct st_oarg *a, bool plain,
+		       struct tep_handle *tep, const void *data, int size, struct st_value *v)
+{
+	struct tep_format_field *f = a->f;
+	int sz = f->size > 8 ? 8 : f->size;
+
+	/* a plain number: straight from the record (what st_oarg_value then
+	 * st_value_put_json print, without the value in between) */
+	if (plain && !a->array && a->conv == ST_CONV_NONE && sz > 0 &&
+	    (a->kind == K_SIGNED || a->kind == K_UNSIGNED || a->kind == K_HEX)) {
+		unsigned long long raw;
+
+		if (f->offset + f->size > size) {
+			st_sb_put(b, "null", 4);
+			return;
+		}
+		raw = tep_read_number(tep, (const char *)data + f->offset, sz);
+		if (a->kind == K_SIGNED) {
+			int sh = sz < 8 ? 64 - sz * 8 : 0;
+			long long x = (long long)(raw << sh) >> sh;
+
+			put_json_num(b, (unsigned long long)x, x < 0, false);
+		} else {
+			put_json_num(b, raw, false, a->kind == K_HEX);
+		}
+		return;
+	}
+	st_field_value_as(a, plain, tep, data, size, v);
+	st_value_put_json(b, tep, v);
+}

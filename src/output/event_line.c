@@ -357,9 +357,8 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 				const struct st_ojkey *k = &oe->jkeys[n];
 
 				st_sb_put(b, k->s, k->len);
-				st_field_value_as(&k->a, k->plain, ev->tep, ev->rec->data,
+				st_field_put_json(b, &k->a, k->plain, ev->tep, ev->rec->data,
 						  ev->rec->size, &out->val);
-				st_value_put_json(b, ev->tep, &out->val);
 				continue;
 			}
 			if (keys && n < oe->njkeys) {

@@ -137,6 +137,10 @@ void st_field_value(struct tep_format_field *f, struct tep_handle *tep, const vo
 bool st_field_oarg(struct tep_format_field *f, struct st_oarg *a);
 void st_field_value_as(const struct st_oarg *a, bool plain, struct tep_handle *tep,
 		       const void *data, int size, struct st_value *v);
+/* The field's value as JSON (st_field_value_as + st_value_put_json; a plain number goes
+ * straight from the record). v: scratch. */
+void st_field_put_json(struct st_sb *b, const struct st_oarg *a, bool plain,
+		       struct tep_handle *tep, const void *data, int size, struct st_value *v);
 /* v as a JSON value (what --json prints for an argument). */
 void st_value_put_json(struct st_sb *b, struct tep_handle *tep, const struct st_value *v);
 
