@@ -280,13 +280,17 @@ stop_timed() {
   kill -0 "$1" 2>/dev/null && kill -KILL ${c:-$1} 2>/dev/null
   wait "$1" 2>/dev/null
 }
-# held NAME CPU: a producer of PN calls (comm $GCOMM) pinned to CPU, waiting on a fifo
+# held NAME CPU: a producer of PN calls (comm $GCOMM) pinned to CPU, held by its shell's
+# open of a fifo (an open for reading waits for a writer); release opens each fifo for
+# writing, which waits for that reader in turn, so the two always meet (a read-write open
+# that came before the producer's open met nobody and left it waiting forever).
 held() {
   rm -f "$TMP/$1.go"; mkfifo "$TMP/$1.go"
   taskset -c "$2" "$GEN" "$PN" <"$TMP/$1.go" >"$TMP/$1.rate" &
   HELD+=($!)
 }
-release() { local f; for f in "$@"; do exec {fd}<>"$TMP/$f.go"; echo x >&"$fd"; exec {fd}>&-; done; }
+# (The producer's shell makes that open before it runs anything that could fail.)
+release() { local f fd; for f in "$@"; do exec {fd}>"$TMP/$f.go"; exec {fd}>&-; done; }
 wait_line() { # FILE REGEX: until FILE has a line matching (20 s)
   local i; for i in $(seq 400); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1
 }
