@@ -54,13 +54,14 @@ int st_agg_key_str(struct st_agg_key *k, const char *s)
 	return 0;
 }
 
-/* A stack component: tag, the pid (user stacks: with_pid), count, addresses. */
-static int key_stack(struct st_agg_key *k, char tag, bool with_pid, int pid,
-		     const unsigned long long *pc, int n)
+/* A stack component: tag ('k' kernel, 'u' user), the pid (user stacks only), count,
+ * addresses. */
+static int key_stack(struct st_agg_key *k, char tag, int pid, const unsigned long long *pc,
+		     int n)
 {
 	uint32_t cnt = n > 0 ? (uint32_t)n : 0;
 	int32_t p = pid;
-	size_t plen = with_pid ? sizeof(p) : 0;
+	size_t plen = tag == 'u' ? sizeof(p) : 0;
 
 	if (key_room(k, 1 + plen + sizeof(cnt) + cnt * sizeof(*pc)))
 		return -1;
@@ -77,12 +78,12 @@ static int key_stack(struct st_agg_key *k, char tag, bool with_pid, int pid,
 
 int st_agg_key_stack(struct st_agg_key *k, const unsigned long long *pc, int n)
 {
-	return key_stack(k, 'k', false, 0, pc, n);
+	return key_stack(k, 'k', 0, pc, n);
 }
 
 int st_agg_key_ustack(struct st_agg_key *k, int pid, const unsigned long long *pc, int n)
 {
-	return key_stack(k, 'u', true, pid, pc, n);
+	return key_stack(k, 'u', pid, pc, n);
 }
 
 void st_agg_key_free(struct st_agg_key *k)
