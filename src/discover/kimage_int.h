@@ -26,7 +26,8 @@ struct st_kimage {
 	bool dw_tried;
 };
 
-/* Append a function (name copied); sizes are fixed up later by st_kimage_index. */
+/* Append a function (name copied); sizes are fixed up once all are in (kimage.c, before
+ * the open functions return). */
 int st_kimage_add(struct st_kimage *k, const char *name, uint64_t addr, uint64_t size);
 
 /* Decode the kallsyms tables inside a vmlinux image: calls st_kimage_add for every text
