@@ -78,8 +78,6 @@ struct surftrace;
 struct st_cli_child;
 int st_cmd_aggregate(struct surftrace *st, const struct st_cli_opts *o,
 		     struct st_cli_child *child);
-/* -c: SIGCHLD (the command's end) stops the run (cmd_run.c). */
-void st_cli_stop_when_child_exits(void);
 /* Stop the run as a signal would (async-signal-safe; from the -p watcher's thread). */
 void st_cli_request_stop(void);
 /* -p (pidwatch.c): stop the run once every one of these processes has exited. start: 0, or
@@ -132,7 +130,7 @@ int st_cli_child_fork(const char *cmd, bool out_to_err, struct st_cli_child *c);
 int st_cli_child_release(struct st_cli_child *c);
 /* Every live mode (printed or aggregated) right after its start line (c may be NULL): let
  * it exec. Its end, a failed exec too, stops the run through SIGCHLD, caught since before
- * (st_cli_stop_when_child_exits): no stop request here, a second one means "tear down now"
+ * (st_cli_live_start): no stop request here, a second one means "tear down now"
  * and would cut the final drain. */
 void st_cli_child_go(struct st_cli_child *c);
 /* Setup failed: kill and reap the held child. */

@@ -99,7 +99,7 @@ static void on_child_exit(int sig)
 }
 
 /* -c: the command's end ends the run. */
-void st_cli_stop_when_child_exits(void)
+static void stop_when_child_exits(void)
 {
 	struct sigaction sa;
 
@@ -117,7 +117,7 @@ int st_cli_live_start(struct surftrace *st, struct st_cli_child *child,
 
 	st_cli_catch_signals(st);
 	if (child)
-		st_cli_stop_when_child_exits();
+		stop_when_child_exits();
 	if (surftrace_start(st, cb, ctx, &err) < 0) {
 		st_cli_print_err(&err);
 		return 1;
