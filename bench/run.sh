@@ -150,7 +150,7 @@ loss_tracecmd() {
   MADE_INST+=("$TRACEFS/instances/$inst")
   timeout -s KILL 120 trace-cmd record -q -d -B "$inst" -e "${EV/\//:}" -o "$dat" \
     "$GEN" "$N" >"$TMP/tc.log" 2>&1; rc=$?
-  [ -d "$TRACEFS/instances/$inst" ] && { echo 0 > "$TRACEFS/instances/$inst/events/$EV/enable"; rmdir "$TRACEFS/instances/$inst"; }
+  [ -d "$TRACEFS/instances/$inst" ] && inst_off "$TRACEFS/instances/$inst"
   local g; g=$(sed -nE 's/.*calls=([0-9]+) secs=[0-9.]+ rate=([0-9]+).*/\1 \2/p' "$TMP/tc.log")
   if [ $rc -ne 0 ] || [ -z "$g" ]; then
     rm -f "$dat"*
