@@ -49,9 +49,6 @@ struct st_types {
 	bool kernel;            /* opened from the running kernel */
 	char mod_dir[4096];     /* where module split BTF is: sysfs, or a hive entry's kmod/ */
 	char idx_path[4096];    /* the hive entry's kmodidx, "" when none */
-	int *kmh;               /* km index + 1 by name hash (mod_index), 0 = empty */
-	unsigned kmh_mask;
-	int kmh_n;              /* nkm when kmh was made */
 	struct st_kmodidx *kidx;
 	bool kidx_bad;          /* the index disagreed with a module: not used any more */
 	bool mods_listed, mods_all;
@@ -306,7 +303,6 @@ void st_types_free(struct st_types *t)
 		free(t->km[i].name);
 	}
 	free(t->km);
-	free(t->kmh);
 	st_kmodidx_free(t->kidx);
 	st_btf_names_free(t->base_ix);
 	btf__free(t->base);
@@ -502,41 +498,24 @@ static int find_in_modules(struct st_types *t, const char *name, int kind,
 	return id;
 }
 
-/* The module of that name among mod_dir's: its km index, or -1. Hashed (once the modules
- * are all read, st_types_nmods may drop some: the table is made again), since a listing
- * asks it for each of the index's names. */
+/* The module of that name among mod_dir's: its km index, or -1. km is sorted by name
+ * (st_kmodidx_list; st_types_nmods keeps the order when it drops some). */
 static int mod_index(struct st_types *t, const char *module)
 {
-	unsigned h;
-	int i;
+	int lo = 0, hi;
 
 	if (!t->mods_listed)
 		list_modules(t);
-	if (t->kmh_n != t->nkm) {
-		unsigned size = 16;
+	for (hi = t->nkm; lo < hi; ) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(t->km[mid].name, module);
 
-		free(t->kmh);
-		while (size < 2u * (unsigned)t->nkm)
-			size <<= 1;
-		t->kmh = calloc(size, sizeof(*t->kmh));
-		t->kmh_mask = size - 1;
-		t->kmh_n = t->kmh ? t->nkm : -1;
-		for (i = 0; t->kmh && i < t->nkm; i++) {
-			for (h = name_hash(t->km[i].name, 0) & t->kmh_mask; t->kmh[h];
-			     h = (h + 1) & t->kmh_mask)
-				;
-			t->kmh[h] = i + 1;
-		}
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (!t->kmh) {
-		for (i = 0; i < t->nkm; i++)
-			if (!strcmp(t->km[i].name, module))
-				return i;
-		return -1;
-	}
-	for (h = name_hash(module, 0) & t->kmh_mask; t->kmh[h]; h = (h + 1) & t->kmh_mask)
-		if (!strcmp(t->km[t->kmh[h] - 1].name, module))
-			return t->kmh[h] - 1;
 	return -1;
 }
 
