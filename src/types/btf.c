@@ -421,7 +421,7 @@ again:
 		st_kmodidx_find(t->kidx, name, kind, hit, &h);
 	for (i = n = 0; i < t->nkm && n < max; i++) {
 		struct kmod *m = &t->km[i];
-		bool listed = false;
+		bool listed = false, loaded;
 
 		if (use && m->indexed) {
 			for (j = 0; j < h.n && !listed; j++)
@@ -429,13 +429,11 @@ again:
 			if (!listed)
 				continue;
 		}
-		if (!load_mod(t, i)) {
-			if (use && t->kidx_bad)
-				goto again;
-			continue;
-		}
+		loaded = load_mod(t, i);
 		if (use && t->kidx_bad)
 			goto again;
+		if (!loaded)
+			continue;
 		id = st_btf_names_find(m->ix, name, kind);
 		if (id <= 0 && listed) {
 			t->kidx_bad = true;
