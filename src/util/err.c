@@ -84,10 +84,10 @@ size_t st_suggest_n(const char *word, const char *const *cands, size_t n, const 
 	if (max > ST_SUGGEST_MAX)
 		max = ST_SUGGEST_MAX;
 	/* Allow roughly one edit per three characters, at least one, at most four. */
-	limit = strlen(word) / 3 + 1;
+	wl = strlen(word);
+	limit = wl / 3 + 1;
 	if (limit > 4)
 		limit = 4;
-	wl = strlen(word);
 	for (i = 0; i < n; i++) {
 		size_t d, cl;
 
