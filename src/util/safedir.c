@@ -248,11 +248,6 @@ int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen)
 	return create_unique(dirfd, prefix, true, 0700, out, outlen);
 }
 
-int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen)
-{
-	return create_unique(dirfd, prefix, false, 0600, out, outlen);
-}
-
 int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_len,
 		       const void *body, size_t body_len, unsigned flags,
 		       struct st_publish_err *err)

@@ -29,10 +29,6 @@ int st_safedir_openat(int dirfd, const char *name, bool create, char *why, size_
  * descriptor or -errno. */
 int st_safedir_mktemp(int dirfd, const char *prefix, char *out, size_t outlen);
 
-/* A new file PREFIX-<random> inside dirfd, opened O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW with
- * mode 0600; its name in out. Returns the descriptor or -errno. */
-int st_safedir_mkstemp(int dirfd, const char *prefix, char *out, size_t outlen);
-
 /* st_safedir_publish flags. FSYNC: the file is synced before it takes the name (it
  * survives a crash). SHARED: created 0666 less the umask, as fopen would, for files others
  * read (a hive, a bundle); default 0600. */
