@@ -335,8 +335,13 @@ struct st_reader *st_reader_new(const struct st_reader_opts *o, struct st_err *e
 	/* Our own instance's wake-up threshold: without it poll waits for a half-full buffer
 	 * and the first event shows up late. */
 	r->auto_wake = o->wake_percent == ST_READ_WAKE_AUTO;
-	if (r->auto_wake)
+	if (r->auto_wake) {
 		r->wake_percent = 0;
+		/* a CPU's buffer, for the nap while batching (nap_for); 0 = unknown */
+		st_pathf(path, PATH_MAX, "%s/buffer_size_kb", r->dir);
+		kb = read_long_file(path, 0);
+		r->buf_bytes = kb > 0 ? (unsigned long long)kb * 1024 : 0;
+	}
 	if (r->wake_percent >= 0)
 		st_reader_set_mark(r, r->wake_percent);
 	r->batching = r->wake_percent > 0;   /* a fixed mark batches too */

@@ -6,14 +6,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <event-parse.h>
 #include <kbuffer.h>
 #include "read/read_int.h"
-#include "util/file.h"
 
 #define PAGES_PER_WAKE 64      /* per CPU, before looking at the other CPUs again */
 #define PEND_MAX_NS 20000000LL /* a stack-waiting event older than this is flushed */
@@ -442,17 +440,7 @@ static int nap_for(struct st_reader *r, unsigned long long bps)
 {
 	unsigned long long ms;
 
-	if (!r->buf_bytes) {
-		char path[PATH_MAX], *s;
-
-		st_pathf(path, PATH_MAX, "%s/buffer_size_kb", r->dir);
-		s = st_read_file(path, NULL);
-		r->buf_bytes = s ? strtoull(s, NULL, 10) * 1024 : 0;
-		free(s);
-		if (!r->buf_bytes)
-			r->buf_bytes = 1;   /* unknown: keep the default nap */
-	}
-	if (r->buf_bytes <= 1 || !bps)
+	if (!r->buf_bytes || !bps)
 		return ST_READ_BATCH_NAP_MS;
 	ms = r->buf_bytes * 1000 / bps / 4;
 	return ms < ST_READ_BATCH_NAP_MIN_MS ? ST_READ_BATCH_NAP_MIN_MS :

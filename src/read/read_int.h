@@ -92,7 +92,7 @@ struct st_reader {
 	unsigned long long records;      /* records read (every type) */
 	unsigned long long win_records;  /* records at the start of the rate window */
 	unsigned long long rec_bytes, win_bytes;  /* their bytes: all, at the window's start */
-	unsigned long long buf_bytes;    /* a CPU's buffer (read once; 1 = unknown) */
+	unsigned long long buf_bytes;    /* a CPU's buffer (auto_wake); 0 = unknown */
 	int nap_ms;                      /* the nap while batching (nap_for) */
 	long long win_start;             /* its CLOCK_MONOTONIC ns; 0 = not started */
 	struct st_comms *comms;
