@@ -121,6 +121,31 @@ struct st_head {
 	char s[128];              /* JSON: 7 + 11 + 8 + 2 + 6 * 16 at most */
 };
 
+/* "%16s-%-7d" at p (comm of clen bytes, padded to 16); returns the end. */
+static char *text_head(char *p, const char *comm, size_t clen, int pid)
+{
+	for (size_t i = clen; i < 16; i++)
+		*p++ = ' ';
+	memcpy(p, comm, clen);
+	p += clen;
+	*p++ = '-';
+	if (pid < 0)
+		*p++ = '-';
+	return st_fmt_u(p, (unsigned long long)(pid < 0 ? -(long long)pid : pid), 7, ' ', true);
+}
+
+/* ',"pid":P,"comm":' at p; returns the end (the comm's string comes next). */
+static char *json_pid(char *p, int pid)
+{
+	memcpy(p, ",\"pid\":", 7);
+	p += 7;
+	if (pid < 0)
+		*p++ = '-';
+	p = st_fmt_u(p, (unsigned long long)(pid < 0 ? -(long long)pid : pid), 0, ' ', false);
+	memcpy(p, ",\"comm\":", 8);
+	return p + 8;
+}
+
 /* ev's head in out's mode, NULL when it cannot be kept (no memory, a comm longer than a
  * task's): the caller writes it itself. */
 static const struct st_head *head_of(struct st_output *out, const struct st_event *ev)
@@ -138,31 +163,16 @@ static const struct st_head *head_of(struct st_output *out, const struct st_even
 	clen = strnlen(c, sizeof(h->comm));
 	if (clen >= sizeof(h->comm))
 		return NULL;
-	unsigned long long apid = (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid : ev->pid);
-	p = h->s;
 	if (out->mode == ST_OUT_JSON) {
 		struct st_sb b = { .p = h->s, .cap = sizeof(h->s) };
 
-		memcpy(p, ",\"pid\":", 7);
-		p += 7;
-		if (ev->pid < 0)
-			*p++ = '-';
-		p = st_fmt_u(p, apid, 0, ' ', false);
-		memcpy(p, ",\"comm\":", 8);
-		b.len = (size_t)(p + 8 - h->s);
+		b.len = (size_t)(json_pid(h->s, ev->pid) - h->s);
 		st_sb_json_str(&b, c, clen);
 		if (b.trunc)
 			return NULL;
 		p = h->s + b.len;
 	} else {
-		for (size_t i = clen; i < 16; i++)
-			*p++ = ' ';
-		memcpy(p, c, clen);
-		p += clen;
-		*p++ = '-';
-		if (ev->pid < 0)
-			*p++ = '-';
-		p = st_fmt_u(p, apid, 7, ' ', true);
+		p = text_head(h->s, c, clen, ev->pid);
 	}
 	h->pid = ev->pid;
 	memcpy(h->comm, c, clen + 1);
@@ -200,15 +210,7 @@ void st_put_text(struct st_output *out, const struct st_oevent *oe,
 			memcpy(p, h->s, 32);
 			p += h->len;
 		} else {
-			for (size_t i = clen; i < 16; i++)
-				*p++ = ' ';
-			memcpy(p, ev->comm, clen);
-			p += clen;
-			*p++ = '-';
-			if (ev->pid < 0)
-				*p++ = '-';
-			p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid :
-							     ev->pid), 7, ' ', true);
+			p = text_head(p, ev->comm, clen, ev->pid);
 		}
 		*p++ = ' ';
 		*p++ = '[';
@@ -314,14 +316,7 @@ void st_put_json(struct st_output *out, const struct st_oevent *oe,
 				memcpy(p, h->s, sizeof(h->s));
 			b->len += (size_t)(p + h->len - p0);
 		} else {
-			memcpy(p, ",\"pid\":", 7);
-			p += 7;
-			if (ev->pid < 0)
-				*p++ = '-';
-			p = st_fmt_u(p, (unsigned long long)(ev->pid < 0 ? -(long long)ev->pid :
-							     ev->pid), 0, ' ', false);
-			memcpy(p, ",\"comm\":", 8);
-			b->len += (size_t)(p + 8 - p0);
+			b->len += (size_t)(json_pid(p, ev->pid) - p0);
 			st_sb_json_str(b, ev->comm, strlen(ev->comm));
 		}
 	} else {
