@@ -26,13 +26,22 @@ const char *st_session_defs_file(char type)
 	}
 }
 
+/* The instance's file, relative to the tracefs root. 0, or -1 with err. */
+static int inst_file(const struct st_session *s, const char *file, char *rel, size_t n,
+		     struct st_err *err)
+{
+	if (st_pathf(rel, n, "%s/%s", s->inst_rel, file))
+		return st_err_set(err, 0, "tracefs path too long");
+	return 0;
+}
+
 static int inst_write(struct st_session *s, const char *file, const char *text,
 		      struct st_err *err)
 {
 	char rel[512];
 
-	if (st_pathf(rel, sizeof(rel), "%s/%s", s->inst_rel, file))
-		return st_err_set(err, 0, "tracefs path too long");
+	if (inst_file(s, file, rel, sizeof(rel), err))
+		return -1;
 	return st_tracefs_write(&s->tfs, rel, text, false, s->name, err);
 }
 
@@ -162,14 +171,15 @@ static int exclude_self(struct st_session *s, const struct st_session_opts *o,
 			struct st_err *err)
 {
 	int me = (int)getpid();
-	char rel[160], *text;
+	char rel[512], *text;
 	size_t i;
 	int rc;
 
 	for (i = 0; o && i < o->npids; i++)
 		if (o->pids[i] == me)
 			return 0;
-	snprintf(rel, sizeof(rel), "%s/set_event_notrace_pid", s->inst_rel);
+	if (inst_file(s, "set_event_notrace_pid", rel, sizeof(rel), err))
+		return -1;
 	if (!st_tracefs_exists(&s->tfs, rel))
 		return 0;
 	text = tids_text(&me, 1, err);

@@ -2,6 +2,7 @@
 /* Adding one translated expression to a session: define -> filter -> enable. */
 #include "session/session_int.h"
 #include "compile/compile.h"
+#include "util/file.h"
 #include "util/runname.h"
 #include <dirent.h>
 #include <errno.h>
@@ -17,8 +18,8 @@ static int inst_event_write(struct st_session *s, struct st_session_event *ev,
 {
 	char rel[512];
 
-	if (snprintf(rel, sizeof(rel), "%s/events/%s/%s/%s", s->inst_rel, ev->system, ev->event,
-		     file) >= (int)sizeof(rel))
+	if (st_pathf(rel, sizeof(rel), "%s/events/%s/%s/%s", s->inst_rel, ev->system, ev->event,
+		     file))
 		return st_err_set(err, 0, "tracefs path too long");
 	return st_tracefs_write(&s->tfs, rel, text, false, s->name, err);
 }
