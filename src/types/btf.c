@@ -84,7 +84,7 @@ static __u32 name_hash(const char *name, int kind)
 	return h;
 }
 
-static __u32 first_own_id(const struct btf *btf)
+__u32 st_btf_first_own_id(const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
 
@@ -97,7 +97,7 @@ static void names_build(struct st_btf_names *ix)
 	__u32 n = btf__type_cnt(btf), id, size = 16;
 
 	ix->built = true;
-	while (size < 2 * (n - first_own_id(btf) + 1))
+	while (size < 2 * (n - st_btf_first_own_id(btf) + 1))
 		size <<= 1;
 	ix->slot = calloc(size, sizeof(*ix->slot));
 	if (!ix->slot) {
@@ -105,7 +105,7 @@ static void names_build(struct st_btf_names *ix)
 		return;
 	}
 	ix->mask = size - 1;
-	for (id = first_own_id(btf); id < n; id++) {
+	for (id = st_btf_first_own_id(btf); id < n; id++) {
 		const struct btf_type *tp = btf__type_by_id(btf, id);
 		const char *name;
 		__u32 h;
@@ -132,7 +132,7 @@ static int find_own(const struct btf *btf, const char *name, int kind)
 {
 	__u32 n = btf__type_cnt(btf), id;
 
-	for (id = first_own_id(btf); id < n; id++) {
+	for (id = st_btf_first_own_id(btf); id < n; id++) {
 		const struct btf_type *tp = btf__type_by_id(btf, id);
 
 		if (btf_kind(tp) == kind && tp->name_off &&
@@ -571,7 +571,7 @@ int st_types_mod_funcs(struct st_types *t,
 			continue;
 		b = t->km[i].btf;
 		n = btf__type_cnt(b);
-		for (id = first_own_id(b); id < n && !ef.stop; id++) {
+		for (id = st_btf_first_own_id(b); id < n && !ef.stop; id++) {
 			const struct btf_type *tp = btf__type_by_id(b, id);
 
 			if (btf_is_func(tp) && tp->name_off)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <bpf/btf.h>
 #include "types/kmodidx.h"
+#include "types/types.h"
 #include "util/file.h"
 #include "util/safedir.h"
 
@@ -324,7 +325,7 @@ static int add_line(struct lines *l, const char *name, char k, const char *modul
 /* The names one module's split BTF defines itself (not its base's). */
 static int module_lines(const struct btf *m, const char *module, struct lines *l)
 {
-	__u32 n = btf__type_cnt(m), id = btf__type_cnt(btf__base_btf(m));
+	__u32 n = btf__type_cnt(m), id = st_btf_first_own_id(m);
 
 	for (; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(m, id);

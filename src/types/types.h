@@ -58,6 +58,9 @@ struct st_btf_names;
 struct st_btf_names *st_btf_names_new(const struct btf *btf);
 int st_btf_names_find(struct st_btf_names *ix, const char *name, int kind);
 void st_btf_names_free(struct st_btf_names *ix);
+/* The first type id a BTF object defines itself: past its base's for a split BTF (a
+ * module's), 1 otherwise. */
+__u32 st_btf_first_own_id(const struct btf *btf);
 /* The base BTF's lookup (the one st_types keeps). */
 int st_types_find(struct st_types *t, const char *name, int kind);
 
