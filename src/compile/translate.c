@@ -40,6 +40,8 @@ struct st_translator {
 	struct st_types *types;
 	struct st_ksyms *ksyms;
 	bool ksyms_tried;
+	struct st_ksyms *kallsyms;   /* the running kernel's kallsyms, when ksyms is not it */
+	bool kallsyms_tried;
 	char tracefs[64];         /* "" when not readable */
 	char *readme;             /* the target's tracefs README, NULL: tracefs/README */
 	struct st_kcaps caps;     /* what the target's parser accepts (kcaps.h) */
@@ -119,6 +121,7 @@ void st_translator_free(struct st_translator *tr)
 	st_types_free(tr->basic);
 	st_types_free(tr->types);
 	st_ksyms_free(tr->ksyms);
+	st_ksyms_free(tr->kallsyms);
 	free(tr->btf_path);
 	free(tr->readme);
 	free(tr->ksyms_path);
@@ -374,15 +377,42 @@ static bool uses_proto(const struct st_line *l)
 	return false;
 }
 
+/* For the running kernel's types: the modules kallsyms' [module] column names func (or a
+ * compiler clone of it) in, so that only their BTF is read to find its duplicates (without
+ * it every loaded module's is). kallsyms is the list names were resolved against when it
+ * came from there (or a test's list), else read through its per-boot cache. -1 when there
+ * is none, or more modules than max. */
+static int kallsyms_mods(struct st_translator *tr, struct st_types *types, const char *func,
+			 const char **mods, int max)
+{
+	struct st_ksyms *ks = kernel_syms(tr);
+	struct st_err e;
+
+	if (!st_types_running(types) || !tr->check_ksyms)
+		return -1;
+	if (ks && !tr->ksyms_path && !st_ksyms_from_kallsyms(ks)) {
+		if (!tr->kallsyms_tried) {
+			tr->kallsyms_tried = true;
+			tr->kallsyms = st_ksyms_load_cached(NULL, &e);
+		}
+		ks = tr->kallsyms;
+	}
+	return ks ? st_ksyms_modules(ks, func, mods, max) : -1;
+}
+
 /* A static function name that several modules define: with one prototype, said once
  * (whichever the kernel probes, the types fit); with different ones, refused when the
  * probe reads by the prototype (its types would be a guess), said otherwise. */
-static int module_dups(struct st_types *types, const char *func, const char *chosen,
-		       const struct st_line *l, char **notice, struct st_err *err)
+static int module_dups(struct st_translator *tr, struct st_types *types, const char *func,
+		       const char *chosen, const struct st_line *l, char **notice,
+		       struct st_err *err)
 {
 	char mods[512], buf[1024];
+	const char *only[64];
 	bool same;
-	int n = st_types_func_mods(types, func, mods, sizeof(mods), &same);
+	int nonly = kallsyms_mods(tr, types, func, only, 64);
+	int n = st_types_func_mods(types, func, nonly < 0 ? NULL : only, nonly, mods,
+				   sizeof(mods), &same);
 
 	if (n < 2)
 		return 0;
@@ -442,7 +472,7 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 		return st_err_set(err, 0, "out of memory");
 	st_ksym_base(name, base, sizeof(base));
 	if (!st_types_func(types, base, &proto, &mod)) {
-		if (mod && module_dups(types, base, mod, l, &p->notice, err))
+		if (mod && module_dups(tr, types, base, mod, l, &p->notice, err))
 			return -1;
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;

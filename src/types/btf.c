@@ -47,6 +47,7 @@ struct st_types {
 	struct kmod *km;        /* mod_dir's modules, sorted by name, listed on first miss */
 	int nkm;
 	bool kernel;            /* opened from the running kernel */
+	bool hive_mods;         /* mod_dir is a hive entry's kmod/, not sysfs */
 	char mod_dir[4096];     /* where module split BTF is: sysfs, or a hive entry's kmod/ */
 	char idx_path[4096];    /* the hive entry's kmodidx, "" when none */
 	struct st_kmodidx *kidx;
@@ -260,6 +261,7 @@ struct st_types *st_types_open(const char *path, struct st_err *err)
 	if (!path && !hive_btf[0]) {
 		snprintf(t->mod_dir, sizeof(t->mod_dir), "%s", st_sysfs_btf_dir());
 	} else {
+		t->hive_mods = true;
 		st_hive_kmod_dir_of(path ? path : hive_btf, t->mod_dir, sizeof(t->mod_dir));
 		st_hive_kmodidx_of(path ? path : hive_btf, t->idx_path, sizeof(t->idx_path));
 		st_hive_of_btf(path ? path : hive_btf, t->hive, sizeof(t->hive));
@@ -447,6 +449,11 @@ again:
 	return n;
 }
 
+bool st_types_running(const struct st_types *t)
+{
+	return t && t->kernel && !t->hive_mods;
+}
+
 const char *st_types_hive(const struct st_types *t)
 {
 	return t && t->hive[0] ? t->hive : NULL;
@@ -606,8 +613,28 @@ static void proto_sig(const struct btf *btf, __u32 proto, char *buf, size_t n)
 		snprintf(buf + len, n - len, ")");
 }
 
-int st_types_func_mods(struct st_types *t, const char *name, char *names, size_t n,
-		       bool *same)
+/* mod_find for a function among the named modules only (sorted, distinct): their BTF is
+ * read, no other module's. */
+static int mod_find_in(struct st_types *t, const char *name, const char *const *only,
+		       int nonly, int *at, int *ids, int max)
+{
+	int i, m, id, n = 0;
+
+	for (i = 0; i < nonly && n < max; i++) {
+		m = mod_index(t, only[i]);
+		if (m < 0 || !load_mod(t, m))
+			continue;
+		id = st_btf_names_find(t->km[m].ix, name, BTF_KIND_FUNC);
+		if (id > 0) {
+			at[n] = m;
+			ids[n++] = id;
+		}
+	}
+	return n;
+}
+
+int st_types_func_mods(struct st_types *t, const char *name, const char *const *only,
+		       int nonly, char *names, size_t n, bool *same)
 {
 	int at[MAX_HITS], ids[MAX_HITS], k, i;
 	char first[1024], sig[1024];
@@ -616,7 +643,8 @@ int st_types_func_mods(struct st_types *t, const char *name, char *names, size_t
 	*same = true;
 	if (n)
 		names[0] = '\0';
-	k = mod_find(t, name, BTF_KIND_FUNC, at, ids, MAX_HITS);
+	k = only ? mod_find_in(t, name, only, nonly, at, ids, MAX_HITS) :
+		   mod_find(t, name, BTF_KIND_FUNC, at, ids, MAX_HITS);
 	for (i = 0; i < k; i++) {
 		const struct btf *b = t->km[at[i]].btf;
 

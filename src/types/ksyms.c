@@ -243,6 +243,20 @@ static bool is_cold(const char *suffix)
 	return strstr(suffix, ".cold") != NULL;
 }
 
+/* How sym relates to name (len its length): 0 the name itself, 1 a compiler-suffixed
+ * variant of it (not a .cold fragment), 2 another name starting with it, -1 a name that
+ * does not start with it. */
+static int variant(const char *sym, const char *name, size_t len)
+{
+	const char *rest = sym + len;
+
+	if (strncmp(sym, name, len))
+		return -1;
+	if (!*rest)
+		return 0;
+	return *rest == '.' && is_compiler_suffix(rest) && !is_cold(rest) ? 1 : 2;
+}
+
 static int cmp_symp(const void *a, const void *b)
 {
 	return strcmp((*(const struct st_ksym *const *)a)->name,
@@ -266,17 +280,14 @@ const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *nam
 	/* the exact name and the compiler-suffixed variants (not .cold fragments) */
 	for (i = lo; i < hi; i++) {
 		const struct st_ksym *s = &k->syms[i];
-		const char *rest = s->name + len;
+		int v = variant(s->name, name, len);
 
-		if (strncmp(s->name, name, len)) {
-			if (k->sorted)
-				break;
+		if (v < 0 && k->sorted)
+			break;
+		if (v < 0 || v == 2)
 			continue;
-		}
-		if (!*rest)
+		if (!v)
 			return s;
-		if (*rest != '.' || !is_compiler_suffix(rest) || is_cold(rest))
-			continue;
 		if (nc < MAXC)
 			c[nc++] = s;
 	}
@@ -294,6 +305,43 @@ const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *nam
 	if (nalts)
 		*nalts = n;
 	return found;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int st_ksyms_modules(const struct st_ksyms *k, const char *name, const char **mods, int max)
+{
+	size_t len = strlen(name), i, lo = 0;
+	int n = 0, j, v;
+
+	if (k->sorted)
+		lo = lower_bound(k, name);
+	for (i = lo; i < k->n; i++) {
+		const struct st_ksym *s = &k->syms[i];
+
+		v = variant(s->name, name, len);
+		if (v < 0 && k->sorted)
+			break;
+		if (v < 0 || v == 2 || !s->module)
+			continue;
+		for (j = 0; j < n && strcmp(mods[j], s->module); j++)
+			;
+		if (j < n)
+			continue;
+		if (n == max)
+			return -1;
+		mods[n++] = s->module;
+	}
+	qsort(mods, (size_t)n, sizeof(*mods), cmp_str);
+	return n;
+}
+
+bool st_ksyms_from_kallsyms(const struct st_ksyms *k)
+{
+	return k->table != NULL;
 }
 
 bool st_ksym_abi_changed(const char *name)

@@ -37,6 +37,14 @@ const struct st_ksym *st_ksyms_at(const struct st_ksyms *k, size_t i);
 const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *name,
 				       const struct st_ksym **alts, size_t maxalts, size_t *nalts);
 
+/* The modules that define name or a compiler-suffixed variant of it (the [module] column;
+ * vmlinux's are not counted), distinct and sorted by name, into mods (pointers into k):
+ * how many, or -1 when there are more than max. */
+int st_ksyms_modules(const struct st_ksyms *k, const char *name, const char **mods, int max);
+/* Whether the list was read from kallsyms (every text symbol, traceable or not), not from
+ * available_filter_functions. */
+bool st_ksyms_from_kallsyms(const struct st_ksyms *k);
+
 /* True for clones whose arguments may differ from the source prototype: .isra (GCC's
  * IPA-SRA rewrites parameters), .constprop (constant parameters dropped), .part (the
  * split-off part of a function, which receives what the caller chose to pass). */

@@ -84,9 +84,16 @@ int st_types_mod_funcs(struct st_types *t,
 
 /* Every module whose BTF has function `name` (a static name may repeat), sorted: how many
  * (up to 32; 0: none), their names comma-separated into names, and *same: whether they
- * all have the first one's prototype (the same types by name). */
-int st_types_func_mods(struct st_types *t, const char *name, char *names, size_t n,
-		       bool *same);
+ * all have the first one's prototype (the same types by name). only: NULL to look in every
+ * module (through the entry's index when there is one), else the nonly modules to look in,
+ * sorted by name and distinct (for the running kernel: those kallsyms lists the name in),
+ * so that only their BTF is read. */
+int st_types_func_mods(struct st_types *t, const char *name, const char *const *only,
+		       int nonly, char *names, size_t n, bool *same);
+
+/* True when the types are the running kernel's and its modules' BTF is sysfs's: the
+ * modules loaded now, which kallsyms describes (not a hive entry's kmod/). */
+bool st_types_running(const struct st_types *t);
 
 /* Parse a C type spelling and find it: "u64", "unsigned long", "int", "char *",
  * "struct file *", "struct sk_buff **", "enum pid_type", a typedef name. Base scalar names

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 #include "types/kmodidx.h"
+#include "test_btf_file.h"
 
 static char dir[64], kdir[128], idx[128];
 static struct btf *base;
@@ -25,10 +26,6 @@ static void mk_module(const char *name, const char *const *fns, const char *st,
 		      const char *td)
 {
 	struct btf *m = btf__new_empty_split(base);
-	char path[256];
-	const void *raw;
-	__u32 size;
-	FILE *f;
 
 	assert_non_null(m);
 	for (; fns && *fns; fns++)
@@ -38,13 +35,7 @@ static void mk_module(const char *name, const char *const *fns, const char *st,
 			    !btf__add_field(m, "v", base_int, 0, 0));
 	if (td)
 		assert_true(btf__add_typedef(m, td, base_int) > 0);
-	raw = btf__raw_data(m, &size);
-	assert_non_null(raw);
-	snprintf(path, sizeof(path), "%s/%s", kdir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(raw, 1, size, f), size);
-	fclose(f);
+	write_btf_file(m, kdir, name);
 	btf__free(m);
 }
 

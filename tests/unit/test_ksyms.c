@@ -121,6 +121,21 @@ static void test_resolve(void **state)
 	st_ksyms_free(k);
 }
 
+/* The list text written to a temporary file made from template kpath, loaded. */
+static struct st_ksyms *load_text(const char *text, char *kpath)
+{
+	struct st_err err;
+	struct st_ksyms *k;
+	int fd = mkstemp(kpath);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	k = st_ksyms_load(kpath, NULL, &err);
+	assert_non_null(k);
+	return k;
+}
+
 /* A list in kallsyms format: addresses kept, spans up to the next text symbol including
  * the padding symbols the index leaves out; the format is recognised from the file. */
 static void test_kallsyms_span(void **state)
@@ -136,16 +151,10 @@ static void test_kallsyms_span(void **state)
 		"ffffffff81000200 t modfn\t[mymod]\n";
 	char kpath[] = "/tmp/ksyms_kall_XXXXXX";
 	struct st_err err;
-	struct st_ksyms *k;
+	struct st_ksyms *k = load_text(list, kpath);
 	unsigned long long size = 0;
-	int fd = mkstemp(kpath);
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, list, sizeof(list) - 1), (ssize_t)(sizeof(list) - 1));
-	close(fd);
-	k = st_ksyms_load(kpath, NULL, &err);
-	assert_non_null(k);
 	assert_int_equal(st_ksyms_count(k), 5);      /* no data, no padding */
 	assert_int_equal(st_ksyms_span(k, "foo", &size), 0);
 	assert_int_equal(size, 0x70);                /* to __pfx_bar, not to bar */
@@ -163,10 +172,51 @@ static void test_kallsyms_span(void **state)
 	unlink(kpath);
 }
 
+/* The modules a name (or its clones) is defined in, from the [module] column: distinct,
+ * sorted, vmlinux's not counted, a .cold fragment or a longer name not counted; the same
+ * before and after the list is sorted; -1 past max. */
+static void test_modules(void **state)
+{
+	static const char list[] =
+		"ffffffff81000000 T rx\n"
+		"ffffffffc0000000 t rx\t[zeta]\n"
+		"ffffffffc0000100 t rx.isra.0\t[alpha]\n"
+		"ffffffffc0000200 t rx\t[alpha]\n"
+		"ffffffffc0000300 t rx.cold\t[cold_only]\n"
+		"ffffffffc0000400 t rx_more\t[longer]\n"
+		"ffffffffc0000500 t rx.constprop.0\t[mid]\n";
+	char kpath[] = "/tmp/ksyms_mods_XXXXXX";
+	const char *mods[4];
+	struct st_err err;
+	struct st_ksyms *k = load_text(list, kpath);
+	int pass;
+
+	(void)state;
+	assert_true(st_ksyms_from_kallsyms(k));
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(st_ksyms_modules(k, "rx", mods, 4), 3);
+		assert_string_equal(mods[0], "alpha");
+		assert_string_equal(mods[1], "mid");
+		assert_string_equal(mods[2], "zeta");
+		assert_int_equal(st_ksyms_modules(k, "rx", mods, 2), -1);
+		assert_int_equal(st_ksyms_modules(k, "r", mods, 4), 0);
+		assert_int_equal(st_ksyms_modules(k, "rx_more", mods, 4), 1);
+		assert_string_equal(mods[0], "longer");
+		assert_non_null(st_ksyms_at(k, 0));     /* sorts the index: the second pass */
+	}
+	st_ksyms_free(k);
+	unlink(kpath);
+	/* an available_filter_functions list */
+	k = st_ksyms_load(path, NULL, &err);
+	assert_false(st_ksyms_from_kallsyms(k));
+	st_ksyms_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = { cmocka_unit_test(test_resolve),
-					    cmocka_unit_test(test_kallsyms_span) };
+					    cmocka_unit_test(test_kallsyms_span),
+					    cmocka_unit_test(test_modules) };
 
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
