@@ -143,51 +143,32 @@ static int write_header(const struct btf *btf, FILE *f)
 	return st_btf_write_header(btf, f, NULL);
 }
 
-/* Where the entry's file of that kind goes, its directories made. */
+/* Where the entry's file of that kind goes. */
 static int entry_path(const char *dir, const struct st_hive_entry *e, const char *kind,
 		      char *path, size_t n, struct st_err *err)
 {
-	char *slash;
-	int rc;
-
-	if (st_hive_path(dir, e, kind, path, n) || !(slash = strrchr(path, '/')))
+	if (st_hive_path(dir, e, kind, path, n))
 		return st_err_set(err, 0, "path too long under %s", dir);
-	*slash = '\0';
-	rc = mkdirs(path, err);
-	*slash = '/';
-	return rc ? -1 : 0;
+	return 0;
 }
 
-/* An entry file, published: a reader sees the old file or the whole new one. */
-static int publish(const char *path, const char *text, size_t len, struct st_err *err)
-{
-	int rc = st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
-
-	return rc ? st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc)) : 0;
-}
-
-/* The entry's file of that kind, made by gen. */
+/* The entry's file of that kind, made by gen and published whole (its directories made). */
 static int write_kind(const char *dir, const struct st_hive_entry *e, const char *kind,
 		      const struct btf *btf, int (*gen)(const struct btf *, FILE *),
 		      struct st_err *err)
 {
-	char path[4096], *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct st_memfile m;
+	char path[4096];
 	int rc;
 
-	if (entry_path(dir, e, kind, path, sizeof(path), err))
+	if (entry_path(dir, e, kind, path, sizeof(path), err) || !st_memfile_open(&m, err))
 		return -1;
-	f = open_memstream(&text, &len);
-	if (!f)
-		return st_err_set(err, 0, "out of memory");
-	rc = gen(btf, f);
-	if ((fclose(f) || !text) && !rc)
-		rc = -ENOMEM;
-	rc = rc ? st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc))
-		: publish(path, text, len, err);
-	free(text);
-	return rc;
+	rc = gen(btf, m.f);
+	if (rc) {
+		st_memfile_drop(&m);
+		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc));
+	}
+	return st_memfile_publish(&m, path, err);
 }
 
 static const char *host_arch(void)
@@ -221,7 +202,7 @@ static int record_readme(const char *dir, const struct st_hive_entry *e, const c
 	if (!text)
 		return 0;
 	ok = !entry_path(dir, e, "readme", path, sizeof(path), err) &&
-	     !publish(path, text, strlen(text), err);
+	     !st_publish_text(path, text, strlen(text), err);
 	free(text);
 	return ok ? 0 : -1;
 }

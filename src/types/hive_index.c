@@ -141,25 +141,18 @@ static void write_line(FILE *f, const struct st_hive_entry *e)
 static int save_index(const char *dir, const struct st_hive_entry *v, size_t n,
 		      struct st_err *err)
 {
-	char path[4096], *text = NULL;
-	size_t len = 0, i;
-	FILE *f;
-	int rc;
+	struct st_memfile m;
+	char path[4096];
+	size_t i;
 
 	if (st_pathf(path, sizeof(path), "%s/index", dir))
 		return st_err_set(err, 0, "path too long: %s/index", dir);
-	f = open_memstream(&text, &len);
-	if (!f)
-		return st_err_set(err, 0, "out of memory");
-	fprintf(f, "# surftrace hive 1: release arch distro build-id sha256 source\n");
+	if (!st_memfile_open(&m, err))
+		return -1;
+	fprintf(m.f, "# surftrace hive 1: release arch distro build-id sha256 source\n");
 	for (i = 0; i < n; i++)
-		write_line(f, &v[i]);
-	rc = fclose(f) || !text ? -ENOMEM :
-	     st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
-	free(text);
-	if (rc)
-		return st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc));
-	return 0;
+		write_line(m.f, &v[i]);
+	return st_memfile_publish(&m, path, err);
 }
 
 static int lock_hive(const char *dir, struct st_err *err)

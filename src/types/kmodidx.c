@@ -347,18 +347,19 @@ int st_kmodidx_write(const char *path, const char *kmod_dir, const struct btf *b
 		     struct st_err *err)
 {
 	struct lines l = { 0 };
-	char **names, *text = NULL, *slash, dir[4096];
-	size_t len = 0, j;
-	int n = st_kmodidx_list(kmod_dir, &names), i, rc = -1;
-	FILE *f;
+	struct st_memfile mf;
+	char **names;
+	size_t j;
+	int n = st_kmodidx_list(kmod_dir, &names), i, rc = 0;
 
 	if (n < 0)
 		return st_err_set(err, 0, "cannot read %s: %s", kmod_dir, strerror(errno));
-	f = open_memstream(&text, &len);
-	if (!f)
-		goto out;
-	fputs(KMODIDX_MAGIC, f);
-	for (i = 0; i < n; i++) {
+	if (!st_memfile_open(&mf, err)) {
+		st_kmodidx_list_free(names, n);
+		return -1;
+	}
+	fputs(KMODIDX_MAGIC, mf.f);
+	for (i = 0; i < n && !rc; i++) {
 		char mpath[4400];
 		long long size = file_size(kmod_dir, names[i]);
 		struct btf *m;
@@ -370,46 +371,24 @@ int st_kmodidx_write(const char *path, const char *kmod_dir, const struct btf *b
 			continue;
 		rc = module_lines(m, names[i], &l);
 		btf__free(m);
-		if (rc)
-			goto out;
-		fprintf(f, "m %s %lld\n", names[i], size);
+		if (!rc)
+			fprintf(mf.f, "m %s %lld\n", names[i], size);
 	}
-	rc = -1;
-	fputc('\n', f);
-	if (l.n)
-		qsort(l.v, l.n, sizeof(*l.v), cmp_str);
-	for (j = 0; j < l.n; j++)
-		if (!j || strcmp(l.v[j], l.v[j - 1]))
-			fprintf(f, "%s\n", l.v[j]);
-	i = fclose(f);
-	f = NULL;
-	if (i || !text)
-		goto out;
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		if (st_mkdir_p(dir, 0755)) {
-			st_err_set(err, 0, "cannot create %s: %s", dir, strerror(errno));
-			goto done;
-		}
-	}
-	rc = st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
 	if (rc) {
-		st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc));
-		rc = -1;
+		st_memfile_drop(&mf);
+		rc = st_err_set(err, 0, "out of memory writing %s", path);
+	} else {
+		fputc('\n', mf.f);
+		if (l.n)
+			qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+		for (j = 0; j < l.n; j++)
+			if (!j || strcmp(l.v[j], l.v[j - 1]))
+				fprintf(mf.f, "%s\n", l.v[j]);
+		rc = st_memfile_publish(&mf, path, err);
 	}
-	goto done;
-out:
-	if (f)
-		fclose(f);
-	st_err_set(err, 0, "out of memory writing %s", path);
-	rc = -1;
-done:
 	for (j = 0; j < l.n; j++)
 		free(l.v[j]);
 	free(l.v);
-	free(text);
 	st_kmodidx_list_free(names, n);
 	return rc;
 }

@@ -3,6 +3,7 @@
  * descriptor that is then used (fstat after openat), so nothing can be swapped between the
  * check and the use: a path is resolved exactly once, one component at a time. */
 #include "util/safedir.h"
+#include "util/err.h"
 #include "util/file.h"
 #include <dirent.h>
 #include <errno.h>
@@ -305,6 +306,59 @@ int st_safedir_publish_path(const char *path, const void *hdr, size_t hdr_len,
 	rc = st_safedir_publish(dfd, base, hdr, hdr_len, body, body_len, flags, err);
 	close(dfd);
 	return rc;
+}
+
+int st_publish_text(const char *path, const void *text, size_t len, struct st_err *err)
+{
+	char dir[PATH_MAX], *slash;
+	int rc;
+
+	if (st_pathf(dir, sizeof(dir), "%s", path))
+		return st_err_set(err, 0, "path too long: %s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (st_mkdir_p(dir, 0755))
+			return st_err_set(err, 0, "cannot create %s: %s", dir, strerror(errno));
+	}
+	rc = st_safedir_publish_path(path, NULL, 0, text, len, ST_PUBLISH_SHARED, NULL);
+	return rc ? st_err_set(err, 0, "cannot write %s: %s", path, strerror(-rc)) : 0;
+}
+
+FILE *st_memfile_open(struct st_memfile *m, struct st_err *err)
+{
+	m->text = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->text, &m->len);
+	if (!m->f)
+		st_err_set(err, 0, "out of memory");
+	return m->f;
+}
+
+/* Closes the stream: 0 when the text is whole. */
+static int memfile_close(struct st_memfile *m)
+{
+	int rc = m->f && fclose(m->f) ? -1 : 0;
+
+	m->f = NULL;
+	return rc || !m->text ? -1 : 0;
+}
+
+int st_memfile_publish(struct st_memfile *m, const char *path, struct st_err *err)
+{
+	int rc = memfile_close(m) ? st_err_set(err, 0, "out of memory writing %s", path) :
+		 st_publish_text(path, m->text, m->len, err);
+
+	st_memfile_drop(m);
+	return rc;
+}
+
+void st_memfile_drop(struct st_memfile *m)
+{
+	memfile_close(m);
+	free(m->text);
+	m->text = NULL;
+	m->len = 0;
 }
 
 void st_safedir_remove(int at, const char *name)

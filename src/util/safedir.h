@@ -6,6 +6,8 @@
 #define ST_UTIL_SAFEDIR_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include "util/err.h"
 
 /* Opens directory PATH (relative paths start at the current directory's real path) with
  * O_DIRECTORY|O_NOFOLLOW at every step, creating missing components when create is set
@@ -55,6 +57,24 @@ int st_safedir_publish(int dirfd, const char *name, const void *hdr, size_t hdr_
 int st_safedir_publish_path(const char *path, const void *hdr, size_t hdr_len,
 			    const void *body, size_t body_len, unsigned flags,
 			    struct st_publish_err *err);
+
+/* A file others read (a hive's files), built in memory and published whole: text[0..len)
+ * written by st_safedir_publish_path (ST_PUBLISH_SHARED) at path, path's directory made
+ * first when missing (0755, parents too). 0, or -1 with err ("cannot write PATH: ..."). */
+int st_publish_text(const char *path, const void *text, size_t len, struct st_err *err);
+
+/* The same for a text written through a stream: st_memfile_open gives the stream (NULL with
+ * err when out of memory), st_memfile_publish closes it and publishes what was written
+ * (st_publish_text), st_memfile_drop closes it and publishes nothing (a build that
+ * failed). Either frees the memory. */
+struct st_memfile {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+FILE *st_memfile_open(struct st_memfile *m, struct st_err *err);
+int st_memfile_publish(struct st_memfile *m, const char *path, struct st_err *err);
+void st_memfile_drop(struct st_memfile *m);
 
 /* Where APP caches for the effective user: $ENV when set, /var/cache/APP for root, else
  * $XDG_CACHE_HOME/APP or $HOME/.cache/APP. Open it with st_safedir_open. 0, or -1 (out "")

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The hardening helpers in src/util: the stop-aware output stream (stopio), the stop
  * signal table (stopsig), run names and their holders (runname), trusted directories
- * and the files published in them (safedir). Oracles: what a pipe reader actually received, errno values, the clock,
+ * and the files published in them (safedir, st_memfile). Oracles: what a pipe reader actually received, errno values, the clock,
  * processes this test made and reaped. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -346,6 +346,53 @@ static void test_publish_path_shared(void **s)
 	assert_int_equal(rmdir(base), 0);
 }
 
+/* A file built through a stream: published whole with its missing directories made (mode
+ * as fopen's), an older file replaced; a dropped build leaves the old file and no temporary
+ * file; a file in the way of the directory is one error naming the path. */
+static void test_memfile(void **s)
+{
+	char base[] = "/tmp/st_memfile.XXXXXX", path[128], buf[256], cmd[160];
+	struct st_err err = { 0 };
+	struct st_memfile m;
+	struct stat st;
+	mode_t old;
+	int dfd;
+
+	(void)s;
+	assert_non_null(mkdtemp(base));
+	snprintf(path, sizeof(path), "%s/a/b/file", base);
+	assert_non_null(st_memfile_open(&m, &err));
+	fprintf(m.f, "line %d\n", 1);
+	old = umask(022);
+	assert_int_equal(st_memfile_publish(&m, path, &err), 0);
+	umask(old);
+	assert_null(m.text);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(read_entry(AT_FDCWD, path, buf, sizeof(buf)), 7);
+	assert_string_equal(buf, "line 1\n");
+	assert_int_equal(st_publish_text(path, "two", 3, &err), 0);
+	assert_int_equal(read_entry(AT_FDCWD, path, buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "two");
+	assert_non_null(st_memfile_open(&m, &err));
+	fputs("never", m.f);
+	st_memfile_drop(&m);
+	assert_null(m.text);
+	assert_int_equal(read_entry(AT_FDCWD, path, buf, sizeof(buf)), 3);
+	snprintf(buf, sizeof(buf), "%s/a/b", base);
+	dfd = open(buf, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(count_tmp(dfd), 0);
+	close(dfd);
+	/* a file where a directory should be */
+	snprintf(path, sizeof(path), "%s/a/b/file/x", base);
+	assert_int_equal(st_publish_text(path, "x", 1, &err), -1);
+	snprintf(buf, sizeof(buf), "cannot write %s: %s", path, strerror(ENOTDIR));
+	assert_string_equal(err.msg, buf);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A reader never sees a partial entry: one process publishes 64 KiB entries of 'a' and of
  * 'b' in turn while this one reads; every read is whole and of one letter. */
 static void test_publish_atomic(void **s)
@@ -479,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_safedir),
 		cmocka_unit_test(test_publish_content),
 		cmocka_unit_test(test_publish_path_shared),
+		cmocka_unit_test(test_memfile),
 		cmocka_unit_test(test_publish_atomic),
 		cmocka_unit_test(test_publish_failures),
 	};
