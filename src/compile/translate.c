@@ -378,8 +378,9 @@ static bool uses_proto(const struct st_line *l)
 }
 
 /* For the running kernel's types: the modules kallsyms' [module] column names func (or a
- * compiler clone of it) in, so that only their BTF is read to find its duplicates (without
- * it every loaded module's is). kallsyms is the list names were resolved against when it
+ * compiler clone of it) in, so that only their BTF is read to find it and its duplicates
+ * (without it the modules are read in name order up to the first that has it, then every
+ * other one for duplicates). kallsyms is the list names were resolved against when it
  * came from there (or a test's list), else read through its per-boot cache. -1 when there
  * is none, or more modules than max. */
 static int kallsyms_mods(struct st_translator *tr, struct st_types *types, const char *func,
@@ -403,16 +404,13 @@ static int kallsyms_mods(struct st_translator *tr, struct st_types *types, const
 /* A static function name that several modules define: with one prototype, said once
  * (whichever the kernel probes, the types fit); with different ones, refused when the
  * probe reads by the prototype (its types would be a guess), said otherwise. */
-static int module_dups(struct st_translator *tr, struct st_types *types, const char *func,
-		       const char *chosen, const struct st_line *l, char **notice,
+static int module_dups(struct st_types *types, const char *func, const char *const *only,
+		       int nonly, const char *chosen, const struct st_line *l, char **notice,
 		       struct st_err *err)
 {
 	char mods[512], buf[1024];
-	const char *only[64];
 	bool same;
-	int nonly = kallsyms_mods(tr, types, func, only, 64);
-	int n = st_types_func_mods(types, func, nonly < 0 ? NULL : only, nonly, mods,
-				   sizeof(mods), &same);
+	int n = st_types_func_mods(types, func, only, nonly, mods, sizeof(mods), &same);
 
 	if (n < 2)
 		return 0;
@@ -439,7 +437,8 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 	struct st_ksyms *ks = NULL;
 	struct st_tref proto;
 	char base[256], sbuf[256];
-	const char *name = l->func, *s, *mod = NULL;
+	const char *name = l->func, *s, *mod = NULL, *only[64];
+	int nonly = -1;
 
 	if (!types)
 		return -1;
@@ -471,8 +470,12 @@ static int resolve_kernel_func(struct st_translator *tr, const struct st_line *l
 	if (!p->func)
 		return st_err_set(err, 0, "out of memory");
 	st_ksym_base(name, base, sizeof(base));
-	if (!st_types_func(types, base, &proto, &mod)) {
-		if (mod && module_dups(tr, types, base, mod, l, &p->notice, err))
+	/* not vmlinux's: a module's, looked for in those kallsyms names (when it can) */
+	if (st_types_find(types, base, BTF_KIND_FUNC) <= 0)
+		nonly = kallsyms_mods(tr, types, base, only, 64);
+	if (!st_types_func_among(types, base, nonly < 0 ? NULL : only, nonly, &proto, &mod)) {
+		if (mod && module_dups(types, base, nonly < 0 ? NULL : only, nonly, mod, l,
+				       &p->notice, err))
 			return -1;
 		c->proto_btf = proto.btf;
 		c->proto_id = proto.id;

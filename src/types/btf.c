@@ -685,8 +685,14 @@ const struct btf *st_types_btf_for(struct st_types *t, const char *spec)
 int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		  const char **module)
 {
+	return st_types_func_among(t, name, NULL, 0, proto, module);
+}
+
+int st_types_func_among(struct st_types *t, const char *name, const char *const *only,
+			int nonly, struct st_tref *proto, const char **module)
+{
 	const struct btf_type *ft;
-	int id;
+	int id, at;
 
 	if (module)
 		*module = NULL;
@@ -697,7 +703,15 @@ int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		proto->id = ft->type;
 		return 0;
 	}
-	id = find_in_modules(t, name, BTF_KIND_FUNC, &proto->btf, module);
+	if (!only) {
+		id = find_in_modules(t, name, BTF_KIND_FUNC, &proto->btf, module);
+	} else if (mod_find_in(t, name, only, nonly, &at, &id, 1) == 1) {
+		proto->btf = t->km[at].btf;
+		if (module)
+			*module = t->km[at].name;
+	} else {
+		id = -1;
+	}
 	if (id <= 0)
 		return -1;
 	proto->id = btf__type_by_id(proto->btf, id)->type;

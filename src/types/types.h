@@ -72,6 +72,11 @@ int st_types_find(struct st_types *t, const char *name, int kind);
 int st_types_func(struct st_types *t, const char *name, struct st_tref *proto,
 		  const char **module);
 
+/* The same with the modules to look in (NULL: every module), as st_types_func_mods takes
+ * them: only their BTF is read. */
+int st_types_func_among(struct st_types *t, const char *name, const char *const *only,
+			int nonly, struct st_tref *proto, const char **module);
+
 /* Function `name` of that module (its split BTF only): 0 with its prototype, or -1. */
 int st_types_func_in(struct st_types *t, const char *name, const char *module,
 		     struct st_tref *proto);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* A function name several loaded modules define, on the running kernel (sysfs module BTF,
  * no index): the modules are taken from kallsyms' [module] column, and only their BTF is
- * read. Made-up kernel: a base BTF written as SURFTRACE_SYSFS_BTF/vmlinux and split BTF
+ * read, to find the function and its duplicates. Made-up kernel: a base BTF written as SURFTRACE_SYSFS_BTF/vmlinux and split BTF
  * per module beside it (libbpf writes them; the prototypes are known by construction), a
  * kallsyms file naming the same modules. Checked: the note and the refusal name exactly the
  * modules built with the function (clones fake_rx.isra.0 count, a .cold fragment and a
@@ -175,39 +175,48 @@ static void test_note_and_files(void **state)
 	st_probe_free(p);
 	opened(fd, files, sizeof(files));
 	close(fd);
-	/* vmlinux, the three modules of the duplicates, and mod_07 for its own lookup (the
-	 * first module by name with it): no other filler */
-	assert_string_equal(files, "vmlinux dup_a dup_b dup_c mod_00 mod_01 mod_02 mod_03 "
-			    "mod_04 mod_05 mod_06 mod_07 ");
+	/* vmlinux, the three modules of the duplicates, and mod_07 for its function: none of
+	 * the fillers before it by name (read, up to the first with the name, without the
+	 * list), none of those after it (read, for duplicates, without the list) */
+	assert_string_equal(files, "vmlinux dup_a dup_b dup_c mod_07 ");
 	st_translator_free(tr);
 }
 
-/* The same modules, names and verdict as reading every module's BTF. */
+/* The same modules, names and verdict as reading every module's BTF, and the same first
+ * module (by name) with the function; a listed module without BTF is passed over. */
 static void test_same_as_all(void **state)
 {
-	static const char *const only[] = { "dup_a", "dup_b", "dup_c", "no_btf" };
-	static const char *const names[] = { "fake_rx", "two_rx", "mod_03_xmit", "nosuch" };
+	static const char *const dups[] = { "dup_a", "dup_b", "dup_c", "no_btf" };
+	static const char *const mod03[] = { "mod_03" };
+	static const struct {
+		const char *name;
+		const char *const *only;
+		int nonly;
+	} c[] = { { "fake_rx", dups, 4 }, { "two_rx", dups, 4 }, { "nosuch", dups, 4 },
+		  { "mod_03_xmit", mod03, 1 } };
 	struct st_err err = { 0 };
 	struct st_types *t = st_types_open(NULL, &err);
 
 	(void)state;
 	assert_non_null(t);
 	assert_true(st_types_running(t));
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		char all[512], some[512];
 		bool same_all, same_some;
-		int n_all = st_types_func_mods(t, names[i], NULL, 0, all, sizeof(all), &same_all);
-		int n_some;
+		struct st_tref pa = { 0 }, ps = { 0 };
+		const char *ma = NULL, *ms = NULL;
+		int n_all = st_types_func_mods(t, c[i].name, NULL, 0, all, sizeof(all), &same_all);
+		int n_some = st_types_func_mods(t, c[i].name, c[i].only, c[i].nonly, some,
+						sizeof(some), &same_some);
+		int ra = st_types_func(t, c[i].name, &pa, &ma);
+		int rs = st_types_func_among(t, c[i].name, c[i].only, c[i].nonly, &ps, &ms);
 
-		if (!strcmp(names[i], "mod_03_xmit"))
-			n_some = st_types_func_mods(t, names[i], (const char *const[]){ "mod_03" }, 1,
-						    some, sizeof(some), &same_some);
-		else
-			n_some = st_types_func_mods(t, names[i], only, 4, some, sizeof(some),
-						    &same_some);
 		assert_int_equal(n_all, n_some);
 		assert_string_equal(all, some);
 		assert_int_equal(same_all, same_some);
+		assert_int_equal(ra, rs);
+		assert_true(pa.btf == ps.btf && pa.id == ps.id);
+		assert_true(ma == ms || (ma && ms && !strcmp(ma, ms)));
 	}
 	st_types_free(t);
 }
