@@ -32,22 +32,30 @@ int st_reader_set_mark(struct st_reader *r, int percent)
 }
 
 /* The reading thread's nice while batching: batch_nice when lower than its own and
- * permitted; its own comes back at the end. (Not real-time: a SCHED_FIFO reader wakes on
+ * permitted; its own comes back at the end (the read-ahead thread's ends with it). (Not real-time: a SCHED_FIFO reader wakes on
  * the CPU it ran on last and preempts the traced task there even when another CPU is
  * idle; measured, it slowed a lone traced program more than nice -20 did.) */
-static void raise_prio(struct st_reader *r)
+int st_reader_nice_down(int tid, int nice)
 {
-	int tid = (int)gettid(), cur;
+	int cur;
 
-	if (r->prio_tid || !r->batch_nice)
-		return;
+	if (!nice)
+		return INT_MIN;
 	errno = 0;
 	cur = getpriority(PRIO_PROCESS, (id_t)tid);
-	if (!errno && r->batch_nice < cur &&
-	    !setpriority(PRIO_PROCESS, (id_t)tid, r->batch_nice)) {
-		r->own_nice = cur;
-		r->prio_tid = tid;
-	}
+	if (errno || nice >= cur || setpriority(PRIO_PROCESS, (id_t)tid, nice))
+		return INT_MIN;
+	return cur;
+}
+
+static void raise_prio(struct st_reader *r)
+{
+	int tid = (int)gettid(), was;
+
+	if (r->prio_tid || (was = st_reader_nice_down(tid, r->batch_nice)) == INT_MIN)
+		return;
+	r->own_nice = was;
+	r->prio_tid = tid;
 }
 
 static void restore_prio(struct st_reader *r)
@@ -67,6 +75,7 @@ void st_reader_batch(struct st_reader *r, bool on)
 		r->wake_percent = ST_READ_BATCH_PERCENT;
 		raise_prio(r);
 	} else if (!on && r->batching) {
+		st_ahead_stop(r);
 		st_reader_set_mark(r, 0);
 		r->batching = false;
 		r->wake_percent = 0;
@@ -357,6 +366,7 @@ void st_reader_free(struct st_reader *r)
 		return;
 	if (r->prio_tid)
 		st_reader_batch(r, false);   /* the thread's own priority back */
+	st_ahead_free(r);
 	for (int i = 0; i < r->ncpus; i++) {
 		struct st_rcpu *c = &r->cpus[i];
 		if (c->fd >= 0)

@@ -256,8 +256,28 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, bool to_tail,
 		return 0;
 	}
 	while (c->pages_left > 0) {
+		void *pg = c->page;
+		size_t len;
+		ssize_t n;
+
 		c->pages_left--;
-		ssize_t n = read(c->fd, c->page, r->subbuf);
+		/* what the read-ahead thread queued comes first (older than what the file
+		 * has); while it runs, only it reads the file */
+		const void *ahead = r->ahead ? st_ahead_take(r, c, &len) : NULL;
+		if (ahead) {
+			pg = (void *)ahead;
+			n = (ssize_t)len;
+		} else if (st_ahead_running(r)) {
+			int cpu, e = st_ahead_error(r, &cpu);
+
+			if (e)
+				return st_err_set(err, 0, "cpu%d trace_pipe_raw: %s", cpu,
+						  strerror(e));
+			c->done = true;
+			return 0;
+		} else {
+			n = read(c->fd, pg, r->subbuf);
+		}
 		if ((n < 0 && (errno == EAGAIN || errno == EINTR)) || n == 0) {
 			c->done = true;
 			return 0;
@@ -266,15 +286,23 @@ static int load_page(struct st_reader *r, struct st_rcpu *c, bool to_tail,
 			return st_err_set(err, 0, "cpu%d trace_pipe_raw: %s", c->cpu,
 					  strerror(errno));
 		if (r->on_page)
-			r->on_page(r->page_ctx, c->cpu, c->page, (size_t)n);
+			r->on_page(r->page_ctx, c->cpu, pg, (size_t)n);
 		r->pages_read++;
-		if (kbuffer_load_subbuffer(c->kb, c->page) < 0)
+		if (kbuffer_load_subbuffer(c->kb, pg) < 0)
 			continue;
 		/* a page the kernel cut short: the writer is on it (or it holds one big record) */
 		if ((size_t)kbuffer_subbuffer_size(c->kb) < r->subbuf / 2)
 			c->tail = to_tail;
-		else
-			r->full_pages++;
+		else if (++r->full_pages - r->round_full >= ST_READ_BATCH_PAGES && r->in_run &&
+			 r->auto_wake && !r->batching) {
+			/* whole pages in one wake-up: the writer got ahead of a reader that wakes
+			 * per event (the rate window would come too late: the buffer of a CPU at
+			 * full rate lasts about as long). Batch now, and the read-ahead thread
+			 * reads the rest of this round already: the callback may be slow. */
+			st_reader_batch(r, true);
+			if (r->batching)
+				st_ahead_start(r);
+		}
 		int missed = kbuffer_missed_events(c->kb);
 		if (missed > 0) {
 			c->missed += (unsigned long long)missed;
@@ -309,6 +337,7 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, bool to_t
 	int live = 0;
 	bool resume = r->resume;
 	r->resume = false;
+	r->round_full = r->full_pages;
 	for (int i = 0; i < r->ncpus; i++) {
 		struct st_rcpu *c = &r->cpus[i];
 		if (resume && c->cur) {
@@ -383,8 +412,8 @@ static void idle(struct st_reader *r, void *ctx)
 
 /* Everything buffered now; when bounded (after a stop), at most ST_READ_DRAIN_MS and
  * ST_READ_DRAIN_BYTES, and nothing more once the stop level reaches 2. */
-static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
-		 struct st_err *err)
+static int drain_all(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
+		     struct st_err *err)
 {
 	long long until = bounded ? now_ns() + ST_READ_DRAIN_MS * 1000000LL : 0;
 	unsigned long long max_pages = r->pages_read + ST_READ_DRAIN_BYTES / r->subbuf;
@@ -406,6 +435,20 @@ static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
 	int rc = flush_all_pend(r, 0, cb, ctx);
 	if (!rc)
 		idle(r, ctx);
+	return rc;
+}
+
+static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
+		 struct st_err *err)
+{
+	bool in_run = r->in_run;
+
+	/* the read-ahead thread ends: this thread reads the files itself now, after what
+	 * was read ahead, and starts no thread until the drain is over */
+	st_ahead_stop(r);
+	r->in_run = false;
+	int rc = drain_all(r, bounded, cb, ctx, err);
+	r->in_run = in_run;
 	return rc;
 }
 
@@ -436,7 +479,7 @@ int st_reader_run(struct st_reader *r, st_reader_cb cb, void *ctx, struct st_err
  * lasts at bps (all CPUs' rate: the worst case of one), when shorter. The wake-up at the
  * mark can come late (the kernel checks it when the writer enters a new page, and the
  * reader must still get a CPU): at full rate a buffer lasts 20-30 ms, less than the nap. */
-static int nap_for(struct st_reader *r, unsigned long long bps)
+int st_reader_nap_for(const struct st_reader *r, unsigned long long bps)
 {
 	unsigned long long ms;
 
@@ -472,11 +515,11 @@ static void follow_rate(struct st_reader *r)
 		st_reader_batch(r, true);
 	else if (r->batching && rate < ST_READ_BATCH_RATE / 4)
 		st_reader_batch(r, false);
-	r->nap_ms = nap_for(r, bps);
+	r->nap_ms = st_reader_nap_for(r, bps);
 }
 
-int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
-			void *ctx, struct st_err *err)
+static int run_loop(struct st_reader *r, long long deadline_ns, st_reader_cb cb, void *ctx,
+		    struct st_err *err)
 {
 	for (;;) {
 		if (r->stop && *r->stop) {
@@ -484,8 +527,13 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 				r->on_stop(ctx);
 			return drain(r, true, cb, ctx, err);
 		}
+		/* while batching the read-ahead thread reads the files (and naps); this one
+		 * waits for its pages */
+		if (r->batching && !st_ahead_running(r))
+			st_ahead_start(r);
+		bool ahead = st_ahead_running(r);
 		int wait_ms = r->idle_ms;
-		if (r->batching && wait_ms > r->nap_ms)
+		if (r->batching && !ahead && wait_ms > r->nap_ms)
 			wait_ms = r->nap_ms;
 		if (deadline_ns) {
 			long long left = deadline_ns - now_ns();
@@ -499,10 +547,11 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 		}
 		st_comms_new_round(r->comms);
 		/* Nothing ready right now? Then flush, and only then sleep. */
-		int n = poll(r->pfds, (nfds_t)r->ncpus, 0);
+		int n = ahead ? st_ahead_queued(r) : poll(r->pfds, (nfds_t)r->ncpus, 0);
 		if (n == 0) {
 			idle(r, ctx);
-			n = poll(r->pfds, (nfds_t)r->ncpus, wait_ms);
+			n = ahead ? st_ahead_wait(r, wait_ms) :
+			    poll(r->pfds, (nfds_t)r->ncpus, wait_ms);
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -512,20 +561,26 @@ int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb
 		 * an event waits at most the nap. A batching round reads every CPU (one at the
 		 * mark wakes us; the others' records keep the merge in time order) up to the
 		 * writer's page, not after it. */
-		unsigned long long full = r->full_pages;
-		int rc = n ? read_round(r, PAGES_PER_WAKE, !r->batching, r->batching, cb, ctx, err) :
-			 r->wake_percent > 0 ?
+		int rc = n ? read_round(r, PAGES_PER_WAKE, !r->batching, r->batching && !ahead, cb,
+				       ctx, err) :
+			 r->wake_percent > 0 && !ahead ?
 			 read_round(r, PAGES_PER_WAKE, false, r->batching, cb, ctx, err) : 0;
 		if (!rc && (r->stacks || r->ustacks))
 			rc = flush_all_pend(r, n ? PEND_MAX_NS : 0, cb, ctx);
 		if (rc)
 			return rc;
-		/* whole pages in one wake-up: the writer got ahead of a reader that wakes per
-		 * event; the rate window (ST_READ_BATCH_WINDOW_MS) would come too late, the
-		 * buffer of a CPU at full rate lasts about as long */
-		if (r->auto_wake && !r->batching && r->full_pages - full >= ST_READ_BATCH_PAGES)
-			st_reader_batch(r, true);
 		if (r->auto_wake)
 			follow_rate(r);
 	}
+}
+
+int st_reader_run_until(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
+			void *ctx, struct st_err *err)
+{
+	r->in_run = true;
+	int rc = run_loop(r, deadline_ns, cb, ctx, err);
+	r->in_run = false;
+
+	st_ahead_stop(r);   /* the read-ahead thread lives only while the loop runs */
+	return rc;
 }

@@ -5,7 +5,10 @@
  * merged across CPUs by timestamp within each wake-up (up to 64 pages per CPU), so the
  * stream is in time order like trace_pipe's. With stacks on, the ftrace/kernel_stack record
  * that the kernel writes right after an event is attached to that event instead of being
- * delivered on its own. One thread; poll(2) sleeps between wake-ups. */
+ * delivered on its own. Records are delivered on the caller's thread; poll(2) sleeps between
+ * wake-ups. While batching (see ST_READ_BATCH_*), a second thread of the reader's own reads
+ * the CPUs' pages ahead into memory, at most ST_READ_AHEAD_BYTES, so a consumer that falls
+ * behind for a while (slow output, a slow callback) does not make the kernel lose events. */
 #ifndef ST_READ_READ_H
 #define ST_READ_READ_H
 #include <signal.h>
@@ -75,6 +78,8 @@ struct st_reader_opts {
 #define ST_READ_BATCH_NAP_MS 50
 #define ST_READ_BATCH_NAP_MIN_MS 2
 #define ST_READ_BATCH_PAGES 2
+/* Pages read ahead while batching and not yet delivered, at most (all CPUs). */
+#define ST_READ_AHEAD_BYTES (32u << 20)
 
 /* One decoded record, valid only during the callback (it points into the page). The reader
  * sets each field by name (read.c, emit_both): a new field must be set there too. */

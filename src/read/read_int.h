@@ -113,6 +113,9 @@ struct st_reader {
 	void (*on_stop)(void *ctx);
 	unsigned long long pages_read;
 	unsigned long long full_pages;   /* of those, pages the writer had left (not cut short) */
+	unsigned long long round_full;   /* full_pages when the current round began */
+	bool in_run;                     /* inside st_reader_run_until (not a drain): batching
+					  * and its read-ahead thread may start mid-round */
 	/* The common fields' places, the same in every event of a tracefs: taken from the
 	 * first record's format, then read straight from the record (no lookup per event). */
 	struct st_common_at { int off, size; } c_type, c_flags, c_preempt, c_pid;
@@ -121,6 +124,7 @@ struct st_reader {
 	unsigned int lat_key;     /* flags | preempt << 8 of lat_str, + 1 (0 = none yet) */
 	char lat_str[8];
 	bool at_tail;             /* watermark mode: stop a CPU at its first partial page */
+	struct st_ahead *ahead;   /* the read-ahead thread while batching (ahead.c); NULL = none yet */
 	bool drain_cut;           /* the drain after a stop hit its time or size bound */
 };
 
@@ -149,8 +153,32 @@ void st_reader_lazy_free(struct st_reader *r);
 /* Write the instance's buffer_percent (the wake-up mark); -1 when it cannot (older kernels:
  * poll still works, waking on any data). */
 int st_reader_set_mark(struct st_reader *r, int percent);
+/* Thread tid's nice lowered to nice (when lower and permitted): its nice before, else
+ * INT_MIN (nothing changed; also for nice 0). */
+int st_reader_nice_down(int tid, int nice);
 /* Batching on or off: the mark, and the thread's priority (opts.batch_nice). */
 void st_reader_batch(struct st_reader *r, bool on);
+
+/* read.c: the nap while batching for a rate of bps bytes per second (all CPUs). */
+int st_reader_nap_for(const struct st_reader *r, unsigned long long bps);
+
+/* ahead.c: while batching, a thread reads every CPU's pages ahead into memory (at most
+ * ST_READ_AHEAD_BYTES) and the loop decodes them from there. Only the loop's thread calls
+ * these. start: 0, or -1 (read in place: it could not start, then or before). stop: the
+ * thread ends; what it read stays queued, taken before the files are read again. */
+int st_ahead_start(struct st_reader *r);
+void st_ahead_stop(struct st_reader *r);
+bool st_ahead_running(const struct st_reader *r);
+/* CPU c's oldest page read ahead, valid until the next take for c: its bytes (*len), or
+ * NULL when none is queued. */
+const void *st_ahead_take(struct st_reader *r, struct st_rcpu *c, size_t *len);
+bool st_ahead_queued(struct st_reader *r);
+/* Sleep until the thread queued pages (or timeout_ms): poll's return. */
+int st_ahead_wait(struct st_reader *r, int timeout_ms);
+/* The errno of a read error the thread stopped on (its CPU in *cpu), else 0. */
+int st_ahead_error(const struct st_reader *r, int *cpu);
+/* Stops the thread and frees every page (st_reader_free). */
+void st_ahead_free(struct st_reader *r);
 
 /* overrun + dropped events of one CPU so far, from per_cpu/cpuN/stats. */
 unsigned long long st_cpu_stats_lost(const struct st_reader *r, int cpu);

@@ -45,5 +45,28 @@ if need_root_tracefs; then
   fi
   wait
   check "asan live run left nothing of its own in tracefs" [ "$before" = "$(own_state)" ]
+  # a burst: batching starts the read-ahead thread, output that stalls fills its queue,
+  # and the stop ends it with pages still queued
+  bt=$(mktemp -d /tmp/st_asan.XXXXXX)
+  if build_held_getppid "$bt/prod"; then
+    mkfifo "$bt/go" "$bt/pipe"
+    "$bt/prod" 300000 <"$bt/go" & bp=$!
+    { dd bs=64k count=8 iflag=fullblock status=none; sleep 0.3; cat; } <"$bt/pipe" >"$bt/out" & rp=$!
+    "$AB/surftrace" --json -p $bp 'e syscalls/sys_enter_getppid' >"$bt/pipe" 2>"$log" & apid=$!
+    own_pid $apid
+    for i in $(seq 100); do grep -q '^Tracing' "$log" && break; sleep 0.1; done
+    echo x >"$bt/go"
+    wait $bp; wait $apid; arc=$?; wait $rp
+    n=$(grep -c '"event":"sys_enter_getppid"' "$bt/out")
+    if [ $arc = 0 ] && ! grep -qE 'Sanitizer|runtime error' "$log"; then
+      ok "asan burst read ahead through stalled output ($n of 300000 events), no leaks"
+    else
+      fail "asan burst: $(grep -m3 -E 'Sanitizer|runtime error|lost' "$log" | tr '\n' ' ')"
+    fi
+  else
+    fail "asan burst: cannot build the producer"
+  fi
+  rm -rf "$bt"
+  check "asan burst left nothing of its own in tracefs" [ "$before" = "$(own_state)" ]
 fi
 tap_done
