@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* The reader's main loop: per-CPU trace_pipe_raw, one sub-buffer per read(2), decoded in
- * place with kbuffer and handed to the callback. One thread, poll(2) over all CPUs: the
- * kernel wakes us per CPU (buffer_percent 0 = on any data), each wake-up drains a bounded
- * number of pages per CPU so no CPU starves the others. */
+ * place with kbuffer and handed to the callback on the caller's thread. poll(2) over all
+ * CPUs: the kernel wakes us per CPU (buffer_percent 0 = on any data), each wake-up drains a
+ * bounded number of pages per CPU so no CPU starves the others. While batching, the pages
+ * come from the read-ahead thread (ahead.c) instead of the files. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
