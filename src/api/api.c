@@ -586,9 +586,34 @@ void surftrace_print_lost(struct surftrace *st, FILE *f)
 			ST_READ_DRAIN_MS / 1000, ST_READ_DRAIN_BYTES >> 20);
 }
 
+struct comm_list {
+	struct st_meta_comm *v;
+	size_t n, cap;
+};
+
+static int add_comm(int pid, const char *comm, void *ctx)
+{
+	struct comm_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct st_meta_comm *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return 1;   /* fewer names: the file's own cmdlines still name most */
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].pid = pid;
+	snprintf(l->v[l->n].comm, sizeof(l->v->comm), "%s", comm);
+	l->n++;
+	return 0;
+}
+
 /* What surftrace_report needs to print the recording like this run (record/meta.h). */
 static char *record_meta(struct surftrace *st)
 {
+	struct comm_list comms = { 0 };
 	int n = st_reader_ncpus(st->rd), max = -1, i;
 	unsigned long long *lost;
 	char *text;
@@ -602,10 +627,12 @@ static char *record_meta(struct surftrace *st)
 	for (i = 0; i < n; i++)
 		lost[st_reader_cpu_at(st->rd, i)] =
 			st_reader_lost(st->rd, st_reader_cpu_at(st->rd, i));
+	st_reader_each_comm(st->rd, add_comm, &comms);
 	text = st_meta_text(st_session_name(st->sess), (const char *const *)st->exprs,
 			    (const struct st_probe *const *)st->probes, st->nprobes, lost, max + 1,
-			    st->o.stack);
+			    st->o.stack, comms.v, comms.n);
 	free(lost);
+	free(comms.v);
 	return text;
 }
 

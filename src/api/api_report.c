@@ -27,8 +27,11 @@ int surftrace_report(const char *path, FILE *out, bool json, FILE *lost_summary,
 
 		o = st_output_new(&oo, &e);
 	}
-	if (!o || !(td = st_tracedat_open(path, &e)) ||
-	    st_tracedat_run(td, m.stacks, st_output_cb, o, &e) < 0)
+	if (!o || !(td = st_tracedat_open(path, &e)))
+		goto out;
+	for (size_t k = 0; k < m.ncomms; k++)
+		st_tracedat_name(td, m.comms[k].pid, m.comms[k].comm);
+	if (st_tracedat_run(td, m.stacks, st_output_cb, o, &e) < 0)
 		goto out;
 	cpus = calloc((size_t)m.nlost + 1, sizeof(*cpus));
 	if (!cpus) {

@@ -199,3 +199,16 @@ const char *st_comms_get(struct st_comms *c, int pid)
 	s = find_slot(c, pid, false);
 	return s ? s->comm : "<...>";
 }
+
+int st_comms_each(const struct st_comms *c, int (*fn)(int pid, const char *comm, void *ctx),
+		  void *ctx)
+{
+	for (size_t i = 0; i < NSLOTS; i++) {
+		const struct slot *s = &c->slots[i];
+		int rc;
+
+		if (s->pid > 0 && strcmp(s->comm, "<...>") && (rc = fn(s->pid, s->comm, ctx)))
+			return rc;
+	}
+	return 0;
+}

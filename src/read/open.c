@@ -390,6 +390,12 @@ void st_reader_free(struct st_reader *r)
 	free(r);
 }
 
+int st_reader_each_comm(const struct st_reader *r,
+			int (*fn)(int pid, const char *comm, void *ctx), void *ctx)
+{
+	return st_comms_each(r->comms, fn, ctx);
+}
+
 struct tep_handle *st_reader_tep(const struct st_reader *r)
 {
 	return r->tep;

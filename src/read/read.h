@@ -160,6 +160,11 @@ size_t st_reader_page_size(const struct st_reader *r);
 /* pid is called comm from now on (the kernel's task_newtask/task_rename events, read in
  * time order): the comm of its later events, even once it has exited. */
 void st_reader_note_comm(struct st_reader *r, int pid, const char *comm);
+/* fn for every task the reader has named lately (pid and the name its events were
+ * printed with; at most a few thousand), until fn returns non-zero (returned). -w keeps
+ * them with the recording, for tasks the kernel's saved_cmdlines lost. */
+int st_reader_each_comm(const struct st_reader *r,
+			int (*fn)(int pid, const char *comm, void *ctx), void *ctx);
 /* The CPU number of the i-th buffer read (0 <= i < st_reader_ncpus). */
 int st_reader_cpu_at(const struct st_reader *r, int i);
 
@@ -180,5 +185,8 @@ struct st_tracedat *st_tracedat_open(const char *path, struct st_err *err);
 int st_tracedat_run(struct st_tracedat *td, bool stacks, st_reader_cb cb, void *ctx,
 		    struct st_err *err);
 void st_tracedat_close(struct st_tracedat *td);
+/* pid is called comm where the file's saved cmdlines do not name it (what the live run
+ * printed, kept by -w: the kernel's saved_cmdlines may have lost an exited task). */
+void st_tracedat_name(struct st_tracedat *td, int pid, const char *comm);
 
 #endif

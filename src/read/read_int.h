@@ -19,6 +19,9 @@ void st_comms_new_round(struct st_comms *c);
 /* What the kernel said pid is called from now on (a task/task_rename or task_newtask
  * event): taken like a fresh /proc read. */
 void st_comms_set(struct st_comms *c, int pid, const char *comm);
+/* fn for every pid the table names (not "<...>"), until fn returns non-zero (returned). */
+int st_comms_each(const struct st_comms *c, int (*fn)(int pid, const char *comm, void *ctx),
+		  void *ctx);
 
 /* ftrace's latency flags ("d.h1", "d.h1." since 5.13) from common_flags and
  * common_preempt_count (flags.c). */

@@ -158,6 +158,14 @@ struct st_tracedat *st_tracedat_open(const char *path, struct st_err *err)
 	return td;
 }
 
+void st_tracedat_name(struct st_tracedat *td, int pid, const char *comm)
+{
+	struct tep_handle *tep = tracecmd_get_tep(td->in);
+
+	if (pid > 0 && !tep_is_pid_registered(tep, pid))
+		tep_register_comm(tep, comm, pid);
+}
+
 void st_tracedat_close(struct st_tracedat *td)
 {
 	if (!td)
@@ -210,6 +218,11 @@ int st_tracedat_run(struct st_tracedat *td, bool stacks, st_reader_cb cb, void *
 {
 	(void)td; (void)stacks; (void)cb; (void)ctx;
 	return st_err_set(err, 0, "built without libtracecmd");
+}
+
+void st_tracedat_name(struct st_tracedat *td, int pid, const char *comm)
+{
+	(void)td; (void)pid; (void)comm;
 }
 
 void st_tracedat_close(struct st_tracedat *td)

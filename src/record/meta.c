@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,8 @@
 
 char *st_meta_text(const char *group, const char *const *exprs,
 		   const struct st_probe *const *probes, size_t n,
-		   const unsigned long long *lost, int nlost, bool stacks)
+		   const unsigned long long *lost, int nlost, bool stacks,
+		   const struct st_meta_comm *comms, size_t ncomms)
 {
 	char *buf = NULL;
 	size_t len = 0, i, j;
@@ -31,6 +33,9 @@ char *st_meta_text(const char *group, const char *const *exprs,
 			fprintf(f, "lost\t%zu\t%llu\n", i, lost[i]);
 	if (stacks)
 		fprintf(f, "stack\t1\n");
+	for (i = 0; i < ncomms; i++)   /* a name with a tab or newline would break the line */
+		if (comms[i].pid > 0 && !strpbrk(comms[i].comm, "\t\n"))
+			fprintf(f, "comm\t%d\t%.15s\n", comms[i].pid, comms[i].comm);
 	if (fclose(f))
 		return NULL;
 	return buf;
@@ -144,6 +149,18 @@ int st_meta_parse(const char *text, struct st_meta *m, struct st_err *err)
 				m->nlost = cpu + 1;
 			}
 			m->lost[cpu] = strtoull(f[2], NULL, 10);
+		} else if (!strcmp(f[0], "comm") && nf >= 3) {
+			struct st_meta_comm *nc = realloc(m->comms, (m->ncomms + 1) * sizeof(*nc));
+			long pid = strtol(f[1], NULL, 10);
+
+			if (!nc)
+				goto bad;
+			m->comms = nc;
+			if (pid > 0 && pid <= INT_MAX) {
+				nc[m->ncomms].pid = (int)pid;
+				snprintf(nc[m->ncomms].comm, sizeof(nc->comm), "%s", f[2]);
+				m->ncomms++;
+			}
 		} else if (!strcmp(f[0], "stack")) {
 			m->stacks = nf >= 2 && atoi(f[1]) == 1;
 		}       /* unknown lines: written by a newer surftrace, skipped */
@@ -172,5 +189,6 @@ void st_meta_clear(struct st_meta *m)
 	free(m->exprs);
 	free(m->group);
 	free(m->lost);
+	free(m->comms);
 	memset(m, 0, sizeof(*m));
 }
