@@ -6,6 +6,7 @@
 #include "session/sweep.h"
 #include "record/meta.h"
 #include <event-parse.h>
+#include "util/clock.h"
 #include "util/stopsig.h"
 #include "util/msg.h"
 #include "session/tracefs.h"
@@ -518,12 +519,9 @@ int surftrace_run(struct surftrace *st, struct surftrace_err *err)
 
 int surftrace_run_for(struct surftrace *st, double seconds, struct surftrace_err *err)
 {
-	struct timespec t;
-	long long deadline;
+	long long deadline = st_mono_ns() + (long long)(seconds * 1e9);
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	deadline = t.tv_sec * 1000000000LL + t.tv_nsec + (long long)(seconds * 1e9);
 	rc = read_with(st, true, deadline ? deadline : 1, err);
 	return rc < 0 ? -1 : rc == 2 ? 1 : 0;
 }

@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 #include <kbuffer.h>
 #include "read/read_int.h"
+#include "util/clock.h"
 
 struct st_apage {
 	struct st_apage *next;
@@ -51,14 +51,6 @@ struct st_ahead {
 	atomic_int err;                   /* a read error the thread stopped on (errno) */
 	int err_cpu;                      /* its CPU (written before err) */
 };
-
-static long long mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
 
 /* A node to read into: a free one, or a new one while under the bound; NULL = full. */
 static struct st_apage *node_get(struct st_reader *r, struct st_ahead *a)
@@ -165,7 +157,7 @@ static void *ahead_thread(void *arg)
 {
 	struct st_reader *r = arg;
 	struct st_ahead *a = r->ahead;
-	long long win_start = mono_ns();
+	long long win_start = st_mono_ns();
 	unsigned long long win_bytes = 0;
 	int nap = a->nap0;
 	bool full = false;
@@ -188,7 +180,7 @@ static void *ahead_thread(void *arg)
 		}
 		if (got < 0)
 			break;
-		long long now = mono_ns(), dt = now - win_start;
+		long long now = st_mono_ns(), dt = now - win_start;
 		if (dt >= ST_READ_BATCH_WINDOW_MS * 1000000LL) {
 			nap = st_reader_nap_for(r, win_bytes * 1000000000ULL / (unsigned long long)dt);
 			win_start = now;

@@ -13,6 +13,7 @@
 #include <event-parse.h>
 #include <kbuffer.h>
 #include "read/read_int.h"
+#include "util/clock.h"
 
 #define PAGES_PER_WAKE 64      /* per CPU, before looking at the other CPUs again */
 #define PEND_MAX_NS 20000000LL /* a stack-waiting event older than this is flushed */
@@ -192,13 +193,6 @@ static int stack_of(struct st_reader *r, const char *data, int size)
 	return n;
 }
 
-static long long now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
 static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int size,
 		     unsigned long long ts, st_reader_cb cb, void *ctx)
 {
@@ -239,7 +233,7 @@ static int on_record(struct st_reader *r, struct st_rcpu *c, void *data, int siz
 	c->pend_at.tv_sec = 0;
 	c->pend_at.tv_nsec = 0;
 	c->has_pend = true;
-	long long t = now_ns();
+	long long t = st_mono_ns();
 	c->pend_at.tv_sec = t / 1000000000LL;
 	c->pend_at.tv_nsec = t % 1000000000LL;
 	return rc;
@@ -389,7 +383,7 @@ static int read_round(struct st_reader *r, int pages, bool only_ready, bool to_t
 static int flush_all_pend(struct st_reader *r, long long older_than, st_reader_cb cb,
 			  void *ctx)
 {
-	long long now = older_than ? now_ns() : 0;
+	long long now = older_than ? st_mono_ns() : 0;
 	for (int i = 0; i < r->ncpus; i++) {
 		struct st_rcpu *c = &r->cpus[i];
 		if (!c->has_pend)
@@ -416,11 +410,11 @@ static void idle(struct st_reader *r, void *ctx)
 static int drain_all(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
 		     struct st_err *err)
 {
-	long long until = bounded ? now_ns() + ST_READ_DRAIN_MS * 1000000LL : 0;
+	long long until = bounded ? st_mono_ns() + ST_READ_DRAIN_MS * 1000000LL : 0;
 	unsigned long long max_pages = r->pages_read + ST_READ_DRAIN_BYTES / r->subbuf;
 	for (;;) {
 		bool more = false;
-		if (bounded && ((r->stop && *r->stop >= 2) || now_ns() > until ||
+		if (bounded && ((r->stop && *r->stop >= 2) || st_mono_ns() > until ||
 				r->pages_read >= max_pages)) {
 			r->drain_cut = true;
 			return 0;
@@ -494,7 +488,7 @@ int st_reader_nap_for(const struct st_reader *r, unsigned long long bps)
 /* ST_READ_WAKE_AUTO: at the end of each rate window, set the mark by the rate seen. */
 static void follow_rate(struct st_reader *r)
 {
-	long long now = now_ns(), dt = now - r->win_start;
+	long long now = st_mono_ns(), dt = now - r->win_start;
 
 	if (!r->win_start || dt < 0) {
 		r->win_start = now;
@@ -537,7 +531,7 @@ static int run_loop(struct st_reader *r, long long deadline_ns, st_reader_cb cb,
 		if (r->batching && !ahead && wait_ms > r->nap_ms)
 			wait_ms = r->nap_ms;
 		if (deadline_ns) {
-			long long left = deadline_ns - now_ns();
+			long long left = deadline_ns - st_mono_ns();
 			if (left <= 0) {
 				/* the interval ends: what is buffered below the wake-up mark too */
 				int rc = st_reader_drain(r, cb, ctx, err);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "util/clock.h"
 #include <unistd.h>
 
 struct st_stopio {
@@ -27,10 +28,7 @@ struct st_stopio {
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return st_mono_ns() / 1000000;
 }
 
 /* 1 = go on, 0 = give up (level 2, or the drain bound has passed). */
