@@ -4,15 +4,17 @@
 # Fragments (lbc/lbc.mk, guide/guide.mk, tests/lab/lab.mk, tests/tests.mk, bench/bench.mk)
 # add their own targets.
 CC      ?= cc
-PKGS    := libbpf libtraceevent libdw libarchive libtracecmd
-# libcrypto (OpenSSL): SHA-256 of big files (hive sources) with the CPU's SHA instructions
-# (util/sha256.c). CRYPTO=0 builds without it (the lab's static build: lbc and the guest's
-# surftrace hash only small things); lbc's own copy of sha256.o is always the portable one.
+PKGS    := libbpf libtraceevent libdw libtracecmd
+# libcrypto (OpenSSL): SHA-256 of big inputs (hive sources, uprobe targets, cached BTF) with
+# the CPU's SHA instructions; util/sha256.c dlopen()s it on the first one (linked, it would
+# cost every run ~1.5 MB), so only its headers are built against. CRYPTO=0 builds without it
+# (the lab's static build: lbc and the guest's surftrace hash only small things); lbc's own
+# copy of sha256.o is always the portable one.
 CRYPTO  ?= 1
-ifeq ($(CRYPTO),1)
-PKGS    += libcrypto
-endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# libarchive: only its headers; src/util/archive_dl.c dlopen()s it when `hive add` reads a
+# package (linked, it would cost every run ~3.5 MB: libxml2, ICU, libstdc++...).
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags libarchive 2>/dev/null) \
+  $(if $(filter 1,$(CRYPTO)),$(shell pkg-config --cflags libcrypto))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz
 WARN    := -Wall -Wextra -Werror
 B       ?= build
@@ -31,7 +33,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The guide's code (guide/*.c except its own main) is linked into surftrace for `-i`.
 CLI_SRCS := $(sort $(wildcard src/cli/*.c) $(filter-out guide/surfguide.c,$(wildcard guide/*.c)))
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
-# capstone is dlopen()ed by src/util/capstone_dl.c (only -F needs it)
+# capstone, libarchive and libcrypto are dlopen()ed by src/util/capstone_dl.c (only -F
+# needs it), src/util/archive_dl.c (only `hive add` of a package) and src/util/sha256.c
 CLI_LIBS := $(PKG_LIBS) -lreadline -lpthread -ldl
 
 .PHONY: all clean test unit asan

@@ -11,8 +11,9 @@ export DEBIAN_FRONTEND=noninteractive
 declare -A GROUP
 GROUP[build]="make gcc pkg-config libbpf-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev
   zlib1g-dev libreadline-dev libcapstone-dev libarchive-dev libssl-dev scdoc"
-# lbc compiles BPF C with clang at run time
-GROUP[run]="clang"
+# lbc compiles BPF C with clang at run time; surftrace dlopen()s libcapstone4 (-F),
+# libarchive13 (hive add of a package) and libssl3's libcrypto (SHA-256 of big inputs)
+GROUP[run]="clang libcapstone4 libarchive13 libssl3"
 GROUP[test]="clang llvm libcmocka-dev libclang-rt-14-dev valgrind tmux python3 jq bpftool dwarves
   binutils procps iproute2 file libtracefs-dev strace
   rpm librsvg2-bin

@@ -53,8 +53,6 @@ static bool st_hive_module_wanted(const char *globs, const char *name)
 	return false;
 }
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,10 +60,12 @@ static bool st_hive_module_wanted(const char *globs, const char *name)
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "util/archive_dl.h"
 
 #define CHUNK (1 << 20)
 
 struct walk {
+	const struct st_archive_api *ar;   /* libarchive, loaded by st_hive_pkg_walk */
 	struct archive *root;      /* the file's own archive, for progress in bytes */
 	unsigned long long size;   /* of the file */
 	const struct st_hive_pkg_sink *s;
@@ -112,14 +112,15 @@ static void progress(struct walk *w, const char *phase)
 	const struct st_hive_progress *p = w->s->progress;
 
 	if (p && p->fn)
-		p->fn(p->ctx, phase, (unsigned long long)archive_filter_bytes(w->root, -1),
+		p->fn(p->ctx, phase, (unsigned long long)w->ar->filter_bytes(w->root, -1),
 		      w->size);
 }
 
 static int arc_fail(struct walk *w, struct archive *a, const char *what)
 {
-	return st_err_set(w->err, 0, "%s: %s", what, archive_error_string(a) ?
-			  archive_error_string(a) : "archive error");
+	const char *why = w->ar->error_string(a);
+
+	return st_err_set(w->err, 0, "%s: %s", what, why ? why : "archive error");
 }
 
 /* Copy the current entry to a new file under tmpdir when it is an ELF file. 1 copied
@@ -131,7 +132,7 @@ static int copy_elf(struct walk *w, struct archive *a, const char *phase, char *
 	int fd = -1;
 	bool first = true;
 
-	while ((got = archive_read_data(a, w->buf, CHUNK)) > 0) {
+	while ((got = w->ar->read_data(a, w->buf, CHUNK)) > 0) {
 		if (first) {
 			first = false;
 			if (got < 4 || memcmp(w->buf, "\177ELF", 4))
@@ -167,16 +168,17 @@ static int copy_elf(struct walk *w, struct archive *a, const char *phase, char *
 	return 1;
 }
 
-static const char *kind_of(struct archive *root)
+static const char *kind_of(const struct walk *w)
 {
-	for (int i = 0; i < archive_filter_count(root); i++)
-		if (archive_filter_code(root, i) == ARCHIVE_FILTER_RPM)
+	for (int i = 0; i < w->ar->filter_count(w->root); i++)
+		if (w->ar->filter_code(w->root, i) == ARCHIVE_FILTER_RPM)
 			return "rpm";
-	return (archive_format(root) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR ?
+	return (w->ar->format(w->root) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR ?
 		"deb" : "archive";
 }
 
 struct nested {
+	const struct st_archive_api *ar;
 	struct archive *outer;
 	char chunk[65536];
 };
@@ -187,7 +189,7 @@ static la_ssize_t nested_read(struct archive *inner, void *ctx, const void **buf
 
 	(void)inner;
 	*buf = nc->chunk;
-	return archive_read_data(nc->outer, nc->chunk, sizeof(nc->chunk));
+	return nc->ar->read_data(nc->outer, nc->chunk, sizeof(nc->chunk));
 }
 
 static int walk(struct walk *w, struct archive *a, int depth);
@@ -195,23 +197,24 @@ static int walk(struct walk *w, struct archive *a, int depth);
 /* A .deb member holding the files: read it as an archive of its own. */
 static int walk_nested(struct walk *w, struct archive *outer, int depth)
 {
-	struct archive *in = archive_read_new();
+	struct archive *in = w->ar->read_new();
 	struct nested *nc = malloc(sizeof(*nc));
 	int rc;
 
 	if (!in || !nc) {
-		archive_read_free(in);
+		w->ar->read_free(in);
 		free(nc);
 		return st_err_set(w->err, 0, "out of memory");
 	}
+	nc->ar = w->ar;
 	nc->outer = outer;
-	archive_read_support_filter_all(in);
-	archive_read_support_format_all(in);
-	if (archive_read_open(in, nc, NULL, nested_read, NULL) != ARCHIVE_OK)
+	w->ar->read_support_filter_all(in);
+	w->ar->read_support_format_all(in);
+	if (w->ar->read_open(in, nc, NULL, nested_read, NULL) != ARCHIVE_OK)
 		rc = arc_fail(w, in, "reading the package's data member");
 	else
 		rc = walk(w, in, depth + 1);
-	archive_read_free(in);
+	w->ar->read_free(in);
 	free(nc);
 	return rc;
 }
@@ -232,7 +235,7 @@ static int take(struct walk *w, struct archive *a, const char *name)
 		if (c <= 0)
 			return c;
 		w->found = true;
-		return s->image(s->ctx, path, rel, kind_of(w->root), w->err);
+		return s->image(s->ctx, path, rel, kind_of(w), w->err);
 	}
 	if (s->modules && st_hive_module_name(name, mod, sizeof(mod)) &&
 	    st_hive_module_wanted(s->modules, mod)) {
@@ -249,10 +252,10 @@ static int walk(struct walk *w, struct archive *a, int depth)
 	struct archive_entry *e;
 	int r;
 
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
+	while ((r = w->ar->read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = w->ar->entry_pathname(e);
 
-		if (!name || archive_entry_filetype(e) != AE_IFREG)
+		if (!name || w->ar->entry_filetype(e) != AE_IFREG)
 			continue;
 		progress(w, w->found ? "modules" : "read");
 		if (depth == 0 && !strncmp(name, "data.tar", 8)) {
@@ -278,18 +281,23 @@ int st_hive_pkg_walk(const char *pkg, const struct st_hive_pkg_sink *s, struct s
 	if (stat(pkg, &st))
 		return st_err_set(err, 0, "cannot open %s: %s", pkg, strerror(errno));
 	w.size = (unsigned long long)st.st_size;
-	w.root = archive_read_new();
+	w.ar = st_archive_load();
+	if (!w.ar)
+		return st_err_set(err, 0, "not an ELF image or BTF file, and reading it as a "
+				  "package needs libarchive (" ST_ARCHIVE_SONAME " cannot be loaded: "
+				  "apt install libarchive13)");
+	w.root = w.ar->read_new();
 	w.buf = malloc(CHUNK);
 	if (!w.root || !w.buf) {
-		archive_read_free(w.root);
+		w.ar->read_free(w.root);
 		free(w.buf);
 		return st_err_set(err, 0, "out of memory");
 	}
-	archive_read_support_filter_all(w.root);
-	archive_read_support_format_all(w.root);
-	if (archive_read_open_filename(w.root, pkg, 1 << 16) != ARCHIVE_OK) {
+	w.ar->read_support_filter_all(w.root);
+	w.ar->read_support_format_all(w.root);
+	if (w.ar->read_open_filename(w.root, pkg, 1 << 16) != ARCHIVE_OK) {
 		rc = st_err_set(err, 0, "%s is not a package, archive, ELF image or BTF file (%s)",
-				pkg, archive_error_string(w.root));
+				pkg, w.ar->error_string(w.root));
 		goto out;
 	}
 	rc = walk(&w, w.root, 0);
@@ -298,7 +306,7 @@ int st_hive_pkg_walk(const char *pkg, const struct st_hive_pkg_sink *s, struct s
 				"usr/lib/debug/boot/vmlinux-RELEASE and lib/modules/RELEASE/vmlinux)",
 				pkg);
 out:
-	archive_read_free(w.root);
+	w.ar->read_free(w.root);
 	free(w.buf);
 	return rc;
 }

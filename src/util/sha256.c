@@ -1,14 +1,58 @@
 // SPDX-License-Identifier: MIT
 /* SHA-256 straight from FIPS 180-4 section 6.2; written for clarity, not speed (cache
- * inputs are a few kilobytes); st_sha256_fd hashes big files with libcrypto when built with
- * ST_HAVE_LIBCRYPTO. */
+ * inputs are a few kilobytes); st_sha256 and st_sha256_fd hash big inputs with libcrypto
+ * when built with ST_HAVE_LIBCRYPTO. libcrypto is dlopen()ed on the first such digest
+ * (linked, it costs every run ~1.5 MB of RSS, and kernel probes hash nothing big); when it
+ * cannot be loaded the portable code below does the work. */
 #include "util/sha256.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef ST_HAVE_LIBCRYPTO
+#include <dlfcn.h>
+#include <pthread.h>
 #include <openssl/evp.h>
+
+static struct evp {
+	__typeof__(EVP_sha256) *sha256;
+	__typeof__(EVP_Digest) *digest;
+	__typeof__(EVP_MD_CTX_new) *ctx_new;
+	__typeof__(EVP_MD_CTX_free) *ctx_free;
+	__typeof__(EVP_DigestInit_ex) *init;
+	__typeof__(EVP_DigestUpdate) *update;
+	__typeof__(EVP_DigestFinal_ex) *final;
+} evp_fns;
+static const struct evp *evp_loaded;
+
+static void evp_load(void)
+{
+	static const char *const names[] = { "EVP_sha256", "EVP_Digest", "EVP_MD_CTX_new",
+		"EVP_MD_CTX_free", "EVP_DigestInit_ex", "EVP_DigestUpdate", "EVP_DigestFinal_ex" };
+	void *lib = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+	void **slot = (void **)&evp_fns;
+	size_t i;
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) == sizeof(evp_fns) / sizeof(void *),
+		       "every member of struct evp is looked up");
+	if (!lib)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!(slot[i] = dlsym(lib, names[i]))) {
+			dlclose(lib);
+			return;
+		}
+	evp_loaded = &evp_fns;   /* kept loaded for the process */
+}
+
+/* libcrypto's digest functions, or NULL (use the portable code). */
+static const struct evp *evp(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, evp_load);
+	return evp_loaded;
+}
 #endif
 
 static const uint32_t K[64] = {
@@ -104,8 +148,11 @@ void st_sha256(const void *data, size_t n, uint8_t out[32])
 	struct st_sha256 s;
 
 #ifdef ST_HAVE_LIBCRYPTO
-	/* the CPU's SHA instructions: a cached BTF of several MB is checked in milliseconds */
-	if (EVP_Digest(data, n, out, NULL, EVP_sha256(), NULL) == 1)
+	/* the CPU's SHA instructions: a cached BTF of several MB is checked in milliseconds
+	 * (small inputs are not worth loading libcrypto for) */
+	const struct evp *e = n >= 65536 ? evp() : NULL;
+
+	if (e && e->digest(data, n, out, NULL, e->sha256(), NULL) == 1)
 		return;
 #endif
 	st_sha256_init(&s);
@@ -135,31 +182,31 @@ int st_sha256_fd(int fd, uint8_t out[32], unsigned long long *size,
 	unsigned char *buf = malloc(FD_CHUNK);
 	ssize_t r;
 	int rc = -1, saved;
+	struct st_sha256 s;
 #ifdef ST_HAVE_LIBCRYPTO
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	const struct evp *e = evp();
+	EVP_MD_CTX *md = e ? e->ctx_new() : NULL;
 
-	if (!buf || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if (e && (!md || e->init(md, e->sha256(), NULL) != 1)) {
 		errno = ENOMEM;
 		goto out;
 	}
-#else
-	struct st_sha256 s;
-
+#endif
 	if (!buf) {
 		errno = ENOMEM;
 		goto out;
 	}
 	st_sha256_init(&s);
-#endif
 	while ((r = pread(fd, buf, FD_CHUNK, (off_t)done)) > 0) {
 #ifdef ST_HAVE_LIBCRYPTO
-		if (EVP_DigestUpdate(md, buf, (size_t)r) != 1) {
-			errno = EIO;
-			goto out;
-		}
-#else
-		st_sha256_update(&s, buf, (size_t)r);
+		if (md) {
+			if (e->update(md, buf, (size_t)r) != 1) {
+				errno = EIO;
+				goto out;
+			}
+		} else
 #endif
+			st_sha256_update(&s, buf, (size_t)r);
 		done += (unsigned long long)r;
 		if (tick)
 			tick(ctx, done);
@@ -167,20 +214,22 @@ int st_sha256_fd(int fd, uint8_t out[32], unsigned long long *size,
 	if (r < 0)
 		goto out;
 #ifdef ST_HAVE_LIBCRYPTO
-	if (EVP_DigestFinal_ex(md, out, NULL) != 1) {
-		errno = EIO;
-		goto out;
-	}
-#else
-	st_sha256_final(&s, out);
+	if (md) {
+		if (e->final(md, out, NULL) != 1) {
+			errno = EIO;
+			goto out;
+		}
+	} else
 #endif
+		st_sha256_final(&s, out);
 	if (size)
 		*size = done;
 	rc = 0;
 out:
 	saved = errno;
 #ifdef ST_HAVE_LIBCRYPTO
-	EVP_MD_CTX_free(md);
+	if (md)
+		e->ctx_free(md);
 #endif
 	free(buf);
 	errno = saved;

@@ -17,12 +17,13 @@ struct st_sha256 {
 void st_sha256_init(struct st_sha256 *s);
 void st_sha256_update(struct st_sha256 *s, const void *data, size_t n);
 void st_sha256_final(struct st_sha256 *s, uint8_t out[32]);
-/* One-shot digest (libcrypto's, as st_sha256_fd, where built with it). */
+/* One-shot digest (libcrypto's from 64 KiB on, as st_sha256_fd, where built with it). */
 void st_sha256(const void *data, size_t n, uint8_t out[32]);
 /* Digest of a whole file (read with pread from offset 0; fd's offset is left alone), for
  * big inputs (hive sources of hundreds of MB): libcrypto's SHA-256, which uses the CPU's SHA
  * instructions, when the object is built with ST_HAVE_LIBCRYPTO (the Makefile does it for
- * libsurftrace; lbc's standalone copy stays portable). tick (may be NULL) is called after
+ * libsurftrace; lbc's standalone copy stays portable) and libcrypto.so.3 can be loaded
+ * (dlopen on first use; else the portable code). tick (may be NULL) is called after
  * every chunk with the bytes read so far. *size gets the file's length. 0, or -1 with
  * errno. */
 int st_sha256_fd(int fd, uint8_t out[32], unsigned long long *size,

@@ -83,6 +83,26 @@ before=$(cat "$H/index")
 echo "hello" >"$T/junk.deb"
 out=$("$ST" hive add "$H" "$T/junk.deb" 2>&1); rc=$?
 expect "not a package: exit 1, one line" '[ $rc = 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [ "$(cat "$H/index")" = "$before" ]'
+# libarchive is loaded only to read a package (util/archive_dl.c): surftrace does not
+# link it, and without it a package is refused in one line naming it (the library hidden
+# by a /dev/null bind mount in a mount namespace of the command's own).
+expect "surftrace links neither libarchive nor libcrypto (ldd)" '! ldd "$ST" | grep -qE "libarchive|libcrypto"'
+if command -v strace >/dev/null; then
+  mk_deb "$T/k5.deb" "$T/k1" 6.1.0-96-fake
+  strace -f -e trace=openat -o "$T/strace" "$ST" hive add "$T/hive5" "$T/k5.deb" >/dev/null 2>&1; rc=$?
+  expect "hive add of a .deb loads libarchive and libcrypto (its SHA-256) when it needs them" \
+    '[ $rc = 0 ] && grep -q "libarchive\.so\.13\".*= [0-9]" "$T/strace" && grep -q "libcrypto\.so\.3\".*= [0-9]" "$T/strace"'
+  strace -f -e trace=openat -o "$T/strace" "$ST" hive list "$T/hive5" >/dev/null 2>&1
+  expect "hive list opens neither" '! grep -qE "libarchive|libcrypto" "$T/strace"'
+else skip "strace missing: which libraries hive add loads"; fi
+lib=$(ldconfig -p | awk '/libarchive\.so\.13 .*x86-64|libarchive\.so\.13 .*AArch64/ {print $NF; exit}')
+if [ -n "$lib" ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+  mk_deb "$T/k4.deb" "$T/k1" 6.1.0-97-fake
+  out=$(unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+    "$ST" hive add "$H" "$T/k4.deb" 2>&1); rc=$?
+  expect "libarchive missing: a package is refused, exit 1, one line naming libarchive13 ($out)" \
+    '[ $rc = 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *"libarchive13"* ]] && [ "$(cat "$H/index")" = "$before" ]'
+else skip "libarchive missing: needs root, unshare -m and libarchive.so.13 in ldconfig"; fi
 mk_deb "$T/empty.deb" /dev/null none 2>/dev/null || true
 printf 'int main(void){return 0;}\n' >"$T/nodbg.c" && gcc -O1 -o "$T/nodbg" "$T/nodbg.c" && strip "$T/nodbg"
 out=$("$ST" hive add "$H" "$T/nodbg" --release 1.2.3 2>&1); rc=$?
