@@ -110,6 +110,18 @@ dep=$(dpkg-deb -f "$t"/libsurftrace-dev_${deb_rel}_*.deb Depends)
 check "libsurftrace-dev depends on libsurftrace0 (= $deb_rel)" grep -qF "libsurftrace0 (= $deb_rel)" <<<"$dep"
 shl=$(dpkg-deb -f "$t"/lbc_${deb_rel}_*.deb Depends)
 check "lbc depends on clang and on its libraries by shlibs ($shl)" grep -q 'clang' <<<"$shl"
+# The libraries surftrace dlopen()s (not seen by shlibs): the package of each soname the
+# sources load (dpkg -S of the installed one) is recommended.
+rec=$(dpkg-deb -f "$t"/surftrace_${deb_rel}_*.deb Recommends)
+miss=; n=0
+for so in $(grep -ho '"lib[a-z0-9_]*\.so\.[0-9][0-9]*"' "$ROOT"/src/util/*.c "$ROOT"/src/util/*.h | tr -d '"' | sort -u); do
+  f=$(ldconfig -p | awk -v s="$so" '$1 == s {print $NF; exit}')
+  [ -n "$f" ] || continue
+  p=$(dpkg -S "$(readlink -f "$f")" 2>/dev/null | head -1 | cut -d: -f1); n=$((n + 1))
+  grep -qw -- "$p" <<<"$rec" || miss="$miss $p($so)"
+done
+check "surftrace recommends the packages of the $n libraries it dlopen()s ($rec)${miss:+; missing:$miss}" \
+  [ "$n" -ge 3 -a -z "$miss" ]
 # python3-surftrace: the modules link the packaged libraries (so shlibs made the
 # dependencies), are hardened, carry the project's version, and apt can install the package.
 need=
