@@ -3,15 +3,20 @@
  * file's order; an address-sorted index is built on the first address lookup. The running
  * kernel's list may come from a per-boot cache (see kallsyms.h): a file in the user's
  * cache directory (st_safedir_open), owned by the user and not writable by others, whose
- * header names its key (SHA-256 of what decides the symbols) and the body's length; the
- * body is in kallsyms format and read by the same parser as /proc/kallsyms, so a damaged
- * entry can only give wrong names, never wrong memory accesses. */
+ * header names its key (SHA-256 of what decides the symbols), the number of records and
+ * the length of their strings. The body is fixed-size records in name order (address,
+ * offsets of the name and module in the strings that follow, index in the file's order,
+ * type): mapped, a name is found by binary search touching a few pages, and the file-order
+ * array is built only when asked for. Every record is checked when read (offsets inside
+ * the strings, which start and end with a NUL; a known type; an order index in range), so
+ * a damaged entry can only give wrong names, never wrong memory accesses. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "types/kallsyms.h"
 #include "util/file.h"
@@ -22,11 +27,29 @@
 
 struct st_kallsyms {
 	char *text;               /* file contents, split in place */
-	struct st_ktext *v;
+	struct st_ktext *v;       /* in the file's order (from a mapped cache: built on use) */
 	size_t n;
 	bool shown;               /* some address is not 0 */
 	size_t *byaddr;           /* indexes of v sorted by address (then file order) */
+	const char *map;          /* a mapped cache entry (NULL: none) */
+	size_t maplen;
+	const char *rec;          /* its records, in name order */
+	size_t nrec;
+	const char *pool;         /* their strings: pool[0] and pool[npool - 1] are NUL */
+	size_t npool;
+	bool built;               /* v holds the table (always, unless mapped) */
 };
+
+/* A cache record (unaligned in the file: copied out). */
+struct crec {
+	uint64_t addr;
+	uint32_t name, mod;       /* offsets in the strings; mod 0 ("") for vmlinux */
+	uint32_t order;           /* index in the file's order */
+	char type;
+	char pad[3];
+};
+_Static_assert(sizeof(struct crec) == 24, "cache records are 24 bytes");
+#define CACHE_MAGIC "STKS4"
 
 /* The leading hex address of a line (strtoull costs most of a parse of 120k lines). */
 static unsigned long long hex_addr(const char *s)
@@ -107,32 +130,6 @@ static int parse(struct st_kallsyms *k)
 	return 0;
 }
 
-/* The cache's records: the address (8 bytes, this machine's order), the type, the name and
- * the module ("" for vmlinux), each string NUL-terminated: split with strlen, not byte by
- * byte, and nothing to convert. */
-static int parse_records(struct st_kallsyms *k, size_t len)
-{
-	char *p = k->text, *end = k->text + len, *name, *mod;
-	unsigned long long addr;
-	size_t cap = 0;
-
-	while (p < end) {
-		if (end - p < 12 || !p[8] || !strchr("tTwW", p[8]))
-			return -1;
-		memcpy(&addr, p, sizeof(addr));
-		name = p + 9;
-		mod = name + strlen(name) + 1;
-		if (mod >= end || !*name)
-			return -1;
-		p = mod + strlen(mod) + 1;
-		if (p > end)
-			return -1;
-		if (push(k, &cap, (struct st_ktext){ addr, name, *mod ? mod : NULL, name[-1] }))
-			return -1;
-	}
-	return 0;
-}
-
 /* Symbols that come and go without a module load: not cached. */
 static bool is_dynamic(const struct st_ktext *s)
 {
@@ -150,7 +147,7 @@ static int cache_key(char hex[65])
 	char *t;
 
 	st_sha256_init(&s);
-	st_sha256_update(&s, "STKS3", 6);
+	st_sha256_update(&s, CACHE_MAGIC, sizeof(CACHE_MAGIC));
 	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
 		t = st_read_file(src[i], &len);
 		if (!t && i == 1 && errno == ENOENT) {
@@ -176,59 +173,187 @@ static int cache_dir(void)
 	return st_safedir_open(path, true, why, sizeof(why));
 }
 
-/* The cached body for key, or NULL (missing, foreign, stale or damaged). */
-static char *cache_load(int dir, const char *key, size_t *len)
+/* Record i of a mapped entry into *s (and its file-order index); false when it is damaged. */
+static bool rec_at(const struct st_kallsyms *k, size_t i, struct st_ktext *s, size_t *order)
+{
+	struct crec r;
+
+	if (i >= k->nrec)
+		return false;
+	memcpy(&r, k->rec + i * sizeof(r), sizeof(r));
+	if (r.name == 0 || r.name >= k->npool || r.mod >= k->npool || r.order >= k->nrec ||
+	    !strchr("tTwW", r.type) || !r.type)
+		return false;
+	*s = (struct st_ktext){ r.addr, k->pool + r.name, r.mod ? k->pool + r.mod : NULL, r.type };
+	if (order)
+		*order = r.order;
+	return true;
+}
+
+/* Maps the entry for key into k; 0, or -1 when it is missing, foreign, stale or damaged. */
+static int cache_map(int dir, const char *key, struct st_kallsyms *k)
 {
 	/* a regular file of the user's that no one else may write (a fifo planted under the
-	 * name cannot hang the open) */
+	 * name cannot hang the open); replaced only by rename (st_safedir_publish) */
 	static const struct st_read_opts o = { .regular = true, .max = CACHE_MAX,
 					       .nofollow = true, .mine = true };
-	unsigned long long blen;
-	char hkey[65], *buf, *nl;
-	size_t n;
+	char hdr[200], hkey[65];
+	unsigned long long n, npool;
+	size_t len, h;
+	const char *map = st_map_file_at(dir, "kallsyms", &o, &len), *nl;
 
-	buf = st_read_file_at(dir, "kallsyms", &o, &n);
-	if (!buf)
-		return NULL;
-	nl = memchr(buf, '\n', n < 200 ? n : 200);
-	if (!nl || sscanf(buf, "STKS3 %64s %llu", hkey, &blen) != 2 || strcmp(hkey, key) ||
-	    blen != (unsigned long long)(n - (size_t)(nl + 1 - buf))) {
-		free(buf);
-		return NULL;
+	if (!map)
+		return -1;
+	nl = memchr(map, '\n', len < sizeof(hdr) ? len : sizeof(hdr));
+	if (!nl)
+		goto bad;
+	h = (size_t)(nl + 1 - map);
+	memcpy(hdr, map, h - 1);   /* sscanf needs a NUL the mapping does not have */
+	hdr[h - 1] = '\0';
+	if (sscanf(hdr, CACHE_MAGIC " %64s %llu %llu", hkey, &n, &npool) != 3 ||
+	    strcmp(hkey, key) || n > len / sizeof(struct crec) || npool < 2 ||
+	    h + n * sizeof(struct crec) + npool != len)
+		goto bad;
+	k->map = map;
+	k->maplen = len;
+	k->rec = map + h;
+	k->nrec = (size_t)n;
+	k->pool = k->rec + n * sizeof(struct crec);
+	k->npool = (size_t)npool;
+	if (k->pool[0] || k->pool[k->npool - 1])
+		goto bad;
+	return 0;
+bad:
+	k->map = NULL;
+	munmap((void *)map, len);
+	return -1;
+}
+
+/* The file-order table of a mapped entry (damaged records left out). */
+static int build(struct st_kallsyms *k)
+{
+	struct st_ktext s;
+	size_t i, j, order;
+
+	if (k->built)
+		return 0;
+	k->v = calloc(k->nrec ? k->nrec : 1, sizeof(*k->v));
+	if (!k->v)
+		return -1;
+	for (i = 0; i < k->nrec; i++)
+		if (rec_at(k, i, &s, &order) && !k->v[order].name)
+			k->v[order] = s;
+	for (i = j = 0; i < k->nrec; i++)
+		if (k->v[i].name) {
+			k->shown |= k->v[i].addr != 0;
+			k->v[j++] = k->v[i];
+		}
+	k->n = j;
+	k->built = true;
+	return 0;
+}
+
+/* The table in the file's order, for the accessors (a mapped entry's on first use; when
+ * that runs out of memory, an empty one). */
+static struct st_kallsyms *full(const struct st_kallsyms *k)
+{
+	struct st_kallsyms *m = (struct st_kallsyms *)k;
+
+	if (!m->built && build(m)) {
+		m->n = 0;
+		m->built = true;
 	}
-	memmove(buf, nl + 1, (size_t)blen + 1);
-	*len = (size_t)blen;
-	return buf;
+	return m;
+}
+
+struct kept {
+	const struct st_ktext *v;
+	const uint32_t *idx;      /* the kept symbols' indexes in v */
+};
+
+/* Kept symbols (by their rank in the file's order) in name order, then file order. */
+static int cmp_name(const void *a, const void *b, void *arg)
+{
+	const struct kept *kp = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int c = strcmp(kp->v[kp->idx[x]].name, kp->v[kp->idx[y]].name);
+
+	return c ? c : x < y ? -1 : x > y;
 }
 
 /* Writes the static symbols of k as the cache for key (best effort: a cache that cannot
- * be written only costs the next run the read). */
+ * be written only costs the next run the read): records in name order, then the strings
+ * ("" first, each name, each module once). */
 static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 {
-	char *body = NULL, hdr[200];
-	size_t len = 0, i;
-	FILE *f = open_memstream(&body, &len);
-	int n;
+	struct mod { const char *name; uint32_t off; } *mods = NULL;
+	uint32_t *idx = NULL, *ord = NULL, *noff = NULL, *moff = NULL, n = 0;
+	struct kept kp;
+	size_t i, m, nmods = 0, npool = 1, last = 0;
+	char *body = NULL, *pool, hdr[200];
+	int hl;
 
-	if (!f)
+	if (k->n >= UINT32_MAX / 2)
 		return;
+	idx = malloc((k->n + 1) * sizeof(*idx));
+	ord = malloc((k->n + 1) * sizeof(*ord));
+	noff = malloc((k->n + 1) * sizeof(*noff));
+	moff = calloc(k->n + 1, sizeof(*moff));
+	mods = malloc((k->n + 1) * sizeof(*mods));
+	if (!idx || !ord || !noff || !moff || !mods)
+		goto out;
 	for (i = 0; i < k->n; i++) {
 		const struct st_ktext *s = &k->v[i];
 
 		if (is_dynamic(s))
 			continue;
-		fwrite(&s->addr, sizeof(s->addr), 1, f);
-		fputc(s->type, f);
-		fwrite(s->name, 1, strlen(s->name) + 1, f);
-		if (s->module)
-			fputs(s->module, f);
-		fputc('\0', f);
+		ord[n] = n;
+		idx[n++] = (uint32_t)i;
+		noff[i] = (uint32_t)npool;
+		npool += strlen(s->name) + 1;
+		if (!s->module)
+			continue;
+		/* a module's symbols are together in the file: nearly always the last one */
+		m = nmods && !strcmp(mods[last].name, s->module) ? last : 0;
+		if (m != last || !nmods)
+			for (m = 0; m < nmods && strcmp(mods[m].name, s->module); m++)
+				;
+		if (m == nmods) {
+			mods[nmods++] = (struct mod){ s->module, (uint32_t)npool };
+			npool += strlen(s->module) + 1;
+		}
+		last = m;
+		moff[i] = mods[m].off;
+		if (npool > CACHE_MAX)
+			goto out;
 	}
-	if (fclose(f) || !body)
+	kp = (struct kept){ k->v, idx };
+	qsort_r(ord, n, sizeof(*ord), cmp_name, &kp);
+	body = malloc((size_t)n * sizeof(struct crec) + npool);
+	if (!body)
 		goto out;
-	n = snprintf(hdr, sizeof(hdr), "STKS3 %s %zu\n", key, len);
-	st_safedir_publish(dir, "kallsyms", hdr, (size_t)n, body, len, 0, NULL);
+	pool = body + (size_t)n * sizeof(struct crec);
+	pool[0] = '\0';
+	for (m = 0; m < nmods; m++)
+		memcpy(pool + mods[m].off, mods[m].name, strlen(mods[m].name) + 1);
+	for (i = 0; i < n; i++) {
+		uint32_t at = idx[ord[i]];
+		const struct st_ktext *s = &k->v[at];
+		struct crec r = { .addr = s->addr, .name = noff[at], .mod = moff[at],
+				  .order = ord[i], .type = s->type };
+
+		memcpy(pool + r.name, s->name, strlen(s->name) + 1);
+		memcpy(body + (size_t)i * sizeof(r), &r, sizeof(r));
+	}
+	hl = snprintf(hdr, sizeof(hdr), CACHE_MAGIC " %s %u %zu\n", key, n, npool);
+	st_safedir_publish(dir, "kallsyms", hdr, (size_t)hl, body,
+			   (size_t)n * sizeof(struct crec) + npool, 0, NULL);
 out:
+	free(idx);
+	free(ord);
+	free(noff);
+	free(moff);
+	free(mods);
 	free(body);
 }
 
@@ -242,6 +367,7 @@ static struct st_kallsyms *from_text(char *text, struct st_err *err)
 		return NULL;
 	}
 	k->text = text;
+	k->built = true;
 	if (parse(k)) {
 		st_kallsyms_free(k);
 		st_err_set(err, 0, "out of memory reading kallsyms");
@@ -250,28 +376,23 @@ static struct st_kallsyms *from_text(char *text, struct st_err *err)
 	return k;
 }
 
-struct st_kallsyms *st_kallsyms_read(const char *path, bool cached, struct st_err *err)
+/* mapped: a cache hit stays mapped (the file-order table is built on first use). */
+static struct st_kallsyms *read_table(const char *path, bool cached, bool mapped,
+				      struct st_err *err)
 {
 	const char *file = path ? path : "/proc/kallsyms";
 	struct st_kallsyms *k;
 	char key[65], *text;
-	size_t len;
 	int dir = -1;
 
 	if (!path && cached && !cache_key(key)) {
 		dir = cache_dir();
-		text = dir >= 0 ? cache_load(dir, key, &len) : NULL;
-		k = text ? calloc(1, sizeof(*k)) : NULL;
-		if (k) {
-			k->text = text;
-			if (!parse_records(k, len)) {
-				close(dir);
-				return k;
-			}
-			st_kallsyms_free(k);   /* a damaged entry: read kallsyms, rewrite it */
-		} else {
-			free(text);
+		k = dir >= 0 ? calloc(1, sizeof(*k)) : NULL;
+		if (k && !cache_map(dir, key, k) && (mapped || !build(k))) {
+			close(dir);
+			return k;
 		}
+		st_kallsyms_free(k);   /* missing or foreign: read kallsyms, (re)write it */
 	}
 	text = st_slurp(file);
 	if (!text) {
@@ -291,6 +412,16 @@ struct st_kallsyms *st_kallsyms_read(const char *path, bool cached, struct st_er
 	return k;
 }
 
+struct st_kallsyms *st_kallsyms_read(const char *path, bool cached, struct st_err *err)
+{
+	return read_table(path, cached, false, err);
+}
+
+struct st_kallsyms *st_kallsyms_read_mapped(struct st_err *err)
+{
+	return read_table(NULL, true, true, err);
+}
+
 void st_kallsyms_free(struct st_kallsyms *k)
 {
 	if (!k)
@@ -298,22 +429,52 @@ void st_kallsyms_free(struct st_kallsyms *k)
 	free(k->byaddr);
 	free(k->v);
 	free(k->text);
+	if (k->map)
+		munmap((void *)k->map, k->maplen);
 	free(k);
 }
 
 size_t st_kallsyms_count(const struct st_kallsyms *k)
 {
-	return k->n;
+	return full(k)->n;
 }
 
 const struct st_ktext *st_kallsyms_at(const struct st_kallsyms *k, size_t i)
 {
+	k = full(k);
 	return i < k->n ? &k->v[i] : NULL;
 }
 
 bool st_kallsyms_hidden(const struct st_kallsyms *k)
 {
-	return !k->shown;
+	return !full(k)->shown;
+}
+
+size_t st_kallsyms_named(const struct st_kallsyms *k)
+{
+	return k->map ? k->nrec : 0;
+}
+
+size_t st_kallsyms_named_lower(const struct st_kallsyms *k, const char *name)
+{
+	size_t lo = 0, hi = k->map ? k->nrec : 0;
+	struct st_ktext s;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		/* a damaged record sorts first: the search stays in bounds, answers may be wrong */
+		if (!rec_at(k, mid, &s, NULL) || strcmp(s.name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool st_kallsyms_named_at(const struct st_kallsyms *k, size_t i, struct st_ktext *s)
+{
+	return k->map && rec_at(k, i, s, NULL);
 }
 
 static int cmp_addr(const void *a, const void *b, void *arg)
@@ -345,11 +506,12 @@ static int by_address(struct st_kallsyms *k)
 bool st_kallsyms_addr(struct st_kallsyms *k, unsigned long long addr, const char **name,
 		      unsigned long long *start, unsigned long long *size)
 {
-	size_t lo = 0, hi = k->n, nx;
+	size_t lo = 0, hi, nx;
 	const struct st_ktext *s;
 
-	if (!k->shown || by_address(k))
+	if (!full(k)->shown || by_address(k))
 		return false;
+	hi = k->n;
 	while (lo < hi) {   /* first symbol above addr */
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -374,6 +536,7 @@ int st_kallsyms_name_span(const struct st_kallsyms *k, const char *name,
 	unsigned long long at = 0, end = ~0ULL;
 	size_t i;
 
+	k = full(k);
 	for (i = 0; i < k->n && !at; i++)
 		if (!strcmp(k->v[i].name, name))
 			at = k->v[i].addr;

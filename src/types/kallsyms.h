@@ -24,7 +24,19 @@ struct st_ktext {
  * a module ([bpf] programs, ftrace and kprobe trampolines): use it for function names, not
  * to symbolize addresses. NULL with err on failure. */
 struct st_kallsyms *st_kallsyms_read(const char *path, bool cached, struct st_err *err);
+/* The running kernel's cached table as st_kallsyms_read(NULL, true, err) gives it, but a
+ * cache hit is only mapped: the name lookups below read a few pages of it, and the
+ * accessors above build the file-order table on their first call. */
+struct st_kallsyms *st_kallsyms_read_mapped(struct st_err *err);
 void st_kallsyms_free(struct st_kallsyms *k);
+
+/* In name order (strcmp, then the file's order), for a table st_kallsyms_read_mapped
+ * mapped from the cache; st_kallsyms_named is 0 for any other. _lower: the first index
+ * whose name is >= name; _at: the symbol there (pointers into the table), false past the
+ * end or for a damaged record (skip it). */
+size_t st_kallsyms_named(const struct st_kallsyms *k);
+size_t st_kallsyms_named_lower(const struct st_kallsyms *k, const char *name);
+bool st_kallsyms_named_at(const struct st_kallsyms *k, size_t i, struct st_ktext *s);
 
 /* The symbols in the file's order. */
 size_t st_kallsyms_count(const struct st_kallsyms *k);

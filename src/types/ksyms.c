@@ -2,7 +2,9 @@
 /* Traceable kernel functions, kept as one text buffer plus an index that is sorted by name
  * on the first ordered access (listing, completion) or the 8th name resolved: a run that
  * only resolves a few names scans it instead, which saves the sort (~15 ms of a 120k-line
- * kallsyms). */
+ * kallsyms). From kallsyms' mapped per-boot cache (already in name order) names are
+ * looked up in place and the index is built only for what needs every name (listing,
+ * suggestions): -S of a kprobe reads a few pages of it, not 120k symbols. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +23,14 @@ struct st_ksyms {
 	size_t n, cap;
 	unsigned resolves;
 	bool sorted;
+	bool mapped;             /* names looked up in table (st_kallsyms_named); syms empty */
+	struct held *held;       /* the entries handed out while mapped */
+};
+
+/* An entry handed out from the mapped table: callers keep its pointer. */
+struct held {
+	struct held *next;
+	struct st_ksym s;
 };
 
 static int cmp_sym(const void *a, const void *b)
@@ -93,10 +103,23 @@ static int index_table(struct st_ksyms *k)
 	return 0;
 }
 
+/* Every name in syms (a mapped table's on the first call that needs them all; when that
+ * runs out of memory, what was indexed). */
+static const struct st_ksyms *indexed(const struct st_ksyms *k)
+{
+	struct st_ksyms *m = (struct st_ksyms *)k;
+
+	if (m->mapped) {
+		m->mapped = false;
+		index_table(m);
+	}
+	return k;
+}
+
 /* The index in name order (a cache: callers hold const pointers to the set). */
 static const struct st_ksyms *sorted(const struct st_ksyms *k)
 {
-	struct st_ksyms *m = (struct st_ksyms *)k;
+	struct st_ksyms *m = (struct st_ksyms *)indexed(k);
 
 	if (!m->sorted) {
 		qsort(m->syms, m->n, sizeof(*m->syms), cmp_sym);
@@ -130,7 +153,8 @@ static int read_list(struct st_ksyms *k, const char *path, const char *tracefs, 
 		if (k->text)
 			return 0;
 	}
-	k->table = st_kallsyms_read(path, cached, NULL);
+	k->table = path || !cached ? st_kallsyms_read(path, cached, NULL) :
+		   st_kallsyms_read_mapped(NULL);
 	return k->table ? 0 : -1;
 }
 
@@ -148,7 +172,9 @@ static struct st_ksyms *load(const char *path, const char *tracefs, bool cached,
 		free(k);
 		return NULL;
 	}
-	if (k->table ? index_table(k) : index_lines(k)) {
+	/* the cache's mapped table is looked up in place */
+	k->mapped = cached && k->table && st_kallsyms_named(k->table) > 0;
+	if (!k->mapped && (k->table ? index_table(k) : index_lines(k))) {
 		st_err_set(err, 0, "out of memory reading the function list");
 		st_ksyms_free(k);
 		return NULL;
@@ -170,6 +196,12 @@ void st_ksyms_free(struct st_ksyms *k)
 {
 	if (!k)
 		return;
+	while (k->held) {
+		struct held *h = k->held;
+
+		k->held = h->next;
+		free(h);
+	}
 	free(k->syms);
 	st_kallsyms_free(k->table);
 	free(k->text);
@@ -178,12 +210,13 @@ void st_ksyms_free(struct st_ksyms *k)
 
 size_t st_ksyms_count(const struct st_ksyms *k)
 {
-	return k->n;
+	return indexed(k)->n;
 }
 
 const struct st_ksym *st_ksyms_at(const struct st_ksyms *k, size_t i)
 {
-	return i < k->n ? &sorted(k)->syms[i] : NULL;
+	k = sorted(k);
+	return i < k->n ? &k->syms[i] : NULL;
 }
 
 /* First index whose name is >= key. */
@@ -257,6 +290,50 @@ static int variant(const char *sym, const char *name, size_t len)
 	return *rest == '.' && is_compiler_suffix(rest) && !is_cold(rest) ? 1 : 2;
 }
 
+/* Where the names that start with `name` begin (mapped, or sorted: they follow one
+ * another), else 0 (the unsorted index is scanned whole). */
+static size_t first_of(const struct st_ksyms *k, const char *name)
+{
+	if (k->mapped)
+		return st_kallsyms_named_lower(k->table, name);
+	return k->sorted ? lower_bound(k, name) : 0;
+}
+
+/* Entry i, in *tmp when mapped; NULL for a record to skip (padding, damaged), and then
+ * *end when i is past the last. */
+static const struct st_ksym *entry(const struct st_ksyms *k, size_t i, struct st_ksym *tmp,
+				   bool *end)
+{
+	struct st_ktext t;
+
+	*end = i >= (k->mapped ? st_kallsyms_named(k->table) : k->n);
+	if (*end)
+		return NULL;
+	if (!k->mapped)
+		return &k->syms[i];
+	if (!st_kallsyms_named_at(k->table, i, &t) || st_ksym_padding(t.name))
+		return NULL;
+	*tmp = (struct st_ksym){ t.name, t.module, t.addr };
+	return tmp;
+}
+
+/* A pointer to s that lasts as long as k (a mapped entry is copied). */
+static const struct st_ksym *keep(const struct st_ksyms *k, const struct st_ksym *s)
+{
+	struct st_ksyms *m = (struct st_ksyms *)k;
+	struct held *h;
+
+	if (!k->mapped)
+		return s;
+	h = malloc(sizeof(*h));
+	if (!h)
+		return NULL;
+	h->s = *s;
+	h->next = m->held;
+	m->held = h;
+	return &h->s;
+}
+
 static int cmp_symp(const void *a, const void *b)
 {
 	return strcmp((*(const struct st_ksym *const *)a)->name,
@@ -267,28 +344,32 @@ const struct st_ksym *st_ksyms_resolve(const struct st_ksyms *k, const char *nam
 				       const struct st_ksym **alts, size_t maxalts, size_t *nalts)
 {
 	enum { MAXC = 64 };
-	const struct st_ksym *c[MAXC], *found = NULL;
-	size_t len = strlen(name), i, lo = 0, hi = k->n, nc = 0, n = 0;
+	const struct st_ksym *c[MAXC], *found = NULL, *s;
+	struct st_ksym tmp;
+	size_t len = strlen(name), i, nc = 0, n = 0;
+	bool end = false, ordered;
 
 	if (nalts)
 		*nalts = 0;
 	/* a few names scan; more (-S -f of thousands) sort once and search */
-	if (!k->sorted && ++((struct st_ksyms *)k)->resolves >= 8)
+	if (!k->mapped && !k->sorted && ++((struct st_ksyms *)k)->resolves >= 8)
 		sorted(k);
-	if (k->sorted)
-		lo = lower_bound(k, name);
+	ordered = k->mapped || k->sorted;
 	/* the exact name and the compiler-suffixed variants (not .cold fragments) */
-	for (i = lo; i < hi; i++) {
-		const struct st_ksym *s = &k->syms[i];
-		int v = variant(s->name, name, len);
+	for (i = first_of(k, name); !end; i++) {
+		int v;
 
-		if (v < 0 && k->sorted)
+		s = entry(k, i, &tmp, &end);
+		if (!s)
+			continue;
+		v = variant(s->name, name, len);
+		if (v < 0 && ordered)
 			break;
 		if (v < 0 || v == 2)
 			continue;
 		if (!v)
-			return s;
-		if (nc < MAXC)
+			return keep(k, s);
+		if (nc < MAXC && (s = keep(k, s)))
 			c[nc++] = s;
 	}
 	qsort(c, nc, sizeof(*c), cmp_symp);
@@ -314,16 +395,18 @@ static int cmp_str(const void *a, const void *b)
 
 int st_ksyms_modules(const struct st_ksyms *k, const char *name, const char **mods, int max)
 {
-	size_t len = strlen(name), i, lo = 0;
+	size_t len = strlen(name), i;
+	const struct st_ksym *s;
+	struct st_ksym tmp;
+	bool end = false;
 	int n = 0, j, v;
 
-	if (k->sorted)
-		lo = lower_bound(k, name);
-	for (i = lo; i < k->n; i++) {
-		const struct st_ksym *s = &k->syms[i];
-
+	for (i = first_of(k, name); !end; i++) {
+		s = entry(k, i, &tmp, &end);
+		if (!s)
+			continue;
 		v = variant(s->name, name, len);
-		if (v < 0 && k->sorted)
+		if (v < 0 && (k->mapped || k->sorted))
 			break;
 		if (v < 0 || v == 2 || !s->module)
 			continue;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include "util/file.h"
 
@@ -154,30 +155,46 @@ static char *read_fd(int fd, size_t want, bool exact, size_t *len)
 	return buf;
 }
 
-char *st_read_file_at(int dirfd, const char *path, const struct st_read_opts *o,
-		      size_t *len)
+/* Opens path for st_read_file_at / st_map_file_at; with o->regular, checks what opts ask
+ * (st gets the file's status). The fd, or -1 with errno. */
+static int open_checked(int dirfd, const char *path, const struct st_read_opts *o,
+			struct stat *st)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | (o && o->nofollow ? O_NOFOLLOW : 0) |
 			(o && o->regular ? O_NONBLOCK : 0));
+	int e = 0;
+
+	if (fd < 0 || !o || !o->regular)
+		return fd;
+	if (fstat(fd, st))
+		e = errno;
+	else if (!S_ISREG(st->st_mode))
+		e = EINVAL;
+	else if (o->mine && (st->st_uid != geteuid() || (st->st_mode & 022)))
+		e = EPERM;
+	else if (o->max && (size_t)st->st_size > o->max)
+		e = EFBIG;
+	if (e) {
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+char *st_read_file_at(int dirfd, const char *path, const struct st_read_opts *o,
+		      size_t *len)
+{
 	struct stat st;
+	int fd = open_checked(dirfd, path, o, &st);
 	char *buf = NULL;
 	int e;
 
 	if (fd < 0)
 		return NULL;
 	if (o && o->regular) {
-		if (fstat(fd, &st))
-			e = errno;
-		else if (!S_ISREG(st.st_mode))
-			e = EINVAL;
-		else if (o->mine && (st.st_uid != geteuid() || (st.st_mode & 022)))
-			e = EPERM;
-		else if (o->max && (size_t)st.st_size > o->max)
-			e = EFBIG;
-		else if (!(buf = read_fd(fd, (size_t)st.st_size, true, len)))
-			e = errno ? errno : ENOMEM;
-		else
-			e = 0;
+		buf = read_fd(fd, (size_t)st.st_size, true, len);
+		e = buf ? 0 : errno ? errno : ENOMEM;
 	} else {
 		buf = read_fd(fd, 0, false, len);
 		e = errno ? errno : ENOMEM;
@@ -186,6 +203,34 @@ char *st_read_file_at(int dirfd, const char *path, const struct st_read_opts *o,
 	if (!buf)
 		errno = e;
 	return buf;
+}
+
+const void *st_map_file_at(int dirfd, const char *path, const struct st_read_opts *o,
+			  size_t *len)
+{
+	struct st_read_opts ro = *o;
+	struct stat st;
+	void *map;
+	int fd, e;
+
+	ro.regular = true;
+	fd = open_checked(dirfd, path, &ro, &st);
+	if (fd < 0)
+		return NULL;
+	if (!st.st_size) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	e = errno;
+	close(fd);
+	if (map == MAP_FAILED) {
+		errno = e;
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	return map;
 }
 
 char *st_read_file(const char *path, size_t *len)

@@ -34,6 +34,11 @@ struct st_read_opts {
  * with errno (EFBIG over max, EINVAL not a regular file, EPERM not mine). */
 char *st_read_file_at(int dirfd, const char *path, const struct st_read_opts *opts,
 		      size_t *len);
+/* The same file mapped read-only (always as with opts->regular; not empty), for a cache
+ * looked up in place: *len bytes, munmap(2) when done. NULL with errno. The mapping is
+ * private, but a file truncated under it faults: map only files replaced by rename. */
+const void *st_map_file_at(int dirfd, const char *path, const struct st_read_opts *opts,
+			  size_t *len);
 
 /* snprintf for paths: 0, or -1 when the path does not fit in n, and then buf is "" (a cut
  * path could name another file). */

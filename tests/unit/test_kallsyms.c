@@ -2,6 +2,7 @@
 /* The kallsyms table (types/kallsyms.c): address and name lookups on a written file, and
  * the per-boot cache of the running kernel's list against a direct read of /proc/kallsyms. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -179,10 +180,118 @@ static void test_cache(void **state)
 	unsetenv("SURFTRACE_CACHE_DIR");
 }
 
+/* Whether path is mapped into this process (/proc/self/maps). */
+static bool mapped_here(const char *path)
+{
+	char line[4608];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, path) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* The cache looked up in place (st_kallsyms_read_mapped): the entry is mapped, not read;
+ * in strcmp order; every symbol of a direct read of /proc/kallsyms (the [bpf] and
+ * trampoline ones aside) is found by name with its address, type and module; the
+ * accessors build the same file-order table as the read. Then a garbled entry (records
+ * overwritten, header and length intact): every lookup stays inside the mapping (ASan
+ * builds check it) and gives at worst wrong names. */
+static void test_mapped(void **state)
+{
+	char dir[] = "/tmp/kallsyms_map_XXXXXX", file[64];
+	struct st_kallsyms *live, *k, *first;
+	struct st_ktext s, prev = { 0 };
+	unsigned long long start, size;
+	size_t i, j, n, checked = 0, bad = 0;
+	const char *name;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	if (access("/proc/kallsyms", R_OK)) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	setenv("SURFTRACE_CACHE_DIR", dir, 1);
+	snprintf(file, sizeof(file), "%s/kallsyms", dir);
+	live = st_kallsyms_read(NULL, false, NULL);
+	assert_non_null(live);
+	first = st_kallsyms_read_mapped(NULL);     /* a miss: read, written, not mapped */
+	assert_non_null(first);
+	assert_int_equal(st_kallsyms_named(first), 0);
+	st_kallsyms_free(first);
+
+	k = st_kallsyms_read_mapped(NULL);
+	assert_non_null(k);
+	assert_true(mapped_here(file));
+	n = st_kallsyms_named(k);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		assert_true(st_kallsyms_named_at(k, i, &s));
+		if (i)
+			assert_true(strcmp(prev.name, s.name) <= 0);
+		prev = s;
+	}
+	assert_false(st_kallsyms_named_at(k, n, &s));
+	for (i = 0; i < st_kallsyms_count(live); i += 7) {
+		const struct st_ktext *w = st_kallsyms_at(live, i);
+		bool found = false;
+
+		if (is_dynamic(w))
+			continue;
+		for (j = st_kallsyms_named_lower(k, w->name);
+		     !found && st_kallsyms_named_at(k, j, &s) && !strcmp(s.name, w->name); j++)
+			found = s.addr == w->addr && s.type == w->type &&
+				(w->module ? s.module && !strcmp(s.module, w->module) : !s.module);
+		bad += !found;
+		checked++;
+	}
+	assert_true(checked > 1000);
+	assert_int_equal(bad, 0);
+	assert_int_equal(st_kallsyms_named_lower(k, "\x7f\x7f"), n);
+	same_static(live, k);                       /* the file-order table, built on use */
+	st_kallsyms_free(k);
+	assert_false(mapped_here(file));
+
+	/* garbled records: the header's key and lengths still match */
+	assert_int_equal(stat(file, &st), 0);
+	f = fopen(file, "r+");
+	assert_non_null(f);
+	srand(7);
+	for (i = 0; i < 20000; i++) {
+		assert_int_equal(fseek(f, 100 + rand() % (st.st_size - 101), SEEK_SET), 0);
+		fputc(rand() & 0xff, f);
+	}
+	assert_int_equal(fclose(f), 0);
+	k = st_kallsyms_read_mapped(NULL);
+	assert_non_null(k);
+	n = st_kallsyms_named(k);
+	for (i = 0; i < n + 2; i++)
+		if (st_kallsyms_named_at(k, i, &s))
+			assert_true(strlen(s.name) < (size_t)st.st_size && strchr("tTwW", s.type));
+	(void)st_kallsyms_named_lower(k, "schedule");
+	for (i = 0; i < st_kallsyms_count(k); i++)
+		assert_non_null(st_kallsyms_at(k, i)->name);
+	(void)st_kallsyms_addr(k, 0xffffffff81000000ULL, &name, &start, &size);
+	(void)st_kallsyms_name_span(k, "schedule", &size);
+	st_kallsyms_free(k);
+
+	st_kallsyms_free(live);
+	unlink(file);
+	rmdir(dir);
+	unsetenv("SURFTRACE_CACHE_DIR");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = { cmocka_unit_test(test_lookups),
-					    cmocka_unit_test(test_cache) };
+					    cmocka_unit_test(test_cache),
+					    cmocka_unit_test(test_mapped) };
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

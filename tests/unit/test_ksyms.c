@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Traceable-function lookup on a fixed list in available_filter_functions format. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -212,11 +213,92 @@ static void test_modules(void **state)
 	st_ksyms_free(k);
 }
 
+static bool dynamic(const char *mod)
+{
+	return mod && (!strcmp(mod, "bpf") || !strncmp(mod, "__builtin__", 11));
+}
+
+/* st_ksyms_load_cached from kallsyms' mapped cache (names looked up in place) against a
+ * direct read of /proc/kallsyms indexed whole: for every 25th name of the index and its
+ * base name (clones: foo.isra.0 -> foo), the same resolution (name, clones), the same
+ * modules; before anything needs the whole list (the cache stays mapped, not read), and
+ * again after st_ksyms_at made the mapped one index every name. */
+static void test_mapped_cache(void **state)
+{
+	char dir[] = "/tmp/ksyms_cache_XXXXXX", file[64], line[4608], base[256];
+	struct st_ksyms *live, *k;
+	const struct st_ksym *alts[8], *malts[8];
+	const char *mods[64], *mmods[64];
+	struct st_err err;
+	size_t i, j, n, mn, checked = 0;
+	bool mapped = false;
+	FILE *f;
+	int pass;
+
+	(void)state;
+	if (access("/proc/kallsyms", R_OK)) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	setenv("SURFTRACE_CACHE_DIR", dir, 1);
+	snprintf(file, sizeof(file), "%s/kallsyms", dir);
+	live = st_ksyms_load(NULL, NULL, &err);
+	assert_non_null(live);
+	k = st_ksyms_load_cached(NULL, &err);        /* a miss: writes the cache */
+	assert_non_null(k);
+	st_ksyms_free(k);
+	k = st_ksyms_load_cached(NULL, &err);        /* a hit */
+	assert_non_null(k);
+	assert_true(st_ksyms_from_kallsyms(k));
+	f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	while (!mapped && fgets(line, sizeof(line), f))
+		mapped = strstr(line, file) != NULL;
+	fclose(f);
+	assert_true(mapped);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < st_ksyms_count(live); i += 25) {
+			const struct st_ksym *w = st_ksyms_at(live, i), *a, *b;
+			const char *names[2] = { w->name, st_ksym_base(w->name, base, sizeof(base)) };
+			int nm, nmm, x;
+
+			if (dynamic(w->module) || !strncmp(w->name, "bpf_", 4))
+				continue;
+			for (x = 0; x < 2; x++) {
+				a = st_ksyms_resolve(live, names[x], alts, 8, &n);
+				b = st_ksyms_resolve(k, names[x], malts, 8, &mn);
+				assert_true(!a == !b);
+				if (a) {
+					assert_string_equal(a->name, b->name);
+					assert_int_equal(n, mn);
+					for (j = 0; j < n && j < 8; j++)
+						assert_string_equal(alts[j]->name, malts[j]->name);
+				}
+				nm = st_ksyms_modules(live, names[x], mods, 64);
+				nmm = st_ksyms_modules(k, names[x], mmods, 64);
+				assert_int_equal(nm, nmm);
+				for (j = 0; nm > 0 && j < (size_t)nm; j++)
+					assert_string_equal(mods[j], mmods[j]);
+				checked++;
+			}
+		}
+		assert_true(checked > 1000);
+		assert_non_null(st_ksyms_at(k, 0));   /* the second pass: every name indexed */
+	}
+	st_ksyms_free(k);
+	st_ksyms_free(live);
+	unlink(file);
+	rmdir(dir);
+	unsetenv("SURFTRACE_CACHE_DIR");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = { cmocka_unit_test(test_resolve),
 					    cmocka_unit_test(test_kallsyms_span),
-					    cmocka_unit_test(test_modules) };
+					    cmocka_unit_test(test_modules),
+					    cmocka_unit_test(test_mapped_cache) };
 
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
