@@ -35,6 +35,7 @@ struct st_kallsyms {
 	size_t maplen;
 	const char *rec;          /* its records, in name order */
 	size_t nrec;
+	const char *recbyaddr;    /* their indexes (uint32) in address order, then file order */
 	const char *pool;         /* their strings: pool[0] and pool[npool - 1] are NUL */
 	size_t npool;
 	bool built;               /* v holds the table (always, unless mapped) */
@@ -50,6 +51,8 @@ struct crec {
 };
 _Static_assert(sizeof(struct crec) == 24, "cache records are 24 bytes");
 #define CACHE_MAGIC "STKS4"
+/* the file per symbol: its record and its place in the address index */
+#define RECSZ (sizeof(struct crec) + sizeof(uint32_t))
 
 /* The leading hex address of a line (strtoull costs most of a parse of 120k lines). */
 static unsigned long long hex_addr(const char *s)
@@ -211,14 +214,15 @@ static int cache_map(int dir, const char *key, struct st_kallsyms *k)
 	memcpy(hdr, map, h - 1);   /* sscanf needs a NUL the mapping does not have */
 	hdr[h - 1] = '\0';
 	if (sscanf(hdr, CACHE_MAGIC " %64s %llu %llu", hkey, &n, &npool) != 3 ||
-	    strcmp(hkey, key) || n > len / sizeof(struct crec) || npool < 2 ||
-	    h + n * sizeof(struct crec) + npool != len)
+	    strcmp(hkey, key) || n > len / RECSZ || npool < 2 || npool > len ||
+	    h + n * RECSZ + npool != len)
 		goto bad;
 	k->map = map;
 	k->maplen = len;
 	k->rec = map + h;
 	k->nrec = (size_t)n;
-	k->pool = k->rec + n * sizeof(struct crec);
+	k->recbyaddr = k->rec + n * sizeof(struct crec);
+	k->pool = k->recbyaddr + n * sizeof(uint32_t);
 	k->npool = (size_t)npool;
 	if (k->pool[0] || k->pool[k->npool - 1])
 		goto bad;
@@ -271,6 +275,18 @@ struct kept {
 	const uint32_t *idx;      /* the kept symbols' indexes in v */
 };
 
+/* Kept symbols (by their rank in the file's order) in address order, then file order. */
+static int cmp_addr_rank(const void *a, const void *b, void *arg)
+{
+	const struct kept *kp = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	unsigned long long ax = kp->v[kp->idx[x]].addr, ay = kp->v[kp->idx[y]].addr;
+
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 /* Kept symbols (by their rank in the file's order) in name order, then file order. */
 static int cmp_name(const void *a, const void *b, void *arg)
 {
@@ -287,7 +303,7 @@ static int cmp_name(const void *a, const void *b, void *arg)
 static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 {
 	struct mod { const char *name; uint32_t off; } *mods = NULL;
-	uint32_t *idx = NULL, *ord = NULL, *noff = NULL, *moff = NULL, n = 0;
+	uint32_t *idx = NULL, *ord = NULL, *pos = NULL, *noff = NULL, *moff = NULL, n = 0;
 	struct kept kp;
 	size_t i, m, nmods = 0, npool = 1, last = 0;
 	char *body = NULL, *pool, hdr[200];
@@ -297,10 +313,11 @@ static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 		return;
 	idx = malloc((k->n + 1) * sizeof(*idx));
 	ord = malloc((k->n + 1) * sizeof(*ord));
+	pos = malloc((k->n + 1) * sizeof(*pos));
 	noff = malloc((k->n + 1) * sizeof(*noff));
 	moff = calloc(k->n + 1, sizeof(*moff));
 	mods = malloc((k->n + 1) * sizeof(*mods));
-	if (!idx || !ord || !noff || !moff || !mods)
+	if (!idx || !ord || !pos || !noff || !moff || !mods)
 		goto out;
 	for (i = 0; i < k->n; i++) {
 		const struct st_ktext *s = &k->v[i];
@@ -329,10 +346,10 @@ static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 	}
 	kp = (struct kept){ k->v, idx };
 	qsort_r(ord, n, sizeof(*ord), cmp_name, &kp);
-	body = malloc((size_t)n * sizeof(struct crec) + npool);
+	body = malloc((size_t)n * RECSZ + npool);
 	if (!body)
 		goto out;
-	pool = body + (size_t)n * sizeof(struct crec);
+	pool = body + (size_t)n * RECSZ;
 	pool[0] = '\0';
 	for (m = 0; m < nmods; m++)
 		memcpy(pool + mods[m].off, mods[m].name, strlen(mods[m].name) + 1);
@@ -344,13 +361,22 @@ static void cache_store(int dir, const char *key, const struct st_kallsyms *k)
 
 		memcpy(pool + r.name, s->name, strlen(s->name) + 1);
 		memcpy(body + (size_t)i * sizeof(r), &r, sizeof(r));
+		pos[ord[i]] = (uint32_t)i;
 	}
+	/* the address index: record positions in address order */
+	for (i = 0; i < n; i++)
+		ord[i] = (uint32_t)i;
+	qsort_r(ord, n, sizeof(*ord), cmp_addr_rank, &kp);
+	for (i = 0; i < n; i++)
+		memcpy(body + (size_t)n * sizeof(struct crec) + i * sizeof(uint32_t), &pos[ord[i]],
+		       sizeof(uint32_t));
 	hl = snprintf(hdr, sizeof(hdr), CACHE_MAGIC " %s %u %zu\n", key, n, npool);
-	st_safedir_publish(dir, "kallsyms", hdr, (size_t)hl, body,
-			   (size_t)n * sizeof(struct crec) + npool, 0, NULL);
+	st_safedir_publish(dir, "kallsyms", hdr, (size_t)hl, body, (size_t)n * RECSZ + npool, 0,
+			   NULL);
 out:
 	free(idx);
 	free(ord);
+	free(pos);
 	free(noff);
 	free(moff);
 	free(mods);
@@ -530,12 +556,44 @@ bool st_kallsyms_addr(struct st_kallsyms *k, unsigned long long addr, const char
 	return true;
 }
 
+/* st_kallsyms_name_span on a mapped entry: the name's records in file order, then the
+ * first record above its address in the address index. */
+static int mapped_span(const struct st_kallsyms *k, const char *name, unsigned long long *size)
+{
+	unsigned long long at = 0;
+	size_t i, lo = 0, hi = k->nrec;
+	struct st_ktext s;
+	uint32_t r;
+
+	for (i = st_kallsyms_named_lower(k, name);
+	     !at && rec_at(k, i, &s, NULL) && !strcmp(s.name, name); i++)
+		at = s.addr;
+	if (!at)
+		return -1;
+	while (lo < hi) {   /* the first above at */
+		size_t mid = lo + (hi - lo) / 2;
+
+		memcpy(&r, k->recbyaddr + mid * sizeof(r), sizeof(r));
+		if (!rec_at(k, r, &s, NULL) || s.addr <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memcpy(&r, k->recbyaddr + (lo < k->nrec ? lo : 0) * sizeof(r), sizeof(r));
+	if (lo == k->nrec || !rec_at(k, r, &s, NULL) || s.addr <= at)
+		return -1;
+	*size = s.addr - at;
+	return 0;
+}
+
 int st_kallsyms_name_span(const struct st_kallsyms *k, const char *name,
 			  unsigned long long *size)
 {
 	unsigned long long at = 0, end = ~0ULL;
 	size_t i;
 
+	if (k->map && !k->built)
+		return mapped_span(k, name, size);
 	k = full(k);
 	for (i = 0; i < k->n && !at; i++)
 		if (!strcmp(k->v[i].name, name))

@@ -254,6 +254,20 @@ static void test_mapped(void **state)
 	assert_true(checked > 1000);
 	assert_int_equal(bad, 0);
 	assert_int_equal(st_kallsyms_named_lower(k, "\x7f\x7f"), n);
+	/* extents by the entry's address index = by a scan of the whole table */
+	first = st_kallsyms_read(NULL, true, NULL);
+	assert_non_null(first);
+	for (i = checked = 0; i < st_kallsyms_count(first); i += 11) {
+		const char *w = st_kallsyms_at(first, i)->name;
+		unsigned long long want = 0, got = 0;
+		int rw = st_kallsyms_name_span(first, w, &want);
+
+		assert_int_equal(st_kallsyms_name_span(k, w, &got), rw);
+		assert_true(want == got);
+		checked += rw == 0;
+	}
+	assert_true(checked > 1000 || st_kallsyms_hidden(first));
+	st_kallsyms_free(first);
 	same_static(live, k);                       /* the file-order table, built on use */
 	st_kallsyms_free(k);
 	assert_false(mapped_here(file));
