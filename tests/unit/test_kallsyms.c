@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "test_kcache.h"
 #include "types/kallsyms.h"
 
 static void write_file(const char *path, const char *text, size_t n)
@@ -126,13 +127,8 @@ static void test_cache(void **state)
 	FILE *f;
 
 	(void)state;
-	if (access("/proc/kallsyms", R_OK)) {
-		skip();
+	if (!kcache_begin(dir, file, sizeof(file)))
 		return;
-	}
-	assert_non_null(mkdtemp(dir));
-	setenv("SURFTRACE_CACHE_DIR", dir, 1);
-	snprintf(file, sizeof(file), "%s/kallsyms", dir);
 
 	live = st_kallsyms_read(NULL, false, NULL);
 	assert_non_null(live);
@@ -175,9 +171,7 @@ static void test_cache(void **state)
 
 	st_kallsyms_free(first);
 	st_kallsyms_free(live);
-	unlink(file);
-	rmdir(dir);
-	unsetenv("SURFTRACE_CACHE_DIR");
+	kcache_end(dir, file);
 }
 
 /* Whether path is mapped into this process (/proc/self/maps). */
@@ -212,13 +206,8 @@ static void test_mapped(void **state)
 	FILE *f;
 
 	(void)state;
-	if (access("/proc/kallsyms", R_OK)) {
-		skip();
+	if (!kcache_begin(dir, file, sizeof(file)))
 		return;
-	}
-	assert_non_null(mkdtemp(dir));
-	setenv("SURFTRACE_CACHE_DIR", dir, 1);
-	snprintf(file, sizeof(file), "%s/kallsyms", dir);
 	live = st_kallsyms_read(NULL, false, NULL);
 	assert_non_null(live);
 	first = st_kallsyms_read_mapped(NULL);     /* a miss: read, written, not mapped */
@@ -296,9 +285,7 @@ static void test_mapped(void **state)
 	st_kallsyms_free(k);
 
 	st_kallsyms_free(live);
-	unlink(file);
-	rmdir(dir);
-	unsetenv("SURFTRACE_CACHE_DIR");
+	kcache_end(dir, file);
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "test_kcache.h"
 #include "types/ksyms.h"
 
 static char path[64];
@@ -236,13 +237,8 @@ static void test_mapped_cache(void **state)
 	int pass;
 
 	(void)state;
-	if (access("/proc/kallsyms", R_OK)) {
-		skip();
+	if (!kcache_begin(dir, file, sizeof(file)))
 		return;
-	}
-	assert_non_null(mkdtemp(dir));
-	setenv("SURFTRACE_CACHE_DIR", dir, 1);
-	snprintf(file, sizeof(file), "%s/kallsyms", dir);
 	live = st_ksyms_load(NULL, NULL, &err);
 	assert_non_null(live);
 	k = st_ksyms_load_cached(NULL, &err);        /* a miss: writes the cache */
@@ -288,9 +284,7 @@ static void test_mapped_cache(void **state)
 	}
 	st_ksyms_free(k);
 	st_ksyms_free(live);
-	unlink(file);
-	rmdir(dir);
-	unsetenv("SURFTRACE_CACHE_DIR");
+	kcache_end(dir, file);
 }
 
 int main(void)
