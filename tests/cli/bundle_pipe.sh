@@ -14,7 +14,7 @@ if ! need_root_tracefs || [ ! -x "$ST" ]; then
 fi
 T=$(mktemp -d /tmp/st_bpipe.XXXXXX)
 spids=()
-trap 'for p in "${spids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for p in "${spids[@]}"; do kill -CONT "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 cat >"$T/prod.c" <<'C'
 #include <stdlib.h>
 #include <unistd.h>
@@ -83,13 +83,17 @@ for mode in expr bundle; do
 		'[ $rc_t = 0 ] && [ $rc_o = 1 ] && [ "$(wc -l <"$T/$mode.o.err")" = 1 ] && grep -q "cannot write" "$T/$mode.o.err"'
 	sed "s|$T/no/such/x.sh||" "$T/$mode.o.err" >"$T/$mode.o.msg"
 
-	# 4. losses: a 4 KB buffer, a pipe that reads nothing for 2 s, N calls
+	# 4. losses: a 4 KB buffer, a pipe that reads nothing for 2 s, N calls made while the
+	# run is stopped (SIGSTOP): nothing reads, not even the read-ahead thread (which
+	# would otherwise keep a stalled pipe from losing anything), so the kernel loses
 	rm -f "$T/$mode.lost.fifo"; mkfifo "$T/$mode.lost.fifo"
 	( sleep 2; cat ) <"$T/$mode.lost.fifo" >"$T/$mode.lost.out" &
 	"$ST" --buffer-kb 4 --json "${run[@]}" >"$T/$mode.lost.fifo" 2>"$T/$mode.lost.err" &
 	sp=$!; spids+=($sp)
 	for _ in $(seq 100); do grep -q '^Tracing' "$T/$mode.lost.err" && break; sleep 0.1; done
+	kill -STOP $sp
 	"$T/prod" "$N"
+	kill -CONT $sp
 	sleep 3
 	kill -INT $sp; wait $sp; rc=$?
 	wait

@@ -60,7 +60,8 @@ check "--json -c: the command's event is there" [ "$(jq -r .event "$LIVE_TMP/o1b
 check "--json -c: the command's output went to stderr" grep -qx 'not-json' "$LIVE_TMP/e1b"
 run_gone "nothing left of the json -c run" $c1b
 
-# 2. lost events as records in the stream: a 4 KiB buffer and a stdout nobody reads for 2 s
+# 2. lost events as records in the stream: a 4 KiB buffer, a stdout nobody reads for 2 s,
+# and surftrace stopped (SIGSTOP) while the generator runs
 GEN=$LIVE_TMP/stjl$$
 cp "$ROOT/$B/bench/getppid_loop" "$GEN" 2>/dev/null || { skip "bench/getppid_loop not built"; tap_done; exit 0; }
 N=200000
@@ -72,7 +73,10 @@ pipe=$!
 for _ in $(seq 100); do [ -s "$LIVE_TMP/stpid" ] && break; sleep 0.05; done
 spid=$(cat "$LIVE_TMP/stpid")
 if wait_ready "$spid" syscalls/sys_enter_getppid; then
+	# stopped while the generator runs: nothing reads (not even the read-ahead thread)
+	kill -STOP "$spid"
 	echo go >"$LIVE_TMP/go"; wait $gpid
+	kill -CONT "$spid"
 	sleep 2.5                       # the reader drains into the pipe once cat reads it
 	kill -INT "$spid"; wait $pipe
 	ev=$(jq -c 'select(.event=="sys_enter_getppid")' "$LIVE_TMP/o2" | wc -l)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Losses are reported where they happen: a producer makes N getppid calls into a tiny
-# buffer; in text, "CPU:C [LOST M EVENTS]" lines (trace_pipe's marker) sit between the
+# buffer while surftrace is stopped (SIGSTOP); in text, "CPU:C [LOST M EVENTS]" lines (trace_pipe's marker) sit between the
 # events, in --json {"v":1,"lost":M,"cpu":C} records do; events + all lost counts == N
 # exactly, and the inline counts plus the final records equal the exit summary's total.
 . "$(dirname "$0")/../lib.sh"
@@ -24,11 +24,15 @@ run() { # name surftrace-options...
 		>"$T/$name.out" 2>"$T/$name.err" &
 	sp=$!
 	for i in $(seq 100); do grep -q '^Tracing' "$T/$name.err" && break; sleep 0.1; done
+	# the run stands still (SIGSTOP) while the producer runs: nothing reads, not even the
+	# read-ahead thread, which could otherwise keep up with a 4 KB buffer for a while
+	kill -STOP "$sp"
 	echo x >&7
 	wait "$pp"
+	kill -CONT "$sp"
 	exec 7>&-
 	sleep 1
-	kill -INT "$sp"; wait "$sp"
+	kill -INT "$sp" 2>/dev/null; wait "$sp"
 }
 
 run text
