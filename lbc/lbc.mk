@@ -9,13 +9,14 @@ LBC_SRCS := $(filter-out lbc/lbc_main.c,$(sort $(wildcard lbc/*.c)))
 # (src/util/json.c), vmlinux.h with the hive (src/types/btf_header.c), where the kernel's
 # types are when it has no BTF (src/types/hive_index.c, kident.c, util/err.c), full
 # writes (src/util/file.c), where tracefs is (src/session/tracefs.c), walking BTF types
-# (src/types/btf_walk.c), kernel symbols (src/types/kallsyms.c).
+# (src/types/btf_walk.c), kernel symbols (src/types/kallsyms.c), number writers
+# (src/util/numfmt.c).
 LBC_OBJS := $(LBC_SRCS:lbc/%.c=$(B)/lbc-obj/%.o) $(B)/lbc-obj/sha256.o $(B)/lbc-obj/proc.o \
             $(B)/lbc-obj/numarg.o $(B)/lbc-obj/safedir.o $(B)/lbc-obj/json.o $(B)/lbc-obj/file.o \
             $(B)/lbc-obj/btf_header.o $(B)/lbc-obj/kident.o $(B)/lbc-obj/hive_index.o \
             $(B)/lbc-obj/err.o $(B)/lbc-obj/stopio.o $(B)/lbc-obj/stopsig.o \
             $(B)/lbc-obj/runname.o $(B)/lbc-obj/tracefs.o $(B)/lbc-obj/btf_walk.o \
-            $(B)/lbc-obj/kallsyms.o
+            $(B)/lbc-obj/kallsyms.o $(B)/lbc-obj/numfmt.o
 LBC_LIBS := $(shell pkg-config --libs libbpf) -lelf -lz
 LBC_LDFLAGS := $(if $(LBC_STATIC),-static)
 

@@ -7,6 +7,7 @@
 #include <limits.h>
 
 struct bpf_link;
+struct btf;
 struct perf_buffer;
 struct ring_buffer;
 
@@ -26,7 +27,18 @@ struct lbc_buf {
 #define PERF_MAX_STACK_DEPTH_ 127 /* kernel default for stack maps (lbc.h) */
 
 struct lbc_usyms;
-struct st_kallsyms;   /* lbc_syms.c: per-pid user symbol cache */
+struct st_kallsyms;
+struct lbc_plan;
+
+/* lbc_fmt.c: the printer's line being built, and its plans per (type id, mode). */
+struct lbc_fmt {
+	char *buf;
+	size_t len, cap;
+	bool nomem;              /* the line could not grow: something was dropped */
+	const struct btf *btf;   /* the BTF the plans are for */
+	struct lbc_plan **plans, *last;
+	int nplans;
+};   /* lbc_syms.c: per-pid user symbol cache */
 
 struct lbc {
 	struct lbc_opts o;
@@ -55,6 +67,7 @@ struct lbc {
 	char *pkbuf;             /* partial printk line */
 	size_t pklen;
 	char hive_btf[PATH_MAX]; /* the hive's BTF of this kernel when it has no sysfs BTF */
+	struct lbc_fmt fmt;      /* the printer's line and plans */
 };
 
 /* lbc.h's drop counter (lbc_lost): not created for a program without a buffer map. */
@@ -108,11 +121,22 @@ int lbc_write_includes(struct lbc *l, int dirfd);
 extern const char lbc_h_text[];
 extern const unsigned int lbc_h_len;
 
-/* lbc_fmt.c: decoding values by BTF type. */
+/* lbc_fmt.c: decoding values by BTF type. A value prints to l's line, which reaches the
+ * stream with one write. */
 void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
 		   int pid);
-void lbc_fmt_fields(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
-		    int pid);
+enum {
+	LBC_FMT_JSON = 1,
+	LBC_FMT_FIELDS = 2,      /* a record: a struct as its members, else value=...; JSON {} */
+	LBC_FMT_WALK = 4,        /* through the walk only */
+	LBC_FMT_PLAN = 8,        /* through the type's plan only: -EOPNOTSUPP if it has none */
+};
+/* Appends the value at data (type tid, a record of it) to fm's line: through the type's
+ * plan (recorded from the walk at the type's first value, kept per type id and mode),
+ * through the walk when the type has none (or as the LBC_FMT_WALK / _PLAN flags ask). */
+int lbc_fmt_append(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid, const void *data,
+		   int mode);
+void lbc_fmt_free(struct lbc_fmt *fm);
 /* Finds member path "a.b" in type_id: its byte offset, type and bit info. */
 int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
 		    uint32_t *off_bits, uint32_t *mtype, uint32_t *bitsz);

@@ -92,6 +92,7 @@ void lbc_free(struct lbc *l)
 	lbc_detach(l);
 	bpf_object__close(l->obj);
 	lbc_syms_free(l);
+	lbc_fmt_free(&l->fmt);
 	lbc_cache_close(l);
 	free(l->objbuf);
 	free(l->err);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <trace-seq.h>
 #include "output/output.h"
+#include "util/numfmt.h"   /* st_fmt_u, st_fmt_hex, st_fmt_2, st_fmt_6 */
 
 struct tep_format_field;
 
@@ -41,27 +42,6 @@ static inline char *st_sb_room(struct st_sb *b, size_t n)
 {
 	return n <= b->cap - b->len ? b->p + b->len : NULL;
 }
-/* v in decimal at p, at least `width` wide (<= 24), padded with `pad` on the left, or
- * with spaces on the right when `left`; returns the end. At most max(width, 20) bytes. */
-char *st_fmt_u(char *p, unsigned long long v, int width, char pad, bool left);
-/* "00" .. "99": digit pairs for the formatters of every line's numbers. */
-extern const char st_digit_pairs[201];
-/* v (< 100) as two digits at p; returns the end. */
-static inline char *st_fmt_2(char *p, unsigned int v)
-{
-	p[0] = st_digit_pairs[2 * v];
-	p[1] = st_digit_pairs[2 * v + 1];
-	return p + 2;
-}
-/* v (< 1000000) as six digits with leading zeros ("%06u": the microseconds). */
-static inline char *st_fmt_6(char *p, unsigned int v)
-{
-	p = st_fmt_2(p, v / 10000);
-	p = st_fmt_2(p, v / 100 % 100);
-	return st_fmt_2(p, v % 100);
-}
-/* v as 0x<lowercase hex> at p; returns the end (at most 18 bytes). */
-char *st_fmt_hex(char *p, unsigned long long v);
 void st_sb_puts(struct st_sb *b, const char *s);
 void st_sb_printf(struct st_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* v in decimal, at least `width` wide, padded with `pad` (' ' or '0') on the left, or

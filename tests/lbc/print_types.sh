@@ -6,6 +6,9 @@
 # byte, a pointer, __int128, a nested struct, an anonymous union, arrays of ints, structs
 # and char arrays, nesting deeper than the printer goes). Oracle: the constants the BPF
 # program stores, written out by hand below in the documented forms (docs/LBC.md).
+# The printer prints a type from a plan recorded at its first record, not walking it again:
+# tests/lbc/fmt_plan_test.c checks that the plan prints what the walk prints, for every
+# type of this program and of the running kernel's BTF, text and JSON, on many values.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib.sh"
 need_lbc || { fail "build forker"; tap_done; exit 1; }
@@ -92,5 +95,27 @@ if [ -s "$T/json.out" ]; then
 	check "json: every line parses" python3 -c '
 import json, sys
 for l in open(sys.argv[1]): json.loads(l)' "$T/json.out"
+fi
+
+# plan == walk. "pairs": (type, mode) with a size; every one of the program's must have a
+# plan, nearly all of the kernel's (a type of more than 65536 values prints by the walk).
+LIB="$ROOT/$B/liblbc.a"
+if ! cc -O2 -g -D_GNU_SOURCE -I"$ROOT/lbc" -I"$ROOT/src" -o "$T/fmt_plan_test" \
+	"$ROOT/tests/lbc/fmt_plan_test.c" "$LIB" $(pkg-config --libs libbpf) -lelf -lz 2>"$T/cc.err"; then
+	fail "build fmt_plan_test: $(head -3 "$T/cc.err")"
+elif ! "$LBC" build -q "$T/types.bpf.c" -o "$T/types.bpf.o" 2>"$T/build.err"; then
+	fail "lbc build types.bpf.c: $(head -3 "$T/build.err")"
+else
+	"$T/fmt_plan_test" "$T/types.bpf.o" /sys/kernel/btf/vmlinux >"$T/plan.out" 2>&1
+	grep '^#' "$T/plan.out" | head -12
+	set -- $(grep '^[^#]' "$T/plan.out" | sed 's/[a-z]*=//g')
+	if [ $# = 12 ]; then
+		check "plan == walk, every type of the program ($2 types; $3 type-mode pairs with a size, $4 planned; $5 values): $6 mismatches" \
+			[ "$6" = 0 -a "$3" = "$4" -a "$5" -gt 100 ]
+		check "plan == walk, every type of the kernel ($8 types; $9 type-mode pairs with a size, ${10} planned; ${11} values): ${12} mismatches" \
+			[ "${12}" = 0 -a "${11}" -gt 100000 -a $((${10} * 1000)) -ge $(($9 * 999)) ]
+	else
+		fail "fmt_plan_test: $(tail -3 "$T/plan.out")"
+	fi
 fi
 tap_done
