@@ -705,6 +705,19 @@ static void plan_record(struct lbc_fmt *fm, const struct btf *btf, struct lbc_pl
 	fm->len = r.mark;
 }
 
+/* n bytes to p, returns the end: most pieces of a plan's text are a few bytes, where a
+ * call to memcpy costs more than the copy. */
+static inline char *copy(char *p, const char *s, size_t n)
+{
+	if (n > 8) {
+		memcpy(p, s, n);
+		return p + n;
+	}
+	while (n--)
+		*p++ = *s++;
+	return p;
+}
+
 /* One record by pl: the text between the values copied, each value read at its place. */
 static void plan_print(struct lbc_fmt *fm, const struct btf *btf, const struct lbc_plan *pl,
 		       const uint8_t *data)
@@ -720,8 +733,7 @@ static void plan_print(struct lbc_fmt *fm, const struct btf *btf, const struct l
 		const struct op *o = &pl->ops[i];
 		uint64_t u;
 
-		memcpy(p, text + at, o->text - at);
-		p += o->text - at;
+		p = copy(p, text + at, o->text - at);
 		at = o->text;
 		switch (o->kind) {
 		case OP_NUM:
@@ -750,8 +762,8 @@ static void plan_print(struct lbc_fmt *fm, const struct btf *btf, const struct l
 			break;
 		}
 	}
-	memcpy(p, text + at, pl->text_len - at);
-	fm->len = (size_t)(p + pl->text_len - at - fm->buf);
+	p = copy(p, text + at, pl->text_len - at);
+	fm->len = (size_t)(p - fm->buf);
 }
 
 static void plan_free(struct lbc_plan *pl)
@@ -792,8 +804,8 @@ static bool has_stack_fields(const struct btf *btf, uint32_t tid)
 }
 
 /* The plan of (tid, mode), made (not yet recorded) on first use; NULL out of memory. */
-static struct lbc_plan *plan_get(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid,
-				 int mode)
+static struct lbc_plan *plan_make(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid,
+				  int mode)
 {
 	struct lbc_plan *pl, **v;
 	int i;
@@ -825,14 +837,22 @@ static struct lbc_plan *plan_get(struct lbc_fmt *fm, const struct btf *btf, uint
 	return fm->last = pl;
 }
 
-int lbc_fmt_append(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid, const void *data,
-		   int mode)
+/* The same: the last one used without a call, the others through plan_make. */
+static inline struct lbc_plan *plan_get(struct lbc_fmt *fm, const struct btf *btf,
+					uint32_t tid, int mode)
 {
-	struct lbc_plan *pl;
+	struct lbc_plan *pl = fm->last;
 
-	if (mode & LBC_FMT_WALK)
-		return walk_print(fm, btf, tid, data, mode, NULL);
-	pl = plan_get(fm, btf, tid, mode);
+	mode &= LBC_FMT_JSON | LBC_FMT_FIELDS;
+	if (pl && pl->type_id == tid && pl->mode == mode && fm->btf == btf)
+		return pl;
+	return plan_make(fm, btf, tid, mode);
+}
+
+/* data by its plan pl (recorded now if it has not been), else through the walk. */
+static int print_by(struct lbc_fmt *fm, const struct btf *btf, struct lbc_plan *pl,
+		    uint32_t tid, const void *data, int mode)
+{
 	if (pl && !pl->tried)
 		plan_record(fm, btf, pl, data);
 	if (pl && pl->ok) {
@@ -842,6 +862,14 @@ int lbc_fmt_append(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid, cons
 	if (mode & LBC_FMT_PLAN)
 		return -EOPNOTSUPP;
 	return walk_print(fm, btf, tid, data, mode, NULL);
+}
+
+int lbc_fmt_append(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid, const void *data,
+		   int mode)
+{
+	if (mode & LBC_FMT_WALK)
+		return walk_print(fm, btf, tid, data, mode, NULL);
+	return print_by(fm, btf, plan_get(fm, btf, tid, mode), tid, data, mode);
 }
 
 /* fm's line to f, emptied. */
@@ -955,7 +983,7 @@ void lbc_print_event(struct lbc *l, const struct lbc_event *ev, FILE *f, bool js
 			fm->len = (size_t)(w_num(p, (uint64_t)(int64_t)ev->cpu, true) - fm->buf);
 		puts_(fm, ",\"event\":");
 	}
-	lbc_fmt_append(fm, btf, ev->type_id, ev->data, mode);
+	print_by(fm, btf, pl, ev->type_id, ev->data, mode);
 	if (!json)
 		put(fm, "\n", 1);
 	if (stacks) {
