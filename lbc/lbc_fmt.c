@@ -300,7 +300,7 @@ static char *room(struct lbc_fmt *fm, size_t n)
 	size_t cap = fm->cap ? fm->cap : 256;
 	char *p;
 
-	if (n <= fm->cap - fm->len)
+	if (fm->buf && n <= fm->cap - fm->len)
 		return fm->buf + fm->len;
 	if (fm->len > SIZE_MAX / 2)
 		return NULL;
@@ -685,19 +685,18 @@ static void plan_record(struct lbc_fmt *fm, const struct btf *btf, struct lbc_pl
 			const void *data)
 {
 	struct rec r = { .btf = btf, .base = data, .mark = fm->len };
-	size_t need;
 
 	pl->tried = true;
-	need = fm->len;
 	fm->nomem = false;
 	if (walk_print(fm, btf, pl->type_id, data, pl->mode, &r) || r.fail || fm->nomem ||
 	    fm->len - r.mark > PLAN_MAX_TEXT || !(pl->text = malloc(fm->len - r.mark + 1))) {
 		free(r.ops);
-		fm->len = need;
+		fm->len = r.mark;
 		return;
 	}
 	pl->text_len = (uint32_t)(fm->len - r.mark);
-	memcpy(pl->text, fm->buf + r.mark, pl->text_len);
+	if (pl->text_len)
+		memcpy(pl->text, fm->buf + r.mark, pl->text_len);
 	pl->ops = r.ops;
 	pl->nops = r.nops;
 	pl->max = pl->text_len + r.max;
