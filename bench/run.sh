@@ -31,7 +31,10 @@
 #    of the same probe list as context (it cannot resolve kprobes here).
 # 6. lbc: BENCH_PEAK_N records through a ring buffer (256 KB) and a perf buffer (64 pages per
 #    CPU) from one producer: printed, lost, producer rate, beside bpftrace's printf. The
-#    program is tests/fixtures/getppid_rec.bpf.c (tests/lbc/lost.sh runs it too).
+#    program is tests/fixtures/getppid_rec.bpf.c (tests/lbc/lost.sh runs it too). Then a
+#    128 MiB ring (nothing lost), whose CPU column is lbc's cost per record without its
+#    start (each run minus a run of 1 record with the same ring); LBC_BEFORE=OTHER_LBC adds
+#    that row for another lbc binary (before/after of its printer).
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -284,9 +287,9 @@ stop_timed() {
 # open of a fifo (an open for reading waits for a writer); release opens each fifo for
 # writing, which waits for that reader in turn, so the two always meet (a read-write open
 # that came before the producer's open met nobody and left it waiting forever).
-held() {
+held() { # NAME CPU [CALLS (default BENCH_PEAK_N)]
   rm -f "$TMP/$1.go"; mkfifo "$TMP/$1.go"
-  taskset -c "$2" "$GEN" "$PN" <"$TMP/$1.go" >"$TMP/$1.rate" &
+  taskset -c "$2" "$GEN" "${3:-$PN}" <"$TMP/$1.go" >"$TMP/$1.rate" &
   HELD+=($!)
 }
 # (The producer's shell makes that open before it runs anything that could fail.)
@@ -458,36 +461,48 @@ bench_lbc() {
   [ -x "$LBC" ] || { echo "(no $LBC: lbc bench skipped)"; echo; return; }
   echo "### lbc buffers: $PN records from one producer (getppid), median of $R runs"
   echo
-  echo "| consumer | printed | lost | calls/s while traced | tool CPU ns/record (lbc: with its start) |"
+  echo "| consumer | printed | lost | calls/s while traced | tool CPU ns/record (lbc: with its start but in the 128 MiB rows) |"
   echo "|---|---:|---:|---:|---:|"
   local kind i
-  for kind in ring perf bpftrace; do
+  for kind in ring perf bpftrace big big_before; do
     [ $kind = bpftrace ] && ! have bpftrace && continue
+    [ $kind = big_before ] && [ -z "${LBC_BEFORE:-}" ] && continue
+    local lbc=$LBC; [ $kind = big_before ] && lbc=$LBC_BEFORE
     : >"$TMP/lbc.$kind"
     for i in $(seq "$R"); do
-      HELD=(); held l1 0
-      local pp=${HELD[0]} pid out=$TMP/lbc.out
-      : >"$out"; : >"$TMP/lbc.err"
-      if [ $kind = bpftrace ]; then
-        /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" bpftrace -e "tracepoint:syscalls:sys_enter_getppid /pid == $pp/ { printf(\"pid=%d n=%d\\n\", pid, cpu); }" >"$out" 2>"$TMP/lbc.err" & pid=$!
-        wait_line "$out" '^Attaching'
-      else
-        local buf=-DRING_BYTES=262144
-        [ $kind = perf ] && buf=-DPERF_ENTRIES=64
-        /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" "$LBC" run tests/fixtures/getppid_rec.bpf.c --cflag $buf --no-maps --set target=$pp >"$out" 2>"$TMP/lbc.err" & pid=$!
-        wait_line "$TMP/lbc.err" '^lbc: attached'
-      fi
-      release l1; wait $pp
-      sleep 1
-      stop_timed $pid INT
+      local start=0 calls pp pid out=$TMP/lbc.out buf=-DRING_BYTES=262144
+      [ $kind = perf ] && buf=-DPERF_ENTRIES=64
+      case $kind in big*) buf=-DRING_BYTES=134217728;; esac
+      # big: first lbc's start alone (1 record), then the run
+      for calls in 1 "$PN"; do
+        [ "$calls" = 1 ] && case $kind in big*) ;; *) continue;; esac
+        HELD=(); held l1 0 "$calls"; pp=${HELD[0]}
+        : >"$out"; : >"$TMP/lbc.err"
+        if [ $kind = bpftrace ]; then
+          /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" bpftrace -e "tracepoint:syscalls:sys_enter_getppid /pid == $pp/ { printf(\"pid=%d n=%d\\n\", pid, cpu); }" >"$out" 2>"$TMP/lbc.err" & pid=$!
+          wait_line "$out" '^Attaching'
+        else
+          /usr/bin/time -f '%U %S' -o "$TMP/lbc.time" "$lbc" run tests/fixtures/getppid_rec.bpf.c --cflag $buf --no-maps --set target=$pp >"$out" 2>"$TMP/lbc.err" & pid=$!
+          wait_line "$TMP/lbc.err" '^lbc: attached'
+        fi
+        release l1; wait $pp
+        sleep 1
+        stop_timed $pid INT
+        [ "$calls" = 1 ] && start=$(tool_cpu "$TMP/lbc.time")
+      done
       local printed lost rate
       printed=$(grep -c '^pid=' "$out")
       lost=$(sed -n 's/^lbc: lost \([0-9]*\) events$/\1/p; s/^Lost \([0-9]*\) events.*/\1/p' "$TMP/lbc.err" "$out" | awk '{s+=$1} END{print s+0}')
       rate=$(sed -nE 's/.*rate=([0-9]+).*/\1/p' "$TMP/l1.rate")
-      echo "$printed $lost $rate $(awk -v c="$(tool_cpu "$TMP/lbc.time")" -v n="$printed" 'BEGIN{printf "%.0f", n ? c * 1e9 / n : 0}')" >>"$TMP/lbc.$kind"
+      echo "$printed $lost $rate $(awk -v c="$(tool_cpu "$TMP/lbc.time")" -v s="$start" -v n="$printed" 'BEGIN{printf "%.0f", n ? (c - s) * 1e9 / n : 0}')" >>"$TMP/lbc.$kind"
     done
     local name=$kind
-    case $kind in ring) name="lbc, ring buffer 256 KB";; perf) name="lbc, perf buffer 64 pages/CPU";; bpftrace) name="bpftrace printf (lost: its 'Lost N events')";; esac
+    case $kind in
+      ring) name="lbc, ring buffer 256 KB";; perf) name="lbc, perf buffer 64 pages/CPU";;
+      bpftrace) name="bpftrace printf (lost: its 'Lost N events')";;
+      big) name="lbc, ring buffer 128 MiB (lossless; CPU without lbc's start)";;
+      big_before) name="lbc before ($LBC_BEFORE), ring buffer 128 MiB (same)";;
+    esac
     echo "| $name | $(awk '{print $1}' "$TMP/lbc.$kind" | median) | $(awk '{print $2}' "$TMP/lbc.$kind" | median) | $(awk '{print $3}' "$TMP/lbc.$kind" | median) | $(awk '{print $4}' "$TMP/lbc.$kind" | median) |"
   done
   echo
