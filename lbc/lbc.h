@@ -85,8 +85,14 @@ static __always_inline long lbc_count_lost_(long rc, __u32 slot)
 	}
 	return rc;
 }
+/* The reader is woken once a quarter of the ring is filled, not for every record it has
+ * caught up with; lbc_poll reads what is below that within its nap. */
+#define lbc_ringbuf_wake_(MAP) \
+	(bpf_ringbuf_query((MAP), BPF_RB_AVAIL_DATA) >= \
+	 bpf_ringbuf_query((MAP), BPF_RB_RING_SIZE) / 4 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP)
 #define lbc_ringbuf_output(MAP, PTR) \
-	lbc_count_lost_(bpf_ringbuf_output((MAP), (PTR), sizeof(*(PTR)), 0), 0)
+	lbc_count_lost_(bpf_ringbuf_output((MAP), (PTR), sizeof(*(PTR)), \
+					   lbc_ringbuf_wake_(MAP)), 0)
 #define lbc_perf_output(CTX, MAP, PTR) \
 	lbc_count_lost_(bpf_perf_event_output((CTX), (MAP), BPF_F_CURRENT_CPU, (PTR), \
 					      sizeof(*(PTR))), 1)

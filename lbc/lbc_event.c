@@ -156,14 +156,11 @@ static void consume(struct lbc_buf *b)
 		perf_buffer__consume(b->pb);
 }
 
+/* Perf buffers, and ring buffers filled by lbc_ringbuf_output, wake their reader at a
+ * mark: the wait is in naps. */
 static bool has_perf(const struct lbc *l)
 {
-	int i;
-
-	for (i = 0; i < l->nbufs; i++)
-		if (l->bufs[i]->pb)
-			return true;
-	return false;
+	return l->nbufs > 0;
 }
 
 static double mono_ms(void)
@@ -216,7 +213,7 @@ int lbc_poll(struct lbc *l, int timeout_ms)
 		if (r < 0)
 			return -errno;
 		for (i = 0; i < l->nbufs && i < 63; i++)
-			if (pf[i].revents || (r == 0 && l->bufs[i]->pb))
+			if (pf[i].revents || r == 0)
 				consume(l->bufs[i]);
 		if (r > 0 || l->events_seen != before || !perf ||
 		    (timeout_ms >= 0 && mono_ms() >= end))

@@ -4,7 +4,9 @@
 # one pid) faster than lbc reads them, through a small ring buffer and through a perf
 # buffer; every record is either printed or counted in "lbc: lost N events", exactly
 # (printed + lost == produced). The drops are counted in the BPF program by
-# lbc_ringbuf_output and lbc_perf_output (lbc.h).
+# lbc_ringbuf_output and lbc_perf_output (lbc.h). Both buffers wake lbc at a mark (a
+# quarter full), not per record: a lone record below it is still printed within lbc's nap
+# (100 ms), while the run goes on.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/_lib.sh"
 need_lbc || { fail "build forker"; tap_done; exit 1; }
@@ -49,4 +51,32 @@ run_case ring -DRING_BYTES=4096
 check "ring: the 4 KB ring buffer overflowed (lost $LOST_SEEN), so the count was exercised" \
 	[ "$LOST_SEEN" -gt 0 ]
 run_case perf -DPERF_ENTRIES=128
+
+# lone KIND CFLAG: one record, far below the mark: printed within 1 s, lbc still running.
+lone() {
+	local name=lone_$1 i n=0 alive
+	mkfifo "$T/$name.go"
+	"$T/prod" 1 <"$T/$name.go" &
+	local pp=$!
+	exec 7<>"$T/$name.go"
+	if ! lbc_start "$name" "$ROOT/tests/fixtures/getppid_rec.bpf.c" --cflag "$2" --no-maps \
+		--set target=$pp; then
+		fail "$name: lbc did not attach: $(tail -3 "$T/$name.err")"
+		kill $pp; exec 7>&-; return
+	fi
+	echo x >&7
+	wait $pp
+	exec 7>&-
+	for i in $(seq 10); do
+		n=$(grep -c "^pid=$pp n=" "$T/$name.out")
+		[ "$n" = 1 ] && break
+		sleep 0.1
+	done
+	kill -0 "$LBC_PID" 2>/dev/null && alive=yes || alive=no
+	lbc_stop
+	check "$1: a lone record is printed within 1 s while lbc runs (printed $n, running $alive)" \
+		[ "$n" = 1 -a $alive = yes ]
+}
+lone ring -DRING_BYTES=262144
+lone perf -DPERF_ENTRIES=128
 tap_done
