@@ -15,20 +15,27 @@ N=${LBC_LOST_N:-300000}
 build_held_getppid "$T/prod" || { fail "build producer"; tap_done; exit 1; }
 
 # The program: tests/fixtures/getppid_rec.bpf.c, its buffer chosen by the --cflag given.
-run_case() { # name cflag
-	local name=$1 i rc printed lost prev=-1
-	mkfifo "$T/$name.go"
-	"$T/prod" "$N" <"$T/$name.go" &
-	local pp=$!
-	exec 7<>"$T/$name.go"   # keeps the fifo open: the producer waits for one byte
-	if ! lbc_start "$name" "$ROOT/tests/fixtures/getppid_rec.bpf.c" --cflag "$2" --no-maps \
-		--set target=$pp; then
-		fail "$name: lbc did not attach: $(tail -3 "$T/$name.err")"
-		kill $pp; exec 7>&-; return
+# produce NAME CFLAG CALLS: lbc attached, then the producer's CALLS records made (PP: its
+# pid); 1 when lbc did not attach (failed).
+produce() {
+	mkfifo "$T/$1.go"
+	"$T/prod" "$3" <"$T/$1.go" &
+	PP=$!
+	exec 7<>"$T/$1.go"   # keeps the fifo open: the producer waits for one byte
+	if ! lbc_start "$1" "$ROOT/tests/fixtures/getppid_rec.bpf.c" --cflag "$2" --no-maps \
+		--set target=$PP; then
+		fail "$1: lbc did not attach: $(tail -3 "$T/$1.err")"
+		kill $PP; exec 7>&-; return 1
 	fi
 	echo x >&7
-	wait $pp
+	wait $PP
 	exec 7>&-
+}
+
+run_case() { # name cflag
+	local name=$1 i rc printed lost prev=-1
+	produce "$name" "$2" "$N" || return
+	local pp=$PP
 	# until the output stops growing (the reader has caught up with what is left)
 	for i in $(seq 100); do
 		printed=$(grep -c '^pid=' "$T/$name.out")
@@ -54,19 +61,9 @@ run_case perf -DPERF_ENTRIES=128
 
 # lone KIND CFLAG: one record, far below the mark: printed within 1 s, lbc still running.
 lone() {
-	local name=lone_$1 i n=0 alive
-	mkfifo "$T/$name.go"
-	"$T/prod" 1 <"$T/$name.go" &
-	local pp=$!
-	exec 7<>"$T/$name.go"
-	if ! lbc_start "$name" "$ROOT/tests/fixtures/getppid_rec.bpf.c" --cflag "$2" --no-maps \
-		--set target=$pp; then
-		fail "$name: lbc did not attach: $(tail -3 "$T/$name.err")"
-		kill $pp; exec 7>&-; return
-	fi
-	echo x >&7
-	wait $pp
-	exec 7>&-
+	local name=lone_$1 i n=0 alive pp
+	produce "$name" "$2" 1 || return
+	pp=$PP
 	for i in $(seq 10); do
 		n=$(grep -c "^pid=$pp n=" "$T/$name.out")
 		[ "$n" = 1 ] && break
