@@ -5,9 +5,11 @@
 #include "liblbc.h"
 #include "util/file.h"   /* st_pathf */
 #include <limits.h>
+#include <string.h>
 
 struct bpf_link;
 struct btf;
+struct btf_type;
 struct perf_buffer;
 struct ring_buffer;
 
@@ -30,7 +32,7 @@ struct lbc_usyms;
 struct st_kallsyms;
 struct lbc_plan;
 
-/* lbc_fmt.c: the printer's line being built, and its plans per (type id, mode). */
+/* lbc_print.c: the printer's line being built, and its plans per (type id, mode). */
 struct lbc_fmt {
 	char *buf;
 	size_t len, cap;
@@ -121,7 +123,70 @@ int lbc_write_includes(struct lbc *l, int dirfd);
 extern const char lbc_h_text[];
 extern const unsigned int lbc_h_len;
 
-/* lbc_fmt.c: decoding values by BTF type. A value prints to l's line, which reaches the
+/* lbc_fmt.c: the walk of a value by its BTF type (lbc_decode's; the printer's too). */
+#define LBC_WALK_MAX_DEPTH 8
+#define LBC_VAL_UNKNOWN ((enum lbc_val_kind)(LBC_VAL_END + 1))   /* lenient walks only */
+/* A value as the walk reports it, and where its bits are: the printer's plan recorder
+ * reads a bitfield's place from here (its lbc_val has no bytes of its own, data NULL).
+ * Every lbc_val the walk passes to a callback is the v of one of these. */
+struct lbc_val_at {
+	struct lbc_val v;
+	const void *base;        /* bitfields: the bytes of the struct holding it */
+	uint32_t bit_off, bit_size;
+};
+
+int lbc_walk(const struct btf *btf, uint32_t tid, const void *data, lbc_val_cb cb, void *ctx,
+	     bool lenient);
+/* The name of enum t's first enumerator of value u (32-bit enums; NULL if none). */
+const char *lbc_enum_name(const struct btf *btf, const struct btf_type *t, uint64_t u);
+/* The record's process for user stacks (pid, tgid, c_pid or ppid member), or -1. */
+int lbc_record_pid(struct lbc *l, uint32_t tid, const void *data);
+/* Finds member path "a.b" in type_id: its byte offset, type and bit info. */
+int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
+		    uint32_t *off_bits, uint32_t *mtype, uint32_t *bitsz);
+int lbc_read_int(const struct btf *btf, uint32_t type_id, const void *data, uint32_t bit_off,
+		 uint32_t bitsz, uint64_t *val, bool *is_signed);
+bool lbc_is_stack_field(const char *name, bool *user);
+/* size (1..8) bytes at p as a number (host order), sign-extended when sgn. */
+static inline uint64_t lbc_read_num(const void *p, uint32_t size, bool sgn)
+{
+	uint8_t b;
+	uint16_t h;
+	uint32_t w;
+	uint64_t v = 0;
+
+	switch (size) {
+	case 1: memcpy(&b, p, 1); v = b; break;
+	case 2: memcpy(&h, p, 2); v = h; break;
+	case 4: memcpy(&w, p, 4); v = w; break;
+	case 8: memcpy(&v, p, 8); return v;
+	default: memcpy(&v, p, size); break;
+	}
+	if (sgn && size && (v >> (size * 8 - 1)) & 1)
+		v |= ~0ULL << (size * 8);
+	return v;
+}
+
+/* The bitsz bits at bit_off of data (little-endian), sign-extended when sgn. */
+static inline uint64_t lbc_read_bits(const void *data, uint32_t bit_off, uint32_t bitsz,
+				     bool sgn)
+{
+	const uint8_t *p = (const uint8_t *)data + bit_off / 8;
+	uint32_t shift = bit_off % 8, nbytes = (shift + bitsz + 7) / 8, i;
+	unsigned __int128 acc = 0;
+	uint64_t v;
+
+	for (i = 0; i < nbytes && i < 16; i++)
+		acc |= (unsigned __int128)p[i] << (8 * i);
+	v = (uint64_t)(acc >> shift);
+	if (bitsz < 64)
+		v &= (1ULL << bitsz) - 1;
+	if (sgn && bitsz < 64 && (v >> (bitsz - 1)) & 1)
+		v |= ~0ULL << bitsz;
+	return v;
+}
+
+/* lbc_print.c: printing values by BTF type. A value prints to l's line, which reaches the
  * stream with one write. */
 void lbc_fmt_value(struct lbc *l, FILE *f, uint32_t type_id, const void *data, bool json,
 		   int pid);
@@ -137,12 +202,6 @@ enum {
 int lbc_fmt_append(struct lbc_fmt *fm, const struct btf *btf, uint32_t tid, const void *data,
 		   int mode);
 void lbc_fmt_free(struct lbc_fmt *fm);
-/* Finds member path "a.b" in type_id: its byte offset, type and bit info. */
-int lbc_find_member(const struct btf *btf, uint32_t type_id, const char *path,
-		    uint32_t *off_bits, uint32_t *mtype, uint32_t *bitsz);
-int lbc_read_int(const struct btf *btf, uint32_t type_id, const void *data, uint32_t bit_off,
-		 uint32_t bitsz, uint64_t *val, bool *is_signed);
-bool lbc_is_stack_field(const char *name, bool *user);
 void lbc_print_stack(struct lbc *l, FILE *f, int64_t id, bool user, int pid, bool json);
 /* lbc_syms.c */
 void lbc_syms_free(struct lbc *l);
