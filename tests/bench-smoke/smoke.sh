@@ -44,7 +44,8 @@ fi
 check "peak row: --json with one producer" grep -qE '^\| --json, one producer \| surftrace --json \| [0-9]+ ' <<<"$out"
 check "syscalls row: every sys_enter_* event for 2 s" grep -qE '^\| surftrace \(after\) \| [0-9.]+ \| [0-9]+ \| [0-9]+ \|$' <<<"$out"
 if [ -x "$B/lbc" ]; then
-  check "lbc rows: ring and perf buffers" [ "$(grep -cE '^\| lbc, (ring|perf) buffer' <<<"$out")" = 2 ]
+  check "lbc rows: ring (256 KB and the lossless 128 MiB) and perf buffers" \
+    [ "$(grep -cE '^\| lbc, (ring buffer (256 KB|128 MiB)|perf buffer) ' <<<"$out")" = 3 ]
 fi
 if grep -F 'first event (ms)' -A8 <<<"$out" | grep -F st_readbench | grep -Eq '\| [0-9.]+ \| [0-9.]+ \|$'; then
   ok "start row for the reader"
