@@ -31,10 +31,6 @@ int st_reader_set_mark(struct st_reader *r, int percent)
 	return rc;
 }
 
-/* The reading thread's nice while batching: batch_nice when lower than its own and
- * permitted; its own comes back at the end (the read-ahead thread's ends with it). (Not real-time: a SCHED_FIFO reader wakes on
- * the CPU it ran on last and preempts the traced task there even when another CPU is
- * idle; measured, it slowed a lone traced program more than nice -20 did.) */
 int st_reader_nice_down(int tid, int nice)
 {
 	int cur;
@@ -48,6 +44,11 @@ int st_reader_nice_down(int tid, int nice)
 	return cur;
 }
 
+/* The reading thread's nice while batching: batch_nice when lower than its own and
+ * permitted; its own comes back at the end (the read-ahead thread's ends with that thread).
+ * Not real-time: a SCHED_FIFO reader wakes on the CPU it ran on last and preempts the
+ * traced task there even when another CPU is idle; measured, it slowed a lone traced
+ * program more than nice -20 did. */
 static void raise_prio(struct st_reader *r)
 {
 	int tid = (int)gettid(), was;

@@ -407,9 +407,13 @@ static void idle(struct st_reader *r, void *ctx)
 
 /* Everything buffered now; when bounded (after a stop), at most ST_READ_DRAIN_MS and
  * ST_READ_DRAIN_BYTES, and nothing more once the stop level reaches 2. */
-static int drain_all(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
-		     struct st_err *err)
+static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
+		 struct st_err *err)
 {
+	/* the read-ahead thread ends: this thread reads the files itself now, after what
+	 * was read ahead; a drain ends the run's loop, so no thread starts again in it */
+	st_ahead_stop(r);
+	r->in_run = false;
 	long long until = bounded ? st_mono_ns() + ST_READ_DRAIN_MS * 1000000LL : 0;
 	unsigned long long max_pages = r->pages_read + ST_READ_DRAIN_BYTES / r->subbuf;
 	for (;;) {
@@ -430,20 +434,6 @@ static int drain_all(struct st_reader *r, bool bounded, st_reader_cb cb, void *c
 	int rc = flush_all_pend(r, 0, cb, ctx);
 	if (!rc)
 		idle(r, ctx);
-	return rc;
-}
-
-static int drain(struct st_reader *r, bool bounded, st_reader_cb cb, void *ctx,
-		 struct st_err *err)
-{
-	bool in_run = r->in_run;
-
-	/* the read-ahead thread ends: this thread reads the files itself now, after what
-	 * was read ahead, and starts no thread until the drain is over */
-	st_ahead_stop(r);
-	r->in_run = false;
-	int rc = drain_all(r, bounded, cb, ctx, err);
-	r->in_run = in_run;
 	return rc;
 }
 

@@ -117,8 +117,9 @@ struct st_reader {
 	unsigned long long pages_read;
 	unsigned long long full_pages;   /* of those, pages the writer had left (not cut short) */
 	unsigned long long round_full;   /* full_pages when the current round began */
-	bool in_run;                     /* inside st_reader_run_until (not a drain): batching
-					  * and its read-ahead thread may start mid-round */
+	bool in_run;                     /* inside st_reader_run_until's loop, before its
+					  * drain: batching and its read-ahead thread may start
+					  * mid-round */
 	/* The common fields' places, the same in every event of a tracefs: taken from the
 	 * first record's format, then read straight from the record (no lookup per event). */
 	struct st_common_at { int off, size; } c_type, c_flags, c_preempt, c_pid;
